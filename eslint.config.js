@@ -1,0 +1,73 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import globals from "globals";
+
+const deepImports = {
+  group: ["@tessera/*/*"],
+  message: "Import a workspace package through its entry point only (no deep imports).",
+};
+const childProcess = {
+  paths: [
+    { name: "child_process", message: "Only packages/kexec spawns processes." },
+    { name: "node:child_process", message: "Only packages/kexec spawns processes." },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "**/.turbo/**",
+      "**/fixtures/**",
+      "e2e/test-results/**",
+      "e2e/playwright-report/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-imports": ["error", { patterns: [deepImports], ...childProcess }],
+    },
+  },
+  {
+    // The pure core: no I/O, no clock, no node built-ins. It runs unchanged in the browser.
+    files: ["packages/core/src/**/*.ts"],
+    languageOptions: { globals: {} },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            deepImports,
+            { group: ["node:*", "fs", "path", "os", "child_process", "net", "http", "https", "crypto"], message: "packages/core is pure: no node built-ins." },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "process", "setTimeout", "setInterval", "fetch", "require"],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "packages/core is pure: pass the clock in." },
+        { object: "Math", property: "random", message: "packages/core is pure: pass IDs in." },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date']", message: "packages/core is pure: pass the clock in." },
+        { selector: "ExportAllDeclaration", message: "No export *: name what the entry exposes." },
+      ],
+    },
+  },
+  {
+    // The one package allowed to spawn processes.
+    files: ["packages/kexec/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [deepImports] }] },
+  },
+  {
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);
