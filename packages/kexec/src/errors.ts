@@ -1,0 +1,36 @@
+// The closed list of loader error codes. README.md documents each one; errors.test.ts keeps
+// the two in step. `message` is the operator sentence; details from stderr go to log events.
+export const LOADER_ERRORS = {
+  "LOADER-NOT-FOUND": "The loader binary was not found.",
+  "LOADER-NOT-EXECUTABLE": "The loader binary exists but cannot be executed.",
+  "LOADER-TIMEOUT": "The loader step did not finish within its time limit and was stopped.",
+  "LOADER-EXIT": "The loader exited with a failure status.",
+  "LOADER-SIGNAL": "The loader was killed by a signal.",
+  "LOADER-BUSY": "Another load or start is in progress, or another image is loaded and not started.",
+  "LOADER-CPU-ONLINE": "A core the instance needs is online in OS1.",
+  "LOADER-CPU-IN-USE": "A core the instance needs belongs to another loaded or running instance.",
+  "LOADER-RANGE-IN-USE": "A memory range the instance needs is used by another loaded or running instance.",
+  "LOADER-EPERM": "The kernel refused the operation (EPERM).",
+  "LOADER-EINVAL": "The kernel rejected an argument (EINVAL).",
+  "LOADER-ENOENT": "The instance or a file it names does not exist (ENOENT).",
+  "LOADER-EBUSY": "A resource is still lent to an instance (EBUSY).",
+  "LOADER-CANCELLED": "The step was cancelled.",
+  "LOADER-FAULT": "An injected fault (dry-run only).",
+  "LOADER-NOT-LOADED": "The instance has no loaded image to start.",
+  "LOADER-BAD-STATE": "The instance is not in a state that allows this step.",
+  "LOADER-UNSUPPORTED": "This loader has no such step.",
+  "LOADER-INTERNAL": "The loader failed in an unexpected way (a bug).",
+} as const;
+
+export type LoaderErrorCode = keyof typeof LOADER_ERRORS;
+
+/** Thrown inside a step body; the stream turns it into a failed `result` event. */
+export class LoaderFailure extends Error {
+  readonly code: LoaderErrorCode;
+  readonly phase: string | undefined;
+  constructor(code: LoaderErrorCode, message: string, phase?: string) {
+    super(message);
+    this.code = code;
+    this.phase = phase;
+  }
+}

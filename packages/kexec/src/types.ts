@@ -1,0 +1,144 @@
+// The loader contract: what packages/kexec exports and the agent consumes. Every step is an
+// async stream of typed events that ends with exactly one `result`.
+import type { Machine, SuccessorPlan } from "@tessera/core";
+
+export type LoaderKind = "mint" | "multikernel" | "dry-run";
+
+export type BootPhase =
+  | "loading-image"
+  | "purgatory"
+  | "ipi-sent"
+  | "kernel-booting"
+  | "userspace-up"
+  | "running";
+
+export const BOOT_PHASES: readonly BootPhase[] = [
+  "loading-image",
+  "purgatory",
+  "ipi-sent",
+  "kernel-booting",
+  "userspace-up",
+  "running",
+];
+
+export interface LoaderError {
+  /** One of LOADER_ERRORS' keys (see errors.ts and README.md). */
+  code: string;
+  /** Operator words, never raw stderr. */
+  message: string;
+  phase?: string;
+}
+
+export type LoaderEvent =
+  | { type: "phase"; phase: BootPhase | "stopping" | "stopped"; at: number }
+  | { type: "log"; stream: "stdout" | "stderr" | "loader"; line: string; at: number }
+  | { type: "result"; ok: true; at: number }
+  | { type: "result"; ok: false; error: LoaderError; at: number };
+
+export interface StepOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export type LoaderInstanceState =
+  | "absent"
+  | "loaded"
+  | "starting"
+  | "running"
+  | "stopping"
+  | "stopped"
+  | "failed"
+  | "unknown";
+
+export interface LoaderStatus {
+  name: string;
+  state: LoaderInstanceState;
+  phase?: string;
+  detail?: string;
+}
+
+export interface Loader {
+  readonly kind: LoaderKind;
+  /** Loads are serialized inside the loader. */
+  load(plan: SuccessorPlan, opts?: StepOptions): AsyncIterable<LoaderEvent>;
+  /** Ends at "running" (dry-run) or right after the IPI (real loaders). */
+  start(name: string, opts?: StepOptions): AsyncIterable<LoaderEvent>;
+  stop(name: string, opts?: StepOptions): AsyncIterable<LoaderEvent>;
+  forceStop(name: string, opts?: StepOptions): AsyncIterable<LoaderEvent>;
+  status(name: string): Promise<LoaderStatus>;
+  statusAll(): Promise<LoaderStatus[]>;
+}
+
+export interface FaultSpec {
+  /** Only this instance; every instance when absent. */
+  instance?: string;
+  at: BootPhase;
+  kind: "fail" | "hang" | "crash-while-running";
+}
+
+export interface GuestEvent {
+  name: string;
+  type: "heartbeat" | "boot-complete" | "crashed";
+  at: number;
+}
+
+/**
+ * Option names and binary of a site's Mint-style kexec. Every field has a default (see
+ * DEFAULT_MINT_CONFIG and README.md "The mint argv contract").
+ */
+export interface MintConfig {
+  binary?: string;
+  /** The option that loads (stock kexec-tools: -l). */
+  loadOption?: string;
+  /** The option that starts the loaded image by sending the INIT/SIPI IPI. */
+  startOption?: string;
+  /** The option that unloads a loaded, not started image (stock: -u). */
+  unloadOption?: string;
+  initrdOption?: string;
+  memMinOption?: string;
+  memMaxOption?: string;
+  appendOption?: string;
+  /** The successor's BSP, by local APIC ID. */
+  apicIdOption?: string;
+  /** One per successor e820 entry: START,SIZE,TYPE in hex. */
+  memmapOption?: string;
+  /** Options as `--opt=value` (true, the default) or as two arguments `--opt value`. */
+  joinValues?: boolean;
+  /** A site's stop step, if its build has one: argv after the binary; {apic} is replaced. */
+  stopArgs?: string[];
+  forceStopArgs?: string[];
+  /** Where the kernel says whether an image is loaded (1/0). */
+  kexecLoadedPath?: string;
+}
+
+export type LoaderConfig =
+  | ({ kind: "mint" } & MintConfig & { env?: Record<string, string> })
+  | MultikernelConfig
+  | DryRunConfig;
+
+export interface MultikernelConfig {
+  kind: "multikernel";
+  /** Path to kerf (default "kerf", looked up in PATH). */
+  binary?: string;
+  /** Adapter revision of kerf's argv; see multikernel-loader.ts. */
+  version?: "v1";
+  /** Root of the multikernel sysfs tree (default /sys/fs/multikernel). */
+  sysfsRoot?: string;
+  env?: Record<string, string>;
+}
+
+export interface DryRunConfig {
+  kind: "dry-run";
+  machine: Machine;
+  /** LAPIC IDs online in OS1. Default: the machine's cpus marked online. */
+  onlineCpus?: number[];
+  delays?: Partial<Record<BootPhase, number>>;
+  faults?: FaultSpec[];
+  /** A JSON file so the simulated machine's state survives an agent restart. */
+  statePath?: string;
+  /** Milliseconds between simulated guest heartbeats (default 1000). */
+  heartbeatMs?: number;
+  /** Milliseconds a crash-while-running fault waits after "running" (default 200). */
+  crashAfterMs?: number;
+  onGuestEvent?: (e: GuestEvent) => void;
+}
