@@ -67,3 +67,21 @@ export {
 } from "./codec";
 export type { ParseError, ParseResult } from "./codec";
 export { fingerprint, canonicalHardware } from "./fingerprint";
+export { validate, hasErrors } from "./validate";
+export { plan } from "./plan";
+export { DIAGNOSTIC_CODES, severityOf } from "./codes";
+export type { DiagnosticCode, CodeInfo } from "./codes";
+export { nextFreeCpuRun, largestFreeRange } from "./suggest";
+export { diffProfiles } from "./diff";
+export type { ProfileChange } from "./diff";
+export {
+  splitCmdline,
+  reservedIn,
+  joinCmdline,
+  grubEscape,
+  RESERVED_OPTIONS,
+  DEFAULT_CMDLINE_SIZE,
+  DEFAULT_OWNERSHIP_OPTION,
+} from "./cmdline";
+export { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity } from "./low-memory";
+export { formatCpuList, LOW_MEMORY_END } from "./machine-index";

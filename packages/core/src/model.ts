@@ -200,6 +200,10 @@ export interface Facts {
   kernels?: Record<string, KernelFacts>;
   /** Sizes in bytes per file path (initrds). */
   fileSizes?: Record<string, bigint>;
+  /** Why a kernel path cannot boot a successor, per path (from the image header). */
+  kernelProblems?: Record<string, string>;
+  /** Kernel or initrd paths that do not exist or cannot be read. */
+  missingFiles?: string[];
 }
 
 export interface PlanOptions {

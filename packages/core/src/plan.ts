@@ -1,0 +1,87 @@
+// plan(machine, profile, facts?) turns a valid layout into what the bootloader and the loader
+// need: OS1's options and GRUB entry, and each successor's BSP, memory window, e820 map,
+// low slice and command line. An invalid layout never yields a plan.
+import type { BootPlan, E820Entry, Facts, Machine, Os1Plan, PlanOptions, PlanResult, Profile, SuccessorPlan } from "./model";
+import { PLAN_SCHEMA } from "./model";
+import { buildContext, hasErrors, validateContext, type Ctx } from "./validate";
+import { os1Options, os1Reservations, successorMemory, successorOptions, withUserCmdline } from "./boot-options";
+import { grubEscape } from "./cmdline";
+
+export function plan(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): PlanResult {
+  const ctx = buildContext(m, p, facts, opts);
+  const diagnostics = validateContext(ctx);
+  if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+  const result: BootPlan = {
+    schema: PLAN_SCHEMA,
+    profile: p.name,
+    os1: planOs1(ctx),
+    successors: p.instances.slice(1).map((_, k) => planSuccessor(ctx, k + 1)),
+    diagnostics,
+  };
+  return { ok: true, plan: result };
+}
+
+function sortedCpus(ctx: Ctx, cpus: number[]): number[] {
+  return [...cpus].sort((a, b) => ctx.idx.position.get(a)! - ctx.idx.position.get(b)!);
+}
+
+function planOs1(ctx: Ctx): Os1Plan {
+  const inst = ctx.p.instances[0]!;
+  const main = inst.memory[0]!;
+  const options = os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts);
+  const cmdline = withUserCmdline(options, inst.cmdline);
+  return {
+    name: inst.name,
+    cpus: sortedCpus(ctx, inst.cpus),
+    maxcpus: inst.cpus.length,
+    memEnd: main.start + main.size,
+    reservations: os1Reservations(ctx.p, ctx.slices.slices),
+    devices: [...inst.devices],
+    options,
+    cmdline,
+    grubEntry: grubEntry(ctx, cmdline),
+  };
+}
+
+function grubEntry(ctx: Ctx, cmdline: string): string {
+  const inst = ctx.p.instances[0]!;
+  const kernel = inst.kernel ?? ctx.opts.os1Kernel;
+  const initrd = inst.initrd ?? ctx.opts.os1Initrd;
+  const title = (ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`).replace(/'/g, "'\\''");
+  const id = `tessera-${ctx.p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  const lines = [`menuentry '${title}' --id '${id}' {`];
+  if (ctx.opts.os1Root) lines.push(`\tsearch --no-floppy --fs-uuid --set=root ${ctx.opts.os1Root}`);
+  if (!kernel) lines.push("\t# OS1's kernel is not set in the profile: /boot/vmlinuz is a placeholder, check it.");
+  lines.push(`\tlinux\t${kernel ?? "/boot/vmlinuz"} ${grubEscape(cmdline)}`);
+  if (initrd) lines.push(`\tinitrd\t${initrd}`);
+  lines.push("}");
+  return lines.join("\n");
+}
+
+function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
+  const inst = ctx.p.instances[i]!;
+  const slice = ctx.slices.slices[i]!;
+  const cpus = sortedCpus(ctx, inst.cpus);
+  const main = inst.memory[0]!;
+  const memory = successorMemory(ctx.p, i, null);
+  const e820: E820Entry[] = successorMemory(ctx.p, i, slice).map((r) => ({ start: r.start, size: r.size, type: "usable" }));
+  const options = successorOptions(ctx.m, ctx.p, ctx.own, i, slice, ctx.opts);
+  return {
+    name: inst.name,
+    index: i + 1,
+    bsp: cpus[0]!,
+    cpus,
+    cpuCount: cpus.length,
+    memMin: main.start,
+    memMax: main.start + main.size - 1n,
+    memory,
+    lowMemory: slice,
+    sipiVector: Number(slice.start >> 12n),
+    e820,
+    devices: [...inst.devices],
+    kernel: inst.kernel ?? null,
+    initrd: inst.initrd ?? null,
+    options,
+    cmdline: withUserCmdline(options, inst.cmdline),
+  };
+}

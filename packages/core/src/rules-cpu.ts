@@ -1,0 +1,211 @@
+// Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
+// consecutive present LAPIC IDs starting at its BSP.
+import { formatCpuList } from "./machine-index";
+import { instanceLabel, report, type Ctx } from "./validate";
+import { freeCpuRuns } from "./suggest";
+import { nodesOfRange } from "./machine-index";
+
+export function checkCpus(ctx: Ctx): void {
+  const { idx, p } = ctx;
+  const bootCore = idx.apicIds[0];
+  p.instances.forEach((inst, i) => {
+    const path = `instances[${i}].cpus`;
+    const label = instanceLabel(ctx, i);
+    if (inst.cpus.length === 0) {
+      const run = suggestRun(ctx, i, 1);
+      report(ctx, "CPU-NONE", i, path, `${label} has no cores.`, run ? `Give it a core, e.g. ${run}.` : "Free a core from another instance first.");
+      return;
+    }
+    const known: number[] = [];
+    const seen = new Set<number>();
+    inst.cpus.forEach((a, k) => {
+      if (!idx.cpuByApic.has(a)) {
+        report(
+          ctx,
+          "CPU-UNKNOWN",
+          i,
+          `${path}[${k}]`,
+          `${label} lists LAPIC ID ${a}, which is not a present core of this machine.`,
+          `Present LAPIC IDs: ${summarize(idx.apicIds)}.`,
+          { cpus: [a] },
+        );
+        return;
+      }
+      if (seen.has(a)) {
+        report(ctx, "CPU-SHARED", i, `${path}[${k}]`, `${label} lists core ${a} twice.`, "Remove the repeated LAPIC ID.", { cpus: [a] });
+        return;
+      }
+      seen.add(a);
+      const owner = ctx.cpuOwner.get(a)!;
+      if (owner !== i) {
+        report(
+          ctx,
+          "CPU-SHARED",
+          i,
+          `${path}[${k}]`,
+          `Core ${a} belongs to ${instanceLabel(ctx, owner)} and ${label}.`,
+          `Take it out of one of them.`,
+          { cpus: [a] },
+        );
+        return;
+      }
+      known.push(a);
+    });
+    checkContiguous(ctx, i, known);
+    if (i === 0 && bootCore !== undefined && !seen.has(bootCore)) {
+      const owner = ctx.cpuOwner.get(bootCore);
+      report(
+        ctx,
+        "CPU-BOOT-CORE",
+        i,
+        path,
+        `${label} (OS1) does not hold the boot core, LAPIC ${bootCore}${owner !== undefined ? `, which ${instanceLabel(ctx, owner)} has` : ""}: the bootloader starts OS1 on it.`,
+        `Give ${label} a run starting at core ${bootCore}, e.g. ${formatRun(idx.apicIds.slice(0, Math.max(1, inst.cpus.length)))}.`,
+        { cpus: [bootCore] },
+      );
+    }
+    if (i === 0) checkMaxcpusOrder(ctx, known);
+    if (i > 0) checkOnline(ctx, i, known);
+    checkSmt(ctx, i, known);
+    checkHybrid(ctx, i, known);
+    checkNuma(ctx, i, known);
+  });
+}
+
+function checkContiguous(ctx: Ctx, i: number, known: number[]): void {
+  if (known.length < 2) return;
+  const pos = known.map((a) => ctx.idx.position.get(a)!).sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let k = 1; k < pos.length; k++) {
+    for (let g = pos[k - 1]! + 1; g < pos[k]!; g++) gaps.push(ctx.idx.apicIds[g]!);
+  }
+  if (gaps.length === 0) return;
+  const label = instanceLabel(ctx, i);
+  const run = suggestRun(ctx, i, known.length);
+  report(
+    ctx,
+    "CPU-CONTIGUOUS",
+    i,
+    `instances[${i}].cpus`,
+    `${label}'s cores ${formatCpuList(known)} are not one run of consecutive present cores: ${formatCpuList(gaps)} ${gaps.length === 1 ? "lies" : "lie"} between them. A kernel uses the cores from its BSP upward, without gaps.`,
+    run ? `Use ${run}.` : `No free run of ${known.length} cores is left: free cores in another instance first.`,
+    { cpus: known },
+  );
+}
+
+function checkMaxcpusOrder(ctx: Ctx, known: number[]): void {
+  // maxcpus=N brings up Linux CPUs 0..N-1 in enumeration (MADT) order, which on some
+  // machines interleaves sockets (LAPIC 0, 64, 32, 96, ...).
+  const n = known.length;
+  const firstN = ctx.m.cpus.filter((c) => c.cpu < n).map((c) => c.apicId);
+  const mine = new Set(known);
+  const others = firstN.filter((a) => !mine.has(a));
+  if (others.length === 0 || firstN.length !== n) return;
+  const label = instanceLabel(ctx, 0);
+  report(
+    ctx,
+    "CPU-MAXCPUS-ORDER",
+    0,
+    "instances[0].cpus",
+    `maxcpus=${n} brings up Linux CPUs 0-${n - 1} (LAPIC ${formatCpuList(firstN)}), not exactly ${label}'s cores ${formatCpuList(known)}: this machine enumerates cores out of LAPIC order.`,
+    `Before starting successors, take cores ${formatCpuList(others)} offline in OS1 (echo 0 > /sys/devices/system/cpu/cpuN/online) and bring OS1's own online.`,
+    { cpus: others },
+  );
+}
+
+function checkOnline(ctx: Ctx, i: number, known: number[]): void {
+  const online = ctx.facts.onlineCpus;
+  if (!online) return;
+  const set = new Set(online);
+  const busy = known.filter((a) => set.has(a));
+  if (busy.length === 0) return;
+  const linux = busy.map((a) => ctx.idx.cpuByApic.get(a)!.cpu);
+  report(
+    ctx,
+    "CPU-ONLINE",
+    i,
+    `instances[${i}].cpus`,
+    `${instanceLabel(ctx, i)}'s cores ${formatCpuList(busy)} are online in OS1 (Linux CPUs ${formatCpuList(linux)}); a successor can only start on offline cores.`,
+    `Take them offline in OS1: ${linux.map((c) => `echo 0 > /sys/devices/system/cpu/cpu${c}/online`).join("; ")}.`,
+    { cpus: busy },
+  );
+}
+
+function checkSmt(ctx: Ctx, i: number, known: number[]): void {
+  const reported = new Set<number>();
+  for (const a of known) {
+    const cpu = ctx.idx.cpuByApic.get(a)!;
+    for (const s of cpu.siblings) {
+      if (s === a || reported.has(s)) continue;
+      const owner = ctx.cpuOwner.get(s);
+      if (owner === undefined || owner === i) continue;
+      // Report each split pair once, on the later instance.
+      if (owner > i) continue;
+      reported.add(a);
+      report(
+        ctx,
+        "CPU-SMT-SPLIT",
+        i,
+        `instances[${i}].cpus`,
+        `Core ${a} of ${instanceLabel(ctx, i)} and core ${s} of ${instanceLabel(ctx, owner)} are SMT siblings of one physical core: they share L1/L2 caches across instances (a side channel, and each slows the other).`,
+        "Keep both threads of a physical core in one instance, or leave one of them unassigned.",
+        { cpus: [a, s] },
+      );
+    }
+  }
+}
+
+function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
+  const types = new Set(known.map((a) => ctx.idx.cpuByApic.get(a)!.coreType).filter((t) => t !== null));
+  if (types.size < 2) return;
+  const e = known.filter((a) => ctx.idx.cpuByApic.get(a)!.coreType === "efficiency");
+  report(
+    ctx,
+    "CPU-HYBRID",
+    i,
+    `instances[${i}].cpus`,
+    `${instanceLabel(ctx, i)} mixes P-cores and E-cores (E-cores: ${formatCpuList(e)}): its scheduler sees cores of unequal speed.`,
+    "Give the instance only P-cores or only E-cores.",
+    { cpus: e },
+  );
+}
+
+function checkNuma(ctx: Ctx, i: number, known: number[]): void {
+  const cpuNodes = new Set<number>();
+  for (const a of known) {
+    const n = ctx.idx.cpuByApic.get(a)!.node;
+    if (n !== null) cpuNodes.add(n);
+  }
+  const memNodes = new Set<number>();
+  for (const r of ctx.p.instances[i]!.memory) for (const n of nodesOfRange(ctx.idx, r)) memNodes.add(n);
+  if (cpuNodes.size === 0 || memNodes.size === 0) return;
+  const far = [...memNodes].filter((n) => !cpuNodes.has(n));
+  const bare = [...cpuNodes].filter((n) => !memNodes.has(n));
+  if (far.length === 0 && bare.length === 0) return;
+  report(
+    ctx,
+    "CPU-NUMA",
+    i,
+    `instances[${i}]`,
+    `${instanceLabel(ctx, i)}'s cores are on node${cpuNodes.size > 1 ? "s" : ""} ${[...cpuNodes].join(", ")} but its memory is on node${memNodes.size > 1 ? "s" : ""} ${[...memNodes].join(", ")}: every access crosses the interconnect.`,
+    `Take memory from node ${[...cpuNodes].join(" or ")}, or cores from node ${[...memNodes].join(" or ")}.`,
+  );
+}
+
+function suggestRun(ctx: Ctx, i: number, count: number): string | null {
+  const runs = freeCpuRuns(ctx.idx, ctx.cpuOwner, i, count);
+  if (runs.length === 0) return null;
+  // Prefer the first free run after the previous instance's cores: layouts read in order.
+  const prev = i > 0 ? ctx.p.instances[i - 1]!.cpus.filter((a) => ctx.idx.position.has(a)) : [];
+  const after = prev.length ? Math.max(...prev.map((a) => ctx.idx.position.get(a)!)) : -1;
+  const pick = runs.find((r) => ctx.idx.position.get(r[0]!)! > after) ?? runs[0]!;
+  return `${formatRun(pick)}${prev.length && i > 0 ? `, the next free run after ${instanceLabel(ctx, i - 1)}` : ""}`;
+}
+
+function formatRun(run: number[]): string {
+  return run.length === 1 ? `core ${run[0]}` : `cores ${formatCpuList(run)}`;
+}
+
+function summarize(ids: number[]): string {
+  return ids.length > 24 ? `${formatCpuList(ids.slice(0, 24))}, … (${ids.length} in all)` : formatCpuList(ids);
+}

@@ -1,0 +1,143 @@
+// Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
+// on INTx lines share the one I/O APIC.
+import type { Device } from "./model";
+import { pciPair } from "./boot-options";
+import { instanceLabel, report, type Ctx } from "./validate";
+
+/** A device that will raise its interrupts through an I/O APIC line, and which line. */
+function intxLine(d: Device): number | null {
+  if (d.bus === "legacy") return d.irq;
+  if (d.irq.msi || d.irq.msix) return null;
+  return d.irq.pin !== null ? d.irq.line : null;
+}
+
+function isInfrastructure(d: Device): boolean {
+  // Host, PCI-PCI and ISA bridges carry no workload; nobody "owns" them.
+  return d.bus === "pci" && d.class >> 16 === 0x06;
+}
+
+export function checkDevices(ctx: Ctx): void {
+  const { idx } = ctx;
+  const lineOwner = new Map<number, { i: number; id: string }>();
+  const groupOwner = new Map<number, { i: number; id: string }>();
+  ctx.p.instances.forEach((inst, i) => {
+    const label = instanceLabel(ctx, i);
+    const seen = new Set<string>();
+    inst.devices.forEach((id, k) => {
+      const path = `instances[${i}].devices[${k}]`;
+      const d = idx.deviceById.get(id);
+      if (!d) {
+        const near = idx.deviceById.has(`0000:${id}`) ? `0000:${id}` : null;
+        report(
+          ctx,
+          "DEV-UNKNOWN",
+          i,
+          path,
+          `${label} lists device ${JSON.stringify(id)}, which this machine does not have.`,
+          near ? `Did you mean ${near}? PCI ids carry the domain.` : "Remove it, or rescan the machine if the device was added since.",
+          { devices: [id] },
+        );
+        return;
+      }
+      const owner = ctx.own.owner.get(id)!;
+      if (seen.has(id) || owner !== i) {
+        report(
+          ctx,
+          "DEV-SHARED",
+          i,
+          path,
+          seen.has(id) ? `${label} lists ${id} twice.` : `${id} belongs to ${instanceLabel(ctx, owner)} and ${label}: a device can be driven by one kernel only.`,
+          seen.has(id) ? "Remove the repeated id." : "Take it out of one of them.",
+          { devices: [id] },
+        );
+        return;
+      }
+      seen.add(id);
+      const line = intxLine(d);
+      if (line !== null) {
+        const prev = lineOwner.get(line);
+        if (prev && prev.i !== i) {
+          report(
+            ctx,
+            "DEV-IRQ-SHARED",
+            i,
+            path,
+            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) both interrupt on I/O APIC line ${line}: one line cannot be routed to two kernels.`,
+            `Give ${id} and ${prev.id} to the same instance.`,
+            { devices: [id, prev.id] },
+          );
+        } else if (!prev) {
+          lineOwner.set(line, { i, id });
+        }
+        if (i > 0) {
+          report(
+            ctx,
+            "DEV-INTX",
+            i,
+            path,
+            d.bus === "pci"
+              ? `${id} has no MSI or MSI-X: ${label} must program the shared I/O APIC for line ${line}.`
+              : `${id} is a legacy device on I/O APIC line ${line}: ${label} must program the shared I/O APIC for it.`,
+            "It works if no other instance uses that line; prefer a device with MSI/MSI-X for a successor.",
+            { devices: [id] },
+          );
+        }
+      }
+      if (d.bus === "pci" && d.iommuGroup !== null) {
+        const prev = groupOwner.get(d.iommuGroup);
+        if (prev && prev.i !== i) {
+          report(
+            ctx,
+            "DEV-IOMMU-SPLIT",
+            i,
+            path,
+            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${d.iommuGroup}: the platform cannot isolate their DMA from each other.`,
+            `Keep IOMMU group ${d.iommuGroup} in one instance.`,
+            { devices: [id, prev.id] },
+          );
+        } else if (!prev) {
+          groupOwner.set(d.iommuGroup, { i, id });
+        }
+      }
+    });
+  });
+  checkStockAmbiguity(ctx);
+  checkUnassigned(ctx);
+}
+
+function checkStockAmbiguity(ctx: Ctx): void {
+  const ambiguous = new Map<string, string[]>();
+  for (const [pair, owners] of ctx.own.pciOwners) if (owners.size > 1) ambiguous.set(pair, []);
+  if (ambiguous.size === 0) return;
+  for (const id of ctx.own.owner.keys()) {
+    const d = ctx.idx.deviceById.get(id);
+    if (d?.bus === "pci") ambiguous.get(pciPair(d))?.push(id);
+  }
+  for (const [pair, ids] of ambiguous) {
+    const names = [...ctx.own.pciOwners.get(pair)!].map((i) => instanceLabel(ctx, i));
+    report(
+      ctx,
+      "DEV-STOCK-AMBIGUOUS",
+      null,
+      "instances",
+      `${names.join(" and ")} each own a ${pair} device (${ids.join(", ")}): pci-stub.ids= names devices by vendor:device, so stock options cannot keep them apart; only the ownership option does.`,
+      "Boot kernels that honour the ownership option, or bind the devices by address after boot (driver_override).",
+      { devices: ids },
+    );
+  }
+}
+
+function checkUnassigned(ctx: Ctx): void {
+  const free = ctx.m.devices.filter((d) => !ctx.own.owner.has(d.id) && !isInfrastructure(d)).map((d) => d.id);
+  if (free.length === 0) return;
+  const shown = free.length > 8 ? `${free.slice(0, 8).join(", ")} and ${free.length - 8} more` : free.join(", ");
+  report(
+    ctx,
+    "DEV-UNASSIGNED",
+    null,
+    "instances",
+    `${free.length} device${free.length === 1 ? " is" : "s are"} in no instance: ${shown}.`,
+    "No kernel will drive them. Drag them onto an instance if one needs them.",
+    { devices: free },
+  );
+}

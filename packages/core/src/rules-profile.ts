@@ -1,0 +1,104 @@
+// Rules about the profile as a whole and the command lines (SPEC.md: PROFILE-*, CMDLINE-*,
+// and the live file checks).
+import { DEFAULT_CMDLINE_SIZE, DEFAULT_OWNERSHIP_OPTION, reservedIn } from "./cmdline";
+import { os1Options, successorOptions, withUserCmdline } from "./boot-options";
+import { instanceLabel, report, type Ctx } from "./validate";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+export function checkProfile(ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  const ownership = ctx.opts.ownershipOption ?? DEFAULT_OWNERSHIP_OPTION;
+  ctx.p.instances.forEach((inst, i) => {
+    const path = `instances[${i}]`;
+    const first = seen.get(inst.name);
+    if (first !== undefined) {
+      report(
+        ctx,
+        "PROFILE-NAME-DUP",
+        i,
+        `${path}.name`,
+        `Two instances are named ${JSON.stringify(inst.name)} (instances ${first + 1} and ${i + 1}).`,
+        `Rename one of them, e.g. ${JSON.stringify(`os${i + 1}`)}.`,
+      );
+    } else {
+      seen.set(inst.name, i);
+    }
+    if (!NAME.test(inst.name)) {
+      report(
+        ctx,
+        "PROFILE-NAME-INVALID",
+        i,
+        `${path}.name`,
+        `${JSON.stringify(inst.name)} is not a usable instance name: it names the instance to the loader and in URLs.`,
+        "Use 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. os2).",
+      );
+    }
+    for (const t of reservedIn(inst.cmdline ?? "", ownership)) {
+      report(
+        ctx,
+        "CMDLINE-RESERVED",
+        i,
+        `${path}.cmdline`,
+        `${instanceLabel(ctx, i)}'s command line sets ${t.text}, which Tessera writes itself from the layout.`,
+        `Remove ${t.text}: cores, memory and devices come from the layout (change them there).`,
+      );
+    }
+    checkCmdlineLength(ctx, i);
+    if (i > 0) checkFiles(ctx, i);
+  });
+}
+
+function checkCmdlineLength(ctx: Ctx, i: number): void {
+  const inst = ctx.p.instances[i]!;
+  const kernel = inst.kernel ? ctx.facts.kernels?.[inst.kernel] : undefined;
+  const limit = kernel?.cmdlineSize ?? DEFAULT_CMDLINE_SIZE;
+  const options =
+    i === 0
+      ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
+      : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
+  const line = withUserCmdline(options, inst.cmdline);
+  // The buffer holds the terminating NUL too.
+  if (line.length + 1 > limit) {
+    const own = (inst.cmdline ?? "").length;
+    report(
+      ctx,
+      "CMDLINE-TOO-LONG",
+      i,
+      `instances[${i}].cmdline`,
+      `${instanceLabel(ctx, i)}'s command line is ${line.length} bytes; the kernel takes at most ${limit - 1}${kernel ? "" : " (2048 when its header is not known)"}.`,
+      own > 0
+        ? `Shorten the extra options (${own} bytes) or give the instance fewer devices or memory ranges.`
+        : "Give the instance fewer devices or memory ranges.",
+    );
+  }
+}
+
+function checkFiles(ctx: Ctx, i: number): void {
+  const inst = ctx.p.instances[i]!;
+  const missing = new Set(ctx.facts.missingFiles ?? []);
+  for (const key of ["kernel", "initrd"] as const) {
+    const file = inst[key];
+    if (file && missing.has(file)) {
+      report(
+        ctx,
+        "FILE-MISSING",
+        i,
+        `instances[${i}].${key}`,
+        `${instanceLabel(ctx, i)}'s ${key} ${file} does not exist or cannot be read on this host.`,
+        `Check the path, or copy the ${key} to ${file}.`,
+      );
+    }
+  }
+  const problem = inst.kernel ? ctx.facts.kernelProblems?.[inst.kernel] : undefined;
+  if (problem) {
+    report(
+      ctx,
+      "KERNEL-UNUSABLE",
+      i,
+      `instances[${i}].kernel`,
+      `${instanceLabel(ctx, i)}'s kernel ${inst.kernel} cannot start a successor: ${problem}`,
+      "Use a relocatable bzImage (boot protocol 2.10 or later), e.g. the distribution's /boot/vmlinuz-*.",
+    );
+  }
+}

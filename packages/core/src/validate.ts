@@ -1,0 +1,94 @@
+// validate(machine, profile, facts?) returns every finding, never just the first, each with
+// the JSON path of what it is about, so the UI can mark each core, range and device.
+import type { Diagnostic, DiagnosticSubject, Facts, Machine, PlanOptions, Profile } from "./model";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
+import { indexMachine, type MachineIndex } from "./machine-index";
+import { assignLowSlices, type SliceAssignment } from "./low-memory";
+import { ownershipOf, type Ownership } from "./boot-options";
+import { checkCpus } from "./rules-cpu";
+import { checkMemory } from "./rules-memory";
+import { checkDevices } from "./rules-device";
+import { checkProfile } from "./rules-profile";
+
+export interface Ctx {
+  m: Machine;
+  p: Profile;
+  idx: MachineIndex;
+  facts: Facts;
+  opts: PlanOptions;
+  slices: SliceAssignment;
+  own: Ownership;
+  /** LAPIC ID -> index of the first instance that lists it. */
+  cpuOwner: Map<number, number>;
+  out: Diagnostic[];
+}
+
+export function report(
+  ctx: Ctx,
+  code: DiagnosticCode,
+  instance: number | null,
+  path: string,
+  message: string,
+  hint: string,
+  subject?: DiagnosticSubject,
+): void {
+  const d: Diagnostic = {
+    code,
+    severity: DIAGNOSTIC_CODES[code].severity,
+    path,
+    instance: instance === null ? null : (ctx.p.instances[instance]?.name ?? null),
+    message,
+    hint,
+  };
+  if (subject) d.subject = subject;
+  ctx.out.push(d);
+}
+
+export function instanceLabel(ctx: Ctx, i: number): string {
+  return ctx.p.instances[i]?.name || `instance ${i + 1}`;
+}
+
+export function buildContext(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): Ctx {
+  const idx = indexMachine(m);
+  const cpuOwner = new Map<number, number>();
+  p.instances.forEach((inst, i) => {
+    for (const a of inst.cpus) if (!cpuOwner.has(a)) cpuOwner.set(a, i);
+  });
+  return {
+    m,
+    p,
+    idx,
+    facts,
+    opts,
+    slices: assignLowSlices(idx, p),
+    own: ownershipOf(m, p),
+    cpuOwner,
+    out: [],
+  };
+}
+
+const ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export function validate(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): Diagnostic[] {
+  return validateContext(buildContext(m, p, facts, opts));
+}
+
+export function validateContext(ctx: Ctx): Diagnostic[] {
+  if (ctx.p.instances.length === 0) {
+    report(ctx, "PROFILE-EMPTY", null, "instances", "The profile has no instances.", "Add OS1, the instance the bootloader starts.");
+    return ctx.out;
+  }
+  checkProfile(ctx);
+  checkCpus(ctx);
+  checkMemory(ctx);
+  checkDevices(ctx);
+  // Stable order: by severity, then by where they are, so lists do not jump while dragging.
+  return ctx.out
+    .map((d, n) => ({ d, n }))
+    .sort((a, b) => ORDER[a.d.severity] - ORDER[b.d.severity] || a.n - b.n)
+    .map((x) => x.d);
+}
+
+export function hasErrors(diags: Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}
