@@ -108,7 +108,7 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     return faults.find((f) => (f.instance === undefined || f.instance === name) && f.at === phase && (!kind || f.kind === kind));
   }
 
-  async function walk(ctx: StepContext, name: string, phases: BootPhase[]) {
+  async function walk(ctx: StepContext, signal: AbortSignal, name: string, phases: BootPhase[]) {
     for (const phase of phases) {
       set(name, { phase });
       ctx.phase(phase);
@@ -116,9 +116,10 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       if (f?.kind === "fail") throw new LoaderFailure("LOADER-FAULT", `injected fault: ${name} failed at ${phase}`, phase);
       if (f?.kind === "hang") {
         ctx.log(`injected fault: ${name} hangs at ${phase}`);
-        await new Promise<never>((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true }));
+        await new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
       }
-      if (delays[phase] > 0) await sleep(delays[phase], ctx.signal);
+      if (delays[phase] > 0) await sleep(delays[phase], signal);
+      if (signal.aborted) throw signal.reason;
       if (phase === "userspace-up") guest(name, "boot-complete");
     }
   }
@@ -152,12 +153,13 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     }
   }
 
-  function claim(name: string, ctx: StepContext) {
+  /** Takes the one kexec slot; the returned signal also fires when the instance is force-stopped. */
+  function claim(name: string, ctx: StepContext): AbortSignal {
     if (busy) throw new LoaderFailure("LOADER-BUSY", `${busy} is being loaded or started: one kexec operation at a time`);
     busy = name;
     const ac = new AbortController();
-    ctx.signal.addEventListener("abort", () => ac.abort(ctx.signal.reason), { once: true });
     inFlight.set(name, ac);
+    return AbortSignal.any([ctx.signal, ac.signal]);
   }
   function unclaim(name: string) {
     if (busy === name) busy = null;
@@ -166,7 +168,8 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
 
   const onFailure = (name: string) => (e: LoaderError) => {
     unclaim(name);
-    if (!state.instances[name]) return;
+    // A force-stop already settled the instance; the step it cut short must not undo that.
+    if (!state.instances[name] || state.instances[name].state === "stopped") return;
     set(name, { state: "failed", phase: e.phase, detail: `${e.code}: ${e.message}` });
   };
 
@@ -177,7 +180,7 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       let created = false;
       return step(
         async (ctx) => {
-          claim(plan.name, ctx);
+          const signal = claim(plan.name, ctx);
           claimed = true;
           try {
             const cur = state.instances[plan.name];
@@ -185,7 +188,7 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
             check(plan);
             state.instances[plan.name] = { name: plan.name, plan, state: "unknown" };
             created = true;
-            await walk(ctx, plan.name, ["loading-image", "purgatory"]);
+            await walk(ctx, signal, plan.name, ["loading-image", "purgatory"]);
             set(plan.name, { state: "loaded" });
           } finally {
             unclaim(plan.name);
@@ -208,11 +211,11 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
           if (!inst || inst.state !== "loaded") throw new LoaderFailure("LOADER-NOT-LOADED", `${name} has no loaded image${inst ? ` (it is ${inst.state})` : ""}: load it first`);
           const online = inst.plan.cpus.filter((c) => state.onlineCpus.includes(c));
           if (online.length) throw new LoaderFailure("LOADER-CPU-ONLINE", `core(s) ${online.join(",")} came online in OS1 since the load`);
-          claim(name, ctx);
+          const signal = claim(name, ctx);
           claimed = true;
           try {
             set(name, { state: "starting" });
-            await walk(ctx, name, ["ipi-sent", "kernel-booting", "userspace-up", "running"]);
+            await walk(ctx, signal, name, ["ipi-sent", "kernel-booting", "userspace-up", "running"]);
             set(name, { state: "running" });
             beat(name);
             if (faults.some((f) => f.kind === "crash-while-running" && (f.instance === undefined || f.instance === name))) {
@@ -250,7 +253,7 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       return step(async (ctx) => {
         const inst = state.instances[name];
         if (!inst) throw new LoaderFailure("LOADER-ENOENT", `${name} is not known to this machine`);
-        inFlight.get(name)?.abort(new LoaderFailure("LOADER-CANCELLED", "force-stopped"));
+        inFlight.get(name)?.abort(new LoaderFailure("LOADER-CANCELLED", `${name} was force-stopped during this step`));
         ctx.phase("stopping");
         clearTimers(name);
         unclaim(name);
