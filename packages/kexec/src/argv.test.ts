@@ -14,13 +14,32 @@ import { shLine, shQuote } from "./shell";
 
 /** What a real /bin/sh makes of a quoted line: the argv it would pass. */
 function shWords(line: string): string[] {
-  const out = execFileSync("/bin/sh", ["-c", `for a in ${line}; do printf '%s\\0' "$a"; done`], { encoding: "utf8" });
+  const out = execFileSync("/bin/sh", ["-c", `for a in ${line}; do printf '%s\\0' "$a"; done`], {
+    encoding: "utf8",
+  });
   return out === "" ? [] : out.slice(0, -1).split("\0");
 }
 
 describe("shell quoting", () => {
   it("a real sh reads back every argument unchanged", () => {
-    const nasty = ["plain", "", "a b", "it's", "$HOME", "memmap=64K$0x80000", "`id`", "$(id)", "a\"b", "x;y|z&", "*", "~", "tab\there", "back\\slash", "!", "é"];
+    const nasty = [
+      "plain",
+      "",
+      "a b",
+      "it's",
+      "$HOME",
+      "memmap=64K$0x80000",
+      "`id`",
+      "$(id)",
+      'a"b',
+      "x;y|z&",
+      "*",
+      "~",
+      "tab\there",
+      "back\\slash",
+      "!",
+      "é",
+    ];
     expect(shWords(shLine(nasty))).toEqual(nasty);
   });
 
@@ -50,8 +69,20 @@ describe("mint argv contract", () => {
   });
 
   it("binary and option names are configurable, values as separate arguments", () => {
-    const argv = mintLoadArgv(successor({ initrd: null }), { binary: "/opt/k", apicIdOption: "--bsp", joinValues: false });
-    expect(argv.slice(0, 7)).toEqual(["/opt/k", "-l", "/boot/vmlinuz-6.1.0-amd64", "--mem-min", "0x40000000", "--mem-max", "0x5fffffff"]);
+    const argv = mintLoadArgv(successor({ initrd: null }), {
+      binary: "/opt/k",
+      apicIdOption: "--bsp",
+      joinValues: false,
+    });
+    expect(argv.slice(0, 7)).toEqual([
+      "/opt/k",
+      "-l",
+      "/boot/vmlinuz-6.1.0-amd64",
+      "--mem-min",
+      "0x40000000",
+      "--mem-max",
+      "0x5fffffff",
+    ]);
     expect(argv).toContain("--bsp");
     expect(argv.some((a) => a.startsWith("--initrd"))).toBe(false);
   });
@@ -59,7 +90,15 @@ describe("mint argv contract", () => {
   it("stock kexec-tools argv: -l with --initrd/--mem-min/--mem-max/--append, then -e", () => {
     const s = successor();
     expect(stockKexecArgv(s)).toEqual({
-      load: ["kexec", "-l", s.kernel, `--initrd=${s.initrd}`, "--mem-min=0x40000000", "--mem-max=0x5fffffff", `--append=${s.cmdline}`],
+      load: [
+        "kexec",
+        "-l",
+        s.kernel,
+        `--initrd=${s.initrd}`,
+        "--mem-min=0x40000000",
+        "--mem-max=0x5fffffff",
+        `--append=${s.cmdline}`,
+      ],
       exec: ["kexec", "-e"],
     });
   });
@@ -71,7 +110,10 @@ describe("mint argv contract", () => {
 
 describe("planToShell", () => {
   it("is a readable set -eu script with one commented block per successor", () => {
-    const plan = bootPlan([successor(), successor({ name: "db", index: 3, bsp: 4, cpus: [4], cpuCount: 1 })]);
+    const plan = bootPlan([
+      successor(),
+      successor({ name: "db", index: 3, bsp: 4, cpus: [4], cpuCount: 1 }),
+    ]);
     const sh = planToShell(plan);
     expect(sh.split("\n")).toContain("set -eu");
     expect(sh).toMatch(/# --- OS2: web ---/);
@@ -98,7 +140,10 @@ describe("planToShell", () => {
       expect(start.at(-1)).toMatchObject({ type: "result", ok: true });
 
       expect(calls(dirScript)).toEqual(calls(dirLoader));
-      expect(calls(dirScript)).toEqual([mintLoadArgv(s, config).slice(1), mintStartArgv(s, config).slice(1)]);
+      expect(calls(dirScript)).toEqual([
+        mintLoadArgv(s, config).slice(1),
+        mintStartArgv(s, config).slice(1),
+      ]);
     } finally {
       for (const d of [dirScript, dirLoader, tmp]) rmSync(d, { recursive: true, force: true });
     }

@@ -23,7 +23,8 @@ export const DEFAULT_MINT_CONFIG: Required<Omit<MintConfig, "stopArgs" | "forceS
 
 export function mintConfig(config: MintConfig = {}): typeof DEFAULT_MINT_CONFIG {
   const out = { ...DEFAULT_MINT_CONFIG };
-  for (const [k, v] of Object.entries(config)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(config))
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -39,7 +40,10 @@ export function memmapValue(e: { start: bigint; size: bigint; type: string }): s
 }
 
 function requireKernel(s: SuccessorPlan): string {
-  if (!s.kernel) throw new PlanArgvError(`instance ${s.name} has no kernel: set instances[].kernel in the profile`);
+  if (!s.kernel)
+    throw new PlanArgvError(
+      `instance ${s.name} has no kernel: set instances[].kernel in the profile`,
+    );
   return s.kernel;
 }
 
@@ -71,7 +75,11 @@ export function mintUnloadArgv(config: MintConfig = {}): string[] {
 }
 
 /** A site's stop step, when configured; {apic} stands for the BSP's LAPIC ID. */
-export function mintStopArgv(bsp: number, force: boolean, config: MintConfig = {}): string[] | null {
+export function mintStopArgv(
+  bsp: number,
+  force: boolean,
+  config: MintConfig = {},
+): string[] | null {
   const c = mintConfig(config);
   const args = force ? c.forceStopArgs : c.stopArgs;
   if (!args) return null;
@@ -82,7 +90,10 @@ export function mintStopArgv(bsp: number, force: boolean, config: MintConfig = {
  * Stock kexec-tools: `kexec -l KERNEL --initrd=… --mem-min=… --mem-max=… --append=…` then
  * `kexec -e`. It replaces the running kernel: for proofs and single-successor machines.
  */
-export function stockKexecArgv(s: SuccessorPlan, binary = "kexec"): { load: string[]; exec: string[] } {
+export function stockKexecArgv(
+  s: SuccessorPlan,
+  binary = "kexec",
+): { load: string[]; exec: string[] } {
   const load = [binary, "-l", requireKernel(s)];
   if (s.initrd) load.push(`--initrd=${s.initrd}`);
   load.push(`--mem-min=${hex(s.memMin)}`, `--mem-max=${hex(s.memMax)}`, `--append=${s.cmdline}`);
@@ -113,16 +124,26 @@ export function planToShell(plan: BootPlan, config: MintConfig = {}): string {
     "set -eu",
   ];
   for (const s of plan.successors) {
-    lines.push("", ...describeSuccessor(s), shLine(mintLoadArgv(s, config)), shLine(mintStartArgv(s, config)));
+    lines.push(
+      "",
+      ...describeSuccessor(s),
+      shLine(mintLoadArgv(s, config)),
+      shLine(mintStartArgv(s, config)),
+    );
   }
-  if (plan.successors.length === 0) lines.push("", "# This plan has no successors: nothing to start.");
+  if (plan.successors.length === 0)
+    lines.push("", "# This plan has no successors: nothing to start.");
   return lines.join("\n") + "\n";
 }
 
 /** The same plan for stock kexec-tools: only the first successor (stock kexec replaces OS1). */
 export function planToStockKexecShell(plan: BootPlan, binary = "kexec"): string {
   const s = plan.successors[0];
-  const lines = ["#!/bin/sh", "# Stock kexec-tools replaces the running kernel: this boots one successor only.", "set -eu"];
+  const lines = [
+    "#!/bin/sh",
+    "# Stock kexec-tools replaces the running kernel: this boots one successor only.",
+    "set -eu",
+  ];
   if (s) {
     const { load, exec } = stockKexecArgv(s, binary);
     lines.push("", ...describeSuccessor(s), shLine(load), shLine(exec));

@@ -6,7 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchDebian, packageRelease, SCRIPTS, type DebianFiles } from "../test/debian-kernel";
-import { inspectKernelBytes, inspectKernelFile, kernelFacts, readKernelFacts, XLF } from "./bzimage";
+import {
+  inspectKernelBytes,
+  inspectKernelFile,
+  kernelFacts,
+  readKernelFacts,
+  XLF,
+} from "./bzimage";
 
 let deb: DebianFiles;
 let image: Buffer;
@@ -99,7 +105,9 @@ describe("corrupt copies and other files", () => {
   });
 
   it("xloadflags without XLF_KERNEL_64 is KERNEL-NOT-64BIT", () => {
-    const ins = inspectKernelBytes(patched((b) => b.writeUInt16LE(b.readUInt16LE(0x236) & ~XLF.KERNEL_64, 0x236)));
+    const ins = inspectKernelBytes(
+      patched((b) => b.writeUInt16LE(b.readUInt16LE(0x236) & ~XLF.KERNEL_64, 0x236)),
+    );
     expect(ins.problems.map((x) => x.code)).toEqual(["KERNEL-NOT-64BIT"]);
   });
 

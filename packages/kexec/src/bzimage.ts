@@ -61,7 +61,10 @@ export interface KernelInspection {
 }
 
 /** Inspects the first bytes of a file (at least the setup header) and its full size. */
-export function inspectKernelBytes(head: Uint8Array, fileSize: number = head.length): KernelInspection {
+export function inspectKernelBytes(
+  head: Uint8Array,
+  fileSize: number = head.length,
+): KernelInspection {
   const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const notKernel = detectOtherFormat(buf);
   if (notKernel) return { header: null, usable: false, problems: [notKernel] };
@@ -72,8 +75,15 @@ export function inspectKernelBytes(head: Uint8Array, fileSize: number = head.len
       usable: false,
       problems: [
         truncated
-          ? { code: "KERNEL-TRUNCATED", message: `the file has only ${fileSize} bytes, too short for a boot header (a bzImage has the magic "HdrS" at 0x202)` }
-          : { code: "KERNEL-NOT-BZIMAGE", message: 'no "HdrS" magic at offset 0x202: not an x86 bzImage (nor an ELF vmlinux or an initrd Tessera recognizes)' },
+          ? {
+              code: "KERNEL-TRUNCATED",
+              message: `the file has only ${fileSize} bytes, too short for a boot header (a bzImage has the magic "HdrS" at 0x202)`,
+            }
+          : {
+              code: "KERNEL-NOT-BZIMAGE",
+              message:
+                'no "HdrS" magic at offset 0x202: not an x86 bzImage (nor an ELF vmlinux or an initrd Tessera recognizes)',
+            },
       ],
     };
   }
@@ -83,12 +93,18 @@ export function inspectKernelBytes(head: Uint8Array, fileSize: number = head.len
     return {
       header: null,
       usable: false,
-      problems: [{ code: "KERNEL-TRUNCATED", message: `the file ends at ${fileSize} bytes, inside the boot header (protocol ${protocolText(protocol)} needs ${need} bytes)` }],
+      problems: [
+        {
+          code: "KERNEL-TRUNCATED",
+          message: `the file ends at ${fileSize} bytes, inside the boot header (protocol ${protocolText(protocol)} needs ${need} bytes)`,
+        },
+      ],
     };
   }
   const setupSects = buf.readUInt8(0x1f1) || 4;
   const payloadBytes = buf.readUInt32LE(0x1f4) * 16;
-  const at = <T>(min: number, read: () => T, otherwise: T): T => (protocol >= min ? read() : otherwise);
+  const at = <T>(min: number, read: () => T, otherwise: T): T =>
+    protocol >= min ? read() : otherwise;
   const header: BzImageHeader = {
     setupSects,
     payloadBytes,
@@ -122,13 +138,15 @@ export function inspectKernelBytes(head: Uint8Array, fileSize: number = head.len
   if (!header.relocatable) {
     problems.push({
       code: "KERNEL-NOT-RELOCATABLE",
-      message: "relocatable_kernel is 0: the kernel can run only at its compiled-in address, not inside a successor's range (build with CONFIG_RELOCATABLE=y)",
+      message:
+        "relocatable_kernel is 0: the kernel can run only at its compiled-in address, not inside a successor's range (build with CONFIG_RELOCATABLE=y)",
     });
   }
   if (protocol >= 0x020c && (header.xloadflags & XLF.KERNEL_64) === 0) {
     problems.push({
       code: "KERNEL-NOT-64BIT",
-      message: "xloadflags lacks XLF_KERNEL_64: a 32-bit kernel cannot be a successor on this x86-64 machine",
+      message:
+        "xloadflags lacks XLF_KERNEL_64: a 32-bit kernel cannot be a successor on this x86-64 machine",
     });
   }
   return { header, usable: problems.length === 0, problems };
@@ -154,7 +172,8 @@ function detectOtherFormat(buf: Buffer): KernelProblem | null {
   if (starts(0x7f, 0x45, 0x4c, 0x46)) {
     return {
       code: "KERNEL-ELF",
-      message: "this is an ELF file (an uncompressed vmlinux?): a successor needs the bzImage (arch/x86/boot/bzImage, /boot/vmlinuz-*)",
+      message:
+        "this is an ELF file (an uncompressed vmlinux?): a successor needs the bzImage (arch/x86/boot/bzImage, /boot/vmlinuz-*)",
     };
   }
   const initrd =
@@ -181,8 +200,7 @@ function detectOtherFormat(buf: Buffer): KernelProblem | null {
 }
 
 export type ReadKernelResult =
-  | { ok: true; inspection: KernelInspection }
-  | { ok: false; reason: string };
+  { ok: true; inspection: KernelInspection } | { ok: false; reason: string };
 
 /** Reads a kernel file's head and size. `ok: false` only when the file cannot be read. */
 export async function inspectKernelFile(path: string): Promise<ReadKernelResult> {
@@ -227,9 +245,12 @@ export function kernelFacts(header: BzImageHeader): KernelFacts {
 /** Reads a file and returns its KernelFacts, or null with the reason when it has no header. */
 export async function readKernelFacts(
   path: string,
-): Promise<{ ok: true; facts: KernelFacts; inspection: KernelInspection } | { ok: false; reason: string }> {
+): Promise<
+  { ok: true; facts: KernelFacts; inspection: KernelInspection } | { ok: false; reason: string }
+> {
   const r = await inspectKernelFile(path);
   if (!r.ok) return r;
-  if (!r.inspection.header) return { ok: false, reason: r.inspection.problems.map((p) => p.message).join("; ") };
+  if (!r.inspection.header)
+    return { ok: false, reason: r.inspection.problems.map((p) => p.message).join("; ") };
   return { ok: true, facts: kernelFacts(r.inspection.header), inspection: r.inspection };
 }

@@ -12,12 +12,21 @@ import { collect } from "./event-stream";
 import { createLoader } from "./create-loader";
 import type { GuestEvent, LoaderEvent } from "./types";
 
-const raw = JSON.parse(readFileSync(fileURLToPath(new URL("../../../examples/machine.json", import.meta.url)), "utf8"));
+const raw = JSON.parse(
+  readFileSync(fileURLToPath(new URL("../../../examples/machine.json", import.meta.url)), "utf8"),
+);
 const parsed = parseMachine(raw);
 if (!parsed.ok) throw new Error("examples/machine.json does not parse");
 const machine: Machine = parsed.value;
 
-const ZERO = { "loading-image": 0, purgatory: 0, "ipi-sent": 0, "kernel-booting": 0, "userspace-up": 0, running: 0 };
+const ZERO = {
+  "loading-image": 0,
+  purgatory: 0,
+  "ipi-sent": 0,
+  "kernel-booting": 0,
+  "userspace-up": 0,
+  running: 0,
+};
 const open: DryRunLoader[] = [];
 function sim(over: Partial<Parameters<typeof createDryRunLoader>[0]> = {}) {
   const l = createDryRunLoader({ machine, onlineCpus: [0, 1], delays: ZERO, ...over });
@@ -28,7 +37,8 @@ afterEach(() => {
   for (const l of open.splice(0)) l.close();
 });
 
-const phases = (ev: LoaderEvent[]) => ev.filter((e) => e.type === "phase").map((e) => (e as { phase: string }).phase);
+const phases = (ev: LoaderEvent[]) =>
+  ev.filter((e) => e.type === "phase").map((e) => (e as { phase: string }).phase);
 const result = (ev: LoaderEvent[]) => {
   expect(ev.filter((e) => e.type === "result")).toHaveLength(1);
   return ev.at(-1) as Extract<LoaderEvent, { type: "result" }>;
@@ -59,22 +69,47 @@ describe("dry-run loader", () => {
 
   it("refuses a core online in OS1 (LOADER-CPU-ONLINE), and again at start if it came back", async () => {
     const l = sim({ onlineCpus: [0, 1, 2] });
-    expect(result(await collect(l.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-CPU-ONLINE" } });
+    expect(result(await collect(l.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-CPU-ONLINE" },
+    });
     expect(await l.status("web")).toEqual({ name: "web", state: "absent" });
     l.setOnlineCpus([0, 1]);
     await collect(l.load(successor()));
     l.setOnlineCpus([0, 1, 3]);
-    expect(result(await collect(l.start("web")))).toMatchObject({ ok: false, error: { code: "LOADER-CPU-ONLINE" } });
+    expect(result(await collect(l.start("web")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-CPU-ONLINE" },
+    });
   });
 
   it("refuses a range or a core held by a running instance", async () => {
     const l = sim();
     await collect(l.load(successor()));
     await collect(l.start("web"));
-    const sameRange = successor({ name: "db", bsp: 4, cpus: [4, 5], cpuCount: 2, lowMemory: { start: 0x70000n, size: 0x10000n } });
-    expect(result(await collect(l.load(sameRange)))).toMatchObject({ ok: false, error: { code: "LOADER-RANGE-IN-USE" } });
-    const sameCore = successor({ name: "db", bsp: 3, cpus: [3], cpuCount: 1, memory: [{ start: 0x60000000n, size: 0x10000000n }], lowMemory: { start: 0x70000n, size: 0x10000n } });
-    expect(result(await collect(l.load(sameCore)))).toMatchObject({ ok: false, error: { code: "LOADER-CPU-IN-USE" } });
+    const sameRange = successor({
+      name: "db",
+      bsp: 4,
+      cpus: [4, 5],
+      cpuCount: 2,
+      lowMemory: { start: 0x70000n, size: 0x10000n },
+    });
+    expect(result(await collect(l.load(sameRange)))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-RANGE-IN-USE" },
+    });
+    const sameCore = successor({
+      name: "db",
+      bsp: 3,
+      cpus: [3],
+      cpuCount: 1,
+      memory: [{ start: 0x60000000n, size: 0x10000000n }],
+      lowMemory: { start: 0x70000n, size: 0x10000n },
+    });
+    expect(result(await collect(l.load(sameCore)))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-CPU-IN-USE" },
+    });
     // Once web is stopped its cores and ranges are free again.
     await collect(l.stop("web"));
     expect(result(await collect(l.load(sameRange))).ok).toBe(true);
@@ -83,16 +118,32 @@ describe("dry-run loader", () => {
   it("refuses a range outside usable RAM and a core the machine lacks", async () => {
     const l = sim();
     const mmio = successor({ memory: [{ start: 0xfec00000n, size: 0x100000n }] });
-    expect(result(await collect(l.load(mmio)))).toMatchObject({ ok: false, error: { code: "LOADER-EINVAL" } });
-    expect(result(await collect(l.load(successor({ cpus: [99], bsp: 99 }))))).toMatchObject({ ok: false, error: { code: "LOADER-EINVAL" } });
+    expect(result(await collect(l.load(mmio)))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-EINVAL" },
+    });
+    expect(result(await collect(l.load(successor({ cpus: [99], bsp: 99 }))))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-EINVAL" },
+    });
   });
 
   it("refuses a second load while one is in flight (LOADER-BUSY)", async () => {
     const l = sim({ delays: { ...ZERO, "loading-image": 100 } });
     const first = collect(l.load(successor()));
     await new Promise((r) => setTimeout(r, 10));
-    const other = successor({ name: "db", bsp: 4, cpus: [4], cpuCount: 1, memory: [{ start: 0x60000000n, size: 0x10000000n }], lowMemory: { start: 0x70000n, size: 0x10000n } });
-    expect(result(await collect(l.load(other)))).toMatchObject({ ok: false, error: { code: "LOADER-BUSY" } });
+    const other = successor({
+      name: "db",
+      bsp: 4,
+      cpus: [4],
+      cpuCount: 1,
+      memory: [{ start: 0x60000000n, size: 0x10000000n }],
+      lowMemory: { start: 0x70000n, size: 0x10000n },
+    });
+    expect(result(await collect(l.load(other)))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-BUSY" },
+    });
     expect(result(await first).ok).toBe(true);
   });
 
@@ -102,7 +153,10 @@ describe("dry-run loader", () => {
     await collect(l.load(successor()));
     const ev = await collect(l.start("web"));
     expect(phases(ev)).toEqual(["ipi-sent", "kernel-booting"]);
-    expect(result(ev)).toMatchObject({ ok: false, error: { code: "LOADER-FAULT", phase: "kernel-booting" } });
+    expect(result(ev)).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-FAULT", phase: "kernel-booting" },
+    });
     expect(await l.status("web")).toMatchObject({ state: "failed", phase: "kernel-booting" });
     l.clearFaults();
     await collect(l.forceStop("web"));
@@ -135,7 +189,10 @@ describe("dry-run loader", () => {
     await collect(l.load(successor()));
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
-    expect(result(await collect(l.start("web", { signal: ac.signal })))).toMatchObject({ ok: false, error: { code: "LOADER-CANCELLED" } });
+    expect(result(await collect(l.start("web", { signal: ac.signal })))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-CANCELLED" },
+    });
 
     await collect(l.forceStop("web"));
     await collect(l.load(successor()));
@@ -151,8 +208,14 @@ describe("dry-run loader", () => {
     await collect(l.load(successor()));
     await collect(l.start("web"));
     expect(phases(await collect(l.stop("web")))).toEqual(["stopping", "stopped"]);
-    expect(result(await collect(l.stop("nope")))).toMatchObject({ ok: false, error: { code: "LOADER-ENOENT" } });
-    expect(result(await collect(l.start("nope")))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-LOADED" } });
+    expect(result(await collect(l.stop("nope")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-ENOENT" },
+    });
+    expect(result(await collect(l.start("nope")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-LOADED" },
+    });
   });
 
   it("keeps its state in statePath across a restart, like a real machine", async () => {
@@ -167,7 +230,10 @@ describe("dry-run loader", () => {
       open.push(b);
       expect(await b.statusAll()).toEqual([{ name: "web", state: "running", phase: "running" }]);
       // Its cores and ranges are still held after the restart.
-      expect(result(await collect(b.load(successor({ name: "again" }))))).toMatchObject({ ok: false, error: { code: "LOADER-CPU-IN-USE" } });
+      expect(result(await collect(b.load(successor({ name: "again" }))))).toMatchObject({
+        ok: false,
+        error: { code: "LOADER-CPU-IN-USE" },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

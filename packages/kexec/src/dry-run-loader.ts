@@ -80,7 +80,10 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     if (!config.statePath) return;
     mkdirSync(dirname(config.statePath), { recursive: true });
     const tmp = `${config.statePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(state, (_k, v: unknown) => (typeof v === "bigint" ? { $big: hex(v) } : v), 2));
+    writeFileSync(
+      tmp,
+      JSON.stringify(state, (_k, v: unknown) => (typeof v === "bigint" ? { $big: hex(v) } : v), 2),
+    );
     renameSync(tmp, config.statePath);
   }
 
@@ -104,8 +107,17 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     timers.set(name, [t]);
   }
 
-  function faultAt(name: string, phase: BootPhase, kind?: FaultSpec["kind"]): FaultSpec | undefined {
-    return faults.find((f) => (f.instance === undefined || f.instance === name) && f.at === phase && (!kind || f.kind === kind));
+  function faultAt(
+    name: string,
+    phase: BootPhase,
+    kind?: FaultSpec["kind"],
+  ): FaultSpec | undefined {
+    return faults.find(
+      (f) =>
+        (f.instance === undefined || f.instance === name) &&
+        f.at === phase &&
+        (!kind || f.kind === kind),
+    );
   }
 
   async function walk(ctx: StepContext, signal: AbortSignal, name: string, phases: BootPhase[]) {
@@ -113,10 +125,17 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       set(name, { phase });
       ctx.phase(phase);
       const f = faultAt(name, phase);
-      if (f?.kind === "fail") throw new LoaderFailure("LOADER-FAULT", `injected fault: ${name} failed at ${phase}`, phase);
+      if (f?.kind === "fail")
+        throw new LoaderFailure(
+          "LOADER-FAULT",
+          `injected fault: ${name} failed at ${phase}`,
+          phase,
+        );
       if (f?.kind === "hang") {
         ctx.log(`injected fault: ${name} hangs at ${phase}`);
-        await new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+        await new Promise<never>((_, reject) =>
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+        );
       }
       if (delays[phase] > 0) await sleep(delays[phase], signal);
       if (signal.aborted) throw signal.reason;
@@ -125,29 +144,55 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
   }
 
   function holders(except: string): SimInstance[] {
-    return Object.values(state.instances).filter((i) => i.name !== except && HOLDS.includes(i.state));
+    return Object.values(state.instances).filter(
+      (i) => i.name !== except && HOLDS.includes(i.state),
+    );
   }
 
   function check(plan: SuccessorPlan) {
     const missing = plan.cpus.filter((c) => !present.has(c));
-    if (missing.length) throw new LoaderFailure("LOADER-EINVAL", `LAPIC ID(s) ${missing.join(",")} do not exist on this machine`);
+    if (missing.length)
+      throw new LoaderFailure(
+        "LOADER-EINVAL",
+        `LAPIC ID(s) ${missing.join(",")} do not exist on this machine`,
+      );
     const online = plan.cpus.filter((c) => state.onlineCpus.includes(c));
     if (online.length) {
-      throw new LoaderFailure("LOADER-CPU-ONLINE", `core(s) with LAPIC ID ${online.join(",")} are online in OS1: take them offline (or boot OS1 with a smaller maxcpus=) first`);
+      throw new LoaderFailure(
+        "LOADER-CPU-ONLINE",
+        `core(s) with LAPIC ID ${online.join(",")} are online in OS1: take them offline (or boot OS1 with a smaller maxcpus=) first`,
+      );
     }
-    if (!plan.kernel) throw new LoaderFailure("LOADER-EINVAL", `${plan.name} has no kernel: set instances[].kernel in the profile`);
+    if (!plan.kernel)
+      throw new LoaderFailure(
+        "LOADER-EINVAL",
+        `${plan.name} has no kernel: set instances[].kernel in the profile`,
+      );
     const ranges: Range[] = [...plan.memory, plan.lowMemory];
     for (const r of ranges) {
-      const inRam = machine.memoryMap.some((m) => m.type === "usable" && m.start <= r.start && rangeEnd(r) <= rangeEnd(m));
-      if (!inRam) throw new LoaderFailure("LOADER-EINVAL", `range ${hex(r.start)}-${hex(rangeEnd(r) - 1n)} is not inside usable RAM of this machine`);
+      const inRam = machine.memoryMap.some(
+        (m) => m.type === "usable" && m.start <= r.start && rangeEnd(r) <= rangeEnd(m),
+      );
+      if (!inRam)
+        throw new LoaderFailure(
+          "LOADER-EINVAL",
+          `range ${hex(r.start)}-${hex(rangeEnd(r) - 1n)} is not inside usable RAM of this machine`,
+        );
     }
     for (const other of holders(plan.name)) {
       const shared = plan.cpus.filter((c) => other.plan.cpus.includes(c));
-      if (shared.length) throw new LoaderFailure("LOADER-CPU-IN-USE", `core(s) ${shared.join(",")} belong to ${other.name}, which is ${other.state}`);
+      if (shared.length)
+        throw new LoaderFailure(
+          "LOADER-CPU-IN-USE",
+          `core(s) ${shared.join(",")} belong to ${other.name}, which is ${other.state}`,
+        );
       for (const r of ranges) {
         const hit = [...other.plan.memory, other.plan.lowMemory].find((o) => overlaps(o, r));
         if (hit) {
-          throw new LoaderFailure("LOADER-RANGE-IN-USE", `range ${hex(r.start)}-${hex(rangeEnd(r) - 1n)} overlaps ${hex(hit.start)}-${hex(rangeEnd(hit) - 1n)} of ${other.name}, which is ${other.state}`);
+          throw new LoaderFailure(
+            "LOADER-RANGE-IN-USE",
+            `range ${hex(r.start)}-${hex(rangeEnd(r) - 1n)} overlaps ${hex(hit.start)}-${hex(rangeEnd(hit) - 1n)} of ${other.name}, which is ${other.state}`,
+          );
         }
       }
     }
@@ -155,7 +200,11 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
 
   /** Takes the one kexec slot; the returned signal also fires when the instance is force-stopped. */
   function claim(name: string, ctx: StepContext): AbortSignal {
-    if (busy) throw new LoaderFailure("LOADER-BUSY", `${busy} is being loaded or started: one kexec operation at a time`);
+    if (busy)
+      throw new LoaderFailure(
+        "LOADER-BUSY",
+        `${busy} is being loaded or started: one kexec operation at a time`,
+      );
     busy = name;
     const ac = new AbortController();
     inFlight.set(name, ac);
@@ -184,7 +233,11 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
           claimed = true;
           try {
             const cur = state.instances[plan.name];
-            if (cur && HOLDS.includes(cur.state)) throw new LoaderFailure("LOADER-BAD-STATE", `${plan.name} is already ${cur.state}: stop it before loading it again`);
+            if (cur && HOLDS.includes(cur.state))
+              throw new LoaderFailure(
+                "LOADER-BAD-STATE",
+                `${plan.name} is already ${cur.state}: stop it before loading it again`,
+              );
             check(plan);
             state.instances[plan.name] = { name: plan.name, plan, state: "unknown" };
             created = true;
@@ -208,20 +261,43 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       return step(
         async (ctx) => {
           const inst = state.instances[name];
-          if (!inst || inst.state !== "loaded") throw new LoaderFailure("LOADER-NOT-LOADED", `${name} has no loaded image${inst ? ` (it is ${inst.state})` : ""}: load it first`);
+          if (!inst || inst.state !== "loaded")
+            throw new LoaderFailure(
+              "LOADER-NOT-LOADED",
+              `${name} has no loaded image${inst ? ` (it is ${inst.state})` : ""}: load it first`,
+            );
           const online = inst.plan.cpus.filter((c) => state.onlineCpus.includes(c));
-          if (online.length) throw new LoaderFailure("LOADER-CPU-ONLINE", `core(s) ${online.join(",")} came online in OS1 since the load`);
+          if (online.length)
+            throw new LoaderFailure(
+              "LOADER-CPU-ONLINE",
+              `core(s) ${online.join(",")} came online in OS1 since the load`,
+            );
           const signal = claim(name, ctx);
           claimed = true;
           try {
             set(name, { state: "starting" });
-            await walk(ctx, signal, name, ["ipi-sent", "kernel-booting", "userspace-up", "running"]);
+            await walk(ctx, signal, name, [
+              "ipi-sent",
+              "kernel-booting",
+              "userspace-up",
+              "running",
+            ]);
             set(name, { state: "running" });
             beat(name);
-            if (faults.some((f) => f.kind === "crash-while-running" && (f.instance === undefined || f.instance === name))) {
+            if (
+              faults.some(
+                (f) =>
+                  f.kind === "crash-while-running" &&
+                  (f.instance === undefined || f.instance === name),
+              )
+            ) {
               const t = setTimeout(() => {
                 clearTimers(name);
-                set(name, { state: "failed", phase: "running", detail: "LOADER-FAULT: injected fault: the instance crashed while running" });
+                set(name, {
+                  state: "failed",
+                  phase: "running",
+                  detail: "LOADER-FAULT: injected fault: the instance crashed while running",
+                });
                 guest(name, "crashed");
               }, config.crashAfterMs ?? 200);
               t.unref();
@@ -238,9 +314,15 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     stop(name, opts) {
       return step(async (ctx) => {
         const inst = state.instances[name];
-        if (!inst || inst.state === "absent") throw new LoaderFailure("LOADER-ENOENT", `${name} is not known to this machine`);
-        if (inst.state === "stopped") throw new LoaderFailure("LOADER-BAD-STATE", `${name} is already stopped`);
-        if (inst.state === "starting" || inFlight.has(name)) throw new LoaderFailure("LOADER-BUSY", `${name} is still starting: wait, or force-stop it`);
+        if (!inst || inst.state === "absent")
+          throw new LoaderFailure("LOADER-ENOENT", `${name} is not known to this machine`);
+        if (inst.state === "stopped")
+          throw new LoaderFailure("LOADER-BAD-STATE", `${name} is already stopped`);
+        if (inst.state === "starting" || inFlight.has(name))
+          throw new LoaderFailure(
+            "LOADER-BUSY",
+            `${name} is still starting: wait, or force-stop it`,
+          );
         set(name, { state: "stopping" });
         ctx.phase("stopping");
         await sleep(Math.min(delays["userspace-up"], 500), ctx.signal);
@@ -253,7 +335,11 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
       return step(async (ctx) => {
         const inst = state.instances[name];
         if (!inst) throw new LoaderFailure("LOADER-ENOENT", `${name} is not known to this machine`);
-        inFlight.get(name)?.abort(new LoaderFailure("LOADER-CANCELLED", `${name} was force-stopped during this step`));
+        inFlight
+          .get(name)
+          ?.abort(
+            new LoaderFailure("LOADER-CANCELLED", `${name} was force-stopped during this step`),
+          );
         ctx.phase("stopping");
         clearTimers(name);
         unclaim(name);
@@ -285,7 +371,12 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
   function statusOf(name: string): LoaderStatus {
     const i = state.instances[name];
     if (!i) return { name, state: "absent" };
-    return { name, state: i.state, ...(i.phase ? { phase: i.phase } : {}), ...(i.detail ? { detail: i.detail } : {}) };
+    return {
+      name,
+      state: i.state,
+      ...(i.phase ? { phase: i.phase } : {}),
+      ...(i.detail ? { detail: i.detail } : {}),
+    };
   }
 
   return loader;
@@ -300,7 +391,9 @@ function loadState(path: string | undefined): SimState | null {
     return null;
   }
   const parsed = JSON.parse(text, (_k, v: unknown) =>
-    v && typeof v === "object" && "$big" in v && typeof (v as { $big: unknown }).$big === "string" ? BigInt((v as { $big: string }).$big) : v,
+    v && typeof v === "object" && "$big" in v && typeof (v as { $big: unknown }).$big === "string"
+      ? BigInt((v as { $big: string }).$big)
+      : v,
   ) as SimState;
   if (!Array.isArray(parsed.onlineCpus) || typeof parsed.instances !== "object") {
     throw new Error(`${path} is not a dry-run state file`);

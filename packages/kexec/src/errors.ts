@@ -6,10 +6,12 @@ export const LOADER_ERRORS = {
   "LOADER-TIMEOUT": "The loader step did not finish within its time limit and was stopped.",
   "LOADER-EXIT": "The loader exited with a failure status.",
   "LOADER-SIGNAL": "The loader was killed by a signal.",
-  "LOADER-BUSY": "Another load or start is in progress, or another image is loaded and not started.",
+  "LOADER-BUSY":
+    "Another load or start is in progress, or another image is loaded and not started.",
   "LOADER-CPU-ONLINE": "A core the instance needs is online in OS1.",
   "LOADER-CPU-IN-USE": "A core the instance needs belongs to another loaded or running instance.",
-  "LOADER-RANGE-IN-USE": "A memory range the instance needs is used by another loaded or running instance.",
+  "LOADER-RANGE-IN-USE":
+    "A memory range the instance needs is used by another loaded or running instance.",
   "LOADER-EPERM": "The kernel refused the operation (EPERM).",
   "LOADER-EINVAL": "The kernel rejected an argument (EINVAL).",
   "LOADER-ENOENT": "The instance or a file it names does not exist (ENOENT).",

@@ -65,7 +65,11 @@ async function* run(
   };
   const limit = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timer = setTimeout(() => {
-    fail({ code: "LOADER-TIMEOUT", message: `the step did not finish within ${limit} ms and was stopped`, phase: current });
+    fail({
+      code: "LOADER-TIMEOUT",
+      message: `the step did not finish within ${limit} ms and was stopped`,
+      phase: current,
+    });
     inner.abort(new LoaderFailure("LOADER-TIMEOUT", "timeout"));
   }, limit);
   const onAbort = () => {

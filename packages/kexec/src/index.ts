@@ -27,7 +27,13 @@ export {
   MIN_PROTOCOL,
   XLF,
 } from "./bzimage";
-export type { BzImageHeader, KernelInspection, KernelProblem, KernelProblemCode, ReadKernelResult } from "./bzimage";
+export type {
+  BzImageHeader,
+  KernelInspection,
+  KernelProblem,
+  KernelProblemCode,
+  ReadKernelResult,
+} from "./bzimage";
 export {
   DEFAULT_MINT_CONFIG,
   mintLoadArgv,

@@ -14,7 +14,11 @@ const dirs: string[] = [];
 function setup(env: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   const dir = callDir();
   dirs.push(dir);
-  const loader = createMintLoader({ binary: STAND_IN_KEXEC, env: { STANDIN_DIR: dir, ...env }, ...extra });
+  const loader = createMintLoader({
+    binary: STAND_IN_KEXEC,
+    env: { STANDIN_DIR: dir, ...env },
+    ...extra,
+  });
   return { dir, loader };
 }
 afterEach(() => {
@@ -34,8 +38,14 @@ describe("mint loader", () => {
     const s = successor();
     const load = await collect(loader.load(s));
     expect(result(load).ok).toBe(true);
-    expect(load.filter((e) => e.type === "phase").map((e) => (e as { phase: string }).phase)).toEqual(["loading-image", "purgatory"]);
-    expect(load.some((e) => e.type === "log" && e.stream === "stdout" && /called with 9 arguments/.test(e.line))).toBe(true);
+    expect(
+      load.filter((e) => e.type === "phase").map((e) => (e as { phase: string }).phase),
+    ).toEqual(["loading-image", "purgatory"]);
+    expect(
+      load.some(
+        (e) => e.type === "log" && e.stream === "stdout" && /called with 9 arguments/.test(e.line),
+      ),
+    ).toBe(true);
     expect(await loader.status("web")).toMatchObject({ state: "loaded" });
     const start = await collect(loader.start("web"));
     expect(result(start).ok).toBe(true);
@@ -51,7 +61,9 @@ describe("mint loader", () => {
     const r = result(ev);
     expect(r).toMatchObject({ ok: false, error: { code: "LOADER-EXIT", phase: "ipi-sent" } });
     if (!r.ok) expect(r.error.message).not.toMatch(/Invalid argument/);
-    expect(ev.some((e) => e.type === "log" && e.stream === "stderr" && /Invalid argument/.test(e.line))).toBe(true);
+    expect(
+      ev.some((e) => e.type === "log" && e.stream === "stderr" && /Invalid argument/.test(e.line)),
+    ).toBe(true);
     expect(await loader.status("web")).toMatchObject({ state: "failed" });
   });
 
@@ -68,28 +80,43 @@ describe("mint loader", () => {
     const t0 = Date.now();
     const r = result(await collect(loader.load(successor(), { timeoutMs: 400 })));
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(r).toMatchObject({ ok: false, error: { code: "LOADER-TIMEOUT", phase: "loading-image" } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-TIMEOUT", phase: "loading-image" },
+    });
     // A load cut short leaves kexec's state unknown, and the status says so.
     expect(await loader.status("web")).toMatchObject({ state: "unknown" });
   });
 
   it("a loader killed by a signal is LOADER-SIGNAL", async () => {
     const { loader } = setup({ STANDIN_SIGNAL: "-l" });
-    expect(result(await collect(loader.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-SIGNAL" } });
+    expect(result(await collect(loader.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-SIGNAL" },
+    });
   });
 
   it("a missing binary is LOADER-NOT-FOUND, a non-executable one LOADER-NOT-EXECUTABLE", async () => {
     const dir = callDir();
     dirs.push(dir);
     const missing = createMintLoader({ binary: join(dir, "no-such-kexec") });
-    expect(result(await collect(missing.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-FOUND" } });
+    expect(result(await collect(missing.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-FOUND" },
+    });
     const plain = join(dir, "not-executable");
     writeFileSync(plain, "#!/bin/sh\nexit 0\n");
     chmodSync(plain, 0o644);
     const noexec = createMintLoader({ binary: plain });
-    expect(result(await collect(noexec.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-EXECUTABLE" } });
+    expect(result(await collect(noexec.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-EXECUTABLE" },
+    });
     const notInPath = createMintLoader({ binary: "tessera-no-such-kexec" });
-    expect(result(await collect(notInPath.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-FOUND" } });
+    expect(result(await collect(notInPath.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-FOUND" },
+    });
   });
 
   it("cancelling a load kills the process and reports LOADER-CANCELLED", async () => {
@@ -104,7 +131,10 @@ describe("mint loader", () => {
     const { loader } = setup();
     expect(result(await collect(loader.load(successor()))).ok).toBe(true);
     const other = successor({ name: "db", bsp: 4, cpus: [4], cpuCount: 1 });
-    expect(result(await collect(loader.load(other)))).toMatchObject({ ok: false, error: { code: "LOADER-BUSY" } });
+    expect(result(await collect(loader.load(other)))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-BUSY" },
+    });
     expect(result(await collect(loader.start("web"))).ok).toBe(true);
     expect(result(await collect(loader.load(other))).ok).toBe(true);
   });
@@ -122,10 +152,16 @@ describe("mint loader", () => {
 
   it("start without a load is LOADER-NOT-LOADED; stop without a stop step is LOADER-UNSUPPORTED", async () => {
     const { loader } = setup();
-    expect(result(await collect(loader.start("web")))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-LOADED" } });
+    expect(result(await collect(loader.start("web")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-LOADED" },
+    });
     await collect(loader.load(successor()));
     await collect(loader.start("web"));
-    expect(result(await collect(loader.stop("web")))).toMatchObject({ ok: false, error: { code: "LOADER-UNSUPPORTED" } });
+    expect(result(await collect(loader.stop("web")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-UNSUPPORTED" },
+    });
   });
 
   it("a configured stop step runs with the BSP substituted; a loaded image is stopped by unloading", async () => {
@@ -137,6 +173,8 @@ describe("mint loader", () => {
     await collect(loader.start("web"));
     expect(result(await collect(loader.stop("web"))).ok).toBe(true);
     expect(calls(dir).at(-1)).toEqual(["--stop", "--apic-id=2"]);
-    expect(await loader.statusAll()).toEqual([{ name: "web", state: "stopped", phase: "kernel-booting" }]);
+    expect(await loader.statusAll()).toEqual([
+      { name: "web", state: "stopped", phase: "kernel-booting" },
+    ]);
   });
 });

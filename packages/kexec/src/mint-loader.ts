@@ -3,7 +3,14 @@
 // starts are serialized and a second image is refused while one waits to be started.
 import { readFile } from "node:fs/promises";
 import type { SuccessorPlan } from "@tessera/core";
-import { mintConfig, mintLoadArgv, mintStartArgv, mintStopArgv, mintUnloadArgv, PlanArgvError } from "./argv";
+import {
+  mintConfig,
+  mintLoadArgv,
+  mintStartArgv,
+  mintStopArgv,
+  mintUnloadArgv,
+  PlanArgvError,
+} from "./argv";
 import { LoaderFailure } from "./errors";
 import { Mutex, step, type StepContext } from "./event-stream";
 import { runChecked } from "./spawn";
@@ -16,7 +23,9 @@ interface Entry {
   detail?: string;
 }
 
-export function createMintLoader(config: MintConfig & { env?: Record<string, string> } = {}): Loader {
+export function createMintLoader(
+  config: MintConfig & { env?: Record<string, string> } = {},
+): Loader {
   const c = mintConfig(config);
   const env = config.env;
   const lock = new Mutex();
@@ -24,15 +33,17 @@ export function createMintLoader(config: MintConfig & { env?: Record<string, str
   /** The instance whose image kexec holds right now (loaded, not started). */
   let pending: string | null = null;
 
-  const markFailed = (name: string) => (error: { code: string; message: string; phase?: string }) => {
-    const e = entries.get(name);
-    if (!e) return;
-    // A timeout or cancel in the middle of a load leaves kexec's state unknown: say so.
-    e.state = error.code === "LOADER-TIMEOUT" || error.code === "LOADER-CANCELLED" ? "unknown" : "failed";
-    e.phase = error.phase;
-    e.detail = `${error.code}: ${error.message}`;
-    if (pending === name) pending = null;
-  };
+  const markFailed =
+    (name: string) => (error: { code: string; message: string; phase?: string }) => {
+      const e = entries.get(name);
+      if (!e) return;
+      // A timeout or cancel in the middle of a load leaves kexec's state unknown: say so.
+      e.state =
+        error.code === "LOADER-TIMEOUT" || error.code === "LOADER-CANCELLED" ? "unknown" : "failed";
+      e.phase = error.phase;
+      e.detail = `${error.code}: ${error.message}`;
+      if (pending === name) pending = null;
+    };
 
   async function unloadQuietly(ctx: StepContext) {
     try {
@@ -50,17 +61,24 @@ export function createMintLoader(config: MintConfig & { env?: Record<string, str
           const release = await lock.lock(ctx.signal);
           try {
             if (pending && pending !== plan.name) {
-              throw new LoaderFailure("LOADER-BUSY", `kexec holds the image of ${pending}, which is not started yet: start or stop it first`);
+              throw new LoaderFailure(
+                "LOADER-BUSY",
+                `kexec holds the image of ${pending}, which is not started yet: start or stop it first`,
+              );
             }
             const current = entries.get(plan.name);
             if (current && (current.state === "running" || current.state === "starting")) {
-              throw new LoaderFailure("LOADER-BAD-STATE", `${plan.name} is ${current.state}: stop it before loading it again`);
+              throw new LoaderFailure(
+                "LOADER-BAD-STATE",
+                `${plan.name} is ${current.state}: stop it before loading it again`,
+              );
             }
             let argv: string[];
             try {
               argv = mintLoadArgv(plan, c);
             } catch (err) {
-              if (err instanceof PlanArgvError) throw new LoaderFailure("LOADER-EINVAL", err.message);
+              if (err instanceof PlanArgvError)
+                throw new LoaderFailure("LOADER-EINVAL", err.message);
               throw err;
             }
             entries.set(plan.name, { plan, state: "unknown", phase: "loading-image" });
@@ -89,7 +107,10 @@ export function createMintLoader(config: MintConfig & { env?: Record<string, str
           try {
             const e = entries.get(name);
             if (!e || e.state !== "loaded" || pending !== name) {
-              throw new LoaderFailure("LOADER-NOT-LOADED", `${name} has no loaded image: load it first`);
+              throw new LoaderFailure(
+                "LOADER-NOT-LOADED",
+                `${name} has no loaded image: load it first`,
+              );
             }
             e.state = "starting";
             ctx.phase("ipi-sent");
@@ -124,7 +145,12 @@ export function createMintLoader(config: MintConfig & { env?: Record<string, str
   function statusOf(name: string): LoaderStatus {
     const e = entries.get(name);
     if (!e) return { name, state: "absent" };
-    return { name, state: e.state, ...(e.phase ? { phase: e.phase } : {}), ...(e.detail ? { detail: e.detail } : {}) };
+    return {
+      name,
+      state: e.state,
+      ...(e.phase ? { phase: e.phase } : {}),
+      ...(e.detail ? { detail: e.detail } : {}),
+    };
   }
 
   function stopStep(name: string, force: boolean, opts?: StepOptions) {

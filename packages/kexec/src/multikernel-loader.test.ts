@@ -15,7 +15,11 @@ function setup(env: Record<string, string> = {}) {
   const dir = callDir();
   const sysfs = mkdtempSync(join(tmpdir(), "tessera-mk-"));
   dirs.push(dir, sysfs);
-  const loader = createMultikernelLoader({ binary: STAND_IN_KERF, sysfsRoot: sysfs, env: { STANDIN_DIR: dir, KERF_SYSFS: sysfs, ...env } });
+  const loader = createMultikernelLoader({
+    binary: STAND_IN_KERF,
+    sysfsRoot: sysfs,
+    env: { STANDIN_DIR: dir, KERF_SYSFS: sysfs, ...env },
+  });
   return { dir, sysfs, loader };
 }
 afterEach(() => {
@@ -43,7 +47,9 @@ describe("multikernel loader (kerf v1)", () => {
       ["kill", "--force", "--id", "1"],
     ]);
     expect(KERF_ADAPTERS.v1.kill("1", false)).toEqual(["kill", "--id", "1"]);
-    expect(await loader.statusAll()).toEqual([{ name: "web", state: "loaded", detail: 'kernel status "ready" (instance 1)' }]);
+    expect(await loader.statusAll()).toEqual([
+      { name: "web", state: "loaded", detail: 'kernel status "ready" (instance 1)' },
+    ]);
   });
 
   it.each([
@@ -58,29 +64,50 @@ describe("multikernel loader (kerf v1)", () => {
     expect(r).toMatchObject({ ok: false, error: { code } });
     if (!r.ok) expect(r.error.message).toMatch(words);
     // kerf's own words stay in the log, not in the error.
-    expect(ev.some((e) => e.type === "log" && e.stream === "stderr" && e.line.startsWith("kerf: create:"))).toBe(true);
+    expect(
+      ev.some(
+        (e) => e.type === "log" && e.stream === "stderr" && e.line.startsWith("kerf: create:"),
+      ),
+    ).toBe(true);
   });
 
   it("an unrecognised kerf failure is LOADER-EXIT", async () => {
     const { loader } = setup({ KERF_FAIL: "load:something odd" });
-    expect(result(await collect(loader.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-EXIT" } });
+    expect(result(await collect(loader.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-EXIT" },
+    });
   });
 
   it("reads every kernel status word, and an unknown one as unknown", async () => {
     const { sysfs, loader } = setup();
-    const words: [string, string][] = [["empty", "absent"], ["ready", "loaded"], ["loading", "starting"], ["active", "running"], ["failed", "failed"], ["weird", "unknown"]];
+    const words: [string, string][] = [
+      ["empty", "absent"],
+      ["ready", "loaded"],
+      ["loading", "starting"],
+      ["active", "running"],
+      ["failed", "failed"],
+      ["weird", "unknown"],
+    ];
     for (const [i, [word]] of words.entries()) {
       mkdirSync(join(sysfs, "instances", String(i)), { recursive: true });
       writeFileSync(join(sysfs, "instances", String(i), "name"), `i${i}\n`);
       writeFileSync(join(sysfs, "instances", String(i), "status"), `${word}\n`);
     }
-    for (const [i, [, state]] of words.entries()) expect((await loader.status(`i${i}`)).state).toBe(state);
+    for (const [i, [, state]] of words.entries())
+      expect((await loader.status(`i${i}`)).state).toBe(state);
   });
 
   it("start of an instance kerf never created is LOADER-ENOENT; a missing kerf is LOADER-NOT-FOUND", async () => {
     const { loader } = setup();
-    expect(result(await collect(loader.start("ghost")))).toMatchObject({ ok: false, error: { code: "LOADER-ENOENT" } });
+    expect(result(await collect(loader.start("ghost")))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-ENOENT" },
+    });
     const none = createMultikernelLoader({ binary: "/nonexistent/kerf", sysfsRoot: tmpdir() });
-    expect(result(await collect(none.load(successor())))).toMatchObject({ ok: false, error: { code: "LOADER-NOT-FOUND" } });
+    expect(result(await collect(none.load(successor())))).toMatchObject({
+      ok: false,
+      error: { code: "LOADER-NOT-FOUND" },
+    });
   });
 });

@@ -8,7 +8,13 @@ import type { SuccessorPlan } from "@tessera/core";
 import { LoaderFailure } from "./errors";
 import { step } from "./event-stream";
 import { runChecked, type ProcessResult } from "./spawn";
-import type { Loader, LoaderInstanceState, LoaderStatus, MultikernelConfig, StepOptions } from "./types";
+import type {
+  Loader,
+  LoaderInstanceState,
+  LoaderStatus,
+  MultikernelConfig,
+  StepOptions,
+} from "./types";
 
 export interface KerfAdapter {
   create(plan: SuccessorPlan): string[];
@@ -24,11 +30,31 @@ const V1: KerfAdapter = {
   create: (p) => {
     const main = p.memory[0];
     if (!main) throw new LoaderFailure("LOADER-EINVAL", `${p.name} has no memory range`);
-    return ["create", p.name, "--cpus", p.cpus.join(","), "--memory", `${kernelSize(main.size)}@${hex(main.start)}`];
+    return [
+      "create",
+      p.name,
+      "--cpus",
+      p.cpus.join(","),
+      "--memory",
+      `${kernelSize(main.size)}@${hex(main.start)}`,
+    ];
   },
   load: (p, id) => {
-    if (!p.kernel) throw new LoaderFailure("LOADER-EINVAL", `${p.name} has no kernel: set instances[].kernel in the profile`);
-    return ["load", "--kernel", p.kernel, ...(p.initrd ? ["--initrd", p.initrd] : []), "--cmdline", p.cmdline, "--id", id];
+    if (!p.kernel)
+      throw new LoaderFailure(
+        "LOADER-EINVAL",
+        `${p.name} has no kernel: set instances[].kernel in the profile`,
+      );
+    return [
+      "load",
+      "--kernel",
+      p.kernel,
+      ...(p.initrd ? ["--initrd", p.initrd] : []),
+      "--cmdline",
+      p.cmdline,
+      "--id",
+      id,
+    ];
   },
   exec: (id) => ["exec", "--id", id],
   kill: (id, force) => ["kill", ...(force ? ["--force"] : []), "--id", id],
@@ -36,13 +62,35 @@ const V1: KerfAdapter = {
   delete: (name) => ["delete", name],
 };
 
-export const KERF_ADAPTERS: Record<NonNullable<MultikernelConfig["version"]>, KerfAdapter> = { v1: V1 };
+export const KERF_ADAPTERS: Record<NonNullable<MultikernelConfig["version"]>, KerfAdapter> = {
+  v1: V1,
+};
 
-const ERRNO: { code: "LOADER-EPERM" | "LOADER-EINVAL" | "LOADER-ENOENT" | "LOADER-EBUSY"; re: RegExp; say: string }[] = [
-  { code: "LOADER-EPERM", re: /\bEPERM\b|Operation not permitted/i, say: "the kernel refused (EPERM): the host has no multikernel pool (boot it with mkkernel_pool=SIZE[@ADDR]) or kerf is not run as root" },
-  { code: "LOADER-EBUSY", re: /\bEBUSY\b|Device or resource busy/i, say: "a core, range or device is still lent to an instance or online in the host (EBUSY): take the cores offline in OS1 and stop the instance using them" },
-  { code: "LOADER-ENOENT", re: /\bENOENT\b|No such file or directory/i, say: "the instance, kernel or initrd does not exist (ENOENT): check the paths in the profile and that the instance was created" },
-  { code: "LOADER-EINVAL", re: /\bEINVAL\b|Invalid argument/i, say: "the kernel rejected an argument (EINVAL): a core list, memory range or command line it does not accept (see the log for kerf's words)" },
+const ERRNO: {
+  code: "LOADER-EPERM" | "LOADER-EINVAL" | "LOADER-ENOENT" | "LOADER-EBUSY";
+  re: RegExp;
+  say: string;
+}[] = [
+  {
+    code: "LOADER-EPERM",
+    re: /\bEPERM\b|Operation not permitted/i,
+    say: "the kernel refused (EPERM): the host has no multikernel pool (boot it with mkkernel_pool=SIZE[@ADDR]) or kerf is not run as root",
+  },
+  {
+    code: "LOADER-EBUSY",
+    re: /\bEBUSY\b|Device or resource busy/i,
+    say: "a core, range or device is still lent to an instance or online in the host (EBUSY): take the cores offline in OS1 and stop the instance using them",
+  },
+  {
+    code: "LOADER-ENOENT",
+    re: /\bENOENT\b|No such file or directory/i,
+    say: "the instance, kernel or initrd does not exist (ENOENT): check the paths in the profile and that the instance was created",
+  },
+  {
+    code: "LOADER-EINVAL",
+    re: /\bEINVAL\b|Invalid argument/i,
+    say: "the kernel rejected an argument (EINVAL): a core list, memory range or command line it does not accept (see the log for kerf's words)",
+  },
 ];
 
 export function mapKerfFailure(what: string, r: ProcessResult): LoaderFailure | null {
@@ -86,9 +134,16 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
   async function statusOf(name: string): Promise<LoaderStatus> {
     const id = await findId(name);
     if (id === null) return { name, state: "absent" };
-    const raw = (await readFile(join(root, "instances", id, "status"), "utf8").catch(() => null))?.trim();
-    if (raw === undefined) return { name, state: "unknown", detail: `no status file for instance ${id}` };
-    return { name, state: STATUS[raw] ?? "unknown", detail: `kernel status ${JSON.stringify(raw)} (instance ${id})` };
+    const raw = (
+      await readFile(join(root, "instances", id, "status"), "utf8").catch(() => null)
+    )?.trim();
+    if (raw === undefined)
+      return { name, state: "unknown", detail: `no status file for instance ${id}` };
+    return {
+      name,
+      state: STATUS[raw] ?? "unknown",
+      detail: `kernel status ${JSON.stringify(raw)} (instance ${id})`,
+    };
   }
 
   const kerf = (ctx: Parameters<typeof runChecked>[0], args: string[], what: string) =>
@@ -96,7 +151,11 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
 
   async function requireId(name: string): Promise<string> {
     const id = await findId(name);
-    if (id === null) throw new LoaderFailure("LOADER-ENOENT", `${name} is not a multikernel instance (nothing under ${join(root, "instances")})`);
+    if (id === null)
+      throw new LoaderFailure(
+        "LOADER-ENOENT",
+        `${name} is not a multikernel instance (nothing under ${join(root, "instances")})`,
+      );
     return id;
   }
 
@@ -115,12 +174,18 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
           if (id === null) {
             await kerf(ctx, adapter.create(plan), `kerf create ${plan.name}`);
             id = await findId(plan.name);
-            if (id === null) throw new LoaderFailure("LOADER-ENOENT", `kerf created ${plan.name} but it does not appear under ${join(root, "instances")}`);
+            if (id === null)
+              throw new LoaderFailure(
+                "LOADER-ENOENT",
+                `kerf created ${plan.name} but it does not appear under ${join(root, "instances")}`,
+              );
           }
           try {
             await kerf(ctx, adapter.load(plan, id), `kerf load ${plan.name}`);
           } catch (err) {
-            ctx.log(`load failed; instance ${id} is left created but not loaded (status: ${(await statusOf(plan.name)).state})`);
+            ctx.log(
+              `load failed; instance ${id} is left created but not loaded (status: ${(await statusOf(plan.name)).state})`,
+            );
             throw err;
           }
           ctx.phase("purgatory");
@@ -158,7 +223,9 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
       const ids = await readdir(join(root, "instances")).catch(() => [] as string[]);
       const out: LoaderStatus[] = [];
       for (const id of ids) {
-        const n = (await readFile(join(root, "instances", id, "name"), "utf8").catch(() => id)).trim();
+        const n = (
+          await readFile(join(root, "instances", id, "name"), "utf8").catch(() => id)
+        ).trim();
         out.push(await statusOf(n));
       }
       return out;

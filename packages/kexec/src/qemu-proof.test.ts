@@ -7,10 +7,19 @@ import { fileURLToPath } from "node:url";
 import { parseMachine, parseProfile, plan, type BootPlan, type SuccessorPlan } from "@tessera/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fetchDebian } from "../test/debian-kernel";
-import { bootProof, findQemu, parseCpuList, parseIomem, type ProofBoot } from "../test/qemu-harness";
+import {
+  bootProof,
+  findQemu,
+  parseCpuList,
+  parseIomem,
+  type ProofBoot,
+} from "../test/qemu-harness";
 import { readKernelFacts } from "./bzimage";
 
-const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url)), "utf8"));
+const fixture = (name: string) =>
+  JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url)), "utf8"),
+  );
 
 let bootPlan: BootPlan;
 let succ: SuccessorPlan;
@@ -20,7 +29,9 @@ beforeAll(async () => {
   const qemu = findQemu();
   if (!qemu) {
     // Loud on purpose: a machine without QEMU must not pass this proof by skipping it.
-    throw new Error("qemu-system-x86_64 is not installed: install the Debian package qemu-system-x86 (apt-get install qemu-system-x86) to run the real-kernel proof");
+    throw new Error(
+      "qemu-system-x86_64 is not installed: install the Debian package qemu-system-x86 (apt-get install qemu-system-x86) to run the real-kernel proof",
+    );
   }
   const deb = fetchDebian();
   const m = parseMachine(fixture("qemu-2g-2cpu.machine.json"));
@@ -29,12 +40,17 @@ beforeAll(async () => {
   const facts = await readKernelFacts(deb.vmlinuz);
   if (!facts.ok) throw new Error(facts.reason);
   const r = plan(m.value, p.value, { kernels: { "/boot/vmlinuz": facts.facts } });
-  if (!r.ok) throw new Error(`core refused the QEMU profile: ${r.diagnostics.map((d) => d.code).join(", ")}`);
+  if (!r.ok)
+    throw new Error(
+      `core refused the QEMU profile: ${r.diagnostics.map((d) => d.code).join(", ")}`,
+    );
   bootPlan = r.plan;
   succ = bootPlan.successors[0]!;
   boot = await bootProof(qemu, succ, bootPlan.os1.cmdline);
   if (!boot.successor) {
-    throw new Error(`the successor never reported (qemu exit ${boot.exitCode}${boot.killed ? ", killed at the hard limit" : ""}); serial tail:\n${boot.serial.slice(-4000)}`);
+    throw new Error(
+      `the successor never reported (qemu exit ${boot.exitCode}${boot.killed ? ", killed at the hard limit" : ""}); serial tail:\n${boot.serial.slice(-4000)}`,
+    );
   }
 }, 420_000);
 
@@ -55,7 +71,9 @@ describe("a planned successor on Debian's real kernel under QEMU", () => {
     const ram = parseIomem(boot.successor!.iomem)
       .filter((e) => e.depth === 0 && e.name === "System RAM")
       .map((e) => ({ start: e.start, size: e.end - e.start + 1n }));
-    const planned = succ.e820.filter((e) => e.type === "usable").map((e) => ({ start: e.start, size: e.size }));
+    const planned = succ.e820
+      .filter((e) => e.type === "usable")
+      .map((e) => ({ start: e.start, size: e.size }));
     expect(ram).toEqual(planned);
     expect(planned).toContainEqual(succ.lowMemory);
     expect(planned).toContainEqual({ start: succ.memMin, size: succ.memMax - succ.memMin + 1n });

@@ -30,7 +30,10 @@ export async function checkExecutable(binary: string, env?: Record<string, strin
         // try the next PATH entry
       }
     }
-    throw new LoaderFailure("LOADER-NOT-FOUND", `the loader binary ${binary} was not found in PATH`);
+    throw new LoaderFailure(
+      "LOADER-NOT-FOUND",
+      `the loader binary ${binary} was not found in PATH`,
+    );
   }
   let st;
   try {
@@ -38,11 +41,15 @@ export async function checkExecutable(binary: string, env?: Record<string, strin
   } catch {
     throw new LoaderFailure("LOADER-NOT-FOUND", `the loader binary ${binary} does not exist`);
   }
-  if (!st.isFile()) throw new LoaderFailure("LOADER-NOT-EXECUTABLE", `the loader binary ${binary} is not a file`);
+  if (!st.isFile())
+    throw new LoaderFailure("LOADER-NOT-EXECUTABLE", `the loader binary ${binary} is not a file`);
   try {
     await access(binary, constants.X_OK);
   } catch {
-    throw new LoaderFailure("LOADER-NOT-EXECUTABLE", `the loader binary ${binary} is not executable (check its mode and mount options)`);
+    throw new LoaderFailure(
+      "LOADER-NOT-EXECUTABLE",
+      `the loader binary ${binary} is not executable (check its mode and mount options)`,
+    );
   }
 }
 
@@ -51,7 +58,11 @@ export async function checkExecutable(binary: string, env?: Record<string, strin
  * exit status (any code); rejects with LoaderFailure when it cannot start. On ctx.signal the
  * process gets SIGTERM, then SIGKILL after killGraceMs; the step's own result reports why.
  */
-export async function runProcess(ctx: StepContext, argv: readonly string[], opts: RunOptions = {}): Promise<ProcessResult> {
+export async function runProcess(
+  ctx: StepContext,
+  argv: readonly string[],
+  opts: RunOptions = {},
+): Promise<ProcessResult> {
   const [binary, ...args] = argv;
   if (!binary) throw new LoaderFailure("LOADER-INTERNAL", "empty argv");
   await checkExecutable(binary, opts.env);
@@ -97,9 +108,22 @@ export async function runProcess(ctx: StepContext, argv: readonly string[], opts
     child.on("error", (err: NodeJS.ErrnoException) => {
       ctx.signal.removeEventListener("abort", onAbort);
       clearTimeout(killTimer);
-      if (err.code === "ENOENT") reject(new LoaderFailure("LOADER-NOT-FOUND", `the loader binary ${binary} was not found`));
-      else if (err.code === "EACCES") reject(new LoaderFailure("LOADER-NOT-EXECUTABLE", `the loader binary ${binary} cannot be executed`));
-      else reject(new LoaderFailure("LOADER-INTERNAL", `could not start ${binary}: ${err.code ?? err.message}`));
+      if (err.code === "ENOENT")
+        reject(new LoaderFailure("LOADER-NOT-FOUND", `the loader binary ${binary} was not found`));
+      else if (err.code === "EACCES")
+        reject(
+          new LoaderFailure(
+            "LOADER-NOT-EXECUTABLE",
+            `the loader binary ${binary} cannot be executed`,
+          ),
+        );
+      else
+        reject(
+          new LoaderFailure(
+            "LOADER-INTERNAL",
+            `could not start ${binary}: ${err.code ?? err.message}`,
+          ),
+        );
     });
     child.on("close", (code, signal) => {
       ctx.signal.removeEventListener("abort", onAbort);
@@ -126,6 +150,11 @@ export async function runChecked(
   if (r.code === 0) return r;
   const mapped = mapFailure?.(r);
   if (mapped) throw mapped;
-  if (r.signal) throw new LoaderFailure("LOADER-SIGNAL", `${what} was killed by ${r.signal}`, ctx.currentPhase);
-  throw new LoaderFailure("LOADER-EXIT", `${what} failed with exit status ${r.code} (its output is in the log)`, ctx.currentPhase);
+  if (r.signal)
+    throw new LoaderFailure("LOADER-SIGNAL", `${what} was killed by ${r.signal}`, ctx.currentPhase);
+  throw new LoaderFailure(
+    "LOADER-EXIT",
+    `${what} failed with exit status ${r.code} (its output is in the log)`,
+    ctx.currentPhase,
+  );
 }

@@ -5,12 +5,7 @@ import type { Machine, SuccessorPlan } from "@tessera/core";
 export type LoaderKind = "mint" | "multikernel" | "dry-run";
 
 export type BootPhase =
-  | "loading-image"
-  | "purgatory"
-  | "ipi-sent"
-  | "kernel-booting"
-  | "userspace-up"
-  | "running";
+  "loading-image" | "purgatory" | "ipi-sent" | "kernel-booting" | "userspace-up" | "running";
 
 export const BOOT_PHASES: readonly BootPhase[] = [
   "loading-image",
@@ -41,14 +36,7 @@ export interface StepOptions {
 }
 
 export type LoaderInstanceState =
-  | "absent"
-  | "loaded"
-  | "starting"
-  | "running"
-  | "stopping"
-  | "stopped"
-  | "failed"
-  | "unknown";
+  "absent" | "loaded" | "starting" | "running" | "stopping" | "stopped" | "failed" | "unknown";
 
 export interface LoaderStatus {
   name: string;

@@ -19,7 +19,10 @@ export interface DebianFiles {
 }
 
 export function fetchDebian(): DebianFiles {
-  execFileSync(join(SCRIPTS, "fetch-debian.sh"), [CACHE], { stdio: ["ignore", "ignore", "pipe"], timeout: 300_000 });
+  execFileSync(join(SCRIPTS, "fetch-debian.sh"), [CACHE], {
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: 300_000,
+  });
   const files = {
     dir: CACHE,
     vmlinuz: join(CACHE, "vmlinuz"),

@@ -21,8 +21,15 @@ export function successor(over: Partial<SuccessorPlan> = {}): SuccessorPlan {
     devices: ["serial@0x2f8"],
     kernel: "/boot/vmlinuz-6.1.0-amd64",
     initrd: "/boot/initrd.img-6.1.0-amd64",
-    options: ["nokaslr", "maxcpus=2", "memmap=exactmap", "memmap=64K@0x80000", "memmap=512M@0x40000000"],
-    cmdline: "console=ttyS1,115200 nokaslr maxcpus=2 memmap=exactmap memmap=64K@0x80000 memmap=512M@0x40000000",
+    options: [
+      "nokaslr",
+      "maxcpus=2",
+      "memmap=exactmap",
+      "memmap=64K@0x80000",
+      "memmap=512M@0x40000000",
+    ],
+    cmdline:
+      "console=ttyS1,115200 nokaslr maxcpus=2 memmap=exactmap memmap=64K@0x80000 memmap=512M@0x40000000",
     ...over,
   };
 }

@@ -2,7 +2,17 @@
 // initramfs holding Debian's stock kexec-tools; its /init runs the successor's exported
 // stock-kexec argv, and the successor's own /init reports what it sees over the serial port.
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, chmodSync, constants, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import type { SuccessorPlan } from "@tessera/core";
 import { shLine, stockKexecArgv } from "../src/index";
@@ -74,7 +84,11 @@ function baseRoot(dir: string, busybox: string) {
 }
 
 /** Builds both initramfs images under .cache/qemu/proof-* and returns OS1's. */
-export function buildInitramfs(s: SuccessorPlan): { os1Initrd: string; vmlinuz: string; work: string } {
+export function buildInitramfs(s: SuccessorPlan): {
+  os1Initrd: string;
+  vmlinuz: string;
+  work: string;
+} {
   if (!s.kernel || !s.initrd) throw new Error("the proof plan must name a kernel and an initrd");
   const deb = fetchDebian();
   const work = mkdtempSync(join(CACHE, "proof-"));
@@ -95,19 +109,31 @@ export function buildInitramfs(s: SuccessorPlan): { os1Initrd: string; vmlinuz: 
 }
 
 /** Boots OS1 with `os1Cmdline`; resolves when QEMU exits or after `hardKillMs` (SIGKILL). */
-export function bootProof(qemu: string, s: SuccessorPlan, os1Cmdline: string, hardKillMs = 240_000): Promise<ProofBoot> {
+export function bootProof(
+  qemu: string,
+  s: SuccessorPlan,
+  os1Cmdline: string,
+  hardKillMs = 240_000,
+): Promise<ProofBoot> {
   const { os1Initrd, vmlinuz, work } = buildInitramfs(s);
   // The images are rebuilt per boot; keep them only when asked, for debugging.
-  const cleanup = () => (process.env.TESSERA_KEEP_PROOF ? undefined : rmSync(work, { recursive: true, force: true }));
+  const cleanup = () =>
+    process.env.TESSERA_KEEP_PROOF ? undefined : rmSync(work, { recursive: true, force: true });
   const args = [
-    "-accel", "tcg",
-    "-m", "2G",
-    "-smp", "2",
+    "-accel",
+    "tcg",
+    "-m",
+    "2G",
+    "-smp",
+    "2",
     "-nographic",
     "-no-reboot",
-    "-kernel", vmlinuz,
-    "-initrd", os1Initrd,
-    "-append", os1Cmdline,
+    "-kernel",
+    vmlinuz,
+    "-initrd",
+    os1Initrd,
+    "-append",
+    os1Cmdline,
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(qemu, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -134,12 +160,18 @@ export function bootProof(qemu: string, s: SuccessorPlan, os1Cmdline: string, ha
 
 export function parseSerial(serial: string): Pick<ProofBoot, "os1" | "successor"> {
   const lines = serial.split(/\r?\n/);
-  const pick = (tag: string) => lines.filter((l) => l.startsWith(`@@${tag} `)).map((l) => l.slice(tag.length + 3));
+  const pick = (tag: string) =>
+    lines.filter((l) => l.startsWith(`@@${tag} `)).map((l) => l.slice(tag.length + 3));
   const one = (tag: string) => pick(tag)[0] ?? "";
   const os1 = { cmdline: one("OS1-CMDLINE"), iomem: pick("OS1-IOMEM") };
   const done = lines.includes("@@SUCC-END");
   const successor = done
-    ? { cmdline: one("SUCC-CMDLINE"), online: one("SUCC-ONLINE"), present: one("SUCC-PRESENT"), iomem: pick("SUCC-IOMEM") }
+    ? {
+        cmdline: one("SUCC-CMDLINE"),
+        online: one("SUCC-ONLINE"),
+        present: one("SUCC-PRESENT"),
+        iomem: pick("SUCC-IOMEM"),
+      }
     : null;
   return { os1, successor };
 }
@@ -156,7 +188,13 @@ export function parseIomem(lines: string[]): IomemEntry[] {
   const out: IomemEntry[] = [];
   for (const l of lines) {
     const m = /^(\s*)([0-9a-f]+)-([0-9a-f]+) : (.*)$/.exec(l);
-    if (m) out.push({ depth: m[1]!.length / 2, start: BigInt("0x" + m[2]), end: BigInt("0x" + m[3]), name: m[4]! });
+    if (m)
+      out.push({
+        depth: m[1]!.length / 2,
+        start: BigInt("0x" + m[2]),
+        end: BigInt("0x" + m[3]),
+        name: m[4]!,
+      });
   }
   return out;
 }

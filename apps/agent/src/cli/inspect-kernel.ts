@@ -1,7 +1,13 @@
 // tessera inspect-kernel FILE [--json]: reads a bzImage's boot protocol header and says
 // whether it can boot a successor. Exit 0 usable, 1 readable but not usable, 2 unreadable.
 import { hex, humanSize } from "@tessera/core";
-import { inspectKernelFile, kernelFacts, XLF, type BzImageHeader, type KernelInspection } from "@tessera/kexec";
+import {
+  inspectKernelFile,
+  kernelFacts,
+  XLF,
+  type BzImageHeader,
+  type KernelInspection,
+} from "@tessera/kexec";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
 
@@ -34,7 +40,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const file = parsed.positional[0]!;
   const r = await inspectKernelFile(file);
   if (!r.ok) {
-    if (parsed.flags.has("json")) io.out(JSON.stringify({ file, readable: false, error: r.reason }, null, 2));
+    if (parsed.flags.has("json"))
+      io.out(JSON.stringify({ file, readable: false, error: r.reason }, null, 2));
     else io.err(`tessera inspect-kernel: ${r.reason}`);
     return 2;
   }
