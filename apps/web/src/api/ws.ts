@@ -1,0 +1,85 @@
+// The agent's event stream (apps/agent/API.md, protocol tessera/ws@1). Messages enter the
+// store only through applyServerMessage; the socket reconnects and resumes from its seq.
+import { useStore } from "../store";
+import { loadMachine } from "../store/actions";
+import { refreshProfiles } from "../store/profile-actions";
+
+type ServerMessage =
+  | { type: "snapshot"; epoch: string; seq: number }
+  | { type: "resumed"; epoch: string; from: number; to: number }
+  | { type: "profile"; seq: number; action: string; id: string; name: string; version: number; by: string }
+  | { type: "machine"; seq: number; fingerprint: string }
+  | { type: "heartbeat"; seq: number }
+  | { type: "error"; code: string; message: string }
+  | { type: "instance" | "log"; seq: number };
+
+let epoch = "";
+let seq = 0;
+
+export function applyServerMessage(msg: ServerMessage): void {
+  const s = useStore.getState();
+  if ("seq" in msg && typeof msg.seq === "number") seq = Math.max(seq, msg.seq);
+  switch (msg.type) {
+    case "snapshot":
+      epoch = msg.epoch;
+      seq = msg.seq;
+      return;
+    case "profile": {
+      void refreshProfiles();
+      const src = s.source;
+      if (src && msg.id === src.id && msg.action === "updated" && msg.version > src.version && msg.by !== s.user?.name) {
+        s.setNotice({ kind: "warning", text: `${msg.by} saved ${msg.name} as version ${msg.version}. Saving your draft will ask what to keep.` });
+      }
+      if (src && msg.id === src.id && msg.action === "deleted") {
+        s.setNotice({ kind: "warning", text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.` });
+        s.setSource(null);
+      }
+      return;
+    }
+    case "machine":
+      if (msg.fingerprint !== s.fingerprint) void loadMachine();
+      return;
+    case "error":
+      s.setNotice({ kind: "error", text: `${msg.message} (${msg.code})` });
+      return;
+    default:
+      return;
+  }
+}
+
+let socket: WebSocket | null = null;
+let retry = 0;
+let stopped = false;
+
+export function connectEvents(): void {
+  stopped = false;
+  const s = useStore.getState();
+  s.setWsStatus("connecting");
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const q = epoch ? `?since=${seq}&epoch=${encodeURIComponent(epoch)}` : "";
+  const ws = new WebSocket(`${proto}//${location.host}/api/ws${q}`, "tessera/ws@1");
+  socket = ws;
+  ws.onopen = () => {
+    retry = 0;
+    useStore.getState().setWsStatus("open");
+  };
+  ws.onmessage = (e) => {
+    try {
+      applyServerMessage(JSON.parse(String(e.data)) as ServerMessage);
+    } catch {
+      // not JSON: ignore, the protocol is JSON only
+    }
+  };
+  ws.onclose = (e) => {
+    useStore.getState().setWsStatus("closed");
+    socket = null;
+    if (stopped || e.code === 4401 || e.code === 4406) return;
+    retry = Math.min(retry + 1, 6);
+    setTimeout(connectEvents, 500 * 2 ** retry);
+  };
+}
+
+export function disconnectEvents(): void {
+  stopped = true;
+  socket?.close();
+}

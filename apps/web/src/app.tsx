@@ -1,0 +1,194 @@
+import { useEffect, useMemo, useState } from "react";
+import { profileToJson } from "@tessera/core";
+import { hasErrors } from "./core-bridge";
+import { connectEvents, disconnectEvents } from "./api/ws";
+import { bootstrap, signOut, startPersistence } from "./store/actions";
+import { saveDraft } from "./store/profile-actions";
+import { useStore } from "./store";
+import type { Theme } from "./store/types";
+import { BootPreview } from "./views/boot-preview";
+import { ConflictDialog, Notice, StaleHardware } from "./views/banners";
+import { CoresView } from "./views/cores-view";
+import { DevicesView } from "./views/devices-view";
+import { DiagnosticsView } from "./views/diagnostics-view";
+import { DndShell } from "./views/dnd-shell";
+import { flashElement, selectorFor } from "./views/focus";
+import { LoginView } from "./views/login-view";
+import { MemoryView } from "./views/memory-view";
+import { ProfilesView } from "./views/profiles-view";
+import { SelectionBar } from "./views/selection-bar";
+import { SlotsView } from "./views/slots-view";
+
+type Tab = "machine" | "boot" | "profiles";
+
+function useTheme() {
+  const theme = useStore((s) => s.theme);
+  useEffect(() => {
+    if (theme === "system") delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      const t = e.target as HTMLElement | null;
+      const typing = t?.matches?.("input:not([type=checkbox]),textarea,select");
+      const k = e.key.toLowerCase();
+      if (k === "z" && !typing) {
+        e.preventDefault();
+        if (e.shiftKey) useStore.getState().redo();
+        else useStore.getState().undo();
+      } else if (k === "y" && !typing) {
+        e.preventDefault();
+        useStore.getState().redo();
+      } else if (k === "s") {
+        e.preventDefault();
+        void saveDraft();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}
+
+function useFocusJump(setTab: (t: Tab) => void) {
+  const focus = useStore((s) => s.focus);
+  useEffect(() => {
+    if (!focus) return;
+    setTab("machine");
+    const sel = selectorFor(focus, useStore.getState().draft.instances.map((i) => i.name));
+    if (sel) requestAnimationFrame(() => flashElement(sel));
+  }, [focus, setTab]);
+}
+
+function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
+  const machine = useStore((s) => s.machine);
+  const user = useStore((s) => s.user);
+  const name = useStore((s) => s.draft.name);
+  const source = useStore((s) => s.source);
+  const draft = useStore((s) => s.draft);
+  const base = useStore((s) => s.source?.base ?? null);
+  const dirty = useMemo(() => !base || (base !== draft && JSON.stringify(profileToJson(base)) !== JSON.stringify(profileToJson(draft))), [base, draft]);
+  const canUndo = useStore((s) => s.past.length > 0);
+  const canRedo = useStore((s) => s.future.length > 0);
+  const errors = useStore((s) => hasErrors(s.diagnostics));
+  const theme = useStore((s) => s.theme);
+  const setTheme = useStore((s) => s.setTheme);
+  const ws = useStore((s) => s.wsStatus);
+  const id = machine?.identity;
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Tessera</span>
+        <span className="machine-id" data-testid="app.machine">
+          {id?.hostname ?? "machine"} · {id?.product ?? ""} · {machine?.cpus.length ?? 0} CPUs
+        </span>
+        <span className="grow" />
+        <span data-testid="app.profile-name">
+          {name}
+          {source ? <span className="muted"> v{source.version}</span> : null}
+          {dirty ? (
+            <span className="dirty-dot" title="Unsaved changes" data-testid="app.dirty">
+              {" "}
+              ● unsaved
+            </span>
+          ) : null}
+        </span>
+        <button aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => useStore.getState().undo()} data-testid="app.undo">
+          ↶ Undo
+        </button>
+        <button aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => useStore.getState().redo()} data-testid="app.redo">
+          ↷ Redo
+        </button>
+        <button className="primary" onClick={() => void saveDraft()} data-testid="app.save" title={errors ? "Saves as a draft: errors block activation, not saving" : "Save (Ctrl+S)"}>
+          Save
+        </button>
+        <label className="sr-only" htmlFor="theme">
+          Theme
+        </label>
+        <select id="theme" value={theme} onChange={(e) => setTheme(e.target.value as Theme)} data-testid="app.theme">
+          <option value="system">System theme</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+        <span className="muted" title={`Live events: ${ws}`}>
+          {ws === "open" ? "● live" : "○ offline"}
+        </span>
+        <span data-testid="app.user">
+          {user?.name} <span className="muted">({user?.role})</span>
+        </span>
+        <button onClick={() => void signOut()}>Sign out</button>
+      </header>
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {(
+          [
+            ["machine", "Machine and layout"],
+            ["boot", "Boot preview"],
+            ["profiles", "Profiles"],
+          ] as const
+        ).map(([k, label]) => (
+          <button key={k} role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tabs.${k}`}>
+            {label}
+          </button>
+        ))}
+      </nav>
+    </>
+  );
+}
+
+function Workspace() {
+  const [tab, setTab] = useState<Tab>("machine");
+  const machine = useStore((s) => s.machine);
+  const machineError = useStore((s) => s.machineError);
+  useShortcuts();
+  useFocusJump(setTab);
+  useEffect(() => {
+    connectEvents();
+    return disconnectEvents;
+  }, []);
+  return (
+    <div className="app">
+      <TopBar tab={tab} setTab={setTab} />
+      <DndShell>
+        <div className="workspace">
+          <main className="main" role="tabpanel">
+            <Notice />
+            <StaleHardware />
+            {machineError ? <div className="banner error" role="alert">{machineError}</div> : null}
+            {!machine && !machineError ? <p className="muted">Loading the machine…</p> : null}
+            {tab === "machine" ? (
+              <>
+                <SelectionBar />
+                <CoresView />
+                <MemoryView />
+                <DevicesView />
+              </>
+            ) : null}
+            {tab === "boot" ? <BootPreview /> : null}
+            {tab === "profiles" ? <ProfilesView /> : null}
+          </main>
+          <aside className="aside" aria-label="Partition">
+            <SlotsView />
+            <DiagnosticsView />
+          </aside>
+        </div>
+      </DndShell>
+      <ConflictDialog />
+    </div>
+  );
+}
+
+export function App() {
+  const status = useStore((s) => s.sessionStatus);
+  useTheme();
+  useEffect(() => {
+    const stop = startPersistence();
+    void bootstrap();
+    return stop;
+  }, []);
+  if (status === "unknown") return <p className="muted" style={{ padding: 24 }}>Connecting to the agent…</p>;
+  if (status === "signed-out") return <LoginView />;
+  return <Workspace />;
+}

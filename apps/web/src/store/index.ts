@@ -1,0 +1,27 @@
+// The console's one store (STYLE.md 9): slices combined here; tests call resetStore().
+import { create } from "zustand";
+import { createDraftSlice } from "./draft-slice";
+import {
+  createMachineSlice,
+  createProfilesSlice,
+  createSelectionSlice,
+  createSessionSlice,
+} from "./other-slices";
+import type { State } from "./types";
+
+export const useStore = create<State>()((...a) => ({
+  ...createMachineSlice(...a),
+  ...createDraftSlice(...a),
+  ...createSelectionSlice(...a),
+  ...createProfilesSlice(...a),
+  ...createSessionSlice(...a),
+}));
+
+const initialState = useStore.getState();
+
+/** Back to a fresh store: for tests. */
+export function resetStore(): void {
+  useStore.setState(initialState, true);
+}
+
+export type { State } from "./types";
