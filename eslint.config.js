@@ -37,6 +37,7 @@ export default tseslint.config(
   {
     // The pure core: no I/O, no clock, no node built-ins. It runs unchanged in the browser.
     files: ["packages/core/src/**/*.ts"],
+    ignores: ["packages/core/src/**/*.test.ts", "packages/core/src/test-support.ts"],
     languageOptions: { globals: {} },
     rules: {
       "no-restricted-imports": [

@@ -1,6 +1,6 @@
 // The kernel options each instance boots with. The validator measures them
 // (CMDLINE-TOO-LONG) and the planner prints them: one builder serves both.
-import type { Machine, PciDevice, PlanOptions, Profile, Range } from "./model";
+import type { Machine, PlanOptions, Profile, Range } from "./model";
 import { DEFAULT_OWNERSHIP_OPTION, joinCmdline } from "./cmdline";
 import { indexMachine } from "./machine-index";
 import { hex, kernelSize } from "./units";
@@ -12,26 +12,21 @@ export interface Ownership {
   pciOwners: Map<string, Set<number>>;
 }
 
-export function pciPair(d: PciDevice): string {
-  return `${d.vendor.toString(16).padStart(4, "0")}:${d.device.toString(16).padStart(4, "0")}`;
-}
-
 export function ownershipOf(m: Machine, p: Profile): Ownership {
   const idx = indexMachine(m);
   const owner = new Map<string, number>();
   const pciOwners = new Map<string, Set<number>>();
-  p.instances.forEach((inst, i) => {
-    for (const id of inst.devices) {
+  for (let i = 0; i < p.instances.length; i++) {
+    for (const id of p.instances[i]!.devices) {
       if (!owner.has(id)) owner.set(id, i);
-      const d = idx.deviceById.get(id);
-      if (d?.bus === "pci") {
-        const key = pciPair(d);
+      const key = idx.pciPair.get(id);
+      if (key !== undefined) {
         let set = pciOwners.get(key);
         if (!set) pciOwners.set(key, (set = new Set()));
         set.add(i);
       }
     }
-  });
+  }
   return { owner, pciOwners };
 }
 

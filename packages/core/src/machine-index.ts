@@ -18,6 +18,8 @@ export interface MachineIndex {
   usable: MemoryRegion[];
   /** Usable RAM below 1 MiB and above the 64 KiB every kernel reserves. */
   usableLow: Range[];
+  /** PCI device id -> "vvvv:dddd", the pair stock options name devices by. */
+  pciPair: Map<string, string>;
 }
 
 const cache = new WeakMap<Machine, MachineIndex>();
@@ -37,7 +39,11 @@ export function indexMachine(m: Machine): MachineIndex {
     const end = r.start + r.size < LOW_MEMORY_END ? r.start + r.size : LOW_MEMORY_END;
     if (end > start) usableLow.push({ start, size: end - start });
   }
-  idx = { apicIds, position, cpuByApic, deviceById, usable, usableLow };
+  const pciPair = new Map<string, string>();
+  for (const d of m.devices) {
+    if (d.bus === "pci") pciPair.set(d.id, `${d.vendor.toString(16).padStart(4, "0")}:${d.device.toString(16).padStart(4, "0")}`);
+  }
+  idx = { apicIds, position, cpuByApic, deviceById, usable, usableLow, pciPair };
   cache.set(m, idx);
   return idx;
 }

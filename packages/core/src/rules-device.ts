@@ -1,7 +1,6 @@
 // Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
 // on INTx lines share the one I/O APIC.
 import type { Device } from "./model";
-import { pciPair } from "./boot-options";
 import { instanceLabel, report, type Ctx } from "./validate";
 
 /** A device that will raise its interrupts through an I/O APIC line, and which line. */
@@ -9,6 +8,10 @@ function intxLine(d: Device): number | null {
   if (d.bus === "legacy") return d.irq;
   if (d.irq.msi || d.irq.msix) return null;
   return d.irq.pin !== null ? d.irq.line : null;
+}
+
+function devicePath(i: number, k: number): string {
+  return `instances[${i}].devices[${k}]`;
 }
 
 function isInfrastructure(d: Device): boolean {
@@ -20,11 +23,14 @@ export function checkDevices(ctx: Ctx): void {
   const { idx } = ctx;
   const lineOwner = new Map<number, { i: number; id: string }>();
   const groupOwner = new Map<number, { i: number; id: string }>();
-  ctx.p.instances.forEach((inst, i) => {
+  const instances = ctx.p.instances;
+  for (let i = 0; i < instances.length; i++) {
+    const inst = instances[i]!;
     const label = instanceLabel(ctx, i);
     const seen = new Set<string>();
-    inst.devices.forEach((id, k) => {
-      const path = `instances[${i}].devices[${k}]`;
+    // Plain loops and paths built only when reported: this runs on every drag event.
+    for (let k = 0; k < inst.devices.length; k++) {
+      const id = inst.devices[k]!;
       const d = idx.deviceById.get(id);
       if (!d) {
         const near = idx.deviceById.has(`0000:${id}`) ? `0000:${id}` : null;
@@ -32,12 +38,12 @@ export function checkDevices(ctx: Ctx): void {
           ctx,
           "DEV-UNKNOWN",
           i,
-          path,
+          devicePath(i, k),
           `${label} lists device ${JSON.stringify(id)}, which this machine does not have.`,
           near ? `Did you mean ${near}? PCI ids carry the domain.` : "Remove it, or rescan the machine if the device was added since.",
           { devices: [id] },
         );
-        return;
+        continue;
       }
       const owner = ctx.own.owner.get(id)!;
       if (seen.has(id) || owner !== i) {
@@ -45,12 +51,12 @@ export function checkDevices(ctx: Ctx): void {
           ctx,
           "DEV-SHARED",
           i,
-          path,
+          devicePath(i, k),
           seen.has(id) ? `${label} lists ${id} twice.` : `${id} belongs to ${instanceLabel(ctx, owner)} and ${label}: a device can be driven by one kernel only.`,
           seen.has(id) ? "Remove the repeated id." : "Take it out of one of them.",
           { devices: [id] },
         );
-        return;
+        continue;
       }
       seen.add(id);
       const line = intxLine(d);
@@ -61,7 +67,7 @@ export function checkDevices(ctx: Ctx): void {
             ctx,
             "DEV-IRQ-SHARED",
             i,
-            path,
+            devicePath(i, k),
             `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) both interrupt on I/O APIC line ${line}: one line cannot be routed to two kernels.`,
             `Give ${id} and ${prev.id} to the same instance.`,
             { devices: [id, prev.id] },
@@ -74,7 +80,7 @@ export function checkDevices(ctx: Ctx): void {
             ctx,
             "DEV-INTX",
             i,
-            path,
+            devicePath(i, k),
             d.bus === "pci"
               ? `${id} has no MSI or MSI-X: ${label} must program the shared I/O APIC for line ${line}.`
               : `${id} is a legacy device on I/O APIC line ${line}: ${label} must program the shared I/O APIC for it.`,
@@ -90,7 +96,7 @@ export function checkDevices(ctx: Ctx): void {
             ctx,
             "DEV-IOMMU-SPLIT",
             i,
-            path,
+            devicePath(i, k),
             `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${d.iommuGroup}: the platform cannot isolate their DMA from each other.`,
             `Keep IOMMU group ${d.iommuGroup} in one instance.`,
             { devices: [id, prev.id] },
@@ -99,8 +105,8 @@ export function checkDevices(ctx: Ctx): void {
           groupOwner.set(d.iommuGroup, { i, id });
         }
       }
-    });
-  });
+    }
+  }
   checkStockAmbiguity(ctx);
   checkUnassigned(ctx);
 }
@@ -110,8 +116,8 @@ function checkStockAmbiguity(ctx: Ctx): void {
   for (const [pair, owners] of ctx.own.pciOwners) if (owners.size > 1) ambiguous.set(pair, []);
   if (ambiguous.size === 0) return;
   for (const id of ctx.own.owner.keys()) {
-    const d = ctx.idx.deviceById.get(id);
-    if (d?.bus === "pci") ambiguous.get(pciPair(d))?.push(id);
+    const pair = ctx.idx.pciPair.get(id);
+    if (pair !== undefined) ambiguous.get(pair)?.push(id);
   }
   for (const [pair, ids] of ambiguous) {
     const names = [...ctx.own.pciOwners.get(pair)!].map((i) => instanceLabel(ctx, i));

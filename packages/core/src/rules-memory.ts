@@ -122,7 +122,7 @@ function checkSuccessor(ctx: Ctx, i: number): void {
         "MEM-NOT-USABLE",
         i,
         path,
-        `${label}'s range ${show(r)} is not all usable RAM: ${bad.map((b) => `${show(b)} is ${describeRegion(ctx, b)}`).join("; ")}.`,
+        `${label}'s range ${show(r)} is not all usable RAM: ${bad.flatMap((b) => describeParts(ctx, b)).join("; ")}.`,
         usableHint(ctx, r),
         { ranges: bad },
       );
@@ -161,12 +161,34 @@ function checkSuccessor(ctx: Ctx, i: number): void {
   }
 }
 
-function describeRegion(ctx: Ctx, b: Range): string {
-  const types = new Set<string>();
-  for (const reg of ctx.m.memoryMap) if (reg.type !== "usable" && overlaps(reg, b)) types.add(reg.type);
-  if (b.start <= 0xfec00000n && b.start + b.size > 0xfec00000n) types.add("the I/O APIC window");
-  if (b.start <= 0xfee00000n && b.start + b.size > 0xfee00000n) types.add("the local APIC window");
-  return types.size ? [...types].join(" and ") : "not in the firmware's map (a hole)";
+/** Splits a non-usable range into the e820 regions and holes it covers, in words. */
+function describeParts(ctx: Ctx, b: Range): string[] {
+  const out: string[] = [];
+  let cursor = b.start;
+  const end = b.start + b.size;
+  const regions = ctx.m.memoryMap
+    .filter((r) => r.type !== "usable" && overlaps(r, b))
+    .sort((x, y) => (x.start < y.start ? -1 : 1));
+  const piece = (s: bigint, e: bigint, what: string) => out.push(`${show({ start: s, size: e - s })} is ${what}`);
+  for (const r of regions) {
+    const s = r.start > cursor ? r.start : cursor;
+    const e = r.start + r.size < end ? r.start + r.size : end;
+    if (s > cursor) piece(cursor, s, hole(cursor));
+    if (e > s) piece(s, e, `${r.type}${apicWindow(s, e)}`);
+    if (e > cursor) cursor = e;
+  }
+  if (cursor < end) piece(cursor, end, hole(cursor));
+  return out;
+}
+
+function hole(at: bigint): string {
+  return at >= 0xfec00000n && at < 0x100000000n ? "a hole (MMIO below 4 GiB)" : "a hole (not in the firmware's map)";
+}
+
+function apicWindow(s: bigint, e: bigint): string {
+  if (s <= 0xfec00000n && e > 0xfec00000n) return " (the I/O APIC window)";
+  if (s <= 0xfee00000n && e > 0xfee00000n) return " (the local APIC window)";
+  return "";
 }
 
 function usableHint(ctx: Ctx, r: Range): string {

@@ -1,0 +1,71 @@
+// tessera plan --machine M.json --profile P.json [--format json|sh|grub]
+// Prints the boot plan: what OS1's bootloader entry and each successor's loader get.
+import { plan, planToJson, type BootPlan } from "@tessera/core";
+import { planToShell } from "@tessera/kexec";
+import { ArgError, parseArgs } from "./args";
+import type { CliIo } from "./io";
+import { loadMachine, loadProfile } from "./load-inputs";
+import { formatDiagnostics } from "./validate";
+
+const FORMATS = ["json", "sh", "grub"] as const;
+type Format = (typeof FORMATS)[number];
+
+const HELP = `usage: tessera plan --machine MACHINE.json --profile PROFILE.json [--format json|sh|grub]
+
+Turns a valid profile into its boot plan. An invalid profile prints its diagnostics and no plan.
+  --format json    the whole plan: each instance's command line, each successor's BSP,
+                   memMin/memMax, e820 map and low slice (default)
+  --format sh      a script an operator can read and run by hand: one block per successor,
+                   the exact argv the agent would run with the mint loader
+  --format grub    OS1's GRUB menuentry ($ escaped for GRUB)
+  --ownership-option NAME   the kernel option carrying device ids (default tessera.devices)
+  --os1-kernel PATH, --os1-initrd PATH   OS1's kernel and initrd for the GRUB entry
+Exit status: 0 plan printed, 1 the layout has errors, 2 unreadable or malformed input.`;
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, { values: ["machine", "profile", "format", "ownership-option", "os1-kernel", "os1-initrd"] });
+  } catch (err) {
+    io.err(`tessera plan: ${(err as ArgError).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.flags.has("help")) {
+    io.out(HELP);
+    return 0;
+  }
+  const format = (args.values.format ?? "json") as Format;
+  const missing = ["machine", "profile"].filter((k) => !args.values[k]);
+  if (missing.length || !FORMATS.includes(format)) {
+    io.err(`tessera plan: ${missing.length ? `missing ${missing.map((m) => `--${m}`).join(" and ")}` : `--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(format)}`}\n\n${HELP}`);
+    return 2;
+  }
+  const [machine, profile] = await Promise.all([loadMachine(io, args.values.machine!), loadProfile(io, args.values.profile!)]);
+  if (!machine.ok || !profile.ok) {
+    io.err([machine, profile].flatMap((r) => (r.ok ? [] : [r.message])).join("\n"));
+    return 2;
+  }
+  const opts = {
+    ...(args.values["ownership-option"] ? { ownershipOption: args.values["ownership-option"] } : {}),
+    ...(args.values["os1-kernel"] ? { os1Kernel: args.values["os1-kernel"] } : {}),
+    ...(args.values["os1-initrd"] ? { os1Initrd: args.values["os1-initrd"] } : {}),
+  };
+  const result = plan(machine.value, profile.value, {}, opts);
+  if (!result.ok) {
+    io.err(`tessera plan: the layout is not valid, no plan made.\n${formatDiagnostics(profile.value.name, result.diagnostics)}`);
+    return 1;
+  }
+  io.out(render(result.plan, format));
+  return 0;
+}
+
+function render(p: BootPlan, format: Format): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(planToJson(p), null, 2);
+    case "sh":
+      return planToShell(p);
+    case "grub":
+      return p.os1.grubEntry;
+  }
+}
