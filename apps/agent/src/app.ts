@@ -1,0 +1,148 @@
+// The agent as a Fastify app. app.ts builds it (plugins, the central error handler, every
+// route); server.ts only listens. Tests build it with a temporary data directory and the
+// dry-run loader and drive it through app.inject() or a real socket.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import websocket from "@fastify/websocket";
+import fastifyStatic from "@fastify/static";
+import type { Loader } from "@tessera/kexec";
+import type { Profile } from "@tessera/core";
+import type { AgentConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { AuditLog } from "./db/audit";
+import { InstanceStore } from "./db/instances";
+import { ProfileStore } from "./db/profiles";
+import { UserStore } from "./db/users";
+import { AgentError, errorBody } from "./errors";
+import { LiveHub } from "./live/hub";
+import { InstanceManager } from "./lifecycle/manager";
+import type { LiveFacts } from "./lifecycle/layout";
+import { authHook } from "./plugins/auth";
+import { installErrorHandler } from "./plugins/errors";
+import type { MachineService } from "./plugins/machine";
+import { BootConfigService, type CommandRunner } from "./grub/service";
+import { WS_PROTOCOL } from "./live/hub";
+import "./services";
+import sessionRoutes from "./routes/api/session/index";
+import machineRoutes from "./routes/api/machine/index";
+import profileRoutes from "./routes/api/profiles/index";
+import profileVersionRoutes from "./routes/api/profiles/versions";
+import layoutRoutes from "./routes/api/layout/index";
+import instanceRoutes from "./routes/api/instances/index";
+import auditRoutes from "./routes/api/audit/index";
+import userRoutes from "./routes/api/users/index";
+import settingsRoutes from "./routes/api/settings/index";
+import guestRoutes from "./routes/api/guest/index";
+import liveRoutes from "./routes/api/ws/index";
+import grubRoutes from "./routes/api/grub/index";
+
+export interface BuildOptions {
+  config: AgentConfig;
+  loader: Loader;
+  machine: MachineService;
+  live?: LiveFacts;
+  now?: () => number;
+  logger?: FastifyServerOptions["logger"];
+  /** PEM contents, when serving HTTPS. */
+  https?: { cert: Buffer; key: Buffer } | null;
+  /** Called after a profile is activated (the dry-run's simulated OS1 "reboots" into it). */
+  onActivated?: (p: Profile) => void;
+  /** How GRUB's tools run (packages/kexec's runCommand in production). */
+  commandRunner?: CommandRunner;
+}
+
+export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
+  const now = o.now ?? Date.now;
+  const opts: FastifyServerOptions & { https?: unknown } = {
+    logger: o.logger ?? false,
+    bodyLimit: o.config.bodyLimit,
+    trustProxy: false,
+    // Never echo request details into 5xx bodies; the error handler owns the shape.
+    return503OnClosing: true,
+  };
+  if (o.https) opts.https = o.https;
+  const app = Fastify(opts) as unknown as FastifyInstance;
+
+  const db = openDatabase(o.config.dataDir);
+  const hub = new LiveHub();
+  const profiles = new ProfileStore(db, now);
+  const audit = new AuditLog(db, now);
+  const instances = new InstanceManager({
+    instances: new InstanceStore(db),
+    profiles,
+    audit,
+    hub,
+    loader: o.loader,
+    machine: () => o.machine.machine,
+    live: o.live,
+    now,
+    heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
+    controllerUrl: () => o.config.controllerUrl,
+    log: app.log,
+  });
+  app.decorate("tessera", {
+    config: o.config,
+    db,
+    users: new UserStore(db, now),
+    profiles,
+    audit,
+    hub,
+    instances,
+    loader: o.loader,
+    machine: o.machine,
+    live: o.live,
+    onActivated: o.onActivated,
+    boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
+    now,
+  });
+  app.decorateRequest("session", null);
+
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => {
+      throw new AgentError("RATE-LIMITED");
+    },
+  });
+  await app.register(websocket, {
+    options: {
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols: Set<string>) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    },
+  });
+  app.addHook("onRequest", authHook(app));
+
+  for (const routes of [
+    sessionRoutes, machineRoutes, profileRoutes, profileVersionRoutes, layoutRoutes, instanceRoutes,
+    auditRoutes, userRoutes, settingsRoutes, guestRoutes, liveRoutes, grubRoutes,
+  ]) {
+    await app.register(routes, { prefix: "/api" });
+  }
+
+  const webRoot = o.config.webRoot;
+  const haveWeb = existsSync(join(webRoot, "index.html"));
+  if (haveWeb) await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith("/api") || req.method !== "GET") {
+      return reply.code(404).send(errorBody(new AgentError("NOT-FOUND", { message: `No route ${req.method} ${req.url.split("?")[0]}.` })));
+    }
+    // The console is a single-page app: its own routes all load index.html.
+    if (haveWeb) return reply.sendFile("index.html");
+    return reply
+      .code(404)
+      .type("text/plain")
+      .send(`The web console is not built (${webRoot} has no index.html).\nBuild it with: npm run build --workspace=@tessera/web\nThe API is under /api.`);
+  });
+
+  app.addHook("onClose", async () => {
+    instances.close();
+    hub.closeAll();
+    db.close();
+  });
+  await instances.reconcile();
+  return app;
+}

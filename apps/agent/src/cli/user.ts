@@ -1,0 +1,81 @@
+// `tessera user add|passwd|remove|list`: manage console users in the agent's database.
+// Safe while the agent runs: SQLite's lock serialises the writers.
+import { parseArgs, ArgError } from "./args";
+import type { CliIo } from "./io";
+import { resolve } from "node:path";
+import { openDatabase } from "../db/database";
+import { ROLES, UserStore, type Role } from "../db/users";
+import { AuditLog } from "../db/audit";
+import { generatePassword, hashPassword } from "../auth/password";
+
+const HELP = `usage: tessera user <add|passwd|remove|list> [NAME] [options]
+
+  add NAME --role viewer|operator|admin   create a user
+  passwd NAME                             set a new password (ends that user's sessions)
+  remove NAME                             delete a user (never the last admin)
+  list                                    list users and roles
+
+options:
+  --data-dir DIR        the agent's data directory (default ./tessera-data) [TESSERA_DATA_DIR]
+  --role ROLE           with add: viewer, operator or admin
+  --password-file FILE  read the password from FILE (first line); else TESSERA_PASSWORD,
+                        else a random one is generated and printed once`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let p;
+  try {
+    p = parseArgs(args, { values: ["data-dir", "role", "password-file"] });
+  } catch (err) {
+    if (err instanceof ArgError) return (io.err(`tessera user: ${err.message}\n\n${HELP}`), 2);
+    throw err;
+  }
+  if (p.flags.has("help")) return (io.out(HELP), 0);
+  const [action, name, ...rest] = p.positional;
+  if (!action || rest.length || !["add", "passwd", "remove", "list"].includes(action)) {
+    io.err(`tessera user: ${action ? `unknown action ${JSON.stringify(action)}` : "which action?"}\n\n${HELP}`);
+    return 2;
+  }
+  if (action !== "list" && !name) return (io.err(`tessera user ${action}: which user? (NAME)`), 2);
+  if (name && !/^[A-Za-z0-9._-]{1,64}$/.test(name)) return (io.err(`tessera user: ${JSON.stringify(name)} is not a valid user name (letters, digits, . _ -)`), 2);
+  const role = p.values.role as Role | undefined;
+  if (action === "add" && (!role || !ROLES.includes(role))) return (io.err(`tessera user add: --role must be one of ${ROLES.join(", ")}`), 2);
+
+  const dataDir = resolve(io.cwd, p.values["data-dir"] ?? io.env.TESSERA_DATA_DIR ?? "tessera-data");
+  const db = openDatabase(dataDir);
+  try {
+    const users = new UserStore(db);
+    const audit = new AuditLog(db);
+    const who = `cli:${io.env.USER ?? "unknown"}`;
+    if (action === "list") {
+      for (const u of users.list()) io.out(`${u.name}\t${u.role}\t${u.createdAt}`);
+      return 0;
+    }
+    const password = async (): Promise<{ value: string; generated: boolean }> => {
+      if (p.values["password-file"]) return { value: (await io.readFile(p.values["password-file"])).split("\n")[0]!, generated: false };
+      if (io.env.TESSERA_PASSWORD) return { value: io.env.TESSERA_PASSWORD, generated: false };
+      return { value: generatePassword(), generated: true };
+    };
+    if (action === "add" || action === "passwd") {
+      const pw = await password();
+      if (pw.value.length < 8) return (io.err("tessera user: the password needs at least 8 characters"), 2);
+      const hash = await hashPassword(pw.value);
+      if (action === "add") {
+        if (!users.add(name!, role!, hash)) return (io.err(`tessera user add: ${name} already exists`), 1);
+      } else {
+        const r = users.update(name!, { hash });
+        if (r === "not-found") return (io.err(`tessera user passwd: no user ${name}`), 1);
+      }
+      audit.record({ user: who, action: action === "add" ? "user.add" : "user.update", target: name!, result: "ok", detail: action === "passwd" ? "password" : role! });
+      io.out(`${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`}.${pw.generated ? ` Password: ${pw.value}` : ""}`);
+      return 0;
+    }
+    const r = users.remove(name!);
+    if (r === "not-found") return (io.err(`tessera user remove: no user ${name}`), 1);
+    if (r === "last-admin") return (io.err(`tessera user remove: ${name} is the last admin`), 1);
+    audit.record({ user: who, action: "user.remove", target: name!, result: "ok" });
+    io.out(`Removed ${name}.`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,119 @@
+// Users and sessions. Session ids are stored hashed (sha256), so a copy of the database
+// does not hand out live sessions.
+import { createHash } from "node:crypto";
+import type { Db } from "./database";
+import { randomToken } from "../auth/password";
+
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserRow {
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Session {
+  user: string;
+  role: Role;
+  csrf: string;
+  expiresAt: number;
+}
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+function hashId(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export class UserStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  list(): UserRow[] {
+    return this.db
+      .prepare("SELECT name, role, created_at AS createdAt FROM users ORDER BY name")
+      .all() as UserRow[];
+  }
+
+  get(name: string): (UserRow & { hash: string }) | undefined {
+    return this.db
+      .prepare("SELECT name, role, hash, created_at AS createdAt FROM users WHERE name = ?")
+      .get(name) as (UserRow & { hash: string }) | undefined;
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  /** Returns false when the name is taken. */
+  add(name: string, role: Role, hash: string): boolean {
+    const r = this.db
+      .prepare("INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING")
+      .run(name, role, hash, new Date(this.now()).toISOString());
+    return r.changes === 1;
+  }
+
+  /** Changes role and/or hash. "last-admin" when it would leave no admin. */
+  update(name: string, change: { role?: Role; hash?: string }): "ok" | "not-found" | "last-admin" {
+    return this.db
+      .transaction((): "ok" | "not-found" | "last-admin" => {
+        const u = this.get(name);
+        if (!u) return "not-found";
+        if (change.role && change.role !== "admin" && u.role === "admin" && this.admins() <= 1) return "last-admin";
+        if (change.role) this.db.prepare("UPDATE users SET role = ? WHERE name = ?").run(change.role, name);
+        if (change.hash) {
+          this.db.prepare("UPDATE users SET hash = ? WHERE name = ?").run(change.hash, name);
+          // A new password ends every session of that user.
+          this.db.prepare("DELETE FROM sessions WHERE user = ?").run(name);
+        }
+        return "ok";
+      })
+      .immediate();
+  }
+
+  remove(name: string): "ok" | "not-found" | "last-admin" {
+    return this.db
+      .transaction((): "ok" | "not-found" | "last-admin" => {
+        const u = this.get(name);
+        if (!u) return "not-found";
+        if (u.role === "admin" && this.admins() <= 1) return "last-admin";
+        this.db.prepare("DELETE FROM users WHERE name = ?").run(name);
+        return "ok";
+      })
+      .immediate();
+  }
+
+  private admins(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
+  }
+
+  createSession(user: string, ttlMs: number): { token: string; csrf: string } {
+    const token = randomToken();
+    const csrf = randomToken();
+    const now = this.now();
+    this.db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(now);
+    this.db
+      .prepare("INSERT INTO sessions(id, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .run(hashId(token), user, csrf, now, now + ttlMs);
+    return { token, csrf };
+  }
+
+  session(token: string): Session | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT s.user AS user, u.role AS role, s.csrf AS csrf, s.expires_at AS expiresAt FROM sessions s JOIN users u ON u.name = s.user WHERE s.id = ?",
+      )
+      .get(hashId(token)) as Session | undefined;
+    if (!row || row.expiresAt < this.now()) return undefined;
+    return row;
+  }
+
+  endSession(token: string): void {
+    this.db.prepare("DELETE FROM sessions WHERE id = ?").run(hashId(token));
+  }
+}

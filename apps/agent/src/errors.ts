@@ -1,0 +1,99 @@
+// The one error registry of the agent. Every error a client can see has a code here, an
+// HTTP status and a default sentence; ERRORS.md documents the same list and a test keeps
+// the two in step. Routes throw `new AgentError(code, …)`; the central error handler turns
+// it (and Fastify's own errors) into `{error:{code, message, …}}`.
+import type { Diagnostic } from "@tessera/core";
+
+export interface ErrorSpec {
+  status: number;
+  message: string;
+}
+
+export const ERRORS = {
+  "AUTH-REQUIRED": { status: 401, message: "Log in first: this needs a session." },
+  "AUTH-FAILED": { status: 401, message: "Wrong user name or password." },
+  "CSRF-MISMATCH": { status: 403, message: "The request lacks the x-csrf-token of this session." },
+  FORBIDDEN: { status: 403, message: "Your role does not allow this." },
+  "ORIGIN-REFUSED": { status: 403, message: "This origin may not open a live connection." },
+  "BODY-MALFORMED": { status: 400, message: "The request body is not valid JSON." },
+  "BODY-INVALID": { status: 400, message: "The request does not have the expected shape." },
+  "BODY-TOO-LARGE": { status: 413, message: "The request body is too large." },
+  "UNSUPPORTED-MEDIA": { status: 415, message: "Send the body as application/json." },
+  "NOT-FOUND": { status: 404, message: "No such route." },
+  "PROFILE-NOT-FOUND": { status: 404, message: "No profile with this id." },
+  "VERSION-NOT-FOUND": { status: 404, message: "This profile has no such version." },
+  "INSTANCE-NOT-FOUND": { status: 404, message: "The active profile has no instance of this name." },
+  "USER-NOT-FOUND": { status: 404, message: "No user of this name." },
+  "PROFILE-STALE": {
+    status: 409,
+    message: "Someone saved this profile since you loaded it; your change was not written.",
+  },
+  "INSTANCE-STATE": { status: 409, message: "The instance is not in a state that allows this." },
+  "RESOURCE-LOCKED": {
+    status: 409,
+    message: "The change takes resources of an instance that may be running; stop it first.",
+  },
+  "NAME-TAKEN": { status: 409, message: "That name is already taken." },
+  "LAST-ADMIN": { status: 409, message: "The last admin cannot be removed or demoted." },
+  "NO-ACTIVE-PROFILE": { status: 409, message: "No profile is active: activate one first." },
+  "LAYOUT-INVALID": { status: 422, message: "The layout has errors; see the diagnostics." },
+  "START-REFUSED": {
+    status: 422,
+    message: "The instance cannot start on the machine as it is now; see the diagnostics.",
+  },
+  "GRUB-NOT-FOUND": { status: 409, message: "No GRUB was found on this machine." },
+  "GRUB-CHECK-FAILED": {
+    status: 422,
+    message: "grub-script-check rejected the generated entry; nothing was installed.",
+  },
+  "GRUB-COMMAND-FAILED": { status: 502, message: "A GRUB tool failed; the old configuration was kept." },
+  "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
+  "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
+  "WS-VERSION": { status: 400, message: "Open the live connection with subprotocol tessera/ws@1." },
+  INTERNAL: { status: 500, message: "The agent hit an internal error; the details are in its log." },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorExtra {
+  message?: string;
+  hint?: string;
+  path?: string;
+  diagnostics?: Diagnostic[] | unknown[];
+  current?: unknown;
+  errors?: { path: string; message: string }[];
+}
+
+export class AgentError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly extra: ErrorExtra;
+
+  constructor(code: ErrorCode, extra: ErrorExtra = {}) {
+    super(extra.message ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.extra = extra;
+  }
+}
+
+/** The JSON body of an error response. Never carries a stack or a child's stderr. */
+export function errorBody(err: AgentError): { error: Record<string, unknown> } {
+  const out: Record<string, unknown> = { code: err.code, message: err.message };
+  const { hint, path, diagnostics, current, errors } = err.extra;
+  if (hint !== undefined) out.hint = hint;
+  if (path !== undefined) out.path = path;
+  if (diagnostics !== undefined) out.diagnostics = diagnostics;
+  if (current !== undefined) out.current = current;
+  if (errors !== undefined) out.errors = errors;
+  return { error: out };
+}
+
+/** Ajv's instancePath (/profile/instances/1) as the JSON path the rest of Tessera uses. */
+export function jsonPath(instancePath: string, missing?: string): string {
+  const parts = instancePath.split("/").filter(Boolean);
+  if (missing) parts.push(missing);
+  let out = "";
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}

@@ -1,0 +1,64 @@
+// Validation and planning for the agent: core's validator and planner, fed with the facts
+// only the agent knows (the kernel and initrd files as they are on disk, the cores online
+// in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
+import { stat } from "node:fs/promises";
+import { plan as corePlan, validate as coreValidate } from "@tessera/core";
+import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
+import { readKernelFacts } from "@tessera/kexec";
+
+export interface LiveFacts {
+  /** LAPIC IDs online in OS1 now; undefined when not known (then CPU-ONLINE is not checked). */
+  onlineCpus(): Promise<number[] | undefined>;
+}
+
+type AgentFacts = Facts & { missingFiles?: string[]; kernelProblems?: Record<string, string> };
+
+/** Reads every kernel and initrd the profile names: header facts, sizes, what is missing. */
+export async function fileFacts(profile: Profile): Promise<AgentFacts> {
+  const facts: AgentFacts = { kernels: {}, fileSizes: {}, missingFiles: [], kernelProblems: {} };
+  const kernels = new Set<string>();
+  const files = new Set<string>();
+  for (const inst of profile.instances.slice(1)) {
+    if (inst.kernel) kernels.add(inst.kernel);
+    if (inst.initrd) files.add(inst.initrd);
+  }
+  await Promise.all([
+    ...[...kernels].map(async (path) => {
+      const r = await readKernelFacts(path);
+      if (r.ok) {
+        facts.kernels![path] = r.facts;
+        if (!r.inspection.usable) facts.kernelProblems![path] = r.inspection.problems.map((p) => p.message).join("; ");
+      }
+      else if (/no such file/.test(r.reason)) facts.missingFiles!.push(path);
+      else facts.kernelProblems![path] = r.reason;
+    }),
+    ...[...files].map(async (path) => {
+      try {
+        const st = await stat(path);
+        facts.fileSizes![path] = BigInt(st.size);
+      } catch {
+        facts.missingFiles!.push(path);
+      }
+    }),
+  ]);
+  return facts;
+}
+
+export async function gatherFacts(profile: Profile, live?: LiveFacts): Promise<Facts> {
+  const facts = await fileFacts(profile);
+  const online = await live?.onlineCpus();
+  if (online) facts.onlineCpus = online;
+  return facts;
+}
+
+export function validateLayout(machine: Machine, profile: Profile, facts: Facts): Diagnostic[] {
+  return coreValidate(machine, profile, facts);
+}
+
+export function planLayout(machine: Machine, profile: Profile, facts: Facts): PlanResult {
+  return corePlan(machine, profile, facts);
+}
+
+export function hasErrors(diags: Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}

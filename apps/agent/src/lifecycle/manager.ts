@@ -1,0 +1,416 @@
+// The instance manager: one state machine per successor of the active profile, driven by
+// the loader's event streams. Contract: every transition is written to SQLite before it is
+// published on the live hub, so what a client saw is never newer than what survives a crash.
+import { timingSafeEqual } from "node:crypto";
+import { hex, type Diagnostic, type Machine, type Profile, type SuccessorPlan } from "@tessera/core";
+import type { GuestEvent, Loader, LoaderError, LoaderEvent } from "@tessera/kexec";
+import type { AuditLog } from "../db/audit";
+import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
+import type { ProfileStore } from "../db/profiles";
+import { AgentError } from "../errors";
+import type { LiveHub } from "../live/hub";
+import { randomToken } from "../auth/password";
+import { conflictsWith, LOCKED_STATES, profileChangeConflicts, type Held } from "./locks";
+import { gatherFacts, planLayout, type LiveFacts } from "./layout";
+import { reconcileRow } from "./reconcile";
+import { toView, type InstanceView } from "./view";
+
+export interface ManagerDeps {
+  instances: InstanceStore;
+  profiles: ProfileStore;
+  audit: AuditLog;
+  hub: LiveHub;
+  loader: Loader;
+  machine: () => Machine;
+  live?: LiveFacts;
+  now?: () => number;
+  /** A running instance without a heartbeat for this long turns unresponsive; 0: never. */
+  heartbeatTimeoutMs?: number;
+  /** Passed to guests as tessera.controller=URL (read at each start: known after listen). */
+  controllerUrl?: () => string | null | undefined;
+  log?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+}
+
+const STARTABLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "loaded"]);
+const STOPPABLE: ReadonlySet<InstanceState> = new Set(["loaded", "starting", "booting", "running", "unresponsive"]);
+
+export class InstanceManager {
+  private readonly now: () => number;
+  private readonly inFlight = new Map<string, AbortController>();
+  private monitor: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly d: ManagerDeps) {
+    this.now = d.now ?? Date.now;
+    const t = d.heartbeatTimeoutMs ?? 0;
+    if (t > 0) {
+      this.monitor = setInterval(() => this.checkHeartbeats(t), Math.max(100, Math.min(1000, t / 3)));
+      this.monitor.unref();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.monitor) clearInterval(this.monitor);
+    for (const c of this.inFlight.values()) c.abort();
+  }
+
+  private active(): { id: string; version: number; profile: Profile } | null {
+    const id = this.d.profiles.activeId();
+    const rec = id ? this.d.profiles.get(id) : undefined;
+    return rec ? { id: rec.id, version: rec.version, profile: rec.profile } : null;
+  }
+
+  // ------------------------------------------------------------------ views and locks
+
+  list(): { profileId: string | null; profileVersion: number | null; instances: InstanceView[] } {
+    const act = this.active();
+    const rows = new Map(this.d.instances.all().map((r) => [r.name, r]));
+    const out: InstanceView[] = [];
+    act?.profile.instances.forEach((inst, i) => {
+      out.push(toView(inst.name, i + 1, inst.cpus, i === 0 ? undefined : rows.get(inst.name), i === 0));
+      rows.delete(inst.name);
+    });
+    // Instances no longer in the active profile that may still run: never forgotten.
+    for (const r of rows.values()) if (LOCKED_STATES.has(r.state)) out.push(this.viewOf(r));
+    return { profileId: act?.id ?? null, profileVersion: act?.version ?? null, instances: out };
+  }
+
+  view(name: string): InstanceView {
+    const v = this.list().instances.find((i) => i.name === name);
+    if (!v) throw new AgentError("INSTANCE-NOT-FOUND", { message: `The active profile has no instance ${JSON.stringify(name)}.` });
+    return v;
+  }
+
+  private viewOf(r: InstanceRow): InstanceView {
+    const inst = this.instanceOf(r);
+    return toView(r.name, 0, inst?.cpus ?? [], r, false);
+  }
+
+  private instanceOf(r: InstanceRow) {
+    if (!r.profileId || r.profileVersion === null) return undefined;
+    return this.d.profiles.version(r.profileId, r.profileVersion)?.profile.instances.find((i) => i.name === r.name);
+  }
+
+  /** Instances that may be running, with the resources they were started with. */
+  held(): Held[] {
+    const out: Held[] = [];
+    for (const r of this.d.instances.all()) {
+      if (!LOCKED_STATES.has(r.state)) continue;
+      const instance = this.instanceOf(r);
+      if (instance) out.push({ name: r.name, instance });
+    }
+    return out;
+  }
+
+  anyLocked(): boolean {
+    return this.d.instances.all().some((r) => LOCKED_STATES.has(r.state));
+  }
+
+  /** Refuses (409 RESOURCE-LOCKED) a new version of the active profile that takes held resources. */
+  checkProfileChange(next: Profile): void {
+    const diags = profileChangeConflicts(next, this.held());
+    if (diags.length) throw new AgentError("RESOURCE-LOCKED", { diagnostics: diags });
+  }
+
+  /** After activation or an update of the active profile: one row per successor. */
+  sync(): void {
+    const act = this.active();
+    const wanted = new Set(act?.profile.instances.slice(1).map((i) => i.name) ?? []);
+    for (const r of this.d.instances.all()) {
+      if (!wanted.has(r.name) && !LOCKED_STATES.has(r.state)) this.d.instances.remove(r.name);
+    }
+    for (const name of wanted) {
+      const r = this.d.instances.get(name);
+      if (!r) {
+        this.d.instances.put({
+          name, profileId: act!.id, profileVersion: act!.version, state: "defined", reason: null, phase: null,
+          since: this.iso(), token: null, lastHeartbeat: null, stopRequested: false, plan: null,
+        });
+      } else if (!LOCKED_STATES.has(r.state)) {
+        this.d.instances.put({ ...r, profileId: act!.id, profileVersion: act!.version });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ transitions
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Persist, then announce. The only way a state changes. */
+  private transition(name: string, state: InstanceState, patch: Partial<InstanceRow> = {}): InstanceRow {
+    const prev = this.d.instances.get(name);
+    if (!prev) throw new Error(`no state row for ${name}`);
+    const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
+    this.d.instances.put(row);
+    let view: InstanceView;
+    try {
+      view = this.view(name);
+    } catch {
+      view = this.viewOf(row);
+    }
+    this.d.hub.publish({
+      type: "instance", at: row.since, name, state, previous: prev.state, reason: row.reason, phase: row.phase, instance: view,
+    });
+    return row;
+  }
+
+  private audit(user: string, action: string, name: string, result: string, detail?: string): void {
+    this.d.audit.record({ user, action, instance: name, target: name, profileId: this.d.profiles.activeId(), result, detail: detail ?? null });
+  }
+
+  // ------------------------------------------------------------------ start
+
+  /** Re-validates against live facts and starts the load + start steps in the background. */
+  async start(name: string, user: string): Promise<InstanceView> {
+    const act = this.active();
+    if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
+    const idx = act.profile.instances.findIndex((i) => i.name === name);
+    if (idx === -1) throw new AgentError("INSTANCE-NOT-FOUND", { message: `The active profile has no instance ${JSON.stringify(name)}.` });
+    if (idx === 0) {
+      throw new AgentError("INSTANCE-STATE", { message: `${name} is OS1, the host the agent runs in; the bootloader starts it.`, current: this.view(name) });
+    }
+    const row = this.d.instances.get(name);
+    if (!row || !STARTABLE.has(row.state)) {
+      this.audit(user, "instance.start", name, "refused", `state ${row?.state}`);
+      throw new AgentError("INSTANCE-STATE", { message: `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`, current: this.view(name) });
+    }
+    const succ = await this.livePlan(act.profile, name);
+    if (!succ.ok) {
+      this.audit(user, "instance.start", name, "refused", succ.diagnostics.map((d) => d.code).join(","));
+      throw new AgentError("START-REFUSED", { diagnostics: succ.diagnostics });
+    }
+    // Re-check after the awaits above: a concurrent start may have won the race.
+    const again = this.d.instances.get(name);
+    if (!again || !STARTABLE.has(again.state) || this.inFlight.has(name)) {
+      throw new AgentError("INSTANCE-STATE", { message: `${name} is already being started.`, current: this.view(name) });
+    }
+    const skipLoad = again.state === "loaded";
+    const token = skipLoad && again.token ? again.token : randomToken(24);
+    const plan = this.withGuestOptions(succ.plan, token);
+    this.transition(name, skipLoad ? "loaded" : "loading", {
+      profileId: act.id, profileVersion: act.version, token, plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+      phase: null, lastHeartbeat: null, stopRequested: false,
+    });
+    this.audit(user, "instance.start", name, "accepted");
+    const ctrl = new AbortController();
+    this.inFlight.set(name, ctrl);
+    void this.runStart(name, plan, skipLoad, ctrl.signal, user).finally(() => {
+      if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
+    });
+    return this.view(name);
+  }
+
+  /** The plan of one successor, checked against live facts and the instances that may run. */
+  private async livePlan(profile: Profile, name: string): Promise<{ ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] }> {
+    const target = profile.instances.find((i) => i.name === name)!;
+    // Only the target's own files and cores matter for its start: the others are checked
+    // when they start (a missing kernel of os3 must not block os2).
+    const scoped: Profile = { ...profile, instances: profile.instances.map((i) => (i.name === name || i === profile.instances[0] ? i : { ...i, kernel: undefined, initrd: undefined })) };
+    const facts = await gatherFacts(scoped, this.d.live);
+    if (facts.onlineCpus) {
+      const others = new Set(profile.instances.slice(1).filter((i) => i.name !== name).flatMap((i) => i.cpus));
+      facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
+    }
+    const held: Diagnostic[] = this.held().filter((h) => h.name !== name).flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
+    const r = planLayout(this.d.machine(), scoped, facts);
+    if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
+    if (held.length) return { ok: false, diagnostics: held };
+    const s = r.plan.successors.find((x) => x.name === name);
+    if (!s) return { ok: false, diagnostics: [{ code: "PLAN-MISSING", severity: "error", path: "instances", instance: name, message: `The plan has no entry for ${name}.`, hint: "" }] };
+    return { ok: true, plan: s };
+  }
+
+  private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {
+    const extra = [`tessera.name=${s.name}`, `tessera.token=${token}`];
+    const url = this.d.controllerUrl?.();
+    if (url) extra.push(`tessera.controller=${url}`);
+    return { ...s, options: [...s.options, ...extra], cmdline: [s.cmdline, ...extra].filter(Boolean).join(" ") };
+  }
+
+  private async runStart(name: string, plan: SuccessorPlan, skipLoad: boolean, signal: AbortSignal, user: string): Promise<void> {
+    try {
+      if (!skipLoad) {
+        const loaded = await this.drive(name, this.d.loader.load(plan, { signal }), "loading", signal);
+        if (signal.aborted || this.closed) return;
+        if (!loaded.ok) return void this.fail(name, loaded.error, user);
+        this.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
+      }
+      const started = await this.drive(name, this.d.loader.start(name, { signal }), "starting", signal);
+      if (signal.aborted || this.closed) return;
+      if (!started.ok) return void this.fail(name, started.error, user);
+      const cur = this.d.instances.get(name);
+      // Real loaders end after the IPI: the instance boots until its guest reports back.
+      if (cur && cur.state !== "running") this.transition(name, "booting", { phase: cur.phase });
+    } catch (err) {
+      this.d.log?.error({ err, name }, "start failed unexpectedly");
+      if (!this.closed) this.fail(name, { code: "LOADER-FAULT", message: "The start failed inside the agent; see its log." }, user);
+    }
+  }
+
+  private fail(name: string, error: LoaderError, user: string): void {
+    this.transition(name, "failed", { reason: error.message, phase: error.phase ?? this.d.instances.get(name)?.phase ?? null });
+    this.audit(user, "instance.result", name, "failed", `${error.code}: ${error.message}`);
+  }
+
+  /** Follows one loader step; maps boot phases to states; logs go out as log events. */
+  private async drive(
+    name: string,
+    stream: AsyncIterable<LoaderEvent>,
+    base: InstanceState,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true } | { ok: false; error: LoaderError }> {
+    for await (const ev of stream) {
+      if (this.closed) break;
+      // After a force-stop took over, a cancelled start's late events change nothing.
+      if (signal?.aborted && ev.type !== "result") continue;
+      if (ev.type === "log") {
+        this.d.hub.publish({ type: "log", at: new Date(ev.at).toISOString(), name, stream: ev.stream, line: ev.line });
+      } else if (ev.type === "phase") {
+        const state = phaseState(ev.phase, base);
+        const cur = this.d.instances.get(name);
+        const patch: Partial<InstanceRow> = { phase: ev.phase };
+        if (state === "running") patch.lastHeartbeat = new Date(ev.at).toISOString();
+        if (cur && (cur.state !== state || cur.phase !== ev.phase)) this.transition(name, state, patch);
+      } else if (ev.type === "result") {
+        return ev.ok ? { ok: true } : { ok: false, error: ev.error };
+      }
+    }
+    return { ok: false, error: { code: "LOADER-FAULT", message: "The loader ended without a result." } };
+  }
+
+  // ------------------------------------------------------------------ stop
+
+  async stop(name: string, user: string, force = false): Promise<InstanceView> {
+    const view = this.view(name);
+    if (view.role === "os1") throw new AgentError("INSTANCE-STATE", { message: `${name} is OS1, the host the agent runs in.`, current: view });
+    const row = this.d.instances.get(name);
+    const ok = row && (force ? row.state !== "defined" && row.state !== "stopped" : STOPPABLE.has(row.state));
+    if (!row || !ok) {
+      this.audit(user, force ? "instance.force-stop" : "instance.stop", name, "refused", `state ${row?.state}`);
+      throw new AgentError("INSTANCE-STATE", { message: `${name} is ${row?.state ?? "unknown"}: there is nothing to ${force ? "force-stop" : "stop"}.`, current: view });
+    }
+    if (force) this.inFlight.get(name)?.abort();
+    this.transition(name, "stopping", { stopRequested: true, phase: row.phase, token: row.token, lastHeartbeat: row.lastHeartbeat });
+    this.audit(user, force ? "instance.force-stop" : "instance.stop", name, "accepted");
+    const ctrl = new AbortController();
+    this.inFlight.set(name, ctrl);
+    const stream = force ? this.d.loader.forceStop(name, { signal: ctrl.signal }) : this.d.loader.stop(name, { signal: ctrl.signal });
+    void this.drive(name, stream, "stopping")
+      .then((r) => {
+        if (this.closed) return;
+        if (r.ok) this.transition(name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+        else {
+          this.transition(name, "unknown", { reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`, phase: r.error.phase ?? null });
+          this.audit(user, "instance.result", name, "failed", `${r.error.code}: ${r.error.message}`);
+        }
+      })
+      .finally(() => {
+        if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
+      });
+    return this.view(name);
+  }
+
+  /** Starts every stopped successor in profile order, each after the previous runs. */
+  async startAll(user: string): Promise<InstanceView[]> {
+    const act = this.active();
+    if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
+    const names = act.profile.instances.slice(1).map((i) => i.name).filter((n) => STARTABLE.has(this.d.instances.get(n)?.state ?? "defined"));
+    this.audit(user, "instance.start-all", names.join(","), "accepted");
+    const first = names.shift();
+    if (first) await this.start(first, user);
+    void (async () => {
+      let prev = first;
+      for (const n of names) {
+        if (!prev || !(await this.waitSettled(prev))) return;
+        try {
+          await this.start(n, user);
+        } catch (err) {
+          this.d.log?.warn({ err, name: n }, "start-all stopped");
+          return;
+        }
+        prev = n;
+      }
+    })();
+    return this.list().instances;
+  }
+
+  /** Waits until an instance leaves the transient start states; true when it runs. */
+  private async waitSettled(name: string): Promise<boolean> {
+    for (;;) {
+      if (this.closed) return false;
+      const s = this.d.instances.get(name)?.state;
+      if (s === "running") return true;
+      if (s !== "loading" && s !== "loaded" && s !== "starting" && s !== "booting") return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  // ------------------------------------------------------------------ guests and recovery
+
+  /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
+  guest(e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number }, token?: string): { stop: boolean } {
+    const row = this.d.instances.get(e.name);
+    if (token !== undefined && !tokenMatches(row?.token ?? null, token)) {
+      throw new AgentError("AUTH-FAILED", { message: "This guest token is not valid for this boot of the instance." });
+    }
+    if (!row || !LOCKED_STATES.has(row.state)) return { stop: false };
+    const at = new Date(e.at ?? this.now()).toISOString();
+    if (e.type === "crashed") this.transition(e.name, "failed", { reason: `${e.name} crashed while running (reported by its guest).`, phase: row.phase });
+    else if (e.type === "stopped") this.transition(e.name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+    else if (e.type === "boot-complete" && (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")) {
+      this.transition(e.name, "running", { phase: "running", lastHeartbeat: at });
+    } else if (row.state === "unresponsive") this.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
+    else this.d.instances.put({ ...row, lastHeartbeat: at });
+    return { stop: row.stopRequested };
+  }
+
+  private checkHeartbeats(timeoutMs: number): void {
+    const now = this.now();
+    for (const r of this.d.instances.all()) {
+      if (r.state !== "running") continue;
+      const last = Date.parse(r.lastHeartbeat ?? r.since);
+      if (now - last > timeoutMs) {
+        this.transition(r.name, "unresponsive", {
+          reason: `No heartbeat from ${r.name} for ${Math.round((now - last) / 1000)} s: it may have hung. Force-stop acts.`,
+          phase: r.phase, lastHeartbeat: r.lastHeartbeat, token: r.token,
+        });
+      }
+    }
+  }
+
+  /** After an agent restart: every persisted state against the loader's own status. */
+  async reconcile(): Promise<void> {
+    const statuses = new Map((await this.d.loader.statusAll().catch(() => [])).map((s) => [s.name, s]));
+    for (const row of this.d.instances.all()) {
+      const st = statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
+      const next = reconcileRow(row, st);
+      if (next) this.transition(row.name, next.state, { ...next.patch, token: row.token, lastHeartbeat: row.lastHeartbeat });
+    }
+  }
+}
+
+function phaseState(phase: string, base: InstanceState): InstanceState {
+  switch (phase) {
+    case "ipi-sent":
+      return "starting";
+    case "kernel-booting":
+    case "userspace-up":
+      return "booting";
+    case "running":
+      return "running";
+    case "stopped":
+      return "stopping";
+    default:
+      return base;
+  }
+}
+
+function tokenMatches(expected: string | null, given: string): boolean {
+  if (!expected) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,46 @@
+// Every route is closed unless it says otherwise: the hook below runs for every request
+// (the WebSocket upgrade included). Access "public" is for login only, "guest" for the
+// per-boot token of a successor; everything else needs a session with a high enough role,
+// and a state-changing method also needs the session's CSRF token in x-csrf-token.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { timingSafeEqual } from "node:crypto";
+import { AgentError } from "../errors";
+import { roleAtLeast } from "../db/users";
+
+export const SESSION_COOKIE = "tessera_session";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function authHook(app: FastifyInstance) {
+  return async function (req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    req.session = null;
+    const url = req.routeOptions.url;
+    // Not an API route (static files of the console, unknown paths): nothing to protect.
+    if (url === undefined || !url.startsWith("/api")) return;
+    const access = req.routeOptions.config.access ?? "viewer";
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const s = app.tessera.users.session(token);
+      if (s) req.session = { ...s, token };
+    }
+    if (access === "public" || access === "guest") return;
+    if (!req.session) throw new AgentError("AUTH-REQUIRED");
+    if (!SAFE_METHODS.has(req.method)) {
+      const header = req.headers["x-csrf-token"];
+      if (typeof header !== "string" || !same(header, req.session.csrf)) throw new AgentError("CSRF-MISMATCH");
+    }
+    if (!roleAtLeast(req.session.role, access)) {
+      throw new AgentError("FORBIDDEN", { message: `This needs the ${access} role; you are ${req.session.role}.` });
+    }
+  };
+}
+
+/** The user a handler acts for (routes behind a session only). */
+export function actor(req: FastifyRequest): string {
+  return req.session?.user ?? "anonymous";
+}

@@ -1,0 +1,44 @@
+// The machine the agent partitions: discovered at start (or read from a file), rescanned on
+// request. Holding it here keeps discovery's I/O out of the routes.
+import { fingerprint, machineToJson, type DiscoveryProblem, type Machine } from "@tessera/core";
+
+export interface LoadedMachine {
+  machine: Machine;
+  problems: DiscoveryProblem[];
+  source: string;
+}
+
+export class MachineService {
+  private current: LoadedMachine;
+  private fp: string;
+
+  constructor(
+    initial: LoadedMachine,
+    private readonly loadFn: () => Promise<LoadedMachine>,
+  ) {
+    this.current = initial;
+    this.fp = fingerprint(initial.machine);
+  }
+
+  get machine(): Machine {
+    return this.current.machine;
+  }
+
+  get fingerprint(): string {
+    return this.fp;
+  }
+
+  /** Rescans; returns whether the hardware fingerprint changed. */
+  async rescan(): Promise<boolean> {
+    const next = await this.loadFn();
+    const fp = fingerprint(next.machine);
+    const changed = fp !== this.fp;
+    this.current = next;
+    this.fp = fp;
+    return changed;
+  }
+
+  json(): { machine: unknown; fingerprint: string; source: string; problems: DiscoveryProblem[] } {
+    return { machine: machineToJson(this.current.machine), fingerprint: this.fp, source: this.current.source, problems: this.current.problems };
+  }
+}

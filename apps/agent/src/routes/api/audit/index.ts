@@ -1,0 +1,34 @@
+// The audit log, read-only: there is deliberately no route that writes or deletes it.
+import type { FastifyPluginAsync } from "fastify";
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  app.get<{ Querystring: { user?: string; instance?: string; action?: string; from?: string; to?: string; limit?: number } }>(
+    "/audit",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            user: { type: "string" },
+            instance: { type: "string" },
+            action: { type: "string" },
+            from: { type: "string", format: "date-time" },
+            to: { type: "string", format: "date-time" },
+            limit: { type: "integer", minimum: 1, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = { ...req.query };
+      // Stored times are ISO strings in UTC: normalise the bounds so they compare as text.
+      if (q.from) q.from = new Date(q.from).toISOString();
+      if (q.to) q.to = new Date(q.to).toISOString();
+      return { entries: t.audit.query(q) };
+    },
+  );
+};
+
+export default routes;

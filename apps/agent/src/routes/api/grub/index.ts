@@ -1,0 +1,71 @@
+// OS1's boot entry in GRUB: preview, install (one-time first), make default, uninstall.
+import type { FastifyPluginAsync } from "fastify";
+import { AgentError } from "../../../errors";
+import { GrubError } from "../../../grub/service";
+import { gatherFacts, planLayout } from "../../../lifecycle/layout";
+import { actor } from "../../../plugins/auth";
+import type { Services } from "../../../services";
+
+async function os1Entry(t: Services): Promise<{ entry: string; title: string }> {
+  const id = t.profiles.activeId();
+  const rec = id ? t.profiles.get(id) : undefined;
+  if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
+  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
+  const m = /menuentry\s+(['"])(.*?)\1/.exec(r.plan.os1.grubEntry);
+  return { entry: r.plan.os1.grubEntry, title: m?.[2] ?? "Tessera" };
+}
+
+function mapGrub(err: unknown): never {
+  if (err instanceof GrubError) {
+    if (err.kind === "not-found") throw new AgentError("GRUB-NOT-FOUND", { message: err.message });
+    if (err.kind === "check") throw new AgentError("GRUB-CHECK-FAILED");
+    throw new AgentError("GRUB-COMMAND-FAILED", { message: err.message });
+  }
+  throw err;
+}
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  app.get("/grub", async () => t.boot.preview((await os1Entry(t)).entry));
+
+  app.post<{ Body: { oneTime?: boolean } }>(
+    "/grub/install",
+    { config: { access: "admin" }, schema: { body: { type: "object", additionalProperties: false, properties: { oneTime: { type: "boolean" } } } } },
+    async (req) => {
+      const { entry, title } = await os1Entry(t);
+      try {
+        const r = await t.boot.install(entry, title, { oneTime: req.body.oneTime ?? true });
+        t.audit.record({ user: actor(req), action: "grub.install", target: r.file, result: "ok" });
+        return { installed: true, ...r };
+      } catch (err) {
+        req.log.warn({ err, detail: err instanceof GrubError ? err.detail : undefined }, "grub install failed");
+        t.audit.record({ user: actor(req), action: "grub.install", result: "failed", detail: err instanceof Error ? err.message : null });
+        mapGrub(err);
+      }
+    },
+  );
+
+  app.post("/grub/default", { config: { access: "admin" } }, async (req) => {
+    const { title } = await os1Entry(t);
+    try {
+      const command = await t.boot.setDefault(title);
+      t.audit.record({ user: actor(req), action: "grub.default", target: title, result: "ok" });
+      return { default: title, commands: [command] };
+    } catch (err) {
+      mapGrub(err);
+    }
+  });
+
+  app.delete("/grub", { config: { access: "admin" } }, async (req) => {
+    try {
+      const r = await t.boot.uninstall();
+      t.audit.record({ user: actor(req), action: "grub.uninstall", result: r.removed ? "ok" : "absent" });
+      return r;
+    } catch (err) {
+      mapGrub(err);
+    }
+  });
+};
+
+export default routes;

@@ -1,0 +1,30 @@
+// Reports from `tessera guest` inside a successor. Authenticated by the per-boot token the
+// agent put on that instance's command line, not by a session.
+import type { FastifyPluginAsync } from "fastify";
+import { AgentError } from "../../../errors";
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  app.post<{ Body: { name: string; event: "boot-complete" | "heartbeat" | "stopped" } }>(
+    "/guest/report",
+    {
+      config: { access: "guest", rateLimit: { max: 600, timeWindow: 60_000 } },
+      schema: {
+        body: {
+          type: "object",
+          required: ["name", "event"],
+          additionalProperties: false,
+          properties: { name: { type: "string", minLength: 1, maxLength: 64 }, event: { type: "string", enum: ["boot-complete", "heartbeat", "stopped"] } },
+        },
+      },
+    },
+    async (req) => {
+      const auth = req.headers.authorization;
+      const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : null;
+      if (!token) throw new AgentError("AUTH-FAILED", { message: "A guest report needs its boot token (authorization: Bearer …)." });
+      return t.instances.guest({ name: req.body.name, type: req.body.event }, token);
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,39 @@
+// Instances of the active profile: list, start, stop, force-stop, start-all; and OS1's
+// running command line against the plan.
+import type { FastifyPluginAsync } from "fastify";
+import { actor } from "../../../plugins/auth";
+import { os1Report } from "../../../lifecycle/os1-cmdline";
+
+const nameParams = {
+  type: "object",
+  required: ["name"],
+  properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
+} as const;
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  app.get("/instances", async () => t.instances.list());
+
+  app.post<{ Params: { name: string } }>(
+    "/instances/:name/start",
+    { config: { access: "operator" }, schema: { params: nameParams } },
+    async (req, reply) => reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
+  );
+  app.post<{ Params: { name: string } }>(
+    "/instances/:name/stop",
+    { config: { access: "operator" }, schema: { params: nameParams } },
+    async (req, reply) => reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
+  );
+  app.post<{ Params: { name: string } }>(
+    "/instances/:name/force-stop",
+    { config: { access: "operator" }, schema: { params: nameParams } },
+    async (req, reply) => reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
+  );
+  app.post("/instances/start-all", { config: { access: "operator" } }, async (req, reply) =>
+    reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),
+  );
+
+  app.get("/os1", async () => os1Report(t));
+};
+
+export default routes;

@@ -1,0 +1,25 @@
+// The machine the agent partitions, and a rescan.
+import type { FastifyPluginAsync } from "fastify";
+import { AgentError } from "../../../errors";
+import { actor } from "../../../plugins/auth";
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  app.get("/machine", async () => t.machine.json());
+
+  app.post("/machine/rescan", { config: { access: "operator" } }, async (req) => {
+    let changed: boolean;
+    try {
+      changed = await t.machine.rescan();
+    } catch (err) {
+      req.log.error({ err }, "rescan failed");
+      t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
+      throw new AgentError("MACHINE-UNAVAILABLE", { message: "The machine could not be read again; the previous reading is kept." });
+    }
+    t.audit.record({ user: actor(req), action: "machine.rescan", result: changed ? "changed" : "unchanged" });
+    if (changed) t.hub.publish({ type: "machine", at: new Date(t.now()).toISOString(), fingerprint: t.machine.fingerprint });
+    return t.machine.json();
+  });
+};
+
+export default routes;

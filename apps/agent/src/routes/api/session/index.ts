@@ -1,0 +1,61 @@
+// Login, who am I, logout. Login is the only public route besides the guests' report.
+import type { FastifyPluginAsync } from "fastify";
+import { verifyPassword } from "../../../auth/password";
+import { AgentError } from "../../../errors";
+import { SESSION_COOKIE } from "../../../plugins/auth";
+
+// A hash of a random password, checked when the user does not exist, so a wrong user name
+// costs the same time as a wrong password.
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$Xh2bRk1vQ0a8Y2l8sJgYgq9zq5+ZzvK3dY2XbQvUeBs=";
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+
+  app.post<{ Body: { username: string; password: string } }>(
+    "/session",
+    {
+      config: { access: "public", rateLimit: { max: t.config.loginRateLimit, timeWindow: 60_000 } },
+      schema: {
+        body: {
+          type: "object",
+          required: ["username", "password"],
+          additionalProperties: false,
+          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", maxLength: 1024 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { username, password } = req.body;
+      const user = t.users.get(username);
+      const ok = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
+      if (!user || !ok) {
+        t.audit.record({ user: username, action: "session.login", result: "failed" });
+        throw new AgentError("AUTH-FAILED");
+      }
+      const s = t.users.createSession(user.name, t.config.sessionTtlMs);
+      t.audit.record({ user: user.name, action: "session.login", result: "ok" });
+      void reply.setCookie(SESSION_COOKIE, s.token, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: Boolean(t.config.tlsCert),
+        path: "/",
+        maxAge: Math.floor(t.config.sessionTtlMs / 1000),
+      });
+      return { user: { name: user.name, role: user.role }, csrfToken: s.csrf };
+    },
+  );
+
+  app.get("/session", async (req) => {
+    const s = req.session!;
+    return { user: { name: s.user, role: s.role }, csrfToken: s.csrf };
+  });
+
+  app.delete("/session", async (req, reply) => {
+    t.users.endSession(req.session!.token);
+    t.audit.record({ user: req.session!.user, action: "session.logout", result: "ok" });
+    void reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.code(204).send();
+  });
+};
+
+export default routes;

@@ -1,0 +1,70 @@
+// Users (admin only): list, add, change role or password, remove.
+import type { FastifyPluginAsync } from "fastify";
+import { hashPassword } from "../../../auth/password";
+import { ROLES, type Role } from "../../../db/users";
+import { AgentError } from "../../../errors";
+import { actor } from "../../../plugins/auth";
+
+const nameParams = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 64 } } } as const;
+const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
+const role = { type: "string", enum: [...ROLES] } as const;
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  const view = (name: string) => t.users.list().find((u) => u.name === name)!;
+
+  app.get("/users", { config: { access: "admin" } }, async () => ({ users: t.users.list() }));
+
+  app.post<{ Body: { name: string; role: Role; password: string } }>(
+    "/users",
+    {
+      config: { access: "admin" },
+      schema: {
+        body: {
+          type: "object",
+          required: ["name", "role", "password"],
+          additionalProperties: false,
+          properties: { name: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" }, role, password },
+        },
+      },
+    },
+    async (req, reply) => {
+      const ok = t.users.add(req.body.name, req.body.role, await hashPassword(req.body.password));
+      t.audit.record({ user: actor(req), action: "user.add", target: req.body.name, result: ok ? "ok" : "refused" });
+      if (!ok) throw new AgentError("NAME-TAKEN", { message: `A user ${JSON.stringify(req.body.name)} already exists.` });
+      return reply.code(201).send(view(req.body.name));
+    },
+  );
+
+  app.patch<{ Params: { name: string }; Body: { role?: Role; password?: string } }>(
+    "/users/:name",
+    {
+      config: { access: "admin" },
+      schema: { params: nameParams, body: { type: "object", additionalProperties: false, minProperties: 1, properties: { role, password } } },
+    },
+    async (req) => {
+      const change: { role?: Role; hash?: string } = {};
+      if (req.body.role) change.role = req.body.role;
+      if (req.body.password) change.hash = await hashPassword(req.body.password);
+      const r = t.users.update(req.params.name, change);
+      t.audit.record({ user: actor(req), action: "user.update", target: req.params.name, result: r, detail: Object.keys(req.body).join(",") });
+      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
+      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
+      return view(req.params.name);
+    },
+  );
+
+  app.delete<{ Params: { name: string } }>(
+    "/users/:name",
+    { config: { access: "admin" }, schema: { params: nameParams } },
+    async (req, reply) => {
+      const r = t.users.remove(req.params.name);
+      t.audit.record({ user: actor(req), action: "user.remove", target: req.params.name, result: r });
+      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
+      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
+      return reply.code(204).send();
+    },
+  );
+};
+
+export default routes;

@@ -1,0 +1,88 @@
+// The live connection (API.md "WebSocket"): session-authenticated by the global hook,
+// Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
+// connect, then the hub's stream.
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { AgentError } from "../../../errors";
+import { WS_PROTOCOL } from "../../../live/hub";
+
+const HEARTBEAT_MS = 15_000;
+
+function originAllowed(req: FastifyRequest, extra: string[]): boolean {
+  const origin = req.headers.origin;
+  // Non-browser clients send no Origin; they still need the session cookie.
+  if (origin === undefined) return true;
+  const host = req.headers.host;
+  const own = [`http://${host}`, `https://${host}`];
+  return own.includes(origin) || extra.includes(origin);
+}
+
+const routes: FastifyPluginAsync = async (app) => {
+  const t = app.tessera;
+  const timer = setInterval(() => t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() }), HEARTBEAT_MS);
+  timer.unref();
+  app.addHook("onClose", async () => clearInterval(timer));
+
+  const snapshot = () => {
+    const list = t.instances.list();
+    const active = list.profileId ? t.profiles.get(list.profileId) : undefined;
+    return JSON.stringify({
+      type: "snapshot",
+      protocol: WS_PROTOCOL,
+      epoch: t.hub.epoch,
+      seq: t.hub.seq,
+      instances: list.instances,
+      profile: active ? { id: active.id, version: active.version, name: active.name } : null,
+      loader: { kind: t.loader.kind },
+    });
+  };
+
+  app.get<{ Querystring: { since?: number; epoch?: string } }>(
+    "/ws",
+    {
+      websocket: true,
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { since: { type: "integer", minimum: 0 }, epoch: { type: "string", maxLength: 64 } },
+        },
+      },
+      onRequest: async (req) => {
+        if (!originAllowed(req, t.config.allowedOrigins)) throw new AgentError("ORIGIN-REFUSED");
+      },
+    },
+    (socket, req) => {
+      if (socket.protocol !== WS_PROTOCOL) {
+        socket.send(JSON.stringify({ type: "error", code: "WS-VERSION", message: `Open the connection with subprotocol ${WS_PROTOCOL}.` }));
+        socket.close(4406, "protocol version");
+        return;
+      }
+      const client = socket;
+      // Snapshot (or missed events) and subscription happen in one synchronous block: no
+      // event can slip between them.
+      const since = req.query.since;
+      const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
+      if (missed) {
+        socket.send(JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }));
+        for (const text of missed) socket.send(text);
+      } else {
+        socket.send(snapshot());
+      }
+      t.hub.add(client);
+      socket.on("message", (data) => {
+        let msg: unknown;
+        try {
+          msg = JSON.parse(String(data));
+        } catch {
+          return;
+        }
+        if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "ping") {
+          t.hub.deliver(client, JSON.stringify({ type: "heartbeat", seq: t.hub.seq, at: new Date(t.now()).toISOString() }));
+        }
+      });
+      socket.on("close", () => t.hub.remove(client));
+      socket.on("error", () => t.hub.remove(client));
+    },
+  );
+};
+
+export default routes;

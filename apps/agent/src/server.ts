@@ -1,0 +1,142 @@
+// Starts the agent: reads the machine, creates the loader, builds the app, makes sure an
+// admin exists, listens. Everything the process needs is wired here and only here.
+import { readFile } from "node:fs/promises";
+import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
+import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app";
+import { isLoopback, dataPath, type AgentConfig } from "./config";
+import { generatePassword, hashPassword } from "./auth/password";
+import type { LiveFacts } from "./lifecycle/layout";
+import { MachineService, type LoadedMachine } from "./plugins/machine";
+import type { CommandRunner } from "./grub/service";
+
+export interface ServerIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export class StartError extends Error {}
+
+export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
+  if (cfg.machineFile) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(cfg.machineFile, "utf8"));
+    } catch (err) {
+      throw new StartError(`${cfg.machineFile}: ${err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+    }
+    const r = parseMachine(json);
+    if (!r.ok) throw new StartError(`${cfg.machineFile}: not a tessera/machine@1 document:\n${formatParseErrors(r.errors)}`);
+    return { machine: r.value, problems: r.value.discovery?.problems ?? [], source: "file" };
+  }
+  // Discovery lives beside the agent (src/discovery); loaded lazily so a missing or broken
+  // discovery still lets the agent run from a machine file.
+  let mod: { discoverMachine?: (o: { root: string }) => Promise<{ machine: Machine; problems: { path: string; message: string }[] }> };
+  try {
+    const path = "./discovery/index";
+    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
+  } catch {
+    throw new StartError("This build cannot discover the host: pass --machine FILE (a tessera/machine@1 document).");
+  }
+  if (!mod.discoverMachine) throw new StartError("discovery is not available: pass --machine FILE");
+  const r = await mod.discoverMachine({ root: cfg.discoveryRoot });
+  return { machine: r.machine, problems: r.problems, source: cfg.discoveryRoot === "/" ? "live" : "capture" };
+}
+
+/** Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine. */
+export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
+  return {
+    async onlineCpus() {
+      const out: number[] = [];
+      for (const c of machine().cpus) {
+        const text = await readFile(`/sys/devices/system/cpu/cpu${c.cpu}/online`, "utf8").catch(() => (c.cpu === 0 ? "1" : null));
+        if (text === null) return undefined;
+        if (text.trim() === "1") out.push(c.apicId);
+      }
+      return out;
+    },
+  };
+}
+
+export interface Started {
+  app: FastifyInstance;
+  url: string;
+  loader: Loader;
+}
+
+export async function startServer(cfg: AgentConfig, io: ServerIo, runner?: CommandRunner): Promise<Started> {
+  const loaded = await loadMachine(cfg);
+  const machine = new MachineService(loaded, () => loadMachine(cfg));
+  let guestSink: ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void) | null = null;
+  let loader: Loader;
+  let live: LiveFacts;
+  let simulated: number[] | null = cfg.dryRunOnlineCpus;
+  if (cfg.loader === "dry-run") {
+    const dry: DryRunLoader = createLoader({
+      kind: "dry-run",
+      machine: loaded.machine,
+      ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
+      delays: cfg.dryRunDelays,
+      statePath: dataPath(cfg, "dry-run-state.json"),
+      onGuestEvent: (e) => guestSink?.(e),
+    });
+    loader = dry;
+    live = { onlineCpus: async () => simulated ?? undefined };
+    // The simulated OS1 "booted" with the active profile's options: its cores are the only
+    // ones online (unless --dry-run-online-cpus fixed them).
+    const os1Booted = (p: Profile) => {
+      if (cfg.dryRunOnlineCpus || !p.instances[0]) return;
+      simulated = [...p.instances[0].cpus];
+      dry.setOnlineCpus(simulated);
+    };
+    const app = await build(cfg, loader, machine, live, runner, os1Booted);
+    const id = app.tessera.profiles.activeId();
+    const active = id ? app.tessera.profiles.get(id) : undefined;
+    if (active) os1Booted(active.profile);
+    guestSink = (e) => {
+      try {
+        app.tessera.instances.guest({ name: e.name, type: e.type, at: e.at });
+      } catch (err) {
+        app.log.warn({ err }, "simulated guest event dropped");
+      }
+    };
+    app.addHook("onClose", async () => dry.close());
+    return finish(app, cfg, io, loader);
+  }
+  loader = createLoader({ kind: cfg.loader } as Parameters<typeof createLoader>[0]);
+  live = sysfsOnlineCpus(() => machine.machine);
+  const app = await build(cfg, loader, machine, live, runner);
+  return finish(app, cfg, io, loader);
+}
+
+async function build(cfg: AgentConfig, loader: Loader, machine: MachineService, live: LiveFacts, runner: CommandRunner | undefined, onActivated?: (p: Profile) => void) {
+  const https = cfg.tlsCert && cfg.tlsKey ? { cert: await readFile(cfg.tlsCert), key: await readFile(cfg.tlsKey) } : null;
+  return buildApp({
+    config: cfg, loader, machine, live, https, commandRunner: runner, onActivated,
+    logger: { level: cfg.logLevel, redact: ["req.headers.cookie", "req.headers.authorization", "req.headers['x-csrf-token']"] },
+  });
+}
+
+async function finish(app: FastifyInstance, cfg: AgentConfig, io: ServerIo, loader: Loader): Promise<Started> {
+  const users = app.tessera.users;
+  if (users.count() === 0) {
+    const given = io.env.TESSERA_ADMIN_PASSWORD;
+    const password = given || generatePassword();
+    users.add("admin", "admin", await hashPassword(password));
+    app.tessera.audit.record({ user: "system", action: "user.add", target: "admin", result: "ok", detail: "first start" });
+    if (given) io.out("Created user admin with the password from TESSERA_ADMIN_PASSWORD.");
+    else io.out(`Created user admin. One-time password: ${password}\nLog in and change it (tessera user passwd admin); it is not shown again.`);
+  }
+  if (!isLoopback(cfg.host) && !cfg.tlsCert) {
+    io.err(`warning: listening on ${cfg.host} without TLS: passwords and session cookies cross the network in clear. Use --tls-cert and --tls-key.`);
+  }
+  const address = await app.listen({ host: cfg.host, port: cfg.port });
+  if (!cfg.controllerUrl) {
+    // Guests need an address they can reach; the listening one is the best default.
+    (cfg as { controllerUrl: string | null }).controllerUrl = address;
+  }
+  io.out(`Tessera agent listening on ${address} (loader: ${loader.kind}, data: ${cfg.dataDir})`);
+  return { app, url: address, loader };
+}

@@ -1,0 +1,143 @@
+// Shared test setup: a temporary data directory, the example machine, a profile whose
+// successors point at a minimal but valid bzImage header written to the temp dir, and the
+// real dry-run loader from @tessera/kexec.
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLoader, type DryRunLoader } from "@tessera/kexec";
+import { parseMachine, type Machine } from "@tessera/core";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/app";
+import { defaultConfig, type AgentConfig } from "../../src/config";
+import { hashPassword } from "../../src/auth/password";
+import { MachineService } from "../../src/plugins/machine";
+
+export const REPO = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
+export const EXAMPLE_MACHINE = join(REPO, "examples/machine.json");
+export const PASSWORD = "correct horse battery";
+
+export function exampleMachine(): Machine {
+  const r = parseMachine(JSON.parse(readFileSync(EXAMPLE_MACHINE, "utf8")));
+  if (!r.ok) throw new Error("examples/machine.json does not parse");
+  return r.value;
+}
+
+/** A bzImage header as Debian's 6.1 kernel has it (DOMAIN.md §3), padded to its promised size. */
+export function fakeBzImage(): Buffer {
+  const b = Buffer.alloc(5 * 512);
+  b.writeUInt8(4, 0x1f1);
+  b.write("HdrS", 0x202, "latin1");
+  b.writeUInt16LE(0x020f, 0x206);
+  b.writeUInt8(1, 0x211);
+  b.writeUInt32LE(0x200000, 0x230);
+  b.writeUInt8(1, 0x234);
+  b.writeUInt8(21, 0x235);
+  b.writeUInt16LE(0x7f, 0x236);
+  b.writeUInt32LE(2047, 0x238);
+  b.writeBigUInt64LE(0x1000000n, 0x258);
+  b.writeUInt32LE(0x3f98000, 0x260);
+  return b;
+}
+
+export interface TestEnv {
+  dir: string;
+  config: AgentConfig;
+  kernel: string;
+  initrd: string;
+  /** The example profile with its successors' kernel and initrd in the temp dir. */
+  profile: Record<string, unknown>;
+  cleanup(): void;
+}
+
+export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-agent-"));
+  const kernel = join(dir, "vmlinuz");
+  const initrd = join(dir, "initrd.img");
+  writeFileSync(kernel, fakeBzImage());
+  writeFileSync(initrd, Buffer.alloc(4096));
+  const profile = JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")) as { instances: Record<string, unknown>[] };
+  for (const inst of profile.instances.slice(1)) {
+    inst.kernel = kernel;
+    inst.initrd = initrd;
+  }
+  const config: AgentConfig = {
+    ...defaultConfig(dir),
+    dataDir: join(dir, "data"),
+    machineFile: EXAMPLE_MACHINE,
+    webRoot: join(dir, "no-web"),
+    heartbeatTimeoutMs: 0,
+    grubRoot: join(dir, "root"),
+    ...over,
+  };
+  return { dir, config, kernel, initrd, profile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  loader: DryRunLoader;
+  env: TestEnv;
+}
+
+/** The agent with the real dry-run loader, OS1's cores online, fast boot phases. */
+export async function testApp(
+  env: TestEnv = testEnv(),
+  delays: Record<string, number> = { "loading-image": 5, purgatory: 5, "ipi-sent": 5, "kernel-booting": 10, "userspace-up": 5 },
+): Promise<TestApp> {
+  const machine = exampleMachine();
+  let sink: ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void) | null = null;
+  const loader = createLoader({
+    kind: "dry-run",
+    machine,
+    onlineCpus: [0, 1, 2, 3],
+    delays,
+    statePath: join(env.dir, "dry-run-state.json"),
+    heartbeatMs: 50,
+    onGuestEvent: (e) => sink?.(e),
+  });
+  const app = await buildApp({
+    config: env.config,
+    loader,
+    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({ machine, problems: [], source: "file" })),
+    live: { onlineCpus: async () => [0, 1, 2, 3] },
+  });
+  sink = (e) => {
+    try {
+      app.tessera.instances.guest(e);
+    } catch {
+      // a late event after close
+    }
+  };
+  app.addHook("onClose", async () => loader.close());
+  return { app, loader, env };
+}
+
+export async function addUser(app: FastifyInstance, name: string, role: "viewer" | "operator" | "admin"): Promise<void> {
+  app.tessera.users.add(name, role, await hashPassword(PASSWORD));
+}
+
+export interface Login {
+  cookie: string;
+  csrf: string;
+  headers: Record<string, string>;
+}
+
+export async function login(app: FastifyInstance, name: string): Promise<Login> {
+  const res = await app.inject({ method: "POST", url: "/api/session", payload: { username: name, password: PASSWORD } });
+  if (res.statusCode !== 200) throw new Error(`login ${name}: ${res.statusCode} ${res.body}`);
+  const set = res.headers["set-cookie"];
+  const cookie = (Array.isArray(set) ? set[0]! : set!).split(";")[0]!;
+  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  return { cookie, csrf, headers: { cookie, "x-csrf-token": csrf } };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
+export async function until<T>(check: () => T | undefined | Promise<T | undefined>, ms = 5000, what = "condition"): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
