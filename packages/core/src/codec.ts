@@ -7,6 +7,7 @@ import {
   MACHINE_SCHEMA,
   PROFILE_SCHEMA,
   type BootPlan,
+  type Diagnostic,
   type Cpu,
   type CoreType,
   type Device,
@@ -477,5 +478,15 @@ export function rangeToJson(r: Range): { start: string; size: string } {
 // ---------------------------------------------------------------- plan
 
 export function planToJson(plan: BootPlan): unknown {
-  return JSON.parse(JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)));
+  return toJsonValue(plan);
+}
+
+/** Diagnostics as JSON: the ranges in `subject` as hex strings. */
+export function diagnosticsToJson(diagnostics: Diagnostic[]): unknown[] {
+  return toJsonValue(diagnostics) as unknown[];
+}
+
+/** Any model value as plain JSON: every bigint becomes a hex string. */
+export function toJsonValue(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)));
 }

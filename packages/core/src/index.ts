@@ -62,6 +62,8 @@ export {
   machineToJson,
   profileToJson,
   planToJson,
+  diagnosticsToJson,
+  toJsonValue,
   rangeToJson,
   formatParseErrors,
 } from "./codec";

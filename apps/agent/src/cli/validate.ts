@@ -1,6 +1,6 @@
 // tessera validate --machine M.json --profile P.json [--json]
 // Exit 0: no error (warnings allowed); 1: the layout has errors; 2: unreadable or malformed input.
-import { hasErrors, validate, type Diagnostic } from "@tessera/core";
+import { diagnosticsToJson, hasErrors, validate, type Diagnostic } from "@tessera/core";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
 import { loadMachine, loadProfile } from "./load-inputs";
@@ -39,7 +39,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const diagnostics = validate(machine.value, profile.value);
   const ok = !hasErrors(diagnostics);
   if (args.flags.has("json")) {
-    io.out(JSON.stringify({ ok, diagnostics }, null, 2));
+    io.out(JSON.stringify({ ok, diagnostics: diagnosticsToJson(diagnostics) }, null, 2));
   } else {
     io.out(formatDiagnostics(profile.value.name, diagnostics));
   }
