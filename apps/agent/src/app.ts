@@ -111,31 +111,53 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   await app.register(websocket, {
     options: {
       maxPayload: 64 * 1024,
-      handleProtocols: (protocols: Set<string>) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+      handleProtocols: (protocols: Set<string>) =>
+        protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false,
     },
   });
   app.addHook("onRequest", authHook(app));
 
   for (const routes of [
-    sessionRoutes, machineRoutes, profileRoutes, profileVersionRoutes, layoutRoutes, instanceRoutes,
-    auditRoutes, userRoutes, settingsRoutes, guestRoutes, liveRoutes, grubRoutes,
+    sessionRoutes,
+    machineRoutes,
+    profileRoutes,
+    profileVersionRoutes,
+    layoutRoutes,
+    instanceRoutes,
+    auditRoutes,
+    userRoutes,
+    settingsRoutes,
+    guestRoutes,
+    liveRoutes,
+    grubRoutes,
   ]) {
     await app.register(routes, { prefix: "/api" });
   }
 
   const webRoot = o.config.webRoot;
   const haveWeb = existsSync(join(webRoot, "index.html"));
-  if (haveWeb) await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+  if (haveWeb)
+    await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api") || req.method !== "GET") {
-      return reply.code(404).send(errorBody(new AgentError("NOT-FOUND", { message: `No route ${req.method} ${req.url.split("?")[0]}.` })));
+      return reply
+        .code(404)
+        .send(
+          errorBody(
+            new AgentError("NOT-FOUND", {
+              message: `No route ${req.method} ${req.url.split("?")[0]}.`,
+            }),
+          ),
+        );
     }
     // The console is a single-page app: its own routes all load index.html.
     if (haveWeb) return reply.sendFile("index.html");
     return reply
       .code(404)
       .type("text/plain")
-      .send(`The web console is not built (${webRoot} has no index.html).\nBuild it with: npm run build --workspace=@tessera/web\nThe API is under /api.`);
+      .send(
+        `The web console is not built (${webRoot} has no index.html).\nBuild it with: npm run build --workspace=@tessera/web\nThe API is under /api.`,
+      );
   });
 
   app.addHook("onClose", async () => {

@@ -47,25 +47,139 @@ interface OptionSpec {
 }
 
 export const OPTIONS: OptionSpec[] = [
-  { key: "host", flag: "host", env: "TESSERA_HOST", kind: "string", help: "address to listen on (default 127.0.0.1; others print a warning without TLS)" },
-  { key: "port", flag: "port", env: "TESSERA_PORT", kind: "int", help: "TCP port (default 7443; 0 picks a free one)" },
-  { key: "dataDir", flag: "data-dir", env: "TESSERA_DATA_DIR", kind: "string", help: "where the SQLite database and state live (default ./tessera-data)" },
-  { key: "machineFile", flag: "machine", env: "TESSERA_MACHINE", kind: "nullable", help: "read the machine from a tessera/machine@1 file instead of discovering this host" },
-  { key: "discoveryRoot", flag: "discovery-root", env: "TESSERA_DISCOVERY_ROOT", kind: "string", help: "discover from this root instead of / (a captured tree)" },
-  { key: "loader", flag: "loader", env: "TESSERA_LOADER", kind: "string", help: "dry-run (default), mint or multikernel" },
-  { key: "dryRunDelays", flag: "dry-run-delays", env: "TESSERA_DRY_RUN_DELAYS", kind: "json", help: 'dry-run phase delays in ms as JSON, e.g. {"kernel-booting":5000}' },
-  { key: "dryRunOnlineCpus", flag: "dry-run-online-cpus", env: "TESSERA_DRY_RUN_ONLINE_CPUS", kind: "list", help: "dry-run: LAPIC IDs online in OS1, comma-separated (default: OS1's cores of the active profile)" },
-  { key: "webRoot", flag: "web-root", env: "TESSERA_WEB_ROOT", kind: "string", help: "the built web console (default apps/web/dist)" },
-  { key: "tlsCert", flag: "tls-cert", env: "TESSERA_TLS_CERT", kind: "nullable", help: "PEM certificate file: serve HTTPS" },
-  { key: "tlsKey", flag: "tls-key", env: "TESSERA_TLS_KEY", kind: "nullable", help: "PEM private key file for --tls-cert" },
-  { key: "allowedOrigins", flag: "allowed-origin", env: "TESSERA_ALLOWED_ORIGINS", kind: "list", help: "extra origin allowed to open the WebSocket (repeatable; env: comma-separated)" },
-  { key: "heartbeatTimeoutMs", flag: "heartbeat-timeout", env: "TESSERA_HEARTBEAT_TIMEOUT", kind: "int", help: "ms without a guest heartbeat before a running instance is unresponsive (default 15000; 0 off)" },
-  { key: "sessionTtlMs", flag: "session-ttl", env: "TESSERA_SESSION_TTL", kind: "int", help: "session lifetime in ms (default 12 h)" },
-  { key: "bodyLimit", flag: "body-limit", env: "TESSERA_BODY_LIMIT", kind: "int", help: "largest request body in bytes (default 1 MiB)" },
-  { key: "loginRateLimit", flag: "login-rate-limit", env: "TESSERA_LOGIN_RATE_LIMIT", kind: "int", help: "login attempts per minute per address (default 10)" },
-  { key: "grubRoot", flag: "grub-root", env: "TESSERA_GRUB_ROOT", kind: "string", help: "root of the tree holding /etc/grub.d and /boot/grub (default /)" },
-  { key: "controllerUrl", flag: "controller-url", env: "TESSERA_CONTROLLER_URL", kind: "nullable", help: "URL guests report to (default: this agent's address)" },
-  { key: "logLevel", flag: "log-level", env: "TESSERA_LOG_LEVEL", kind: "string", help: "fatal, error, warn, info (default), debug" },
+  {
+    key: "host",
+    flag: "host",
+    env: "TESSERA_HOST",
+    kind: "string",
+    help: "address to listen on (default 127.0.0.1; others print a warning without TLS)",
+  },
+  {
+    key: "port",
+    flag: "port",
+    env: "TESSERA_PORT",
+    kind: "int",
+    help: "TCP port (default 7443; 0 picks a free one)",
+  },
+  {
+    key: "dataDir",
+    flag: "data-dir",
+    env: "TESSERA_DATA_DIR",
+    kind: "string",
+    help: "where the SQLite database and state live (default ./tessera-data)",
+  },
+  {
+    key: "machineFile",
+    flag: "machine",
+    env: "TESSERA_MACHINE",
+    kind: "nullable",
+    help: "read the machine from a tessera/machine@1 file instead of discovering this host",
+  },
+  {
+    key: "discoveryRoot",
+    flag: "discovery-root",
+    env: "TESSERA_DISCOVERY_ROOT",
+    kind: "string",
+    help: "discover from this root instead of / (a captured tree)",
+  },
+  {
+    key: "loader",
+    flag: "loader",
+    env: "TESSERA_LOADER",
+    kind: "string",
+    help: "dry-run (default), mint or multikernel",
+  },
+  {
+    key: "dryRunDelays",
+    flag: "dry-run-delays",
+    env: "TESSERA_DRY_RUN_DELAYS",
+    kind: "json",
+    help: 'dry-run phase delays in ms as JSON, e.g. {"kernel-booting":5000}',
+  },
+  {
+    key: "dryRunOnlineCpus",
+    flag: "dry-run-online-cpus",
+    env: "TESSERA_DRY_RUN_ONLINE_CPUS",
+    kind: "list",
+    help: "dry-run: LAPIC IDs online in OS1, comma-separated (default: OS1's cores of the active profile)",
+  },
+  {
+    key: "webRoot",
+    flag: "web-root",
+    env: "TESSERA_WEB_ROOT",
+    kind: "string",
+    help: "the built web console (default apps/web/dist)",
+  },
+  {
+    key: "tlsCert",
+    flag: "tls-cert",
+    env: "TESSERA_TLS_CERT",
+    kind: "nullable",
+    help: "PEM certificate file: serve HTTPS",
+  },
+  {
+    key: "tlsKey",
+    flag: "tls-key",
+    env: "TESSERA_TLS_KEY",
+    kind: "nullable",
+    help: "PEM private key file for --tls-cert",
+  },
+  {
+    key: "allowedOrigins",
+    flag: "allowed-origin",
+    env: "TESSERA_ALLOWED_ORIGINS",
+    kind: "list",
+    help: "extra origin allowed to open the WebSocket (repeatable; env: comma-separated)",
+  },
+  {
+    key: "heartbeatTimeoutMs",
+    flag: "heartbeat-timeout",
+    env: "TESSERA_HEARTBEAT_TIMEOUT",
+    kind: "int",
+    help: "ms without a guest heartbeat before a running instance is unresponsive (default 15000; 0 off)",
+  },
+  {
+    key: "sessionTtlMs",
+    flag: "session-ttl",
+    env: "TESSERA_SESSION_TTL",
+    kind: "int",
+    help: "session lifetime in ms (default 12 h)",
+  },
+  {
+    key: "bodyLimit",
+    flag: "body-limit",
+    env: "TESSERA_BODY_LIMIT",
+    kind: "int",
+    help: "largest request body in bytes (default 1 MiB)",
+  },
+  {
+    key: "loginRateLimit",
+    flag: "login-rate-limit",
+    env: "TESSERA_LOGIN_RATE_LIMIT",
+    kind: "int",
+    help: "login attempts per minute per address (default 10)",
+  },
+  {
+    key: "grubRoot",
+    flag: "grub-root",
+    env: "TESSERA_GRUB_ROOT",
+    kind: "string",
+    help: "root of the tree holding /etc/grub.d and /boot/grub (default /)",
+  },
+  {
+    key: "controllerUrl",
+    flag: "controller-url",
+    env: "TESSERA_CONTROLLER_URL",
+    kind: "nullable",
+    help: "URL guests report to (default: this agent's address)",
+  },
+  {
+    key: "logLevel",
+    flag: "log-level",
+    env: "TESSERA_LOG_LEVEL",
+    kind: "string",
+    help: "fatal, error, warn, info (default), debug",
+  },
 ];
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -107,16 +221,30 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
       if (typeof raw !== "string") throw bad("expected a string");
       return raw;
     case "int": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isSafeInteger(n) || n < 0) throw bad(`expected a whole number, found ${JSON.stringify(raw)}`);
+      const n =
+        typeof raw === "number"
+          ? raw
+          : typeof raw === "string" && /^\d+$/.test(raw)
+            ? Number(raw)
+            : NaN;
+      if (!Number.isSafeInteger(n) || n < 0)
+        throw bad(`expected a whole number, found ${JSON.stringify(raw)}`);
       return n;
     }
     case "list": {
-      const items = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",").map((s) => s.trim()).filter(Boolean) : null;
+      const items = Array.isArray(raw)
+        ? raw
+        : typeof raw === "string"
+          ? raw
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : null;
       if (!items) throw bad("expected a list");
       if (spec.key === "dryRunOnlineCpus") {
         const ids = items.map(Number);
-        if (ids.some((n) => !Number.isSafeInteger(n) || n < 0)) throw bad("expected LAPIC IDs (whole numbers)");
+        if (ids.some((n) => !Number.isSafeInteger(n) || n < 0))
+          throw bad("expected LAPIC IDs (whole numbers)");
         return ids;
       }
       return items.map(String);
@@ -130,8 +258,10 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
           throw bad("expected JSON");
         }
       }
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad("expected a JSON object");
-      for (const [k, n] of Object.entries(v)) if (typeof n !== "number" || n < 0) throw bad(`${k}: expected milliseconds`);
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw bad("expected a JSON object");
+      for (const [k, n] of Object.entries(v))
+        if (typeof n !== "number" || n < 0) throw bad(`${k}: expected milliseconds`);
       return v;
     }
   }
@@ -155,9 +285,12 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
     try {
       json = JSON.parse(await readFile(resolve(cwd, file), "utf8"));
     } catch (err) {
-      throw new ConfigError(`${file}: ${err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+      throw new ConfigError(
+        `${file}: ${err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`,
+      );
     }
-    if (typeof json !== "object" || json === null) throw new ConfigError(`${file}: expected a JSON object`);
+    if (typeof json !== "object" || json === null)
+      throw new ConfigError(`${file}: expected a JSON object`);
     for (const [k, v] of Object.entries(json)) {
       const spec = byKey.get(k);
       if (!spec) throw new ConfigError(`${file}: unknown option ${JSON.stringify(k)}`);
@@ -171,13 +304,20 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
   for (const spec of OPTIONS) {
     const v = src.flags?.[spec.flag];
     if (v === undefined) continue;
-    cfg[spec.key] = convert(spec, Array.isArray(v) && spec.kind !== "list" ? v[v.length - 1] : v, `--${spec.flag}`);
+    cfg[spec.key] = convert(
+      spec,
+      Array.isArray(v) && spec.kind !== "list" ? v[v.length - 1] : v,
+      `--${spec.flag}`,
+    );
   }
   const out = cfg as unknown as AgentConfig;
   if (!["dry-run", "mint", "multikernel"].includes(out.loader)) {
-    throw new ConfigError(`loader: ${JSON.stringify(out.loader)} is not one of dry-run, mint, multikernel`);
+    throw new ConfigError(
+      `loader: ${JSON.stringify(out.loader)} is not one of dry-run, mint, multikernel`,
+    );
   }
-  if (Boolean(out.tlsCert) !== Boolean(out.tlsKey)) throw new ConfigError("TLS needs both --tls-cert and --tls-key");
+  if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
+    throw new ConfigError("TLS needs both --tls-cert and --tls-key");
   out.dataDir = resolve(cwd, out.dataDir);
   if (out.machineFile) out.machineFile = resolve(cwd, out.machineFile);
   return out;

@@ -22,7 +22,10 @@ export const ERRORS = {
   "NOT-FOUND": { status: 404, message: "No such route." },
   "PROFILE-NOT-FOUND": { status: 404, message: "No profile with this id." },
   "VERSION-NOT-FOUND": { status: 404, message: "This profile has no such version." },
-  "INSTANCE-NOT-FOUND": { status: 404, message: "The active profile has no instance of this name." },
+  "INSTANCE-NOT-FOUND": {
+    status: 404,
+    message: "The active profile has no instance of this name.",
+  },
   "USER-NOT-FOUND": { status: 404, message: "No user of this name." },
   "PROFILE-STALE": {
     status: 409,
@@ -46,11 +49,17 @@ export const ERRORS = {
     status: 422,
     message: "grub-script-check rejected the generated entry; nothing was installed.",
   },
-  "GRUB-COMMAND-FAILED": { status: 502, message: "A GRUB tool failed; the old configuration was kept." },
+  "GRUB-COMMAND-FAILED": {
+    status: 502,
+    message: "A GRUB tool failed; the old configuration was kept.",
+  },
   "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
   "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
   "WS-VERSION": { status: 400, message: "Open the live connection with subprotocol tessera/ws@1." },
-  INTERNAL: { status: 500, message: "The agent hit an internal error; the details are in its log." },
+  INTERNAL: {
+    status: 500,
+    message: "The agent hit an internal error; the details are in its log.",
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

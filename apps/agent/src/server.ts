@@ -25,24 +25,39 @@ export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
     try {
       json = JSON.parse(await readFile(cfg.machineFile, "utf8"));
     } catch (err) {
-      throw new StartError(`${cfg.machineFile}: ${err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+      throw new StartError(
+        `${cfg.machineFile}: ${err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`,
+      );
     }
     const r = parseMachine(json);
-    if (!r.ok) throw new StartError(`${cfg.machineFile}: not a tessera/machine@1 document:\n${formatParseErrors(r.errors)}`);
+    if (!r.ok)
+      throw new StartError(
+        `${cfg.machineFile}: not a tessera/machine@1 document:\n${formatParseErrors(r.errors)}`,
+      );
     return { machine: r.value, problems: r.value.discovery?.problems ?? [], source: "file" };
   }
   // Discovery lives beside the agent (src/discovery); loaded lazily so a missing or broken
   // discovery still lets the agent run from a machine file.
-  let mod: { discoverMachine?: (o: { root: string }) => Promise<{ machine: Machine; problems: { path: string; message: string }[] }> };
+  let mod: {
+    discoverMachine?: (o: {
+      root: string;
+    }) => Promise<{ machine: Machine; problems: { path: string; message: string }[] }>;
+  };
   try {
     const path = "./discovery/index";
     mod = (await import(/* @vite-ignore */ path)) as typeof mod;
   } catch {
-    throw new StartError("This build cannot discover the host: pass --machine FILE (a tessera/machine@1 document).");
+    throw new StartError(
+      "This build cannot discover the host: pass --machine FILE (a tessera/machine@1 document).",
+    );
   }
   if (!mod.discoverMachine) throw new StartError("discovery is not available: pass --machine FILE");
   const r = await mod.discoverMachine({ root: cfg.discoveryRoot });
-  return { machine: r.machine, problems: r.problems, source: cfg.discoveryRoot === "/" ? "live" : "capture" };
+  return {
+    machine: r.machine,
+    problems: r.problems,
+    source: cfg.discoveryRoot === "/" ? "live" : "capture",
+  };
 }
 
 /** Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine. */
@@ -51,7 +66,9 @@ export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
     async onlineCpus() {
       const out: number[] = [];
       for (const c of machine().cpus) {
-        const text = await readFile(`/sys/devices/system/cpu/cpu${c.cpu}/online`, "utf8").catch(() => (c.cpu === 0 ? "1" : null));
+        const text = await readFile(`/sys/devices/system/cpu/cpu${c.cpu}/online`, "utf8").catch(
+          () => (c.cpu === 0 ? "1" : null),
+        );
         if (text === null) return undefined;
         if (text.trim() === "1") out.push(c.apicId);
       }
@@ -66,10 +83,16 @@ export interface Started {
   loader: Loader;
 }
 
-export async function startServer(cfg: AgentConfig, io: ServerIo, runner?: CommandRunner): Promise<Started> {
+export async function startServer(
+  cfg: AgentConfig,
+  io: ServerIo,
+  runner?: CommandRunner,
+): Promise<Started> {
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
-  let guestSink: ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void) | null = null;
+  let guestSink:
+    | ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void)
+    | null = null;
   let loader: Loader;
   let live: LiveFacts;
   let simulated: number[] | null = cfg.dryRunOnlineCpus;
@@ -111,26 +134,61 @@ export async function startServer(cfg: AgentConfig, io: ServerIo, runner?: Comma
   return finish(app, cfg, io, loader);
 }
 
-async function build(cfg: AgentConfig, loader: Loader, machine: MachineService, live: LiveFacts, runner: CommandRunner | undefined, onActivated?: (p: Profile) => void) {
-  const https = cfg.tlsCert && cfg.tlsKey ? { cert: await readFile(cfg.tlsCert), key: await readFile(cfg.tlsKey) } : null;
+async function build(
+  cfg: AgentConfig,
+  loader: Loader,
+  machine: MachineService,
+  live: LiveFacts,
+  runner: CommandRunner | undefined,
+  onActivated?: (p: Profile) => void,
+) {
+  const https =
+    cfg.tlsCert && cfg.tlsKey
+      ? { cert: await readFile(cfg.tlsCert), key: await readFile(cfg.tlsKey) }
+      : null;
   return buildApp({
-    config: cfg, loader, machine, live, https, commandRunner: runner, onActivated,
-    logger: { level: cfg.logLevel, redact: ["req.headers.cookie", "req.headers.authorization", "req.headers['x-csrf-token']"] },
+    config: cfg,
+    loader,
+    machine,
+    live,
+    https,
+    commandRunner: runner,
+    onActivated,
+    logger: {
+      level: cfg.logLevel,
+      redact: ["req.headers.cookie", "req.headers.authorization", "req.headers['x-csrf-token']"],
+    },
   });
 }
 
-async function finish(app: FastifyInstance, cfg: AgentConfig, io: ServerIo, loader: Loader): Promise<Started> {
+async function finish(
+  app: FastifyInstance,
+  cfg: AgentConfig,
+  io: ServerIo,
+  loader: Loader,
+): Promise<Started> {
   const users = app.tessera.users;
   if (users.count() === 0) {
     const given = io.env.TESSERA_ADMIN_PASSWORD;
     const password = given || generatePassword();
     users.add("admin", "admin", await hashPassword(password));
-    app.tessera.audit.record({ user: "system", action: "user.add", target: "admin", result: "ok", detail: "first start" });
+    app.tessera.audit.record({
+      user: "system",
+      action: "user.add",
+      target: "admin",
+      result: "ok",
+      detail: "first start",
+    });
     if (given) io.out("Created user admin with the password from TESSERA_ADMIN_PASSWORD.");
-    else io.out(`Created user admin. One-time password: ${password}\nLog in and change it (tessera user passwd admin); it is not shown again.`);
+    else
+      io.out(
+        `Created user admin. One-time password: ${password}\nLog in and change it (tessera user passwd admin); it is not shown again.`,
+      );
   }
   if (!isLoopback(cfg.host) && !cfg.tlsCert) {
-    io.err(`warning: listening on ${cfg.host} without TLS: passwords and session cookies cross the network in clear. Use --tls-cert and --tls-key.`);
+    io.err(
+      `warning: listening on ${cfg.host} without TLS: passwords and session cookies cross the network in clear. Use --tls-cert and --tls-key.`,
+    );
   }
   const address = await app.listen({ host: cfg.host, port: cfg.port });
   if (!cfg.controllerUrl) {

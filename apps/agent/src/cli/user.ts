@@ -32,15 +32,27 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (p.flags.has("help")) return (io.out(HELP), 0);
   const [action, name, ...rest] = p.positional;
   if (!action || rest.length || !["add", "passwd", "remove", "list"].includes(action)) {
-    io.err(`tessera user: ${action ? `unknown action ${JSON.stringify(action)}` : "which action?"}\n\n${HELP}`);
+    io.err(
+      `tessera user: ${action ? `unknown action ${JSON.stringify(action)}` : "which action?"}\n\n${HELP}`,
+    );
     return 2;
   }
   if (action !== "list" && !name) return (io.err(`tessera user ${action}: which user? (NAME)`), 2);
-  if (name && !/^[A-Za-z0-9._-]{1,64}$/.test(name)) return (io.err(`tessera user: ${JSON.stringify(name)} is not a valid user name (letters, digits, . _ -)`), 2);
+  if (name && !/^[A-Za-z0-9._-]{1,64}$/.test(name))
+    return (
+      io.err(
+        `tessera user: ${JSON.stringify(name)} is not a valid user name (letters, digits, . _ -)`,
+      ),
+      2
+    );
   const role = p.values.role as Role | undefined;
-  if (action === "add" && (!role || !ROLES.includes(role))) return (io.err(`tessera user add: --role must be one of ${ROLES.join(", ")}`), 2);
+  if (action === "add" && (!role || !ROLES.includes(role)))
+    return (io.err(`tessera user add: --role must be one of ${ROLES.join(", ")}`), 2);
 
-  const dataDir = resolve(io.cwd, p.values["data-dir"] ?? io.env.TESSERA_DATA_DIR ?? "tessera-data");
+  const dataDir = resolve(
+    io.cwd,
+    p.values["data-dir"] ?? io.env.TESSERA_DATA_DIR ?? "tessera-data",
+  );
   const db = openDatabase(dataDir);
   try {
     const users = new UserStore(db);
@@ -51,22 +63,36 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const password = async (): Promise<{ value: string; generated: boolean }> => {
-      if (p.values["password-file"]) return { value: (await io.readFile(p.values["password-file"])).split("\n")[0]!, generated: false };
+      if (p.values["password-file"])
+        return {
+          value: (await io.readFile(p.values["password-file"])).split("\n")[0]!,
+          generated: false,
+        };
       if (io.env.TESSERA_PASSWORD) return { value: io.env.TESSERA_PASSWORD, generated: false };
       return { value: generatePassword(), generated: true };
     };
     if (action === "add" || action === "passwd") {
       const pw = await password();
-      if (pw.value.length < 8) return (io.err("tessera user: the password needs at least 8 characters"), 2);
+      if (pw.value.length < 8)
+        return (io.err("tessera user: the password needs at least 8 characters"), 2);
       const hash = await hashPassword(pw.value);
       if (action === "add") {
-        if (!users.add(name!, role!, hash)) return (io.err(`tessera user add: ${name} already exists`), 1);
+        if (!users.add(name!, role!, hash))
+          return (io.err(`tessera user add: ${name} already exists`), 1);
       } else {
         const r = users.update(name!, { hash });
         if (r === "not-found") return (io.err(`tessera user passwd: no user ${name}`), 1);
       }
-      audit.record({ user: who, action: action === "add" ? "user.add" : "user.update", target: name!, result: "ok", detail: action === "passwd" ? "password" : role! });
-      io.out(`${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`}.${pw.generated ? ` Password: ${pw.value}` : ""}`);
+      audit.record({
+        user: who,
+        action: action === "add" ? "user.add" : "user.update",
+        target: name!,
+        result: "ok",
+        detail: action === "passwd" ? "password" : role!,
+      });
+      io.out(
+        `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
+      );
       return 0;
     }
     const r = users.remove(name!);

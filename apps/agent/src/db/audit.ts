@@ -14,7 +14,10 @@ export interface AuditEntry {
   detail: string | null;
 }
 
-export type AuditInput = Omit<AuditEntry, "id" | "at" | "target" | "instance" | "profileId" | "detail"> &
+export type AuditInput = Omit<
+  AuditEntry,
+  "id" | "at" | "target" | "instance" | "profileId" | "detail"
+> &
   Partial<Pick<AuditEntry, "target" | "instance" | "profileId" | "detail">>;
 
 export interface AuditFilter {
@@ -52,11 +55,18 @@ export class AuditLog {
   query(f: AuditFilter): AuditEntry[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (f.user) (where.push("user = ?"), args.push(f.user));
-    if (f.instance) (where.push("instance = ?"), args.push(f.instance));
-    if (f.action) (where.push("action = ?"), args.push(f.action));
-    if (f.from) (where.push("at >= ?"), args.push(f.from));
-    if (f.to) (where.push("at <= ?"), args.push(f.to));
+    const filters: [string, string | undefined][] = [
+      ["user = ?", f.user],
+      ["instance = ?", f.instance],
+      ["action = ?", f.action],
+      ["at >= ?", f.from],
+      ["at <= ?", f.to],
+    ];
+    for (const [clause, value] of filters) {
+      if (value === undefined || value === "") continue;
+      where.push(clause);
+      args.push(value);
+    }
     const sql =
       "SELECT id, at, user, action, target, instance, profile_id AS profileId, result, detail FROM audit" +
       (where.length ? ` WHERE ${where.join(" AND ")}` : "") +

@@ -100,11 +100,15 @@ export function migrate(db: Db): void {
 }
 
 export function getMeta(db: Db, key: string): string | null {
-  const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+  const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+    { value: string } | undefined;
   return row?.value ?? null;
 }
 
 export function setMeta(db: Db, key: string, value: string | null): void {
   if (value === null) db.prepare("DELETE FROM meta WHERE key = ?").run(key);
-  else db.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  else
+    db.prepare(
+      "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
 }

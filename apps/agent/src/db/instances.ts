@@ -39,11 +39,14 @@ export class InstanceStore {
   constructor(private readonly db: Db) {}
 
   all(): InstanceRow[] {
-    return (this.db.prepare(`SELECT ${COLS} FROM instances ORDER BY name`).all() as InstanceRow[]).map(fix);
+    return (
+      this.db.prepare(`SELECT ${COLS} FROM instances ORDER BY name`).all() as InstanceRow[]
+    ).map(fix);
   }
 
   get(name: string): InstanceRow | undefined {
-    const r = this.db.prepare(`SELECT ${COLS} FROM instances WHERE name = ?`).get(name) as InstanceRow | undefined;
+    const r = this.db.prepare(`SELECT ${COLS} FROM instances WHERE name = ?`).get(name) as
+      InstanceRow | undefined;
     return r && fix(r);
   }
 

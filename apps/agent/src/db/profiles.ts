@@ -35,7 +35,8 @@ interface VersionRow {
 function decode(body: string): Profile {
   const r = parseProfile(JSON.parse(body));
   // Bodies were written by profileToJson of a parsed profile: failing here means corruption.
-  if (!r.ok) throw new Error(`stored profile does not parse: ${r.errors[0]?.path} ${r.errors[0]?.message}`);
+  if (!r.ok)
+    throw new Error(`stored profile does not parse: ${r.errors[0]?.path} ${r.errors[0]?.message}`);
   return r.value;
 }
 
@@ -65,7 +66,8 @@ export class ProfileStore {
   }
 
   get(id: string): StoredProfile | undefined {
-    const p = this.db.prepare("SELECT version FROM profiles WHERE id = ?").get(id) as { version: number } | undefined;
+    const p = this.db.prepare("SELECT version FROM profiles WHERE id = ?").get(id) as
+      { version: number } | undefined;
     if (!p) return undefined;
     const v = this.versionRow(id, p.version);
     return v && this.toStored(id, v, this.activeId());
@@ -73,7 +75,15 @@ export class ProfileStore {
 
   version(id: string, version: number): ProfileVersion | undefined {
     const v = this.versionRow(id, version);
-    return v && { version: v.version, name: v.name, profile: decode(v.body), updatedAt: v.updatedAt, updatedBy: v.updatedBy };
+    return (
+      v && {
+        version: v.version,
+        name: v.name,
+        profile: decode(v.body),
+        updatedAt: v.updatedAt,
+        updatedBy: v.updatedBy,
+      }
+    );
   }
 
   versions(id: string): Omit<ProfileVersion, "profile">[] {
@@ -89,7 +99,9 @@ export class ProfileStore {
     const at = new Date(this.now()).toISOString();
     this.db
       .transaction(() => {
-        this.db.prepare("INSERT INTO profiles(id, version, created_at) VALUES (?, 1, ?)").run(id, at);
+        this.db
+          .prepare("INSERT INTO profiles(id, version, created_at) VALUES (?, 1, ?)")
+          .run(id, at);
         this.insertVersion(id, 1, profile, at, by);
       })
       .immediate();
@@ -100,11 +112,15 @@ export class ProfileStore {
     const at = new Date(this.now()).toISOString();
     return this.db
       .transaction((): UpdateResult => {
-        const row = this.db.prepare("SELECT version FROM profiles WHERE id = ?").get(id) as { version: number } | undefined;
+        const row = this.db.prepare("SELECT version FROM profiles WHERE id = ?").get(id) as
+          { version: number } | undefined;
         if (!row) return { ok: false, reason: "not-found" };
-        if (row.version !== baseVersion) return { ok: false, reason: "stale", current: this.get(id)! };
+        if (row.version !== baseVersion)
+          return { ok: false, reason: "stale", current: this.get(id)! };
         const next = row.version + 1;
-        const r = this.db.prepare("UPDATE profiles SET version = ? WHERE id = ? AND version = ?").run(next, id, baseVersion);
+        const r = this.db
+          .prepare("UPDATE profiles SET version = ? WHERE id = ? AND version = ?")
+          .run(next, id, baseVersion);
         if (r.changes !== 1) return { ok: false, reason: "stale", current: this.get(id)! };
         this.insertVersion(id, next, profile, at, by);
         return { ok: true, record: this.get(id)! };
@@ -121,7 +137,13 @@ export class ProfileStore {
       .immediate();
   }
 
-  private insertVersion(id: string, version: number, profile: Profile, at: string, by: string): void {
+  private insertVersion(
+    id: string,
+    version: number,
+    profile: Profile,
+    at: string,
+    by: string,
+  ): void {
     this.db
       .prepare(
         "INSERT INTO profile_versions(profile_id, version, name, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)",

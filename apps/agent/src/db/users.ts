@@ -53,7 +53,9 @@ export class UserStore {
   /** Returns false when the name is taken. */
   add(name: string, role: Role, hash: string): boolean {
     const r = this.db
-      .prepare("INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING")
+      .prepare(
+        "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING",
+      )
       .run(name, role, hash, new Date(this.now()).toISOString());
     return r.changes === 1;
   }
@@ -64,8 +66,10 @@ export class UserStore {
       .transaction((): "ok" | "not-found" | "last-admin" => {
         const u = this.get(name);
         if (!u) return "not-found";
-        if (change.role && change.role !== "admin" && u.role === "admin" && this.admins() <= 1) return "last-admin";
-        if (change.role) this.db.prepare("UPDATE users SET role = ? WHERE name = ?").run(change.role, name);
+        if (change.role && change.role !== "admin" && u.role === "admin" && this.admins() <= 1)
+          return "last-admin";
+        if (change.role)
+          this.db.prepare("UPDATE users SET role = ? WHERE name = ?").run(change.role, name);
         if (change.hash) {
           this.db.prepare("UPDATE users SET hash = ? WHERE name = ?").run(change.hash, name);
           // A new password ends every session of that user.
@@ -89,7 +93,9 @@ export class UserStore {
   }
 
   private admins(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }
+    ).n;
   }
 
   createSession(user: string, ttlMs: number): { token: string; csrf: string } {
@@ -98,7 +104,9 @@ export class UserStore {
     const now = this.now();
     this.db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(now);
     this.db
-      .prepare("INSERT INTO sessions(id, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO sessions(id, user, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+      )
       .run(hashId(token), user, csrf, now, now + ttlMs);
     return { token, csrf };
   }

@@ -7,14 +7,22 @@ export function unifiedDiff(before: string, after: string, name: string): string
   const m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] =
+        a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   }
-  const out = [`--- ${before === "" ? "/dev/null" : `a/${name}`}`, `+++ b/${name}`, `@@ -${n ? 1 : 0},${n} +${m ? 1 : 0},${m} @@`];
+  const out = [
+    `--- ${before === "" ? "/dev/null" : `a/${name}`}`,
+    `+++ b/${name}`,
+    `@@ -${n ? 1 : 0},${n} +${m ? 1 : 0},${m} @@`,
+  ];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) out.push(` ${a[i++]}`), j++;
-    else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(`+${b[j++]}`);
+    if (i < n && j < m && a[i] === b[j]) {
+      out.push(` ${a[i++]}`);
+      j++;
+    } else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push(`+${b[j++]}`);
     else out.push(`-${a[i++]}`);
   }
   return out.join("\n") + "\n";

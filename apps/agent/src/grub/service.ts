@@ -15,10 +15,14 @@ export interface CommandResult {
   stderr: string;
 }
 
-export type CommandRunner = (argv: string[], opts?: { timeoutMs?: number; signal?: AbortSignal }) => Promise<CommandResult>;
+export type CommandRunner = (
+  argv: string[],
+  opts?: { timeoutMs?: number; signal?: AbortSignal },
+) => Promise<CommandResult>;
 
 export const GRUB_FILE = "etc/grub.d/42_tessera";
-const HEADER = "#!/bin/sh\n# Written by the Tessera agent; `tessera` removes it on uninstall. Edit the profile, not this file.\nexec tail -n +4 $0\n";
+const HEADER =
+  "#!/bin/sh\n# Written by the Tessera agent; `tessera` removes it on uninstall. Edit the profile, not this file.\nexec tail -n +4 $0\n";
 
 export class GrubError extends Error {
   constructor(
@@ -61,7 +65,10 @@ export class BootConfigService {
   }
 
   async found(): Promise<boolean> {
-    return (await exists(join(this.root, "etc/grub.d"))) || (await exists(join(this.root, "boot/grub/grub.cfg")));
+    return (
+      (await exists(join(this.root, "etc/grub.d"))) ||
+      (await exists(join(this.root, "boot/grub/grub.cfg")))
+    );
   }
 
   content(entry: string): string {
@@ -77,20 +84,32 @@ export class BootConfigService {
       file: this.file,
       content,
       diff: unifiedDiff(before, content, GRUB_FILE),
-      manual: found ? null : `No GRUB found under ${this.root}. Add this entry to your bootloader by hand:\n\n${entry}`,
+      manual: found
+        ? null
+        : `No GRUB found under ${this.root}. Add this entry to your bootloader by hand:\n\n${entry}`,
     };
   }
 
   private async run(argv: string[]): Promise<CommandResult> {
-    if (!this.runner) throw new GrubError("command", `The agent cannot run ${argv[0]} here; run by hand: ${argv.join(" ")}`);
+    if (!this.runner)
+      throw new GrubError(
+        "command",
+        `The agent cannot run ${argv[0]} here; run by hand: ${argv.join(" ")}`,
+      );
     const r = await this.runner(argv, { timeoutMs: 60_000 });
-    if (r.code !== 0) throw new GrubError("command", `${argv[0]} failed (exit ${r.code}).`, r.stderr);
+    if (r.code !== 0)
+      throw new GrubError("command", `${argv[0]} failed (exit ${r.code}).`, r.stderr);
     return r;
   }
 
   /** Writes the entry; returns the commands run. `title` is the menuentry title for grub-reboot. */
-  async install(entry: string, title: string, opts: { oneTime?: boolean; root?: boolean } = {}): Promise<{ file: string; backup: string | null; commands: string[][] }> {
-    if (!(await this.found())) throw new GrubError("not-found", `No GRUB found under ${this.root}.`);
+  async install(
+    entry: string,
+    title: string,
+    opts: { oneTime?: boolean; root?: boolean } = {},
+  ): Promise<{ file: string; backup: string | null; commands: string[][] }> {
+    if (!(await this.found()))
+      throw new GrubError("not-found", `No GRUB found under ${this.root}.`);
     const content = this.content(entry);
     await mkdir(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
@@ -102,7 +121,8 @@ export class BootConfigService {
       commands.push(check);
       if (this.runner) {
         const r = await this.runner(check, { timeoutMs: 30_000 });
-        if (r.code !== 0) throw new GrubError("check", "grub-script-check rejected the Tessera entry.", r.stderr);
+        if (r.code !== 0)
+          throw new GrubError("check", "grub-script-check rejected the Tessera entry.", r.stderr);
       }
       await writeFile(tmp, content, { mode: 0o755 });
       await chmod(tmp, 0o755);
@@ -114,7 +134,11 @@ export class BootConfigService {
       await rename(tmp, this.file);
       commands.push(...(await this.regenerate()));
       if (opts.oneTime) {
-        const c = ["grub-reboot", ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]), title];
+        const c = [
+          "grub-reboot",
+          ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]),
+          title,
+        ];
         await this.run(c);
         commands.push(c);
       }
@@ -126,7 +150,11 @@ export class BootConfigService {
   }
 
   async setDefault(title: string): Promise<string[]> {
-    const c = ["grub-set-default", ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]), title];
+    const c = [
+      "grub-set-default",
+      ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]),
+      title,
+    ];
     await this.run(c);
     return c;
   }

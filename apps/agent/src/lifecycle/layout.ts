@@ -27,9 +27,9 @@ export async function fileFacts(profile: Profile): Promise<AgentFacts> {
       const r = await readKernelFacts(path);
       if (r.ok) {
         facts.kernels![path] = r.facts;
-        if (!r.inspection.usable) facts.kernelProblems![path] = r.inspection.problems.map((p) => p.message).join("; ");
-      }
-      else if (/no such file/.test(r.reason)) facts.missingFiles!.push(path);
+        if (!r.inspection.usable)
+          facts.kernelProblems![path] = r.inspection.problems.map((p) => p.message).join("; ");
+      } else if (/no such file/.test(r.reason)) facts.missingFiles!.push(path);
       else facts.kernelProblems![path] = r.reason;
     }),
     ...[...files].map(async (path) => {

@@ -42,21 +42,42 @@ export function conflictsWith(held: Held, other: Instance, path: string): Diagno
   const cpus = other.cpus.filter((c) => held.instance.cpus.includes(c));
   if (cpus.length)
     out.push({
-      ...diag("CPU-SHARED", other.name, `${path}.cpus`, `Cores ${cpus.join(", ")} belong to ${held.name}, which may be running.`, `Stop ${held.name} first.`),
+      ...diag(
+        "CPU-SHARED",
+        other.name,
+        `${path}.cpus`,
+        `Cores ${cpus.join(", ")} belong to ${held.name}, which may be running.`,
+        `Stop ${held.name} first.`,
+      ),
       subject: { cpus },
     });
   const devices = other.devices.filter((d) => held.instance.devices.includes(d));
   if (devices.length)
     out.push({
-      ...diag("DEV-SHARED", other.name, `${path}.devices`, `Devices ${devices.join(", ")} belong to ${held.name}, which may be running.`, `Stop ${held.name} first.`),
+      ...diag(
+        "DEV-SHARED",
+        other.name,
+        `${path}.devices`,
+        `Devices ${devices.join(", ")} belong to ${held.name}, which may be running.`,
+        `Stop ${held.name} first.`,
+      ),
       subject: { devices },
     });
-  const heldRanges = [...held.instance.memory, ...(held.instance.lowMemory ? [held.instance.lowMemory] : [])];
+  const heldRanges = [
+    ...held.instance.memory,
+    ...(held.instance.lowMemory ? [held.instance.lowMemory] : []),
+  ];
   const mine = [...other.memory, ...(other.lowMemory ? [other.lowMemory] : [])];
   const clash = mine.filter((r) => heldRanges.some((h) => overlaps(r, h)));
   if (clash.length)
     out.push({
-      ...diag("MEM-OVERLAP", other.name, `${path}.memory`, `Memory of ${other.name} overlaps memory held by ${held.name}, which may be running.`, `Stop ${held.name} first.`),
+      ...diag(
+        "MEM-OVERLAP",
+        other.name,
+        `${path}.memory`,
+        `Memory of ${other.name} overlaps memory held by ${held.name}, which may be running.`,
+        `Stop ${held.name} first.`,
+      ),
       subject: { ranges: clash },
     });
   return out;
@@ -71,12 +92,26 @@ export function profileChangeConflicts(next: Profile, held: Held[]): Diagnostic[
   for (const h of held) {
     const idx = next.instances.findIndex((i) => i.name === h.name);
     if (idx === -1) {
-      out.push(diag("INSTANCE-LOCKED", h.name, "instances", `${h.name} may be running: it cannot leave the active profile.`, `Stop ${h.name} first.`));
+      out.push(
+        diag(
+          "INSTANCE-LOCKED",
+          h.name,
+          "instances",
+          `${h.name} may be running: it cannot leave the active profile.`,
+          `Stop ${h.name} first.`,
+        ),
+      );
       continue;
     }
     if (!sameResources(next.instances[idx]!, h.instance)) {
       out.push(
-        diag("INSTANCE-LOCKED", h.name, `instances[${idx}]`, `${h.name} may be running: its cores, memory and devices cannot change.`, `Stop ${h.name} first.`),
+        diag(
+          "INSTANCE-LOCKED",
+          h.name,
+          `instances[${idx}]`,
+          `${h.name} may be running: its cores, memory and devices cannot change.`,
+          `Stop ${h.name} first.`,
+        ),
       );
     }
     next.instances.forEach((inst, i) => {

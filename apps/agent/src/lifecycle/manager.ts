@@ -2,7 +2,13 @@
 // the loader's event streams. Contract: every transition is written to SQLite before it is
 // published on the live hub, so what a client saw is never newer than what survives a crash.
 import { timingSafeEqual } from "node:crypto";
-import { hex, type Diagnostic, type Machine, type Profile, type SuccessorPlan } from "@tessera/core";
+import {
+  hex,
+  type Diagnostic,
+  type Machine,
+  type Profile,
+  type SuccessorPlan,
+} from "@tessera/core";
 import type { GuestEvent, Loader, LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { AuditLog } from "../db/audit";
 import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
@@ -32,7 +38,13 @@ export interface ManagerDeps {
 }
 
 const STARTABLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "loaded"]);
-const STOPPABLE: ReadonlySet<InstanceState> = new Set(["loaded", "starting", "booting", "running", "unresponsive"]);
+const STOPPABLE: ReadonlySet<InstanceState> = new Set([
+  "loaded",
+  "starting",
+  "booting",
+  "running",
+  "unresponsive",
+]);
 
 export class InstanceManager {
   private readonly now: () => number;
@@ -44,7 +56,10 @@ export class InstanceManager {
     this.now = d.now ?? Date.now;
     const t = d.heartbeatTimeoutMs ?? 0;
     if (t > 0) {
-      this.monitor = setInterval(() => this.checkHeartbeats(t), Math.max(100, Math.min(1000, t / 3)));
+      this.monitor = setInterval(
+        () => this.checkHeartbeats(t),
+        Math.max(100, Math.min(1000, t / 3)),
+      );
       this.monitor.unref();
     }
   }
@@ -68,7 +83,9 @@ export class InstanceManager {
     const rows = new Map(this.d.instances.all().map((r) => [r.name, r]));
     const out: InstanceView[] = [];
     act?.profile.instances.forEach((inst, i) => {
-      out.push(toView(inst.name, i + 1, inst.cpus, i === 0 ? undefined : rows.get(inst.name), i === 0));
+      out.push(
+        toView(inst.name, i + 1, inst.cpus, i === 0 ? undefined : rows.get(inst.name), i === 0),
+      );
       rows.delete(inst.name);
     });
     // Instances no longer in the active profile that may still run: never forgotten.
@@ -78,7 +95,10 @@ export class InstanceManager {
 
   view(name: string): InstanceView {
     const v = this.list().instances.find((i) => i.name === name);
-    if (!v) throw new AgentError("INSTANCE-NOT-FOUND", { message: `The active profile has no instance ${JSON.stringify(name)}.` });
+    if (!v)
+      throw new AgentError("INSTANCE-NOT-FOUND", {
+        message: `The active profile has no instance ${JSON.stringify(name)}.`,
+      });
     return v;
   }
 
@@ -89,7 +109,9 @@ export class InstanceManager {
 
   private instanceOf(r: InstanceRow) {
     if (!r.profileId || r.profileVersion === null) return undefined;
-    return this.d.profiles.version(r.profileId, r.profileVersion)?.profile.instances.find((i) => i.name === r.name);
+    return this.d.profiles
+      .version(r.profileId, r.profileVersion)
+      ?.profile.instances.find((i) => i.name === r.name);
   }
 
   /** Instances that may be running, with the resources they were started with. */
@@ -124,8 +146,17 @@ export class InstanceManager {
       const r = this.d.instances.get(name);
       if (!r) {
         this.d.instances.put({
-          name, profileId: act!.id, profileVersion: act!.version, state: "defined", reason: null, phase: null,
-          since: this.iso(), token: null, lastHeartbeat: null, stopRequested: false, plan: null,
+          name,
+          profileId: act!.id,
+          profileVersion: act!.version,
+          state: "defined",
+          reason: null,
+          phase: null,
+          since: this.iso(),
+          token: null,
+          lastHeartbeat: null,
+          stopRequested: false,
+          plan: null,
         });
       } else if (!LOCKED_STATES.has(r.state)) {
         this.d.instances.put({ ...r, profileId: act!.id, profileVersion: act!.version });
@@ -140,7 +171,11 @@ export class InstanceManager {
   }
 
   /** Persist, then announce. The only way a state changes. */
-  private transition(name: string, state: InstanceState, patch: Partial<InstanceRow> = {}): InstanceRow {
+  private transition(
+    name: string,
+    state: InstanceState,
+    patch: Partial<InstanceRow> = {},
+  ): InstanceRow {
     const prev = this.d.instances.get(name);
     if (!prev) throw new Error(`no state row for ${name}`);
     const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
@@ -152,13 +187,28 @@ export class InstanceManager {
       view = this.viewOf(row);
     }
     this.d.hub.publish({
-      type: "instance", at: row.since, name, state, previous: prev.state, reason: row.reason, phase: row.phase, instance: view,
+      type: "instance",
+      at: row.since,
+      name,
+      state,
+      previous: prev.state,
+      reason: row.reason,
+      phase: row.phase,
+      instance: view,
     });
     return row;
   }
 
   private audit(user: string, action: string, name: string, result: string, detail?: string): void {
-    this.d.audit.record({ user, action, instance: name, target: name, profileId: this.d.profiles.activeId(), result, detail: detail ?? null });
+    this.d.audit.record({
+      user,
+      action,
+      instance: name,
+      target: name,
+      profileId: this.d.profiles.activeId(),
+      result,
+      detail: detail ?? null,
+    });
   }
 
   // ------------------------------------------------------------------ start
@@ -168,31 +218,54 @@ export class InstanceManager {
     const act = this.active();
     if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
     const idx = act.profile.instances.findIndex((i) => i.name === name);
-    if (idx === -1) throw new AgentError("INSTANCE-NOT-FOUND", { message: `The active profile has no instance ${JSON.stringify(name)}.` });
+    if (idx === -1)
+      throw new AgentError("INSTANCE-NOT-FOUND", {
+        message: `The active profile has no instance ${JSON.stringify(name)}.`,
+      });
     if (idx === 0) {
-      throw new AgentError("INSTANCE-STATE", { message: `${name} is OS1, the host the agent runs in; the bootloader starts it.`, current: this.view(name) });
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is OS1, the host the agent runs in; the bootloader starts it.`,
+        current: this.view(name),
+      });
     }
     const row = this.d.instances.get(name);
     if (!row || !STARTABLE.has(row.state)) {
       this.audit(user, "instance.start", name, "refused", `state ${row?.state}`);
-      throw new AgentError("INSTANCE-STATE", { message: `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`, current: this.view(name) });
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`,
+        current: this.view(name),
+      });
     }
     const succ = await this.livePlan(act.profile, name);
     if (!succ.ok) {
-      this.audit(user, "instance.start", name, "refused", succ.diagnostics.map((d) => d.code).join(","));
+      this.audit(
+        user,
+        "instance.start",
+        name,
+        "refused",
+        succ.diagnostics.map((d) => d.code).join(","),
+      );
       throw new AgentError("START-REFUSED", { diagnostics: succ.diagnostics });
     }
     // Re-check after the awaits above: a concurrent start may have won the race.
     const again = this.d.instances.get(name);
     if (!again || !STARTABLE.has(again.state) || this.inFlight.has(name)) {
-      throw new AgentError("INSTANCE-STATE", { message: `${name} is already being started.`, current: this.view(name) });
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is already being started.`,
+        current: this.view(name),
+      });
     }
     const skipLoad = again.state === "loaded";
     const token = skipLoad && again.token ? again.token : randomToken(24);
     const plan = this.withGuestOptions(succ.plan, token);
     this.transition(name, skipLoad ? "loaded" : "loading", {
-      profileId: act.id, profileVersion: act.version, token, plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
-      phase: null, lastHeartbeat: null, stopRequested: false,
+      profileId: act.id,
+      profileVersion: act.version,
+      token,
+      plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+      phase: null,
+      lastHeartbeat: null,
+      stopRequested: false,
     });
     this.audit(user, "instance.start", name, "accepted");
     const ctrl = new AbortController();
@@ -204,22 +277,52 @@ export class InstanceManager {
   }
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
-  private async livePlan(profile: Profile, name: string): Promise<{ ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] }> {
+  private async livePlan(
+    profile: Profile,
+    name: string,
+  ): Promise<{ ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] }> {
     const target = profile.instances.find((i) => i.name === name)!;
     // Only the target's own files and cores matter for its start: the others are checked
     // when they start (a missing kernel of os3 must not block os2).
-    const scoped: Profile = { ...profile, instances: profile.instances.map((i) => (i.name === name || i === profile.instances[0] ? i : { ...i, kernel: undefined, initrd: undefined })) };
+    const scoped: Profile = {
+      ...profile,
+      instances: profile.instances.map((i) =>
+        i.name === name || i === profile.instances[0]
+          ? i
+          : { ...i, kernel: undefined, initrd: undefined },
+      ),
+    };
     const facts = await gatherFacts(scoped, this.d.live);
     if (facts.onlineCpus) {
-      const others = new Set(profile.instances.slice(1).filter((i) => i.name !== name).flatMap((i) => i.cpus));
+      const others = new Set(
+        profile.instances
+          .slice(1)
+          .filter((i) => i.name !== name)
+          .flatMap((i) => i.cpus),
+      );
       facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
     }
-    const held: Diagnostic[] = this.held().filter((h) => h.name !== name).flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
+    const held: Diagnostic[] = this.held()
+      .filter((h) => h.name !== name)
+      .flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
     const r = planLayout(this.d.machine(), scoped, facts);
     if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
     if (held.length) return { ok: false, diagnostics: held };
     const s = r.plan.successors.find((x) => x.name === name);
-    if (!s) return { ok: false, diagnostics: [{ code: "PLAN-MISSING", severity: "error", path: "instances", instance: name, message: `The plan has no entry for ${name}.`, hint: "" }] };
+    if (!s)
+      return {
+        ok: false,
+        diagnostics: [
+          {
+            code: "PLAN-MISSING",
+            severity: "error",
+            path: "instances",
+            instance: name,
+            message: `The plan has no entry for ${name}.`,
+            hint: "",
+          },
+        ],
+      };
     return { ok: true, plan: s };
   }
 
@@ -227,18 +330,38 @@ export class InstanceManager {
     const extra = [`tessera.name=${s.name}`, `tessera.token=${token}`];
     const url = this.d.controllerUrl?.();
     if (url) extra.push(`tessera.controller=${url}`);
-    return { ...s, options: [...s.options, ...extra], cmdline: [s.cmdline, ...extra].filter(Boolean).join(" ") };
+    return {
+      ...s,
+      options: [...s.options, ...extra],
+      cmdline: [s.cmdline, ...extra].filter(Boolean).join(" "),
+    };
   }
 
-  private async runStart(name: string, plan: SuccessorPlan, skipLoad: boolean, signal: AbortSignal, user: string): Promise<void> {
+  private async runStart(
+    name: string,
+    plan: SuccessorPlan,
+    skipLoad: boolean,
+    signal: AbortSignal,
+    user: string,
+  ): Promise<void> {
     try {
       if (!skipLoad) {
-        const loaded = await this.drive(name, this.d.loader.load(plan, { signal }), "loading", signal);
+        const loaded = await this.drive(
+          name,
+          this.d.loader.load(plan, { signal }),
+          "loading",
+          signal,
+        );
         if (signal.aborted || this.closed) return;
         if (!loaded.ok) return void this.fail(name, loaded.error, user);
         this.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
       }
-      const started = await this.drive(name, this.d.loader.start(name, { signal }), "starting", signal);
+      const started = await this.drive(
+        name,
+        this.d.loader.start(name, { signal }),
+        "starting",
+        signal,
+      );
       if (signal.aborted || this.closed) return;
       if (!started.ok) return void this.fail(name, started.error, user);
       const cur = this.d.instances.get(name);
@@ -246,12 +369,20 @@ export class InstanceManager {
       if (cur && cur.state !== "running") this.transition(name, "booting", { phase: cur.phase });
     } catch (err) {
       this.d.log?.error({ err, name }, "start failed unexpectedly");
-      if (!this.closed) this.fail(name, { code: "LOADER-FAULT", message: "The start failed inside the agent; see its log." }, user);
+      if (!this.closed)
+        this.fail(
+          name,
+          { code: "LOADER-FAULT", message: "The start failed inside the agent; see its log." },
+          user,
+        );
     }
   }
 
   private fail(name: string, error: LoaderError, user: string): void {
-    this.transition(name, "failed", { reason: error.message, phase: error.phase ?? this.d.instances.get(name)?.phase ?? null });
+    this.transition(name, "failed", {
+      reason: error.message,
+      phase: error.phase ?? this.d.instances.get(name)?.phase ?? null,
+    });
     this.audit(user, "instance.result", name, "failed", `${error.code}: ${error.message}`);
   }
 
@@ -267,44 +398,86 @@ export class InstanceManager {
       // After a force-stop took over, a cancelled start's late events change nothing.
       if (signal?.aborted && ev.type !== "result") continue;
       if (ev.type === "log") {
-        this.d.hub.publish({ type: "log", at: new Date(ev.at).toISOString(), name, stream: ev.stream, line: ev.line });
+        this.d.hub.publish({
+          type: "log",
+          at: new Date(ev.at).toISOString(),
+          name,
+          stream: ev.stream,
+          line: ev.line,
+        });
       } else if (ev.type === "phase") {
         const state = phaseState(ev.phase, base);
         const cur = this.d.instances.get(name);
         const patch: Partial<InstanceRow> = { phase: ev.phase };
         if (state === "running") patch.lastHeartbeat = new Date(ev.at).toISOString();
-        if (cur && (cur.state !== state || cur.phase !== ev.phase)) this.transition(name, state, patch);
+        if (cur && (cur.state !== state || cur.phase !== ev.phase))
+          this.transition(name, state, patch);
       } else if (ev.type === "result") {
         return ev.ok ? { ok: true } : { ok: false, error: ev.error };
       }
     }
-    return { ok: false, error: { code: "LOADER-FAULT", message: "The loader ended without a result." } };
+    return {
+      ok: false,
+      error: { code: "LOADER-FAULT", message: "The loader ended without a result." },
+    };
   }
 
   // ------------------------------------------------------------------ stop
 
   async stop(name: string, user: string, force = false): Promise<InstanceView> {
     const view = this.view(name);
-    if (view.role === "os1") throw new AgentError("INSTANCE-STATE", { message: `${name} is OS1, the host the agent runs in.`, current: view });
+    if (view.role === "os1")
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is OS1, the host the agent runs in.`,
+        current: view,
+      });
     const row = this.d.instances.get(name);
-    const ok = row && (force ? row.state !== "defined" && row.state !== "stopped" : STOPPABLE.has(row.state));
+    const ok =
+      row &&
+      (force ? row.state !== "defined" && row.state !== "stopped" : STOPPABLE.has(row.state));
     if (!row || !ok) {
-      this.audit(user, force ? "instance.force-stop" : "instance.stop", name, "refused", `state ${row?.state}`);
-      throw new AgentError("INSTANCE-STATE", { message: `${name} is ${row?.state ?? "unknown"}: there is nothing to ${force ? "force-stop" : "stop"}.`, current: view });
+      this.audit(
+        user,
+        force ? "instance.force-stop" : "instance.stop",
+        name,
+        "refused",
+        `state ${row?.state}`,
+      );
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is ${row?.state ?? "unknown"}: there is nothing to ${force ? "force-stop" : "stop"}.`,
+        current: view,
+      });
     }
     if (force) this.inFlight.get(name)?.abort();
-    this.transition(name, "stopping", { stopRequested: true, phase: row.phase, token: row.token, lastHeartbeat: row.lastHeartbeat });
+    this.transition(name, "stopping", {
+      stopRequested: true,
+      phase: row.phase,
+      token: row.token,
+      lastHeartbeat: row.lastHeartbeat,
+    });
     this.audit(user, force ? "instance.force-stop" : "instance.stop", name, "accepted");
     const ctrl = new AbortController();
     this.inFlight.set(name, ctrl);
-    const stream = force ? this.d.loader.forceStop(name, { signal: ctrl.signal }) : this.d.loader.stop(name, { signal: ctrl.signal });
+    const stream = force
+      ? this.d.loader.forceStop(name, { signal: ctrl.signal })
+      : this.d.loader.stop(name, { signal: ctrl.signal });
     void this.drive(name, stream, "stopping")
       .then((r) => {
         if (this.closed) return;
-        if (r.ok) this.transition(name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+        if (r.ok)
+          this.transition(name, "stopped", { phase: "stopped", token: null, stopRequested: false });
         else {
-          this.transition(name, "unknown", { reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`, phase: r.error.phase ?? null });
-          this.audit(user, "instance.result", name, "failed", `${r.error.code}: ${r.error.message}`);
+          this.transition(name, "unknown", {
+            reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`,
+            phase: r.error.phase ?? null,
+          });
+          this.audit(
+            user,
+            "instance.result",
+            name,
+            "failed",
+            `${r.error.code}: ${r.error.message}`,
+          );
         }
       })
       .finally(() => {
@@ -317,7 +490,10 @@ export class InstanceManager {
   async startAll(user: string): Promise<InstanceView[]> {
     const act = this.active();
     if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
-    const names = act.profile.instances.slice(1).map((i) => i.name).filter((n) => STARTABLE.has(this.d.instances.get(n)?.state ?? "defined"));
+    const names = act.profile.instances
+      .slice(1)
+      .map((i) => i.name)
+      .filter((n) => STARTABLE.has(this.d.instances.get(n)?.state ?? "defined"));
     this.audit(user, "instance.start-all", names.join(","), "accepted");
     const first = names.shift();
     if (first) await this.start(first, user);
@@ -351,18 +527,32 @@ export class InstanceManager {
   // ------------------------------------------------------------------ guests and recovery
 
   /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
-  guest(e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number }, token?: string): { stop: boolean } {
+  guest(
+    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number },
+    token?: string,
+  ): { stop: boolean } {
     const row = this.d.instances.get(e.name);
     if (token !== undefined && !tokenMatches(row?.token ?? null, token)) {
-      throw new AgentError("AUTH-FAILED", { message: "This guest token is not valid for this boot of the instance." });
+      throw new AgentError("AUTH-FAILED", {
+        message: "This guest token is not valid for this boot of the instance.",
+      });
     }
     if (!row || !LOCKED_STATES.has(row.state)) return { stop: false };
     const at = new Date(e.at ?? this.now()).toISOString();
-    if (e.type === "crashed") this.transition(e.name, "failed", { reason: `${e.name} crashed while running (reported by its guest).`, phase: row.phase });
-    else if (e.type === "stopped") this.transition(e.name, "stopped", { phase: "stopped", token: null, stopRequested: false });
-    else if (e.type === "boot-complete" && (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")) {
+    if (e.type === "crashed")
+      this.transition(e.name, "failed", {
+        reason: `${e.name} crashed while running (reported by its guest).`,
+        phase: row.phase,
+      });
+    else if (e.type === "stopped")
+      this.transition(e.name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+    else if (
+      e.type === "boot-complete" &&
+      (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")
+    ) {
       this.transition(e.name, "running", { phase: "running", lastHeartbeat: at });
-    } else if (row.state === "unresponsive") this.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
+    } else if (row.state === "unresponsive")
+      this.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
     else this.d.instances.put({ ...row, lastHeartbeat: at });
     return { stop: row.stopRequested };
   }
@@ -375,7 +565,9 @@ export class InstanceManager {
       if (now - last > timeoutMs) {
         this.transition(r.name, "unresponsive", {
           reason: `No heartbeat from ${r.name} for ${Math.round((now - last) / 1000)} s: it may have hung. Force-stop acts.`,
-          phase: r.phase, lastHeartbeat: r.lastHeartbeat, token: r.token,
+          phase: r.phase,
+          lastHeartbeat: r.lastHeartbeat,
+          token: r.token,
         });
       }
     }
@@ -383,11 +575,19 @@ export class InstanceManager {
 
   /** After an agent restart: every persisted state against the loader's own status. */
   async reconcile(): Promise<void> {
-    const statuses = new Map((await this.d.loader.statusAll().catch(() => [])).map((s) => [s.name, s]));
+    const statuses = new Map(
+      (await this.d.loader.statusAll().catch(() => [])).map((s) => [s.name, s]),
+    );
     for (const row of this.d.instances.all()) {
-      const st = statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
+      const st =
+        statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
       const next = reconcileRow(row, st);
-      if (next) this.transition(row.name, next.state, { ...next.patch, token: row.token, lastHeartbeat: row.lastHeartbeat });
+      if (next)
+        this.transition(row.name, next.state, {
+          ...next.patch,
+          token: row.token,
+          lastHeartbeat: row.lastHeartbeat,
+        });
     }
   }
 }

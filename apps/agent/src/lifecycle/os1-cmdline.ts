@@ -13,24 +13,36 @@ export interface Os1Report {
 }
 
 function values(tokens: string[], key: string): string[] {
-  return tokens.filter((t) => t === key || t.startsWith(`${key}=`)).map((t) => (t === key ? "" : t.slice(key.length + 1)));
+  return tokens
+    .filter((t) => t === key || t.startsWith(`${key}=`))
+    .map((t) => (t === key ? "" : t.slice(key.length + 1)));
 }
 
-export function compareCmdline(running: string, planned: string[], os1Cores: number): Omit<Os1Report, "cmdline"> {
+export function compareCmdline(
+  running: string,
+  planned: string[],
+  os1Cores: number,
+): Omit<Os1Report, "cmdline"> {
   const tokens = running.trim().split(/\s+/).filter(Boolean);
   const keys = [...new Set(planned.map((o) => o.split("=")[0]!))];
   const differences = [];
   for (const key of keys) {
     const want = values(planned, key).sort();
     const have = values(tokens, key).sort();
-    if (JSON.stringify(want) !== JSON.stringify(have)) differences.push({ option: key, running: have, planned: want });
+    if (JSON.stringify(want) !== JSON.stringify(have))
+      differences.push({ option: key, running: have, planned: want });
   }
   const matches = differences.length === 0;
   let message = "OS1 runs with the options the active profile plans for it.";
   if (!matches) {
     const d = differences[0]!;
-    const runs = d.running.length ? d.running.map((v) => (v ? `${d.option}=${v}` : d.option)).join(" ") : `no ${d.option}`;
-    const gives = d.option === "maxcpus" ? `gives it ${os1Cores} core${os1Cores === 1 ? "" : "s"}` : `plans ${d.planned.map((v) => (v ? `${d.option}=${v}` : d.option)).join(" ")}`;
+    const runs = d.running.length
+      ? d.running.map((v) => (v ? `${d.option}=${v}` : d.option)).join(" ")
+      : `no ${d.option}`;
+    const gives =
+      d.option === "maxcpus"
+        ? `gives it ${os1Cores} core${os1Cores === 1 ? "" : "s"}`
+        : `plans ${d.planned.map((v) => (v ? `${d.option}=${v}` : d.option)).join(" ")}`;
     message = `OS1 runs with ${runs}, the profile ${gives}: reboot OS1 into the Tessera entry.`;
     if (differences.length > 1) message += ` (${differences.length} options differ.)`;
   }
@@ -38,7 +50,7 @@ export function compareCmdline(running: string, planned: string[], os1Cores: num
 }
 
 export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Promise<Os1Report> {
-  let cmdline: string | null = null;
+  let cmdline: string | null;
   try {
     cmdline = (await readFile(procCmdline, "utf8")).trim();
   } catch {
@@ -46,13 +58,32 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
   }
   const id = t.profiles.activeId();
   const rec = id ? t.profiles.get(id) : undefined;
-  if (!rec) return { cmdline, expected: [], matches: null, differences: [], message: "No profile is active." };
+  if (!rec)
+    return {
+      cmdline,
+      expected: [],
+      matches: null,
+      differences: [],
+      message: "No profile is active.",
+    };
   const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
   if (!r.ok) {
-    return { cmdline, expected: [], matches: null, differences: [], message: "The active profile has errors, so OS1 has no planned options." };
+    return {
+      cmdline,
+      expected: [],
+      matches: null,
+      differences: [],
+      message: "The active profile has errors, so OS1 has no planned options.",
+    };
   }
   if (cmdline === null) {
-    return { cmdline, expected: r.plan.os1.options, matches: null, differences: [], message: "OS1's command line (/proc/cmdline) could not be read." };
+    return {
+      cmdline,
+      expected: r.plan.os1.options,
+      matches: null,
+      differences: [],
+      message: "OS1's command line (/proc/cmdline) could not be read.",
+    };
   }
   return { cmdline, ...compareCmdline(cmdline, r.plan.os1.options, r.plan.os1.cpus.length) };
 }

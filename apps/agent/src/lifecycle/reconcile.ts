@@ -18,34 +18,61 @@ export function reconcileRow(row: InstanceRow, st: LoaderStatus | undefined): Re
     if (SETTLED.has(row.state)) return null;
     return {
       state: "unknown",
-      patch: { reason: `The agent restarted and the loader could not report on ${n}; it may still run. Force-stop it before starting again.` },
+      patch: {
+        reason: `The agent restarted and the loader could not report on ${n}; it may still run. Force-stop it before starting again.`,
+      },
     };
   }
   const detail = st.detail ? ` (${st.detail})` : "";
   switch (st.state) {
     case "running":
       if (row.state === "running" || row.state === "unresponsive") return null;
-      return { state: "running", patch: { phase: "running", reason: `Found running after the agent restarted${detail}.` } };
+      return {
+        state: "running",
+        patch: { phase: "running", reason: `Found running after the agent restarted${detail}.` },
+      };
     case "loaded":
       if (row.state === "loaded") return null;
-      return { state: "loaded", patch: { phase: st.phase ?? row.phase, reason: `The agent restarted after ${n} was loaded; start it again or force-stop it${detail}.` } };
+      return {
+        state: "loaded",
+        patch: {
+          phase: st.phase ?? row.phase,
+          reason: `The agent restarted after ${n} was loaded; start it again or force-stop it${detail}.`,
+        },
+      };
     case "starting":
     case "stopping":
     case "unknown":
       return {
         state: "unknown",
-        patch: { phase: st.phase ?? row.phase, reason: `The agent restarted while ${n} was ${st.state === "unknown" ? "in an unknown state" : st.state}; the loader cannot tell how it ended${detail}. Force-stop it before starting again.` },
+        patch: {
+          phase: st.phase ?? row.phase,
+          reason: `The agent restarted while ${n} was ${st.state === "unknown" ? "in an unknown state" : st.state}; the loader cannot tell how it ended${detail}. Force-stop it before starting again.`,
+        },
       };
     case "failed":
       if (row.state === "failed") return null;
-      return { state: "failed", patch: { phase: st.phase ?? row.phase, reason: `The loader reports ${n} failed${detail}.` } };
+      return {
+        state: "failed",
+        patch: { phase: st.phase ?? row.phase, reason: `The loader reports ${n} failed${detail}.` },
+      };
     case "absent":
     case "stopped":
       if (SETTLED.has(row.state)) return null;
-      if (row.state === "stopping") return { state: "stopped", patch: { phase: "stopped", reason: null } };
+      if (row.state === "stopping")
+        return { state: "stopped", patch: { phase: "stopped", reason: null } };
       if (row.state === "running" || row.state === "unresponsive") {
-        return { state: "stopped", patch: { phase: "stopped", reason: `${n} stopped while the agent was down${detail}.` } };
+        return {
+          state: "stopped",
+          patch: { phase: "stopped", reason: `${n} stopped while the agent was down${detail}.` },
+        };
       }
-      return { state: "failed", patch: { phase: row.phase, reason: `The start of ${n} was interrupted by an agent restart; the loader holds nothing of it${detail}.` } };
+      return {
+        state: "failed",
+        patch: {
+          phase: row.phase,
+          reason: `The start of ${n} was interrupted by an agent restart; the loader holds nothing of it${detail}.`,
+        },
+      };
   }
 }

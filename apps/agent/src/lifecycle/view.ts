@@ -17,11 +17,26 @@ export interface InstanceView {
   profileVersion: number | null;
 }
 
-export function toView(name: string, index: number, cpus: number[], row: InstanceRow | undefined, os1: boolean): InstanceView {
+export function toView(
+  name: string,
+  index: number,
+  cpus: number[],
+  row: InstanceRow | undefined,
+  os1: boolean,
+): InstanceView {
   if (os1) {
     return {
-      name, index, role: "os1", state: "running", reason: null, since: null, phase: "running", cpus: [...cpus],
-      locked: true, lastHeartbeat: null, profileVersion: null,
+      name,
+      index,
+      role: "os1",
+      state: "running",
+      reason: null,
+      since: null,
+      phase: "running",
+      cpus: [...cpus],
+      locked: true,
+      lastHeartbeat: null,
+      profileVersion: null,
     };
   }
   const state = row?.state ?? "defined";

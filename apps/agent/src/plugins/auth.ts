@@ -32,10 +32,13 @@ export function authHook(app: FastifyInstance) {
     if (!req.session) throw new AgentError("AUTH-REQUIRED");
     if (!SAFE_METHODS.has(req.method)) {
       const header = req.headers["x-csrf-token"];
-      if (typeof header !== "string" || !same(header, req.session.csrf)) throw new AgentError("CSRF-MISMATCH");
+      if (typeof header !== "string" || !same(header, req.session.csrf))
+        throw new AgentError("CSRF-MISMATCH");
     }
     if (!roleAtLeast(req.session.role, access)) {
-      throw new AgentError("FORBIDDEN", { message: `This needs the ${access} role; you are ${req.session.role}.` });
+      throw new AgentError("FORBIDDEN", {
+        message: `This needs the ${access} role; you are ${req.session.role}.`,
+      });
     }
   };
 }

@@ -5,23 +5,37 @@ import { AgentError, errorBody, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
   if (err instanceof AgentError) return err;
-  const e = err as FastifyError & { validation?: { instancePath: string; params?: Record<string, unknown>; message?: string }[] };
+  const e = err as FastifyError & {
+    validation?: { instancePath: string; params?: Record<string, unknown>; message?: string }[];
+  };
   if (e.validation && e.validation.length) {
     const first = e.validation[0]!;
-    const missing = typeof first.params?.missingProperty === "string" ? first.params.missingProperty : undefined;
-    const extra = typeof first.params?.additionalProperty === "string" ? first.params.additionalProperty : undefined;
+    const missing =
+      typeof first.params?.missingProperty === "string" ? first.params.missingProperty : undefined;
+    const extra =
+      typeof first.params?.additionalProperty === "string"
+        ? first.params.additionalProperty
+        : undefined;
     const where = e.validationContext === "body" ? "" : `${e.validationContext}.`;
     const path = where + jsonPath(first.instancePath, missing ?? extra);
     return new AgentError("BODY-INVALID", {
       message: `${path || "(body)"}: ${extra ? "unknown field" : (first.message ?? "invalid")}`,
       path,
-      errors: e.validation.map((v) => ({ path: where + jsonPath(v.instancePath), message: v.message ?? "invalid" })),
+      errors: e.validation.map((v) => ({
+        path: where + jsonPath(v.instancePath),
+        message: v.message ?? "invalid",
+      })),
     });
   }
   switch (e.code) {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return new AgentError("BODY-MALFORMED", { message: e.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ? "The JSON body is empty." : "The request body is not valid JSON." });
+      return new AgentError("BODY-MALFORMED", {
+        message:
+          e.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+            ? "The JSON body is empty."
+            : "The request body is not valid JSON.",
+      });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return new AgentError("BODY-TOO-LARGE");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":

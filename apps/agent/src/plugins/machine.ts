@@ -39,6 +39,11 @@ export class MachineService {
   }
 
   json(): { machine: unknown; fingerprint: string; source: string; problems: DiscoveryProblem[] } {
-    return { machine: machineToJson(this.current.machine), fingerprint: this.fp, source: this.current.source, problems: this.current.problems };
+    return {
+      machine: machineToJson(this.current.machine),
+      fingerprint: this.fp,
+      source: this.current.source,
+      problems: this.current.problems,
+    };
   }
 }

@@ -56,7 +56,9 @@ export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
   const initrd = join(dir, "initrd.img");
   writeFileSync(kernel, fakeBzImage());
   writeFileSync(initrd, Buffer.alloc(4096));
-  const profile = JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")) as { instances: Record<string, unknown>[] };
+  const profile = JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")) as {
+    instances: Record<string, unknown>[];
+  };
   for (const inst of profile.instances.slice(1)) {
     inst.kernel = kernel;
     inst.initrd = initrd;
@@ -70,7 +72,14 @@ export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
     grubRoot: join(dir, "root"),
     ...over,
   };
-  return { dir, config, kernel, initrd, profile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    config,
+    kernel,
+    initrd,
+    profile,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface TestApp {
@@ -82,10 +91,18 @@ export interface TestApp {
 /** The agent with the real dry-run loader, OS1's cores online, fast boot phases. */
 export async function testApp(
   env: TestEnv = testEnv(),
-  delays: Record<string, number> = { "loading-image": 5, purgatory: 5, "ipi-sent": 5, "kernel-booting": 10, "userspace-up": 5 },
+  delays: Record<string, number> = {
+    "loading-image": 5,
+    purgatory: 5,
+    "ipi-sent": 5,
+    "kernel-booting": 10,
+    "userspace-up": 5,
+  },
 ): Promise<TestApp> {
   const machine = exampleMachine();
-  let sink: ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void) | null = null;
+  let sink:
+    | ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void)
+    | null = null;
   const loader = createLoader({
     kind: "dry-run",
     machine,
@@ -98,7 +115,11 @@ export async function testApp(
   const app = await buildApp({
     config: env.config,
     loader,
-    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({ machine, problems: [], source: "file" })),
+    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
+      machine,
+      problems: [],
+      source: "file",
+    })),
     live: { onlineCpus: async () => [0, 1, 2, 3] },
   });
   sink = (e) => {
@@ -112,7 +133,11 @@ export async function testApp(
   return { app, loader, env };
 }
 
-export async function addUser(app: FastifyInstance, name: string, role: "viewer" | "operator" | "admin"): Promise<void> {
+export async function addUser(
+  app: FastifyInstance,
+  name: string,
+  role: "viewer" | "operator" | "admin",
+): Promise<void> {
   app.tessera.users.add(name, role, await hashPassword(PASSWORD));
 }
 
@@ -123,7 +148,11 @@ export interface Login {
 }
 
 export async function login(app: FastifyInstance, name: string): Promise<Login> {
-  const res = await app.inject({ method: "POST", url: "/api/session", payload: { username: name, password: PASSWORD } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/api/session",
+    payload: { username: name, password: PASSWORD },
+  });
   if (res.statusCode !== 200) throw new Error(`login ${name}: ${res.statusCode} ${res.body}`);
   const set = res.headers["set-cookie"];
   const cookie = (Array.isArray(set) ? set[0]! : set!).split(";")[0]!;
@@ -132,7 +161,11 @@ export async function login(app: FastifyInstance, name: string): Promise<Login> 
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-export async function until<T>(check: () => T | undefined | Promise<T | undefined>, ms = 5000, what = "condition"): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 5000,
+  what = "condition",
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();

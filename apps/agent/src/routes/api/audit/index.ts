@@ -3,7 +3,16 @@ import type { FastifyPluginAsync } from "fastify";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get<{ Querystring: { user?: string; instance?: string; action?: string; from?: string; to?: string; limit?: number } }>(
+  app.get<{
+    Querystring: {
+      user?: string;
+      instance?: string;
+      action?: string;
+      from?: string;
+      to?: string;
+      limit?: number;
+    };
+  }>(
     "/audit",
     {
       schema: {

@@ -31,7 +31,16 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: { oneTime?: boolean } }>(
     "/grub/install",
-    { config: { access: "admin" }, schema: { body: { type: "object", additionalProperties: false, properties: { oneTime: { type: "boolean" } } } } },
+    {
+      config: { access: "admin" },
+      schema: {
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: { oneTime: { type: "boolean" } },
+        },
+      },
+    },
     async (req) => {
       const { entry, title } = await os1Entry(t);
       try {
@@ -39,8 +48,16 @@ const routes: FastifyPluginAsync = async (app) => {
         t.audit.record({ user: actor(req), action: "grub.install", target: r.file, result: "ok" });
         return { installed: true, ...r };
       } catch (err) {
-        req.log.warn({ err, detail: err instanceof GrubError ? err.detail : undefined }, "grub install failed");
-        t.audit.record({ user: actor(req), action: "grub.install", result: "failed", detail: err instanceof Error ? err.message : null });
+        req.log.warn(
+          { err, detail: err instanceof GrubError ? err.detail : undefined },
+          "grub install failed",
+        );
+        t.audit.record({
+          user: actor(req),
+          action: "grub.install",
+          result: "failed",
+          detail: err instanceof Error ? err.message : null,
+        });
         mapGrub(err);
       }
     },
@@ -60,7 +77,11 @@ const routes: FastifyPluginAsync = async (app) => {
   app.delete("/grub", { config: { access: "admin" } }, async (req) => {
     try {
       const r = await t.boot.uninstall();
-      t.audit.record({ user: actor(req), action: "grub.uninstall", result: r.removed ? "ok" : "absent" });
+      t.audit.record({
+        user: actor(req),
+        action: "grub.uninstall",
+        result: r.removed ? "ok" : "absent",
+      });
       return r;
     } catch (err) {
       mapGrub(err);

@@ -14,14 +14,20 @@ const routes: FastifyPluginAsync = async (app) => {
           type: "object",
           required: ["name", "event"],
           additionalProperties: false,
-          properties: { name: { type: "string", minLength: 1, maxLength: 64 }, event: { type: "string", enum: ["boot-complete", "heartbeat", "stopped"] } },
+          properties: {
+            name: { type: "string", minLength: 1, maxLength: 64 },
+            event: { type: "string", enum: ["boot-complete", "heartbeat", "stopped"] },
+          },
         },
       },
     },
     async (req) => {
       const auth = req.headers.authorization;
       const token = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7) : null;
-      if (!token) throw new AgentError("AUTH-FAILED", { message: "A guest report needs its boot token (authorization: Bearer …)." });
+      if (!token)
+        throw new AgentError("AUTH-FAILED", {
+          message: "A guest report needs its boot token (authorization: Bearer …).",
+        });
       return t.instances.guest({ name: req.body.name, type: req.body.event }, token);
     },
   );

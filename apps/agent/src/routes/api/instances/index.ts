@@ -17,17 +17,20 @@ const routes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { name: string } }>(
     "/instances/:name/start",
     { config: { access: "operator" }, schema: { params: nameParams } },
-    async (req, reply) => reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
+    async (req, reply) =>
+      reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
   );
   app.post<{ Params: { name: string } }>(
     "/instances/:name/stop",
     { config: { access: "operator" }, schema: { params: nameParams } },
-    async (req, reply) => reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
+    async (req, reply) =>
+      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
   );
   app.post<{ Params: { name: string } }>(
     "/instances/:name/force-stop",
     { config: { access: "operator" }, schema: { params: nameParams } },
-    async (req, reply) => reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
+    async (req, reply) =>
+      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
   );
   app.post("/instances/start-all", { config: { access: "operator" } }, async (req, reply) =>
     reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),

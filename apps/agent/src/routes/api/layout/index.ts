@@ -6,14 +6,23 @@ import { AgentError } from "../../../errors";
 import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
 
-const body = { type: "object", required: ["profile"], additionalProperties: false, properties: { profile: { type: "object" } } } as const;
+const body = {
+  type: "object",
+  required: ["profile"],
+  additionalProperties: false,
+  properties: { profile: { type: "object" } },
+} as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
 
   app.post<{ Body: { profile: unknown } }>("/validate", { schema: { body } }, async (req) => {
     const profile = readProfile(req.body.profile, "profile");
-    const diagnostics = validateLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
+    const diagnostics = validateLayout(
+      t.machine.machine,
+      profile,
+      await gatherFacts(profile, t.live),
+    );
     return { ok: !hasErrors(diagnostics), diagnostics };
   });
 

@@ -14,10 +14,21 @@ const routes: FastifyPluginAsync = async (app) => {
     } catch (err) {
       req.log.error({ err }, "rescan failed");
       t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
-      throw new AgentError("MACHINE-UNAVAILABLE", { message: "The machine could not be read again; the previous reading is kept." });
+      throw new AgentError("MACHINE-UNAVAILABLE", {
+        message: "The machine could not be read again; the previous reading is kept.",
+      });
     }
-    t.audit.record({ user: actor(req), action: "machine.rescan", result: changed ? "changed" : "unchanged" });
-    if (changed) t.hub.publish({ type: "machine", at: new Date(t.now()).toISOString(), fingerprint: t.machine.fingerprint });
+    t.audit.record({
+      user: actor(req),
+      action: "machine.rescan",
+      result: changed ? "changed" : "unchanged",
+    });
+    if (changed)
+      t.hub.publish({
+        type: "machine",
+        at: new Date(t.now()).toISOString(),
+        fingerprint: t.machine.fingerprint,
+      });
     return t.machine.json();
   });
 };

@@ -12,7 +12,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export function diffJson(a: Json, b: Json, path = ""): Change[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (Array.isArray(a) && Array.isArray(b)) {
-    const named = (x: Json[]) => x.every((v) => v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.name === "string");
+    const named = (x: Json[]) =>
+      x.every(
+        (v) =>
+          v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.name === "string",
+      );
     if (named(a) && named(b)) {
       const out: Change[] = [];
       const key = (v: Json) => (v as { name: string }).name;
@@ -24,12 +28,20 @@ export function diffJson(a: Json, b: Json, path = ""): Change[] {
         if (w === undefined) out.push({ path: p, kind: "removed", before: v });
         else out.push(...diffJson(v, w, p));
       }
-      for (const v of b) if (!am.has(key(v))) out.push({ path: `${path}[name=${key(v)}]`, kind: "added", after: v });
+      for (const v of b)
+        if (!am.has(key(v))) out.push({ path: `${path}[name=${key(v)}]`, kind: "added", after: v });
       return out;
     }
     return [{ path, kind: "changed", before: a, after: b }];
   }
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+  if (
+    a &&
+    b &&
+    typeof a === "object" &&
+    typeof b === "object" &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const out: Change[] = [];
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const p = path ? `${path}.${k}` : k;

@@ -7,11 +7,24 @@ import { idParams, mustGet, mismatch, profileBody, readProfile, record } from ".
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const announce = (action: string, id: string, name: string, version: number, by: string) =>
-    t.hub.publish({ type: "profile", at: new Date(t.now()).toISOString(), action, id, name, version, by });
+    t.hub.publish({
+      type: "profile",
+      at: new Date(t.now()).toISOString(),
+      action,
+      id,
+      name,
+      version,
+      by,
+    });
 
   app.get("/profiles", async () => ({
     profiles: t.profiles.list().map((p) => ({
-      id: p.id, name: p.name, version: p.version, updatedAt: p.updatedAt, updatedBy: p.updatedBy, active: p.active,
+      id: p.id,
+      name: p.name,
+      version: p.version,
+      updatedAt: p.updatedAt,
+      updatedBy: p.updatedBy,
+      active: p.active,
       fingerprintMismatch: mismatch(t, p.profile),
     })),
   }));
@@ -20,19 +33,35 @@ const routes: FastifyPluginAsync = async (app) => {
     "/profiles",
     {
       config: { access: "operator" },
-      schema: { body: { type: "object", required: ["profile"], additionalProperties: false, properties: { profile: profileBody } } },
+      schema: {
+        body: {
+          type: "object",
+          required: ["profile"],
+          additionalProperties: false,
+          properties: { profile: profileBody },
+        },
+      },
     },
     async (req, reply) => {
       const profile = readProfile(req.body.profile, "profile");
       const rec = t.profiles.create(profile, actor(req));
-      t.audit.record({ user: actor(req), action: "profile.create", target: rec.name, profileId: rec.id, result: "ok", detail: "version 1" });
+      t.audit.record({
+        user: actor(req),
+        action: "profile.create",
+        target: rec.name,
+        profileId: rec.id,
+        result: "ok",
+        detail: "version 1",
+      });
       announce("created", rec.id, rec.name, rec.version, actor(req));
       return reply.code(201).send(record(t, rec));
     },
   );
 
-  app.get<{ Params: { id: string } }>("/profiles/:id", { schema: { params: idParams } }, async (req) =>
-    record(t, mustGet(t, req.params.id)),
+  app.get<{ Params: { id: string } }>(
+    "/profiles/:id",
+    { schema: { params: idParams } },
+    async (req) => record(t, mustGet(t, req.params.id)),
   );
 
   app.put<{ Params: { id: string }; Body: { baseVersion: number; profile: unknown } }>(
@@ -57,24 +86,50 @@ const routes: FastifyPluginAsync = async (app) => {
         try {
           t.instances.checkProfileChange(profile);
         } catch (err) {
-          t.audit.record({ user: actor(req), action: "profile.update", target: before.name, profileId: id, result: "refused", detail: "resources locked" });
+          t.audit.record({
+            user: actor(req),
+            action: "profile.update",
+            target: before.name,
+            profileId: id,
+            result: "refused",
+            detail: "resources locked",
+          });
           throw err;
         }
       }
       const r = t.profiles.update(id, req.body.baseVersion, profile, actor(req));
       if (!r.ok && r.reason === "not-found") throw new AgentError("PROFILE-NOT-FOUND");
       if (!r.ok && r.reason === "stale") {
-        t.audit.record({ user: actor(req), action: "profile.update", target: before.name, profileId: id, result: "stale", detail: `based on ${req.body.baseVersion}, current ${r.current.version}` });
+        t.audit.record({
+          user: actor(req),
+          action: "profile.update",
+          target: before.name,
+          profileId: id,
+          result: "stale",
+          detail: `based on ${req.body.baseVersion}, current ${r.current.version}`,
+        });
         const c = record(t, r.current);
         throw new AgentError("PROFILE-STALE", {
           message: `${r.current.updatedBy} saved version ${r.current.version} at ${r.current.updatedAt}; you edited version ${req.body.baseVersion}. Your change was not written.`,
           hint: "Reload the current version, then apply your change again.",
-          current: { version: c.version, profile: c.profile, updatedBy: c.updatedBy, updatedAt: c.updatedAt },
+          current: {
+            version: c.version,
+            profile: c.profile,
+            updatedBy: c.updatedBy,
+            updatedAt: c.updatedAt,
+          },
         });
       }
       if (!r.ok) throw new AgentError("INTERNAL");
       if (r.record.active) t.instances.sync();
-      t.audit.record({ user: actor(req), action: "profile.update", target: r.record.name, profileId: id, result: "ok", detail: `version ${r.record.version}` });
+      t.audit.record({
+        user: actor(req),
+        action: "profile.update",
+        target: r.record.name,
+        profileId: id,
+        result: "ok",
+        detail: `version ${r.record.version}`,
+      });
       announce("updated", id, r.record.name, r.record.version, actor(req));
       return record(t, r.record);
     },
@@ -86,11 +141,19 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = mustGet(t, req.params.id);
       if (p.active && t.instances.anyLocked()) {
-        throw new AgentError("RESOURCE-LOCKED", { message: `${p.name} is the active profile and instances of it may be running: stop them first.` });
+        throw new AgentError("RESOURCE-LOCKED", {
+          message: `${p.name} is the active profile and instances of it may be running: stop them first.`,
+        });
       }
       t.profiles.remove(p.id);
       if (p.active) t.instances.sync();
-      t.audit.record({ user: actor(req), action: "profile.delete", target: p.name, profileId: p.id, result: "ok" });
+      t.audit.record({
+        user: actor(req),
+        action: "profile.delete",
+        target: p.name,
+        profileId: p.id,
+        result: "ok",
+      });
       announce("deleted", p.id, p.name, p.version, actor(req));
       return reply.code(204).send();
     },

@@ -8,9 +8,14 @@ import type { Services } from "../../../services";
 export function readProfile(json: unknown, prefix: string): Profile {
   const r = parseProfile(json);
   if (r.ok) return r.value;
-  const join = (p: string) => (prefix ? (p ? (p.startsWith("[") ? prefix + p : `${prefix}.${p}`) : prefix) : p);
+  const join = (p: string) =>
+    prefix ? (p ? (p.startsWith("[") ? prefix + p : `${prefix}.${p}`) : prefix) : p;
   const errors = r.errors.map((e) => ({ path: join(e.path), message: e.message }));
-  throw new AgentError("BODY-INVALID", { message: `${errors[0]!.path || "(body)"}: ${errors[0]!.message}`, path: errors[0]!.path, errors });
+  throw new AgentError("BODY-INVALID", {
+    message: `${errors[0]!.path || "(body)"}: ${errors[0]!.message}`,
+    path: errors[0]!.path,
+    errors,
+  });
 }
 
 export function record(t: Services, p: StoredProfile) {
@@ -32,7 +37,10 @@ export function mismatch(t: Services, p: Profile): boolean {
 
 export function mustGet(t: Services, id: string): StoredProfile {
   const p = t.profiles.get(id);
-  if (!p) throw new AgentError("PROFILE-NOT-FOUND", { message: `No profile with id ${JSON.stringify(id)}.` });
+  if (!p)
+    throw new AgentError("PROFILE-NOT-FOUND", {
+      message: `No profile with id ${JSON.stringify(id)}.`,
+    });
   return p;
 }
 

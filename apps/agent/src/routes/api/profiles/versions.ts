@@ -9,29 +9,54 @@ import { idParams, mustGet, readProfile, record } from "./shared";
 const versionParams = {
   type: "object",
   required: ["id", "v"],
-  properties: { id: { type: "string", minLength: 1, maxLength: 100 }, v: { type: "integer", minimum: 1 } },
+  properties: {
+    id: { type: "string", minLength: 1, maxLength: 100 },
+    v: { type: "integer", minimum: 1 },
+  },
 } as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const announce = (action: string, id: string, name: string, version: number, by: string) =>
-    t.hub.publish({ type: "profile", at: new Date(t.now()).toISOString(), action, id, name, version, by });
+    t.hub.publish({
+      type: "profile",
+      at: new Date(t.now()).toISOString(),
+      action,
+      id,
+      name,
+      version,
+      by,
+    });
   const version = (id: string, v: number) => {
     const pv = t.profiles.version(id, v);
-    if (!pv) throw new AgentError("VERSION-NOT-FOUND", { message: `Profile ${id} has no version ${v}.` });
+    if (!pv)
+      throw new AgentError("VERSION-NOT-FOUND", { message: `Profile ${id} has no version ${v}.` });
     return pv;
   };
 
-  app.get<{ Params: { id: string } }>("/profiles/:id/versions", { schema: { params: idParams } }, async (req) => {
-    mustGet(t, req.params.id);
-    return { versions: t.profiles.versions(req.params.id) };
-  });
+  app.get<{ Params: { id: string } }>(
+    "/profiles/:id/versions",
+    { schema: { params: idParams } },
+    async (req) => {
+      mustGet(t, req.params.id);
+      return { versions: t.profiles.versions(req.params.id) };
+    },
+  );
 
-  app.get<{ Params: { id: string; v: number } }>("/profiles/:id/versions/:v", { schema: { params: versionParams } }, async (req) => {
-    mustGet(t, req.params.id);
-    const pv = version(req.params.id, req.params.v);
-    return { version: pv.version, profile: profileToJson(pv.profile), updatedAt: pv.updatedAt, updatedBy: pv.updatedBy };
-  });
+  app.get<{ Params: { id: string; v: number } }>(
+    "/profiles/:id/versions/:v",
+    { schema: { params: versionParams } },
+    async (req) => {
+      mustGet(t, req.params.id);
+      const pv = version(req.params.id, req.params.v);
+      return {
+        version: pv.version,
+        profile: profileToJson(pv.profile),
+        updatedAt: pv.updatedAt,
+        updatedBy: pv.updatedBy,
+      };
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: { from: number; to: number } }>(
     "/profiles/:id/diff",
@@ -41,7 +66,10 @@ const routes: FastifyPluginAsync = async (app) => {
         querystring: {
           type: "object",
           required: ["from", "to"],
-          properties: { from: { type: "integer", minimum: 1 }, to: { type: "integer", minimum: 1 } },
+          properties: {
+            from: { type: "integer", minimum: 1 },
+            to: { type: "integer", minimum: 1 },
+          },
         },
       },
     },
@@ -49,7 +77,10 @@ const routes: FastifyPluginAsync = async (app) => {
       mustGet(t, req.params.id);
       const a = version(req.params.id, req.query.from);
       const b = version(req.params.id, req.query.to);
-      const changes = diffJson(profileToJson(a.profile) as never, profileToJson(b.profile) as never);
+      const changes = diffJson(
+        profileToJson(a.profile) as never,
+        profileToJson(b.profile) as never,
+      );
       return { from: a.version, to: b.version, changes };
     },
   );
@@ -60,13 +91,25 @@ const routes: FastifyPluginAsync = async (app) => {
       config: { access: "operator" },
       schema: {
         params: idParams,
-        body: { type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string", minLength: 1, maxLength: 200 } } },
+        body: {
+          type: "object",
+          required: ["name"],
+          additionalProperties: false,
+          properties: { name: { type: "string", minLength: 1, maxLength: 200 } },
+        },
       },
     },
     async (req, reply) => {
       const src = mustGet(t, req.params.id);
       const rec = t.profiles.create({ ...src.profile, name: req.body.name }, actor(req));
-      t.audit.record({ user: actor(req), action: "profile.duplicate", target: rec.name, profileId: rec.id, result: "ok", detail: `from ${src.id} version ${src.version}` });
+      t.audit.record({
+        user: actor(req),
+        action: "profile.duplicate",
+        target: rec.name,
+        profileId: rec.id,
+        result: "ok",
+        detail: `from ${src.id} version ${src.version}`,
+      });
       announce("created", rec.id, rec.name, rec.version, actor(req));
       return reply.code(201).send(record(t, rec));
     },
@@ -79,25 +122,45 @@ const routes: FastifyPluginAsync = async (app) => {
       const p = mustGet(t, req.params.id);
       if (!p.active) {
         if (t.instances.anyLocked()) {
-          t.audit.record({ user: actor(req), action: "profile.activate", target: p.name, profileId: p.id, result: "refused" });
-          throw new AgentError("RESOURCE-LOCKED", { message: "Instances of the active profile may be running: stop them before activating another profile." });
+          t.audit.record({
+            user: actor(req),
+            action: "profile.activate",
+            target: p.name,
+            profileId: p.id,
+            result: "refused",
+          });
+          throw new AgentError("RESOURCE-LOCKED", {
+            message:
+              "Instances of the active profile may be running: stop them before activating another profile.",
+          });
         }
         t.profiles.setActive(p.id);
         t.instances.sync();
         t.onActivated?.(p.profile);
-        t.audit.record({ user: actor(req), action: "profile.activate", target: p.name, profileId: p.id, result: "ok", detail: `version ${p.version}` });
+        t.audit.record({
+          user: actor(req),
+          action: "profile.activate",
+          target: p.name,
+          profileId: p.id,
+          result: "ok",
+          detail: `version ${p.version}`,
+        });
         announce("activated", p.id, p.name, p.version, actor(req));
       }
       return record(t, mustGet(t, p.id));
     },
   );
 
-  app.get<{ Params: { id: string } }>("/profiles/:id/export", { schema: { params: idParams } }, async (req, reply) => {
-    const p = mustGet(t, req.params.id);
-    const file = p.name.replace(/[^A-Za-z0-9._-]+/g, "_") || "profile";
-    void reply.header("content-disposition", `attachment; filename="${file}.json"`);
-    return profileToJson(p.profile);
-  });
+  app.get<{ Params: { id: string } }>(
+    "/profiles/:id/export",
+    { schema: { params: idParams } },
+    async (req, reply) => {
+      const p = mustGet(t, req.params.id);
+      const file = p.name.replace(/[^A-Za-z0-9._-]+/g, "_") || "profile";
+      void reply.header("content-disposition", `attachment; filename="${file}.json"`);
+      return profileToJson(p.profile);
+    },
+  );
 
   app.post<{ Body: unknown }>(
     "/profiles/import",
@@ -105,7 +168,13 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const profile = readProfile(req.body, "");
       const rec = t.profiles.create(profile, actor(req));
-      t.audit.record({ user: actor(req), action: "profile.import", target: rec.name, profileId: rec.id, result: "ok" });
+      t.audit.record({
+        user: actor(req),
+        action: "profile.import",
+        target: rec.name,
+        profileId: rec.id,
+        result: "ok",
+      });
       announce("created", rec.id, rec.name, rec.version, actor(req));
       return reply.code(201).send(record(t, rec));
     },

@@ -6,7 +6,8 @@ import { SESSION_COOKIE } from "../../../plugins/auth";
 
 // A hash of a random password, checked when the user does not exist, so a wrong user name
 // costs the same time as a wrong password.
-const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$Xh2bRk1vQ0a8Y2l8sJgYgq9zq5+ZzvK3dY2XbQvUeBs=";
+const DUMMY_HASH =
+  "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$Xh2bRk1vQ0a8Y2l8sJgYgq9zq5+ZzvK3dY2XbQvUeBs=";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
@@ -20,7 +21,10 @@ const routes: FastifyPluginAsync = async (app) => {
           type: "object",
           required: ["username", "password"],
           additionalProperties: false,
-          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", maxLength: 1024 } },
+          properties: {
+            username: { type: "string", minLength: 1, maxLength: 64 },
+            password: { type: "string", maxLength: 1024 },
+          },
         },
       },
     },

@@ -5,7 +5,11 @@ import { ROLES, type Role } from "../../../db/users";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 
-const nameParams = { type: "object", required: ["name"], properties: { name: { type: "string", minLength: 1, maxLength: 64 } } } as const;
+const nameParams = {
+  type: "object",
+  required: ["name"],
+  properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
+} as const;
 const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
 const role = { type: "string", enum: [...ROLES] } as const;
 
@@ -24,14 +28,26 @@ const routes: FastifyPluginAsync = async (app) => {
           type: "object",
           required: ["name", "role", "password"],
           additionalProperties: false,
-          properties: { name: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" }, role, password },
+          properties: {
+            name: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
+            role,
+            password,
+          },
         },
       },
     },
     async (req, reply) => {
       const ok = t.users.add(req.body.name, req.body.role, await hashPassword(req.body.password));
-      t.audit.record({ user: actor(req), action: "user.add", target: req.body.name, result: ok ? "ok" : "refused" });
-      if (!ok) throw new AgentError("NAME-TAKEN", { message: `A user ${JSON.stringify(req.body.name)} already exists.` });
+      t.audit.record({
+        user: actor(req),
+        action: "user.add",
+        target: req.body.name,
+        result: ok ? "ok" : "refused",
+      });
+      if (!ok)
+        throw new AgentError("NAME-TAKEN", {
+          message: `A user ${JSON.stringify(req.body.name)} already exists.`,
+        });
       return reply.code(201).send(view(req.body.name));
     },
   );
@@ -40,14 +56,28 @@ const routes: FastifyPluginAsync = async (app) => {
     "/users/:name",
     {
       config: { access: "admin" },
-      schema: { params: nameParams, body: { type: "object", additionalProperties: false, minProperties: 1, properties: { role, password } } },
+      schema: {
+        params: nameParams,
+        body: {
+          type: "object",
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { role, password },
+        },
+      },
     },
     async (req) => {
       const change: { role?: Role; hash?: string } = {};
       if (req.body.role) change.role = req.body.role;
       if (req.body.password) change.hash = await hashPassword(req.body.password);
       const r = t.users.update(req.params.name, change);
-      t.audit.record({ user: actor(req), action: "user.update", target: req.params.name, result: r, detail: Object.keys(req.body).join(",") });
+      t.audit.record({
+        user: actor(req),
+        action: "user.update",
+        target: req.params.name,
+        result: r,
+        detail: Object.keys(req.body).join(","),
+      });
       if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
       if (r === "last-admin") throw new AgentError("LAST-ADMIN");
       return view(req.params.name);
@@ -59,7 +89,12 @@ const routes: FastifyPluginAsync = async (app) => {
     { config: { access: "admin" }, schema: { params: nameParams } },
     async (req, reply) => {
       const r = t.users.remove(req.params.name);
-      t.audit.record({ user: actor(req), action: "user.remove", target: req.params.name, result: r });
+      t.audit.record({
+        user: actor(req),
+        action: "user.remove",
+        target: req.params.name,
+        result: r,
+      });
       if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
       if (r === "last-admin") throw new AgentError("LAST-ADMIN");
       return reply.code(204).send();

@@ -18,7 +18,10 @@ function originAllowed(req: FastifyRequest, extra: string[]): boolean {
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  const timer = setInterval(() => t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() }), HEARTBEAT_MS);
+  const timer = setInterval(
+    () => t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() }),
+    HEARTBEAT_MS,
+  );
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
 
@@ -43,7 +46,10 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: {
         querystring: {
           type: "object",
-          properties: { since: { type: "integer", minimum: 0 }, epoch: { type: "string", maxLength: 64 } },
+          properties: {
+            since: { type: "integer", minimum: 0 },
+            epoch: { type: "string", maxLength: 64 },
+          },
         },
       },
       onRequest: async (req) => {
@@ -52,7 +58,13 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     (socket, req) => {
       if (socket.protocol !== WS_PROTOCOL) {
-        socket.send(JSON.stringify({ type: "error", code: "WS-VERSION", message: `Open the connection with subprotocol ${WS_PROTOCOL}.` }));
+        socket.send(
+          JSON.stringify({
+            type: "error",
+            code: "WS-VERSION",
+            message: `Open the connection with subprotocol ${WS_PROTOCOL}.`,
+          }),
+        );
         socket.close(4406, "protocol version");
         return;
       }
@@ -62,7 +74,9 @@ const routes: FastifyPluginAsync = async (app) => {
       const since = req.query.since;
       const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
       if (missed) {
-        socket.send(JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }));
+        socket.send(
+          JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }),
+        );
         for (const text of missed) socket.send(text);
       } else {
         socket.send(snapshot());
@@ -76,7 +90,14 @@ const routes: FastifyPluginAsync = async (app) => {
           return;
         }
         if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "ping") {
-          t.hub.deliver(client, JSON.stringify({ type: "heartbeat", seq: t.hub.seq, at: new Date(t.now()).toISOString() }));
+          t.hub.deliver(
+            client,
+            JSON.stringify({
+              type: "heartbeat",
+              seq: t.hub.seq,
+              at: new Date(t.now()).toISOString(),
+            }),
+          );
         }
       });
       socket.on("close", () => t.hub.remove(client));
