@@ -14,8 +14,16 @@ OUT=${1:?usage: fetch-debian.sh OUTDIR}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-if [ -s "$OUT/vmlinuz" ] && [ -x "$OUT/busybox" ] && [ -x "$OUT/kexec-root/sbin/kexec" ] && [ -s "$OUT/VERSION" ]; then
-  exit 0
+complete() {
+  [ -s "$OUT/vmlinuz" ] && [ -x "$OUT/busybox" ] && [ -x "$OUT/kexec-root/sbin/kexec" ] && [ -s "$OUT/VERSION" ]
+}
+complete && exit 0
+
+# Test files run in parallel and may all ask at once: one fetch, the others wait for it.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$OUT/.lock"
+  flock 9
+  complete && exit 0
 fi
 
 resolve_kernel_pkg() {
@@ -52,7 +60,7 @@ BB=x/bin/busybox
 cp "$BB" "$OUT/busybox.tmp" && chmod 755 "$OUT/busybox.tmp" && mv "$OUT/busybox.tmp" "$OUT/busybox"
 
 # Stock kexec is dynamically linked: copy it with every library ldd names, at the same paths.
-rm -rf "$OUT/kexec-root"
+rm -rf "$OUT/kexec-root" "$OUT/VERSION"
 mkdir -p "$OUT/kexec-root/sbin"
 cp x/sbin/kexec "$OUT/kexec-root/sbin/kexec"
 chmod 755 "$OUT/kexec-root/sbin/kexec"

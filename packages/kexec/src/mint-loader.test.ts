@@ -14,12 +14,16 @@ const dirs: string[] = [];
 function setup(env: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   const dir = callDir();
   dirs.push(dir);
+  // The stand-in cannot load into this kernel: a file plays /sys/kernel/kexec_loaded.
+  const kexecLoadedPath = join(dir, "kexec_loaded");
+  writeFileSync(kexecLoadedPath, "1\n");
   const loader = createMintLoader({
     binary: STAND_IN_KEXEC,
+    kexecLoadedPath,
     env: { STANDIN_DIR: dir, ...env },
     ...extra,
   });
-  return { dir, loader };
+  return { dir, loader, kexecLoadedPath };
 }
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -52,6 +56,17 @@ describe("mint loader", () => {
     expect(await loader.status("web")).toMatchObject({ state: "running" });
     const cfg = { binary: STAND_IN_KEXEC };
     expect(calls(dir)).toEqual([mintLoadArgv(s, cfg).slice(1), mintStartArgv(s, cfg).slice(1)]);
+  });
+
+  it("a loaded image the kernel no longer holds is reported as unknown", async () => {
+    const { loader, kexecLoadedPath } = setup();
+    await collect(loader.load(successor()));
+    expect(await loader.status("web")).toMatchObject({ state: "loaded" });
+    writeFileSync(kexecLoadedPath, "0\n");
+    expect(await loader.status("web")).toMatchObject({
+      state: "unknown",
+      detail: expect.stringMatching(/no loaded kexec image/),
+    });
   });
 
   it("a failing start maps to LOADER-EXIT, keeps stderr in the log only, and marks the instance failed", async () => {

@@ -134,23 +134,30 @@ export function createMintLoader(
     forceStop(name, opts) {
       return stopStep(name, true, opts);
     },
-    async status(name) {
-      return statusOf(name);
-    },
+    status: statusOf,
     async statusAll() {
-      return [...entries.keys()].map(statusOf);
+      return Promise.all([...entries.keys()].map(statusOf));
     },
   };
 
-  function statusOf(name: string): LoaderStatus {
+  async function statusOf(name: string): Promise<LoaderStatus> {
     const e = entries.get(name);
     if (!e) return { name, state: "absent" };
-    return {
+    const out: LoaderStatus = {
       name,
       state: e.state,
       ...(e.phase ? { phase: e.phase } : {}),
       ...(e.detail ? { detail: e.detail } : {}),
     };
+    if (e.state === "loaded" && (await kexecLoaded(c.kexecLoadedPath)) === false) {
+      // Someone unloaded it behind Tessera's back (kexec -u, a reboot of kexec-tools' service).
+      return {
+        ...out,
+        state: "unknown",
+        detail: `the kernel reports no loaded kexec image (${c.kexecLoadedPath})`,
+      };
+    }
+    return out;
   }
 
   function stopStep(name: string, force: boolean, opts?: StepOptions) {

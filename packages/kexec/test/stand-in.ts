@@ -14,7 +14,7 @@ export function callDir(): string {
 /** The argv of every recorded call, in call order (argv[0] excluded, as the script sees it). */
 export function calls(dir: string): string[][] {
   return readdirSync(dir)
-    .filter((f) => f.startsWith("call-"))
+    .filter((f) => /^call-[0-9]+$/.test(f))
     .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
     .map((f) => {
       const raw = readFileSync(join(dir, f), "utf8");
