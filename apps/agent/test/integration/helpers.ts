@@ -86,6 +86,10 @@ export interface TestApp {
   app: FastifyInstance;
   loader: DryRunLoader;
   env: TestEnv;
+  /** Cores online in OS1 as the agent's live check sees them (mutable). */
+  online: number[];
+  /** Set false to drop the simulated guest's reports (a guest that went silent). */
+  guestAlive: { value: boolean };
 }
 
 /** The agent with the real dry-run loader, OS1's cores online, fast boot phases. */
@@ -100,6 +104,8 @@ export async function testApp(
   },
 ): Promise<TestApp> {
   const machine = exampleMachine();
+  const online = [0, 1, 2, 3];
+  const guestAlive = { value: true };
   let sink:
     | ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void)
     | null = null;
@@ -120,9 +126,10 @@ export async function testApp(
       problems: [],
       source: "file",
     })),
-    live: { onlineCpus: async () => [0, 1, 2, 3] },
+    live: { onlineCpus: async () => [...online] },
   });
   sink = (e) => {
+    if (!guestAlive.value) return;
     try {
       app.tessera.instances.guest(e);
     } catch {
@@ -130,7 +137,7 @@ export async function testApp(
     }
   };
   app.addHook("onClose", async () => loader.close());
-  return { app, loader, env };
+  return { app, loader, env, online, guestAlive };
 }
 
 export async function addUser(
