@@ -3,8 +3,8 @@
 // low slice and command line. An invalid layout never yields a plan.
 import type { BootPlan, E820Entry, Facts, Machine, Os1Plan, PlanOptions, PlanResult, Profile, SuccessorPlan } from "./model";
 import { PLAN_SCHEMA } from "./model";
-import { buildContext, hasErrors, validateContext, type Ctx } from "./validate";
-import { os1Options, os1Reservations, successorMemory, successorOptions, withUserCmdline } from "./boot-options";
+import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
+import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubEscape } from "./cmdline";
 
 export function plan(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): PlanResult {
@@ -28,7 +28,7 @@ function sortedCpus(ctx: Ctx, cpus: number[]): number[] {
 function planOs1(ctx: Ctx): Os1Plan {
   const inst = ctx.p.instances[0]!;
   const main = inst.memory[0]!;
-  const options = os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts);
+  const options = instanceOptions(ctx, 0);
   const cmdline = withUserCmdline(options, inst.cmdline);
   return {
     name: inst.name,
@@ -65,7 +65,7 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
   const main = inst.memory[0]!;
   const memory = successorMemory(ctx.p, i, null);
   const e820: E820Entry[] = successorMemory(ctx.p, i, slice).map((r) => ({ start: r.start, size: r.size, type: "usable" }));
-  const options = successorOptions(ctx.m, ctx.p, ctx.own, i, slice, ctx.opts);
+  const options = instanceOptions(ctx, i);
   return {
     name: inst.name,
     index: i + 1,

@@ -1,8 +1,8 @@
 // Rules about the profile as a whole and the command lines (SPEC.md: PROFILE-*, CMDLINE-*,
 // and the live file checks).
 import { DEFAULT_CMDLINE_SIZE, DEFAULT_OWNERSHIP_OPTION, reservedIn } from "./cmdline";
-import { os1Options, successorOptions, withUserCmdline } from "./boot-options";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { withUserCmdline } from "./boot-options";
+import { instanceLabel, instanceOptions, report, type Ctx } from "./validate";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
@@ -53,11 +53,7 @@ function checkCmdlineLength(ctx: Ctx, i: number): void {
   const inst = ctx.p.instances[i]!;
   const kernel = inst.kernel ? ctx.facts.kernels?.[inst.kernel] : undefined;
   const limit = kernel?.cmdlineSize ?? DEFAULT_CMDLINE_SIZE;
-  const options =
-    i === 0
-      ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
-      : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
-  const line = withUserCmdline(options, inst.cmdline);
+  const line = withUserCmdline(instanceOptions(ctx, i), inst.cmdline);
   // The buffer holds the terminating NUL too.
   if (line.length + 1 > limit) {
     const own = (inst.cmdline ?? "").length;

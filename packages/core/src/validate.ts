@@ -4,7 +4,7 @@ import type { Diagnostic, DiagnosticSubject, Facts, Machine, PlanOptions, Profil
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
 import { indexMachine, type MachineIndex } from "./machine-index";
 import { assignLowSlices, type SliceAssignment } from "./low-memory";
-import { ownershipOf, type Ownership } from "./boot-options";
+import { os1Options, ownershipOf, successorOptions, type Ownership } from "./boot-options";
 import { checkCpus } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
 import { checkDevices } from "./rules-device";
@@ -20,7 +20,21 @@ export interface Ctx {
   own: Ownership;
   /** LAPIC ID -> index of the first instance that lists it. */
   cpuOwner: Map<number, number>;
+  /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
+  options: (string[] | undefined)[];
   out: Diagnostic[];
+}
+
+export function instanceOptions(ctx: Ctx, i: number): string[] {
+  let o = ctx.options[i];
+  if (!o) {
+    o =
+      i === 0
+        ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
+        : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
+    ctx.options[i] = o;
+  }
+  return o;
 }
 
 export function report(
@@ -63,6 +77,7 @@ export function buildContext(m: Machine, p: Profile, facts: Facts = {}, opts: Pl
     slices: assignLowSlices(idx, p),
     own: ownershipOf(m, p),
     cpuOwner,
+    options: [],
     out: [],
   };
 }
