@@ -46,7 +46,7 @@ beforeAll(async () => {
     );
   bootPlan = r.plan;
   succ = bootPlan.successors[0]!;
-  boot = await bootProof(qemu, succ, bootPlan.os1.cmdline);
+  boot = await bootProof(qemu, bootPlan);
   if (!boot.successor) {
     throw new Error(
       `the successor never reported (qemu exit ${boot.exitCode}${boot.killed ? ", killed at the hard limit" : ""}); serial tail:\n${boot.serial.slice(-4000)}`,

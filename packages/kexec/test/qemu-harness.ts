@@ -14,8 +14,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import type { SuccessorPlan } from "@tessera/core";
-import { shLine, stockKexecArgv } from "../src/index";
+import type { BootPlan } from "@tessera/core";
+import { planToStockKexecShell } from "../src/index";
 import { CACHE, fetchDebian, SCRIPTS } from "./debian-kernel";
 
 export const QEMU = "qemu-system-x86_64";
@@ -55,21 +55,18 @@ echo "@@SUCC-END"
 poweroff -f
 `;
 
-function os1Init(s: SuccessorPlan): string {
-  const { load, exec } = stockKexecArgv(s, "/sbin/kexec");
-  return `#!/bin/busybox sh
+// OS1 runs the exported plan itself (planToStockKexecShell), not a copy of its commands.
+const OS1_INIT = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 echo "@@OS1-CMDLINE $(cat /proc/cmdline)"
 sed 's/^/@@OS1-IOMEM /' /proc/iomem
-# The successor commands of the exported plan, as Tessera exports them for stock kexec-tools:
-${shLine(load)} && echo "@@OS1-LOADED"
-${shLine(exec)}
-echo "@@OS1-KEXEC-FAILED"
+echo "@@OS1-RUNNING-PLAN"
+sh /plan.sh
+echo "@@OS1-KEXEC-FAILED $?"
 poweroff -f
 `;
-}
 
 function writeExecutable(path: string, text: string) {
   mkdirSync(dirname(path), { recursive: true });
@@ -84,12 +81,14 @@ function baseRoot(dir: string, busybox: string) {
 }
 
 /** Builds both initramfs images under .cache/qemu/proof-* and returns OS1's. */
-export function buildInitramfs(s: SuccessorPlan): {
+export function buildInitramfs(plan: BootPlan): {
   os1Initrd: string;
   vmlinuz: string;
   work: string;
 } {
-  if (!s.kernel || !s.initrd) throw new Error("the proof plan must name a kernel and an initrd");
+  const s = plan.successors[0];
+  if (!s?.kernel || !s.initrd)
+    throw new Error("the proof plan's first successor must name a kernel and an initrd");
   const deb = fetchDebian();
   const work = mkdtempSync(join(CACHE, "proof-"));
   const succRoot = join(work, "successor-root");
@@ -102,20 +101,17 @@ export function buildInitramfs(s: SuccessorPlan): {
   copyFileSync(deb.vmlinuz, join(os1Root, s.kernel));
   mkdirSync(dirname(join(os1Root, s.initrd)), { recursive: true });
   execFileSync(join(SCRIPTS, "make-initramfs.sh"), [succRoot, join(os1Root, s.initrd)]);
-  writeExecutable(join(os1Root, "init"), os1Init(s));
+  writeExecutable(join(os1Root, "init"), OS1_INIT);
+  writeExecutable(join(os1Root, "plan.sh"), planToStockKexecShell(plan, "/sbin/kexec"));
   const os1Initrd = join(work, "os1.cpio.gz");
   execFileSync(join(SCRIPTS, "make-initramfs.sh"), [os1Root, os1Initrd]);
   return { os1Initrd, vmlinuz: deb.vmlinuz, work };
 }
 
-/** Boots OS1 with `os1Cmdline`; resolves when QEMU exits or after `hardKillMs` (SIGKILL). */
-export function bootProof(
-  qemu: string,
-  s: SuccessorPlan,
-  os1Cmdline: string,
-  hardKillMs = 240_000,
-): Promise<ProofBoot> {
-  const { os1Initrd, vmlinuz, work } = buildInitramfs(s);
+/** Boots OS1 with the plan's OS1 command line; resolves when QEMU exits or after `hardKillMs` (SIGKILL). */
+export function bootProof(qemu: string, plan: BootPlan, hardKillMs = 240_000): Promise<ProofBoot> {
+  const os1Cmdline = plan.os1.cmdline;
+  const { os1Initrd, vmlinuz, work } = buildInitramfs(plan);
   // The images are rebuilt per boot; keep them only when asked, for debugging.
   const cleanup = () =>
     process.env.TESSERA_KEEP_PROOF ? undefined : rmSync(work, { recursive: true, force: true });
