@@ -121,6 +121,16 @@ describe("planToShell", () => {
     execFileSync("/bin/sh", ["-n", "-c", sh]); // parses
   });
 
+  it("names with newlines stay inside comments: the only commands are the argv lines", () => {
+    const evil = successor({ name: "x\ntouch /tmp/pwned", devices: ["a\rb\nc"] });
+    const plan = bootPlan([evil]);
+    plan.os1.cmdline = "ro\nreboot";
+    const commands = planToShell(plan)
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"));
+    expect(commands).toEqual(["set -eu", shLine(mintLoadArgv(evil)), shLine(mintStartArgv(evil))]);
+  });
+
   it("runs exactly the argv the mint loader spawns (same builder, through a real sh)", async () => {
     const dirScript = callDir();
     const dirLoader = callDir();

@@ -100,13 +100,19 @@ export function stockKexecArgv(
   return { load, exec: [binary, "-e"] };
 }
 
+/** Text for a `#` comment: a newline in a name must never start a command of its own. */
+function comment(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f]/g, " ");
+}
+
 function describeSuccessor(s: SuccessorPlan): string[] {
   const ranges = s.memory.map((r) => `${hex(r.start)}+${kernelSize(r.size)}`).join(", ");
   return [
-    `# --- OS${s.index}: ${s.name} ---`,
+    `# --- OS${s.index}: ${comment(s.name)} ---`,
     `# cores (LAPIC IDs): ${s.cpus.join(",")}; BSP ${s.bsp}; ${s.cpuCount} core(s). They must be offline in OS1.`,
     `# memory: ${ranges}; low slice ${hex(s.lowMemory.start)}+${kernelSize(s.lowMemory.size)} (SIPI vector ${hex(s.sipiVector)})`,
-    ...(s.devices.length ? [`# devices: ${s.devices.join(" ")}`] : []),
+    ...(s.devices.length ? [`# devices: ${comment(s.devices.join(" "))}`] : []),
   ];
 }
 
@@ -117,9 +123,9 @@ function describeSuccessor(s: SuccessorPlan): string[] {
 export function planToShell(plan: BootPlan, config: MintConfig = {}): string {
   const lines = [
     "#!/bin/sh",
-    `# Tessera boot plan for profile ${JSON.stringify(plan.profile)}.`,
+    `# Tessera boot plan for profile ${comment(JSON.stringify(plan.profile))}.`,
     "# Run in OS1, as root, after OS1 has booted with:",
-    `#   ${plan.os1.cmdline.replace(/\n/g, " ")}`,
+    `#   ${comment(plan.os1.cmdline)}`,
     "# Each block loads one successor into its own range and starts its BSP (mint loader).",
     "set -eu",
   ];
