@@ -13,6 +13,7 @@ type ServerMessage =
   | { type: "error"; code: string; message: string }
   | { type: "instance" | "log"; seq: number };
 
+const PROTOCOL = "tessera/ws@1";
 let epoch = "";
 let seq = 0;
 
@@ -40,6 +41,7 @@ export function applyServerMessage(msg: ServerMessage): void {
       if (msg.fingerprint !== s.fingerprint) void loadMachine();
       return;
     case "error":
+      if (msg.code === "WS-VERSION") return; // reported by the close code; nothing to tell the operator
       s.setNotice({ kind: "error", text: `${msg.message} (${msg.code})` });
       return;
     default:
@@ -57,7 +59,20 @@ export function connectEvents(): void {
   s.setWsStatus("connecting");
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   const q = epoch ? `?since=${seq}&epoch=${encodeURIComponent(epoch)}` : "";
-  const ws = new WebSocket(`${proto}//${location.host}/api/ws${q}`, "tessera/ws@1");
+  const url = `${proto}//${location.host}/api/ws${q}`;
+  let ws: WebSocket;
+  try {
+    ws = new WebSocket(url, PROTOCOL);
+  } catch {
+    // Browsers accept only RFC 6455 tokens as subprotocols ("/" and "@" are not): until the
+    // agent offers a token name, connect without one (the agent may then refuse with 4406).
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      useStore.getState().setWsStatus("closed");
+      return;
+    }
+  }
   socket = ws;
   ws.onopen = () => {
     retry = 0;

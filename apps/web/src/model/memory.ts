@@ -1,5 +1,5 @@
-// The physical address map as the memory bar draws it, and the free-space arithmetic the
-// "fill the rest" helpers fall back on while core's versions are not there.
+// The physical address map as the memory bar draws it, and the free-space arithmetic for
+// placing a typed-size chunk (first fit).
 import { MiB, type E820Type, type Machine, type Profile, type Range } from "@tessera/core";
 import { mergeRanges, subtractRange } from "./edits";
 
@@ -58,52 +58,12 @@ export function freeUsable(machine: Machine, profile: Profile): Range[] {
 function alignUp(v: bigint, a: bigint): bigint {
   return ((v + a - 1n) / a) * a;
 }
-function alignDown(v: bigint, a: bigint): bigint {
-  return (v / a) * a;
-}
-
-/** Largest free usable range above 1 MiB, trimmed to 2 MiB alignment. */
-export function localLargestFreeRange(machine: Machine, profile: Profile): Range | null {
-  let best: Range | null = null;
-  for (const r of freeUsable(machine, profile)) {
-    const s = alignUp(r.start < ONE_MIB ? ONE_MIB : r.start, SNAP);
-    const e = alignDown(r.start + r.size, SNAP);
-    if (e > s && (!best || e - s > best.size)) best = { start: s, size: e - s };
-  }
-  return best;
-}
 
 /** The first free usable range of `size` bytes (2 MiB aligned, above 1 MiB). */
 export function firstFit(machine: Machine, profile: Profile, size: bigint): Range | null {
   for (const r of freeUsable(machine, profile)) {
     const s = alignUp(r.start < ONE_MIB ? ONE_MIB : r.start, SNAP);
     if (s + size <= r.start + r.size) return { start: s, size };
-  }
-  return null;
-}
-
-/** The next run of `count` free cores in LAPIC order, after the instance's own cores if any. */
-export function localNextFreeCpuRun(
-  machine: Machine,
-  profile: Profile,
-  index: number,
-  count: number,
-): number[] | null {
-  const order = machine.cpus.map((c) => c.apicId).sort((a, b) => a - b);
-  const owned = new Map<number, number>();
-  profile.instances.forEach((inst, i) => inst.cpus.forEach((c) => owned.set(c, i)));
-  const mine = profile.instances[index]?.cpus ?? [];
-  const startAt = mine.length ? order.indexOf(Math.max(...mine)) + 1 : 0;
-  const run: number[] = [];
-  for (let k = startAt; k < order.length; k++) {
-    const id = order[k]!;
-    if (owned.has(id)) {
-      if (mine.length) return null; // the run must continue the instance's own cores
-      run.length = 0;
-      continue;
-    }
-    run.push(id);
-    if (run.length === count) return run;
   }
   return null;
 }
@@ -128,14 +88,12 @@ export function hexAddr(v: bigint): string {
   return "0x" + groups.join("_");
 }
 
-/** A size in MiB or GiB with enough precision to tell apart neighbouring 4 KiB pages. */
+/** A size in GiB, MiB or KiB: exact when it is a whole number of the unit, else to 0.01. */
 export function sizeLabel(v: bigint): string {
-  const gib = 1024n * MiB;
-  if (v >= gib && v % (gib / 10n) === 0n) return `${Number(v) / Number(gib)} GiB`;
-  if (v >= MiB && v % (MiB / 1024n) === 0n) {
-    const mib = Number(v) / Number(MiB);
-    return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : `${Number.isInteger(mib) ? mib : mib.toFixed(3)} MiB`;
-  }
-  if (v >= 1024n) return `${Number(v) / 1024} KiB`;
+  const KiB = 1024n;
+  const GiB = 1024n * MiB;
+  if (v >= GiB) return v % GiB === 0n ? `${v / GiB} GiB` : `${(Number(v) / Number(GiB)).toFixed(2)} GiB`;
+  if (v >= MiB) return v % MiB === 0n ? `${v / MiB} MiB` : `${(Number(v) / Number(MiB)).toFixed(2)} MiB`;
+  if (v >= KiB) return v % KiB === 0n ? `${v / KiB} KiB` : `${(Number(v) / Number(KiB)).toFixed(2)} KiB`;
   return `${v} B`;
 }

@@ -4,7 +4,6 @@ import { parseProfile, profileToJson, type Machine, type Profile } from "@tesser
 import * as api from "../api/client";
 import { coreLargestFreeRange, coreNextFreeCpuRun, validate } from "../core-bridge";
 import { newFindings } from "../model/diagnostics";
-import { localLargestFreeRange, localNextFreeCpuRun } from "../model/memory";
 import { applyPayload, type Payload } from "../model/payload";
 import { emptyProfile } from "./draft-slice";
 import { refreshProfiles } from "./profile-actions";
@@ -135,10 +134,11 @@ export function missingHardware(machine: Machine, p: Profile): string[] {
     if (gone.length) out.push(`${inst.name}: cores with LAPIC ID ${gone.join(", ")}`);
     for (const d of inst.devices) if (!devs.has(d)) out.push(`${inst.name}: device ${d}`);
     for (const r of inst.memory) {
-      const inside = machine.memoryMap.some(
-        (m) => m.type === "usable" && r.start >= m.start && r.start + r.size <= m.start + m.size,
+      // OS1's range spans firmware holes by design; a range is gone when no usable RAM is left in it.
+      const usable = machine.memoryMap.some(
+        (m) => m.type === "usable" && r.start < m.start + m.size && m.start < r.start + r.size,
       );
-      if (!inside) out.push(`${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`);
+      if (!usable) out.push(`${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`);
     }
   }
   return out;
@@ -198,8 +198,7 @@ export function judgeDrop(payload: Payload, index: number): DragState["verdict"]
 export function fillCores(index: number, count: number): boolean {
   const s = get();
   if (!s.machine) return false;
-  const core = coreNextFreeCpuRun(s.machine, s.draft, index, count);
-  const run = core === undefined ? localNextFreeCpuRun(s.machine, s.draft, index, count) : core;
+  const run = coreNextFreeCpuRun(s.machine, s.draft, index, count);
   if (!run || !run.length) {
     s.setNotice({ kind: "warning", text: `No free run of ${count} cores continues ${s.draft.instances[index]?.name ?? "this slot"}.` });
     return false;
@@ -210,8 +209,7 @@ export function fillCores(index: number, count: number): boolean {
 export function fillMemory(index: number): boolean {
   const s = get();
   if (!s.machine) return false;
-  const core = coreLargestFreeRange(s.machine, s.draft);
-  const r = core === undefined ? localLargestFreeRange(s.machine, s.draft) : core;
+  const r = coreLargestFreeRange(s.machine, s.draft);
   if (!r) {
     s.setNotice({ kind: "warning", text: "No free usable memory is left." });
     return false;

@@ -52,7 +52,7 @@ function Row({ d, children }: { d: Device; children: React.ReactNode }) {
     >
       <td>
         <input type="checkbox" checked={selected} aria-label={`Select ${d.id}`} onChange={() => select([d.id], "toggle")} data-testid={`devices.check-${d.id}`} />
-        {diag ? <span className={`sev ${diag}`} style={{ minWidth: 0, marginLeft: 4 }} title={`This device has ${diag}s`}>!</span> : null}
+        {diag === "error" || diag === "warning" ? <span className={`sev ${diag}`} style={{ minWidth: 0, marginLeft: 4 }} title={`This device has ${diag}s`}>!</span> : null}
       </td>
       {children}
       <td>
@@ -161,7 +161,7 @@ export function DevicesView() {
                   return (
                     <Fragment key={d.id}>
                       <Row d={d}>
-                        <td className="mono">
+                        <td className="mono" style={{ whiteSpace: "nowrap" }}>
                           <button className="icon" aria-expanded={open === d.id} aria-label={`Facts of ${d.id}`} onClick={() => setOpen(open === d.id ? null : d.id)}>
                             {open === d.id ? "▾" : "▸"}
                           </button>{" "}

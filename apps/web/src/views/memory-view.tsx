@@ -116,8 +116,8 @@ export function MemoryView() {
         <button onClick={() => setView({ start: 0n, span: end })} data-testid="memory.zoom-all">All</button>
         <button onClick={() => setView(clampView({ start: 0n, span: ONE_MIB }, end))} data-testid="memory.zoom-low">Below 1 MiB</button>
         <button onClick={() => setView(clampView({ start: 0n, span: 1n << 32n }, end))}>Below 4 GiB</button>
-        <button aria-label="Zoom in" onClick={() => setView((v) => zoom(v, 0.5, 0.5, end))} data-testid="memory.zoom-in">＋</button>
-        <button aria-label="Zoom out" onClick={() => setView((v) => zoom(v, 2, 0.5, end))}>－</button>
+        <button aria-label="Zoom in" onClick={() => setView((v) => zoom(v, 0.5, 0.5, end))} data-testid="memory.zoom-in">+</button>
+        <button aria-label="Zoom out" onClick={() => setView((v) => zoom(v, 2, 0.5, end))}>−</button>
         <button aria-label="Pan left" onClick={() => setView((v) => pan(v, -0.25, end))}>←</button>
         <button aria-label="Pan right" onClick={() => setView((v) => pan(v, 0.25, end))}>→</button>
       </header>
