@@ -2,6 +2,7 @@
 // instances. Target: under 1 ms median (it runs on every drag event; a 60 Hz frame is 16.7 ms).
 import { plan, validate, q, type Device, type Machine, type MemoryRegion, type Profile } from "@tessera/core";
 import { report, median, percentile } from "../../../scripts/bench-report";
+import { pcLowMap } from "../src/test-support";
 
 function bigMachine(): Machine {
   const cpus: Machine["cpus"] = [];
@@ -15,14 +16,7 @@ function bigMachine(): Machine {
       }
     }
   }
-  const memoryMap: MemoryRegion[] = [
-    { start: 0n, size: q("0x9fc00"), type: "usable", node: 0 },
-    { start: q("0x9fc00"), size: q("0x400"), type: "reserved" },
-    { start: q("0xf0000"), size: q("0x10000"), type: "reserved" },
-    { start: q("0x100000"), size: q("0x7fe00000"), type: "usable", node: 0 },
-    { start: q("0x7ff00000"), size: q("0x100000"), type: "acpi" },
-    { start: q("0x80000000"), size: q("0x80000000"), type: "reserved" },
-  ];
+  const memoryMap: MemoryRegion[] = [...pcLowMap(), { start: q("0x80000000"), size: q("0x80000000"), type: "reserved" }];
   for (let node = 0; node < 8; node++) {
     // 2 TiB per node, split by small reserved islands as real firmware maps are.
     const base = q("4G") + BigInt(node) * q("2T");

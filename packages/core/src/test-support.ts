@@ -13,14 +13,21 @@ export interface Shape {
   coreType?: (s: number, c: number) => Cpu["coreType"];
 }
 
-/** A typical PC map: low RAM to 0x9fc00, BIOS areas, RAM to 2 GiB, PCI hole, RAM above 4 GiB. */
-export function pcMemoryMap(highGiB = 14, nodes = 1): MemoryRegion[] {
-  const map: MemoryRegion[] = [
+/** Below 2 GiB on a typical PC: low RAM to 0x9fc00, BIOS areas, RAM to 2 GiB, ACPI tables. */
+export function pcLowMap(): MemoryRegion[] {
+  return [
     { start: 0n, size: q("0x9fc00"), type: "usable", node: 0 },
     { start: q("0x9fc00"), size: q("0x400"), type: "reserved" },
     { start: q("0xf0000"), size: q("0x10000"), type: "reserved" },
     { start: q("0x100000"), size: q("0x7fe00000"), type: "usable", node: 0 },
     { start: q("0x7ff00000"), size: q("0x100000"), type: "acpi" },
+  ];
+}
+
+/** A typical PC map: pcLowMap, the PCI hole with the APIC windows, RAM above 4 GiB. */
+export function pcMemoryMap(highGiB = 14, nodes = 1): MemoryRegion[] {
+  const map: MemoryRegion[] = [
+    ...pcLowMap(),
     { start: q("0xb0000000"), size: q("0x10000000"), type: "reserved" },
     { start: q("0xfec00000"), size: q("0x1000"), type: "reserved" },
     { start: q("0xfee00000"), size: q("0x1000"), type: "reserved" },
