@@ -62,6 +62,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     trustProxy: false,
     // Never echo request details into 5xx bodies; the error handler owns the shape.
     return503OnClosing: true,
+    // Unknown fields are errors (400 with their path), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
@@ -100,7 +102,17 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   });
   app.decorateRequest("session", null);
 
+  // The route table, kept for the test that proves no route is open without a session.
+  const routeTable: { method: string; url: string; access: string }[] = [];
+  app.addHook("onRoute", (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    const access = (r.config as { access?: string } | undefined)?.access ?? "viewer";
+    for (const m of methods) if (m !== "HEAD") routeTable.push({ method: m, url: r.url, access });
+  });
+  app.decorate("routeTable", routeTable);
   installErrorHandler(app);
+  // JSON only: a text/plain body is a 415, not a string that fails the schema.
+  app.removeContentTypeParser("text/plain");
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -140,15 +152,13 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api") || req.method !== "GET") {
-      return reply
-        .code(404)
-        .send(
-          errorBody(
-            new AgentError("NOT-FOUND", {
-              message: `No route ${req.method} ${req.url.split("?")[0]}.`,
-            }),
-          ),
-        );
+      return reply.code(404).send(
+        errorBody(
+          new AgentError("NOT-FOUND", {
+            message: `No route ${req.method} ${req.url.split("?")[0]}.`,
+          }),
+        ),
+      );
     }
     // The console is a single-page app: its own routes all load index.html.
     if (haveWeb) return reply.sendFile("index.html");

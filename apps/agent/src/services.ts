@@ -35,6 +35,7 @@ export type Access = "public" | "guest" | Role;
 declare module "fastify" {
   interface FastifyInstance {
     tessera: Services;
+    routeTable: { method: string; url: string; access: string }[];
   }
   interface FastifyRequest {
     session: (Session & { token: string }) | null;

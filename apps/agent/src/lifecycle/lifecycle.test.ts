@@ -1,7 +1,15 @@
 // The instance lifecycle through the HTTP API, with the real dry-run loader of @tessera/kexec.
 import { afterEach, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
-import { addUser, login, testApp, testEnv, until, type Login, type TestApp } from "../../test/integration/helpers";
+import {
+  addUser,
+  login,
+  testApp,
+  testEnv,
+  until,
+  type Login,
+  type TestApp,
+} from "../../test/integration/helpers";
 import type { LiveClient } from "../live/hub";
 
 let t: TestApp;
@@ -11,9 +19,18 @@ async function setup(over: Parameters<typeof testEnv>[0] = {}, delays?: Record<s
   t = await testApp(testEnv(over), delays);
   await addUser(t.app, "olga", "operator");
   op = await login(t.app, "olga");
-  const res = await t.app.inject({ method: "POST", url: "/api/profiles", headers: op.headers, payload: { profile: t.env.profile } });
+  const res = await t.app.inject({
+    method: "POST",
+    url: "/api/profiles",
+    headers: op.headers,
+    payload: { profile: t.env.profile },
+  });
   const id = res.json().id as string;
-  const act = await t.app.inject({ method: "POST", url: `/api/profiles/${id}/activate`, headers: op.headers });
+  const act = await t.app.inject({
+    method: "POST",
+    url: `/api/profiles/${id}/activate`,
+    headers: op.headers,
+  });
   expect(act.statusCode).toBe(200);
   return id;
 }
@@ -25,7 +42,8 @@ afterEach(async () => {
 
 const post = (url: string) => t.app.inject({ method: "POST", url, headers: op.headers });
 const state = (name: string) => t.app.tessera.instances.view(name).state;
-const reach = (name: string, s: string, ms = 5000) => until(() => (state(name) === s ? true : undefined), ms, `${name} ${s}`);
+const reach = (name: string, s: string, ms = 5000) =>
+  until(() => (state(name) === s ? true : undefined), ms, `${name} ${s}`);
 
 describe("instance lifecycle", () => {
   it("lists OS1 as running and the successors as defined after activation", async () => {
@@ -47,15 +65,25 @@ describe("instance lifecycle", () => {
     await reach("os2", "running");
     const again = await post("/api/instances/os2/start");
     expect(again.statusCode).toBe(409);
-    expect(again.json().error).toMatchObject({ code: "INSTANCE-STATE", current: { name: "os2", state: "running" } });
+    expect(again.json().error).toMatchObject({
+      code: "INSTANCE-STATE",
+      current: { name: "os2", state: "running" },
+    });
     expect((await post("/api/instances/os2/stop")).statusCode).toBe(202);
     await reach("os2", "stopped");
     const stopAgain = await post("/api/instances/os2/stop");
     expect(stopAgain.statusCode).toBe(409);
     expect(stopAgain.json().error.current.state).toBe("stopped");
     const audit = await t.app.inject({ url: "/api/audit?instance=os2", headers: op.headers });
-    const actions = (audit.json().entries as { action: string; result: string }[]).map((e) => `${e.action}:${e.result}`);
-    expect(actions).toEqual(["instance.stop:refused", "instance.stop:accepted", "instance.start:refused", "instance.start:accepted"]);
+    const actions = (audit.json().entries as { action: string; result: string }[]).map(
+      (e) => `${e.action}:${e.result}`,
+    );
+    expect(actions).toEqual([
+      "instance.stop:refused",
+      "instance.stop:accepted",
+      "instance.start:refused",
+      "instance.start:accepted",
+    ]);
   });
 
   it("persists every transition before it announces it", async () => {
@@ -68,7 +96,9 @@ describe("instance lifecycle", () => {
         const e = JSON.parse(text) as { type: string; name: string; state: string };
         if (e.type !== "instance") return;
         // At the moment of announcement the database already holds this state.
-        expect(t.app.tessera.db.prepare("SELECT state FROM instances WHERE name = ?").get(e.name)).toEqual({ state: e.state });
+        expect(
+          t.app.tessera.db.prepare("SELECT state FROM instances WHERE name = ?").get(e.name),
+        ).toEqual({ state: e.state });
         seen.push(e.state);
       },
     };
@@ -86,12 +116,16 @@ describe("instance lifecycle", () => {
     const online = await post("/api/instances/os2/start");
     expect(online.statusCode).toBe(422);
     expect(online.json().error.code).toBe("START-REFUSED");
-    expect(online.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain("CPU-ONLINE");
+    expect(online.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain(
+      "CPU-ONLINE",
+    );
     t.online.pop();
     rmSync(t.env.kernel);
     const missing = await post("/api/instances/os2/start");
     expect(missing.statusCode).toBe(422);
-    expect(missing.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain("FILE-MISSING");
+    expect(missing.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain(
+      "FILE-MISSING",
+    );
     expect(state("os2")).toBe("defined");
   });
 
@@ -101,7 +135,12 @@ describe("instance lifecycle", () => {
     await reach("os2", "running");
     const cur = (await t.app.inject({ url: `/api/profiles/${id}`, headers: op.headers })).json();
     const put = (profile: unknown, baseVersion: number) =>
-      t.app.inject({ method: "PUT", url: `/api/profiles/${id}`, headers: op.headers, payload: { baseVersion, profile } });
+      t.app.inject({
+        method: "PUT",
+        url: `/api/profiles/${id}`,
+        headers: op.headers,
+        payload: { baseVersion, profile },
+      });
     const shrink = structuredClone(cur.profile);
     shrink.instances[1].cpus = [4, 5];
     const r1 = await put(shrink, cur.version);
@@ -111,11 +150,18 @@ describe("instance lifecycle", () => {
     steal.instances[2].devices.push("0000:01:00.0");
     const r2 = await put(steal, cur.version);
     expect(r2.statusCode).toBe(409);
-    expect(r2.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain("DEV-SHARED");
+    expect(r2.json().error.diagnostics.map((d: { code: string }) => d.code)).toContain(
+      "DEV-SHARED",
+    );
     const harmless = structuredClone(cur.profile);
     harmless.instances[2].cmdline = "root=/dev/nvme1n1p1 quiet";
     expect((await put(harmless, cur.version)).statusCode).toBe(200);
-    const other = await t.app.inject({ method: "POST", url: "/api/profiles", headers: op.headers, payload: { profile: t.env.profile } });
+    const other = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: op.headers,
+      payload: { profile: t.env.profile },
+    });
     const act = await post(`/api/profiles/${other.json().id}/activate`);
     expect(act.statusCode).toBe(409);
     expect(act.json().error.code).toBe("RESOURCE-LOCKED");
@@ -161,7 +207,9 @@ describe("instance lifecycle", () => {
     expect(res.statusCode).toBe(202);
     await reach("os3", "running", 8000);
     expect(state("os2")).toBe("running");
-    const starts = (await t.app.inject({ url: "/api/audit?action=instance.start", headers: op.headers })).json().entries as { instance: string }[];
+    const starts = (
+      await t.app.inject({ url: "/api/audit?action=instance.start", headers: op.headers })
+    ).json().entries as { instance: string }[];
     expect(starts.map((e) => e.instance).reverse()).toEqual(["os2", "os3"]);
   });
 
@@ -169,13 +217,33 @@ describe("instance lifecycle", () => {
     await setup();
     await post("/api/instances/os2/start");
     await reach("os2", "running");
-    const token = (t.app.tessera.db.prepare("SELECT token FROM instances WHERE name = 'os2'").get() as { token: string }).token;
-    const bad = await t.app.inject({ method: "POST", url: "/api/guest/report", headers: { authorization: "Bearer nope" }, payload: { name: "os2", event: "heartbeat" } });
+    const token = (
+      t.app.tessera.db.prepare("SELECT token FROM instances WHERE name = 'os2'").get() as {
+        token: string;
+      }
+    ).token;
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/api/guest/report",
+      headers: { authorization: "Bearer nope" },
+      payload: { name: "os2", event: "heartbeat" },
+    });
     expect(bad.statusCode).toBe(401);
-    const good = await t.app.inject({ method: "POST", url: "/api/guest/report", headers: { authorization: `Bearer ${token}` }, payload: { name: "os2", event: "heartbeat" } });
+    const good = await t.app.inject({
+      method: "POST",
+      url: "/api/guest/report",
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: "os2", event: "heartbeat" },
+    });
     expect(good.json()).toEqual({ stop: false });
     // the token travels on the instance's command line
-    const plan = JSON.parse((t.app.tessera.db.prepare("SELECT plan FROM instances WHERE name = 'os2'").get() as { plan: string }).plan);
+    const plan = JSON.parse(
+      (
+        t.app.tessera.db.prepare("SELECT plan FROM instances WHERE name = 'os2'").get() as {
+          plan: string;
+        }
+      ).plan,
+    );
     expect(plan.cmdline).toContain(`tessera.token=${token}`);
   });
 });

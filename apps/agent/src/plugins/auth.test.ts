@@ -1,0 +1,132 @@
+// Every route needs a session: the test walks the route table (collected with onRoute in app.ts)
+// and calls each route without one. Only login and the guests' report (boot token) are open.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, login, testApp, type TestApp } from "../../test/integration/helpers";
+
+let t: TestApp;
+let routes: { method: string; url: string }[] = [];
+
+beforeAll(async () => {
+  t = await testApp();
+  routes = t.app.routeTable.map(({ method, url }) => ({ method, url }));
+});
+
+afterAll(async () => {
+  await t.app.close();
+  t.env.cleanup();
+});
+
+const OPEN = new Set(["POST /api/session", "POST /api/guest/report"]);
+
+describe("auth on every route", () => {
+  it("finds the API routes", () => {
+    const api = routes.filter((r) => r.url.startsWith("/api"));
+    expect(api.length).toBeGreaterThan(30);
+    expect(api).toContainEqual({ method: "PUT", url: "/api/profiles/:id" });
+    expect(api).toContainEqual({ method: "GET", url: "/api/ws" });
+    const open = t.app.routeTable
+      .filter((r) => r.access === "public" || r.access === "guest")
+      .map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([...OPEN].sort());
+  });
+
+  it("refuses every API route without a session, except login and the guests' report", async () => {
+    const reachable: string[] = [];
+    for (const r of routes.filter((x) => x.url.startsWith("/api"))) {
+      const url = r.url.replace(":id", "x").replace(":name", "os2").replace(":v", "1");
+      const res = await t.app.inject({
+        method: r.method as "GET",
+        url,
+        payload: r.method === "GET" || r.method === "DELETE" ? undefined : {},
+      });
+      const key = `${r.method} ${r.url}`;
+      if (OPEN.has(key)) {
+        expect(res.statusCode, key).not.toBe(401);
+        continue;
+      }
+      if (res.statusCode !== 401 || res.json().error.code !== "AUTH-REQUIRED")
+        reachable.push(`${key} -> ${res.statusCode}`);
+    }
+    expect(reachable).toEqual([]);
+  });
+
+  it("requires the CSRF token on state-changing requests and the right role", async () => {
+    await addUser(t.app, "vera", "viewer");
+    await addUser(t.app, "olga", "operator");
+    const v = await login(t.app, "vera");
+    const o = await login(t.app, "olga");
+    const noCsrf = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: { cookie: o.cookie },
+      payload: { profile: t.env.profile },
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(noCsrf.json().error.code).toBe("CSRF-MISMATCH");
+    const wrongCsrf = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: { cookie: o.cookie, "x-csrf-token": v.csrf },
+      payload: { profile: t.env.profile },
+    });
+    expect(wrongCsrf.statusCode).toBe(403);
+    const viewer = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: v.headers,
+      payload: { profile: t.env.profile },
+    });
+    expect(viewer.statusCode).toBe(403);
+    expect(viewer.json().error.code).toBe("FORBIDDEN");
+    expect(
+      (await t.app.inject({ url: "/api/profiles", headers: { cookie: v.cookie } })).statusCode,
+    ).toBe(200);
+    expect((await t.app.inject({ url: "/api/users", headers: o.headers })).statusCode).toBe(403);
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: o.headers,
+      payload: { profile: t.env.profile },
+    });
+    expect(ok.statusCode).toBe(201);
+  });
+
+  it("sets an HttpOnly SameSite=Strict cookie and ends the session on logout", async () => {
+    await addUser(t.app, "ada", "admin");
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/session",
+      payload: { username: "ada", password: "correct horse battery" },
+    });
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toMatch(/Secure/);
+    const a = await login(t.app, "ada");
+    expect(
+      (await t.app.inject({ url: "/api/session", headers: { cookie: a.cookie } })).json(),
+    ).toEqual({ user: { name: "ada", role: "admin" }, csrfToken: a.csrf });
+    expect(
+      (await t.app.inject({ method: "DELETE", url: "/api/session", headers: a.headers }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await t.app.inject({ url: "/api/session", headers: { cookie: a.cookie } })).statusCode,
+    ).toBe(401);
+  });
+
+  it("rate-limits logins", async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await t.app.inject({
+        method: "POST",
+        url: "/api/session",
+        remoteAddress: "10.9.9.9",
+        payload: { username: "nobody", password: "x" },
+      });
+      codes.push(r.statusCode);
+    }
+    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+    expect(codes.at(-1)).toBe(429);
+  });
+});
