@@ -1,0 +1,157 @@
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadExample } from "../test-fixtures";
+import { useStore } from "../store";
+import { CoresView } from "./cores-view";
+import { DevicesView } from "./devices-view";
+import { DiagnosticsView } from "./diagnostics-view";
+import { DndShell } from "./dnd-shell";
+import { MemoryView } from "./memory-view";
+import { SelectionBar } from "./selection-bar";
+import { SlotsView } from "./slots-view";
+import { BootPreview } from "./boot-preview";
+import { LoginView } from "./login-view";
+
+const s = () => useStore.getState();
+
+function renderWorkspace() {
+  return render(
+    <DndShell>
+      <SelectionBar />
+      <CoresView />
+      <MemoryView />
+      <DevicesView />
+      <SlotsView />
+      <DiagnosticsView />
+    </DndShell>,
+  );
+}
+
+describe("machine views", () => {
+  beforeEach(() => loadExample());
+
+  it("shows every core with its LAPIC ID and Linux CPU number, coloured by owner", () => {
+    renderWorkspace();
+    const cell = screen.getByTestId("cores.cell-16");
+    expect(cell.textContent).toBe("16cpu4");
+    expect(cell.getAttribute("aria-label")).toMatch(/socket 1.*node 1.*SMT siblings 16, 17.*owned by os3/);
+    expect(cell.className).toContain("owned");
+    expect(within(screen.getByTestId("cores.socket-0")).getAllByRole("option")).toHaveLength(8);
+  });
+
+  it("selects one core, a run with shift-click across the LAPIC gap, and toggles with ctrl", () => {
+    renderWorkspace();
+    fireEvent.click(screen.getByTestId("cores.cell-6"));
+    fireEvent.click(screen.getByTestId("cores.cell-17"), { shiftKey: true });
+    expect(Object.keys(s().selectedCpus).map(Number)).toEqual([6, 7, 16, 17]);
+    fireEvent.click(screen.getByTestId("cores.cell-7"), { ctrlKey: true });
+    expect(Object.keys(s().selectedCpus).map(Number)).toEqual([6, 16, 17]);
+    expect(screen.getByTestId("selection.summary").textContent).toBe("3 cores selected (LAPIC 6, 16-17)");
+  });
+
+  it("keyboard: arrows move, shift+arrows extend, Assign to… gives the run to a slot, validated first", () => {
+    renderWorkspace();
+    const first = screen.getByTestId("cores.cell-0");
+    expect(first.tabIndex).toBe(0);
+    first.focus();
+    fireEvent.keyDown(first, { key: "End" });
+    expect(document.activeElement).toBe(screen.getByTestId("cores.cell-23"));
+    fireEvent.keyDown(document.activeElement!, { key: " " });
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowLeft", shiftKey: true });
+    expect(Object.keys(s().selectedCpus).map(Number)).toEqual([22, 23]);
+    fireEvent.change(screen.getByTestId("selection.assign-target"), { target: { value: "1" } });
+    // taking 22-23 from os3 into os2 breaks os2's run: the bar says why before assigning
+    expect(screen.getByTestId("selection.verdict").textContent).toMatch(/CPU-CONTIGUOUS/);
+    fireEvent.change(screen.getByTestId("selection.assign-target"), { target: { value: "2" } });
+    expect(screen.getByTestId("selection.verdict").textContent).toMatch(/valid/);
+    fireEvent.click(screen.getByTestId("selection.assign"));
+    expect(s().draft.instances[2]!.cpus).toContain(23);
+  });
+
+  it("draws the memory map with e820 types, holes, the 1 MiB line and instance ranges", () => {
+    renderWorkspace();
+    fireEvent.click(screen.getByTestId("memory.zoom-low"));
+    expect(screen.getByTestId("memory.seg-0x0").className).toContain("t-usable");
+    expect(screen.getByTestId("memory.seg-0xa_0000").className).toContain("t-hole");
+    expect(screen.getByText("1 MiB")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("memory.zoom-all"));
+    expect(screen.getByTestId("memory.range-os2-0").getAttribute("title")).toBe("os2: 0x1_0000_0000–0x2_ffff_ffff (8 GiB)");
+    expect(screen.getByTestId("memory.window").textContent).toMatch(/^0x0 – 0x10_8000_0000/);
+  });
+
+  it("selects a range by typing it and assigns it from the keyboard", () => {
+    renderWorkspace();
+    fireEvent.change(screen.getByTestId("memory.entry-start"), { target: { value: "0x300000000" } });
+    fireEvent.change(screen.getByTestId("memory.entry-size"), { target: { value: "2G" } });
+    fireEvent.click(screen.getByTestId("memory.entry-select"));
+    expect(screen.getByTestId("selection.summary").textContent).toBe("Range 0x3_0000_0000–0x3_7fff_ffff (2 GiB)");
+    fireEvent.change(screen.getByTestId("selection.assign-target"), { target: { value: "2" } });
+    fireEvent.click(screen.getByTestId("selection.assign"));
+    expect(s().draft.instances[2]!.memory).toContainEqual({ start: 0x300000000n, size: 0x80000000n });
+  });
+
+  it("lists PCI devices by bus with interrupt mode, IOMMU group and owner; legacy beside", () => {
+    renderWorkspace();
+    const nvme = screen.getByTestId("devices.row-0000:01:00.0");
+    expect(nvme.textContent).toMatch(/Non-Volatile memory controller/);
+    expect(nvme.textContent).toMatch(/MSI-X \+ MSI/);
+    expect(nvme.textContent).toMatch(/os2/);
+    expect(screen.getByTestId("devices.row-serial@0x3f8").textContent).toMatch(/0x3f8/);
+    fireEvent.click(within(nvme).getByRole("button", { name: /Facts of/ }));
+    expect(screen.getByTestId("devices.facts-0000:01:00.0").textContent).toMatch(/144d:a808/);
+    fireEvent.click(screen.getByTestId("devices.check-serial@0x2f8"));
+    fireEvent.change(screen.getByTestId("selection.assign-target"), { target: { value: "2" } });
+    fireEvent.click(screen.getByTestId("selection.assign"));
+    expect(s().draft.instances[2]!.devices).toContain("serial@0x2f8");
+  });
+});
+
+describe("slots and diagnostics", () => {
+  beforeEach(() => loadExample());
+
+  it("adds, renames and removes slots; every edit undoes", () => {
+    renderWorkspace();
+    fireEvent.click(screen.getByTestId("slots.add"));
+    expect(screen.getByTestId("slot.os4")).toBeTruthy();
+    fireEvent.change(screen.getByTestId("slot.name-3"), { target: { value: "batch" } });
+    expect(screen.getByTestId("slot.batch")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("slot.remove-3"));
+    expect(screen.queryByTestId("slot.batch")).toBeNull();
+    act(() => s().undo());
+    expect(screen.getByTestId("slot.batch")).toBeTruthy();
+  });
+
+  it("shows each finding on its slot and in the list; a click jumps to its subject", () => {
+    renderWorkspace();
+    act(() => s().edit((p) => ({ ...p, instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6, 7] } : i)) })));
+    const item = screen.getAllByTestId(/diagnostics\.item-/).find((b) => b.dataset.code === "CPU-CONTIGUOUS")!;
+    expect(item.textContent).toMatch(/5 lies between them/);
+    expect(screen.getByTestId("slot.diagnostics-1").textContent).toMatch(/CPU-CONTIGUOUS/);
+    expect(screen.getByTestId("diagnostics.errors").textContent).toBe("1 errors");
+    fireEvent.click(item);
+    expect(s().focus).toMatchObject({ kind: "cpu" });
+  });
+
+  it("the boot preview shows OS1's command line and GRUB entry and each successor's loader argv", () => {
+    render(<BootPreview />);
+    expect(screen.getByTestId("boot.os1-cmdline").textContent).toMatch(/maxcpus=4/);
+    expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(/menuentry/);
+    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/--mem-min=0x100000000/);
+    expect(screen.getByTestId("boot.os2-cmdline").textContent).toMatch(/nokaslr/);
+  });
+
+  it("the boot preview refuses while the layout has errors", () => {
+    s().edit((p) => ({ ...p, instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6] } : i)) }));
+    render(<BootPreview />);
+    expect(screen.getByTestId("boot.blocked")).toBeTruthy();
+  });
+});
+
+describe("sign-in", () => {
+  it("has the fields issue 7 builds on", () => {
+    render(<LoginView />);
+    expect(screen.getByTestId("login.username")).toBeTruthy();
+    expect((screen.getByTestId("login.password") as HTMLInputElement).type).toBe("password");
+    expect(screen.getByTestId("login.submit").textContent).toBe("Sign in");
+  });
+});
