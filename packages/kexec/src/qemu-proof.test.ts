@@ -34,8 +34,8 @@ beforeAll(async () => {
     );
   }
   const deb = fetchDebian();
-  const m = parseMachine(fixture("qemu-2g-2cpu.machine.json"));
-  const p = parseProfile(fixture("qemu-2g-2cpu.profile.json"));
+  const m = parseMachine(fixture("qemu-2g-3cpu.machine.json"));
+  const p = parseProfile(fixture("qemu-2g-3cpu.profile.json"));
   if (!m.ok || !p.ok) throw new Error("the QEMU fixtures do not parse");
   const facts = await readKernelFacts(deb.vmlinuz);
   if (!facts.ok) throw new Error(facts.reason);

@@ -121,7 +121,7 @@ export function bootProof(qemu: string, plan: BootPlan, hardKillMs = 240_000): P
     "-m",
     "2G",
     "-smp",
-    "2",
+    String(plan.os1.cpus.length + plan.successors.reduce((n, x) => n + x.cpuCount, 0)),
     "-nographic",
     "-no-reboot",
     "-kernel",
