@@ -67,7 +67,10 @@ export function CoresView() {
 
   const current = active ?? order[0] ?? null;
 
-  function click(e: React.MouseEvent) {
+  // Selection happens on a pointer "tap" (down and up on the same cell without moving), not on
+  // click: dnd-kit swallows the first click after a drag, which would eat a selection.
+  const tap = useRef<{ x: number; y: number; id: number } | null>(null);
+  function select(e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; target: EventTarget }) {
     const el = (e.target as Element).closest("[data-apic]");
     if (!el) return;
     const id = Number(el.getAttribute("data-apic"));
@@ -113,7 +116,9 @@ export function CoresView() {
   }
 
   function pointerDown(e: PointerEvent<HTMLDivElement>) {
-    if ((e.target as Element).closest("[data-apic]")) {
+    const cell = (e.target as Element).closest("[data-apic]");
+    if (cell) {
+      tap.current = { x: e.clientX, y: e.clientY, id: Number(cell.getAttribute("data-apic")) };
       listeners?.onPointerDown?.(e);
       return;
     }
@@ -128,6 +133,12 @@ export function CoresView() {
     setLasso({ ...lasso, x1: e.clientX - r.left, y1: e.clientY - r.top });
   }
   function pointerUp(e: PointerEvent<HTMLDivElement>) {
+    const t = tap.current;
+    tap.current = null;
+    if (t && Math.abs(e.clientX - t.x) < 5 && Math.abs(e.clientY - t.y) < 5) {
+      select(e);
+      return;
+    }
     if (!lasso || !box.current) return;
     const r = box.current.getBoundingClientRect();
     const [x0, x1] = [Math.min(lasso.x0, lasso.x1) + r.left, Math.max(lasso.x0, lasso.x1) + r.left];
@@ -162,7 +173,6 @@ export function CoresView() {
           aria-multiselectable="true"
           aria-label="Cores by socket, NUMA node and physical core"
           data-testid="cores.grid"
-          onClick={click}
           onKeyDown={keyDown}
           onPointerDown={pointerDown}
           onPointerMove={pointerMove}

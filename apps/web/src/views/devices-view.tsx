@@ -45,9 +45,17 @@ function Row({ d, children }: { d: Device; children: React.ReactNode }) {
       data-dev={d.id}
       data-testid={`devices.row-${d.id}`}
       aria-selected={selected}
-      onClick={(e) => {
-        if ((e.target as HTMLElement).closest("input,button")) return;
+      onPointerUp={(e) => {
+        // a tap (not a drag) selects; pointerup because dnd-kit swallows the click after a drag
+        const t = (e.currentTarget as HTMLElement).dataset;
+        const moved = Math.abs(e.clientX - Number(t.downX)) > 4 || Math.abs(e.clientY - Number(t.downY)) > 4;
+        if (moved || (e.target as HTMLElement).closest("input,button")) return;
         select([d.id], e.ctrlKey || e.metaKey || e.shiftKey ? "toggle" : "replace");
+      }}
+      onPointerDown={(e) => {
+        const t = (e.currentTarget as HTMLElement).dataset;
+        t.downX = String(e.clientX);
+        t.downY = String(e.clientY);
       }}
     >
       <td>

@@ -23,7 +23,7 @@ function place(v: Viewport, start: bigint, size: bigint): CSSProperties | null {
 function RangeChip({ id, label, payload }: { id: string; label: string; payload: DragSource }) {
   const { setNodeRef, listeners, attributes } = useDraggable({ id, data: payload });
   return (
-    <span ref={setNodeRef} className="chip drag" data-testid={`memory.${id}`} {...listeners} {...attributes} aria-roledescription="draggable memory" aria-label={`${label}. Drag onto an instance, or use Assign to…`}>
+    <span ref={setNodeRef} className="chip drag" data-testid={`memory.${id}-chip`} {...listeners} {...attributes} aria-roledescription="draggable memory" aria-label={`${label}. Drag onto an instance, or use Assign to…`}>
       ⠿ {label}
     </span>
   );
@@ -70,6 +70,27 @@ export function MemoryView() {
     const r = bar.current!.getBoundingClientRect();
     return (e.clientX - r.left) / r.width;
   };
+  // Within 6 px of an e820 edge or the window's edge the pointer snaps to that edge; elsewhere
+  // to 2 MiB (4 KiB below 1 MiB).
+  const addrFromEvent = (e: PointerEvent): bigint => {
+    const width = bar.current!.getBoundingClientRect().width || 1;
+    const f = fracFromEvent(e);
+    // the window's own edges win: at 4 GiB across, 0 and 1 MiB are a quarter pixel apart
+    if (f * width <= 6) return view.start;
+    if ((1 - f) * width <= 6) return view.start + view.span;
+    const edges = segs.flatMap((x) => [x.start, x.start + x.size]);
+    let best: bigint | null = null;
+    let bestPx = 6;
+    for (const a of edges) {
+      if (a < view.start || a > view.start + view.span) continue;
+      const px = Math.abs(fracOf(view, a) - f) * width;
+      if (px <= bestPx) {
+        bestPx = px;
+        best = a;
+      }
+    }
+    return best ?? snap(addrAt(view, f));
+  };
 
   function down(e: PointerEvent<HTMLDivElement>) {
     if (e.button !== 0) return;
@@ -77,12 +98,12 @@ export function MemoryView() {
     if (h.handle) {
       resize.current = { index: Number(h.inst), k: Number(h.k), side: h.handle as "l" | "r", key: `resize:${Date.now()}` };
     } else if ((e.target as HTMLElement).closest("[data-lane='map']")) {
-      draw.current = { from: snap(addrAt(view, fracFromEvent(e))) };
+      draw.current = { from: addrFromEvent(e) };
     } else return;
     (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
   }
   function move(e: PointerEvent<HTMLDivElement>) {
-    const at = snap(addrAt(view, fracFromEvent(e)));
+    const at = addrFromEvent(e);
     if (draw.current) {
       const a = draw.current.from < at ? draw.current.from : at;
       const b = draw.current.from < at ? at : draw.current.from;
