@@ -1,0 +1,76 @@
+// tessera discover [--root DIR] [--json]: read this machine (or a captured tree) as
+// tessera/machine@1. Without --json it prints a summary for people.
+import { hex, humanSize, machineToJson, type Machine } from "@tessera/core";
+import { ArgError, parseArgs } from "./args";
+import type { CliIo } from "./io";
+import { discoverMachine } from "../discovery/index";
+
+const HELP = `usage: tessera discover [--root DIR] [--json] [--no-pci-ids]
+
+Reads cores, NUMA nodes, the firmware memory map, PCI and legacy devices and the
+interrupt routing of this machine, as the kernel and firmware describe them.
+
+  --root DIR     read DIR/proc and DIR/sys instead of /proc and /sys (an unpacked capture)
+  --json         print the tessera/machine@1 JSON
+  --no-pci-ids   leave vendor and device names out (pci.ids is read from this host)
+
+Exit 0 when everything was read, 1 when some files were missing or malformed (listed
+under "problems"; the machine is still printed), 2 on bad usage.`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(args, { values: ["root"], flags: ["json", "no-pci-ids"] });
+  } catch (err) {
+    io.err(`tessera discover: ${(err as ArgError).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (parsed.flags.has("help")) {
+    io.out(HELP);
+    return 0;
+  }
+  if (parsed.positional.length) {
+    io.err(`tessera discover: unexpected argument ${JSON.stringify(parsed.positional[0])}\n\n${HELP}`);
+    return 2;
+  }
+  const root = parsed.values.root ?? "/";
+  const { machine, problems } = await discoverMachine({ root, pciIds: parsed.flags.has("no-pci-ids") ? null : undefined });
+  if (root !== "/" && machine.cpus.length === 0 && machine.devices.length === 0 && machine.memoryMap.length === 0) {
+    io.err(`tessera discover: nothing readable under ${root} (expected proc/ and sys/ there)`);
+    return 2;
+  }
+  if (parsed.flags.has("json")) io.out(JSON.stringify(machineToJson(machine), null, 2));
+  else io.out(summary(machine));
+  if (problems.length && !parsed.flags.has("json")) {
+    io.err(`${problems.length} problem(s):\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+  }
+  return problems.length ? 1 : 0;
+}
+
+export function summary(m: Machine): string {
+  const id = m.identity ?? {};
+  const out: string[] = [];
+  out.push(`machine   ${[id.vendor, id.product].filter(Boolean).join(" ") || "(no DMI)"}  host ${id.hostname ?? "?"}  kernel ${id.kernel ?? "?"}`);
+  out.push(`fingerprint ${id.fingerprint ?? "?"}  source ${m.discovery?.source ?? "?"}  memory map from ${m.discovery?.memorySource ?? "?"}`);
+  const packages = new Set(m.cpus.map((c) => c.package)).size;
+  const nodes = new Set(m.cpus.map((c) => c.node).filter((n) => n !== null)).size;
+  out.push(`cores     ${m.cpus.length} (${packages} package(s), ${nodes} NUMA node(s)), online ${m.cpus.filter((c) => c.online).length}`);
+  out.push(`          LAPIC IDs ${m.cpus.map((c) => c.apicId).sort((a, b) => a - b).join(",")}`);
+  out.push(`memory    ${m.memoryMap.length} range(s), usable ${humanSize(m.memoryMap.filter((r) => r.type === "usable").reduce((s, r) => s + r.size, 0n))}`);
+  for (const r of m.memoryMap) {
+    out.push(`          ${hex(r.start).padEnd(14)} ${humanSize(r.size).padStart(10)}  ${r.type}${r.node != null ? `  node ${r.node}` : ""}`);
+  }
+  out.push(`devices   ${m.devices.length}`);
+  for (const d of m.devices) {
+    if (d.bus === "pci") {
+      const irq = [d.irq.msi && "MSI", d.irq.msix && "MSI-X", d.irq.pin && `INT${d.irq.pin}${d.irq.line !== null ? `->${d.irq.line}` : ""}`]
+        .filter(Boolean)
+        .join(" ");
+      out.push(`          ${d.id}  ${d.className ?? ""}: ${d.deviceName ?? hex(d.device)}  [${irq}]${d.iommuGroup !== null ? ` group ${d.iommuGroup}` : ""}${d.driver ? ` (${d.driver})` : ""}`);
+    } else {
+      out.push(`          ${d.id}${d.irq !== null ? `  irq ${d.irq}` : ""}`);
+    }
+  }
+  for (const u of m.discovery?.unknown ?? []) out.push(`unknown   ${u}`);
+  return out.join("\n");
+}

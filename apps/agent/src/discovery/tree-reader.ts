@@ -1,0 +1,177 @@
+// Reads files under a root (the live "/" or an unpacked capture) and remembers every path it
+// read, so that capture can pack exactly those files and discovery can list its problems.
+//
+// Contract: paths are root-relative and written with a leading slash ("/proc/cpuinfo").
+// A missing optional file is not a problem; a missing required file, an unreadable file
+// (EACCES, EIO) or a malformed one is, with its path. Nothing here throws.
+//
+// Captured trees from other tools store sysfs oddities as text (hwdata/SOURCES.md):
+// T1 a binary file as `NAME.hex` (lspci -xxx style), T2 a symlink as `NAME.symlink`
+// holding the target. bytes() and link() accept both forms.
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { posix } from "node:path";
+import type { DiscoveryProblem } from "@tessera/core";
+
+export interface TreeRecord {
+  /** File contents exactly as read, by root-relative path. */
+  files: Map<string, Buffer>;
+  /** Symlink targets exactly as read, by root-relative path. */
+  links: Map<string, string>;
+}
+
+export class TreeReader {
+  readonly root: string;
+  readonly problems: DiscoveryProblem[] = [];
+  readonly record: TreeRecord = { files: new Map(), links: new Map() };
+
+  constructor(root: string) {
+    this.root = root === "" ? "/" : root;
+  }
+
+  private abs(rel: string): string {
+    return posix.join(this.root, rel);
+  }
+
+  problem(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  /** Raw bytes of a file, or null. */
+  async raw(rel: string, required = false): Promise<Buffer | null> {
+    try {
+      const buf = await readFile(this.abs(rel));
+      this.record.files.set(rel, buf);
+      return buf;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        if (required) this.problem(rel, "missing");
+      } else if (code === "EACCES" || code === "EPERM") {
+        this.problem(rel, "cannot read it: permission denied (run as root)");
+      } else if (code === "EISDIR") {
+        this.problem(rel, "is a directory, expected a file");
+      } else {
+        this.problem(rel, `cannot read it: ${code ?? String(err)}`);
+      }
+      return null;
+    }
+  }
+
+  async text(rel: string, required = false): Promise<string | null> {
+    const buf = await this.raw(rel, required);
+    return buf === null ? null : buf.toString("utf8");
+  }
+
+  /** One trimmed line (sysfs attributes), or null. */
+  async line(rel: string, required = false): Promise<string | null> {
+    const t = await this.text(rel, required);
+    return t === null ? null : t.replace(/\0/g, "").trim();
+  }
+
+  /** A binary file, or its T1 `.hex` dump. */
+  async bytes(rel: string): Promise<Buffer | null> {
+    const direct = await this.raw(rel);
+    if (direct !== null) return direct;
+    const hexText = await this.text(rel + ".hex");
+    if (hexText === null) return null;
+    const parsed = parseHexDump(hexText);
+    if (!parsed.ok) {
+      this.problem(rel + ".hex", parsed.message);
+      return null;
+    }
+    return parsed.bytes;
+  }
+
+  /** Target of a symlink (or of its T2 `.symlink` text file), or null when it is not one. */
+  async link(rel: string): Promise<string | null> {
+    try {
+      const st = await lstat(this.abs(rel));
+      if (st.isSymbolicLink()) {
+        const target = await readlink(this.abs(rel));
+        this.record.links.set(rel, target);
+        return target;
+      }
+      return null;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") this.problem(rel, `cannot read the link: ${code ?? String(err)}`);
+    }
+    const stored = await this.line(rel + ".symlink");
+    return stored === null || stored === "" ? null : stored;
+  }
+
+  /** Where a path that may be a link leads, as a root-relative path (itself when no link). */
+  async resolve(rel: string): Promise<string> {
+    const target = await this.link(rel);
+    if (target === null) return rel;
+    return target.startsWith("/") ? posix.normalize(target) : posix.normalize(posix.join(posix.dirname(rel), target));
+  }
+
+  /** Entry names of a directory (T2 `.symlink` suffixes removed), sorted; null when absent. */
+  async list(rel: string, required = false): Promise<string[] | null> {
+    try {
+      const names = await readdir(this.abs(rel));
+      return [...new Set(names.map((n) => (n.endsWith(".symlink") ? n.slice(0, -8) : n)))].sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") {
+        if (required) this.problem(rel, "missing");
+      } else {
+        this.problem(rel, `cannot list it: ${code ?? String(err)}`);
+      }
+      return null;
+    }
+  }
+
+  /** Every path read: files and links, sorted. */
+  paths(): string[] {
+    return [...new Set([...this.record.files.keys(), ...this.record.links.keys()])].sort();
+  }
+}
+
+export type HexDumpResult = { ok: true; bytes: Buffer } | { ok: false; message: string };
+
+/** Reads an `lspci -xxx` style dump: "OFF: b0 b1 ... b15" lines, offsets in hex. */
+export function parseHexDump(text: string): HexDumpResult {
+  const out: number[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    const m = /^([0-9a-f]+):\s*((?:[0-9a-f]{2}\s*)+)$/i.exec(line);
+    if (!m) return { ok: false, message: `line ${i + 1}: expected "OFFSET: hex bytes", got ${JSON.stringify(line.slice(0, 60))}` };
+    const offset = parseInt(m[1]!, 16);
+    if (offset !== out.length) return { ok: false, message: `line ${i + 1}: offset 0x${m[1]} does not follow 0x${out.length.toString(16)}` };
+    for (const b of m[2]!.trim().split(/\s+/)) out.push(parseInt(b, 16));
+  }
+  return { ok: true, bytes: Buffer.from(out) };
+}
+
+/** Linux cpulist format: "0-3,8,10-11" (empty string = no CPUs). Null when malformed. */
+export function parseCpuList(text: string): number[] | null {
+  const t = text.replace(/\0/g, "").trim();
+  if (t === "") return [];
+  const out: number[] = [];
+  for (const part of t.split(",")) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) return null;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b - a > 1 << 16) return null;
+    for (let i = a; i <= b; i++) out.push(i);
+  }
+  return out;
+}
+
+/** Linux cpumask format: comma-separated 32-bit hex words, most significant first. */
+export function parseCpuMask(text: string): number[] | null {
+  const t = text.replace(/\0/g, "").trim();
+  if (!/^[0-9a-f]+(,[0-9a-f]+)*$/i.test(t)) return null;
+  const words = t.split(",").reverse();
+  const out: number[] = [];
+  words.forEach((w, wi) => {
+    const v = parseInt(w, 16);
+    for (let bit = 0; bit < 32; bit++) if ((v >>> bit) & 1) out.push(wi * 32 + bit);
+  });
+  return out;
+}
