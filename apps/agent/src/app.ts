@@ -24,7 +24,7 @@ import { authHook } from "./plugins/auth";
 import { installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
-import { WS_PROTOCOL } from "./live/hub";
+import { WS_SUBPROTOCOL } from "./live/hub";
 import "./services";
 import sessionRoutes from "./routes/api/session/index";
 import machineRoutes from "./routes/api/machine/index";
@@ -124,7 +124,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     options: {
       maxPayload: 64 * 1024,
       handleProtocols: (protocols: Set<string>) =>
-        protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false,
+        protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false,
     },
   });
   app.addHook("onRequest", authHook(app));

@@ -55,7 +55,10 @@ export const ERRORS = {
   },
   "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
   "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
-  "WS-VERSION": { status: 400, message: "Open the live connection with subprotocol tessera/ws@1." },
+  "WS-VERSION": {
+    status: 400,
+    message: "Open the live connection with subprotocol tessera.ws.v1 (protocol tessera/ws@1).",
+  },
   INTERNAL: {
     status: 500,
     message: "The agent hit an internal error; the details are in its log.",

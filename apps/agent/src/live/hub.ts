@@ -5,7 +5,13 @@
 // broken client never stalls the others.
 import { randomUUID } from "node:crypto";
 
+/** The protocol's name and version (carried in the snapshot). */
 export const WS_PROTOCOL = "tessera/ws@1";
+/**
+ * The same version as a WebSocket subprotocol: RFC 6455 subprotocols are tokens, which may
+ * not contain "/" or "@" (browsers throw a SyntaxError), hence a separate spelling.
+ */
+export const WS_SUBPROTOCOL = "tessera.ws.v1";
 
 /** An event before it is numbered: a tagged union member without seq. */
 export type LiveEvent = { type: string; at: string } & Record<string, unknown>;

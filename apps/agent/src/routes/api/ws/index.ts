@@ -3,7 +3,7 @@
 // connect, then the hub's stream.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { AgentError } from "../../../errors";
-import { WS_PROTOCOL } from "../../../live/hub";
+import { WS_PROTOCOL, WS_SUBPROTOCOL } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -57,12 +57,12 @@ const routes: FastifyPluginAsync = async (app) => {
       },
     },
     (socket, req) => {
-      if (socket.protocol !== WS_PROTOCOL) {
+      if (socket.protocol !== WS_SUBPROTOCOL) {
         socket.send(
           JSON.stringify({
             type: "error",
             code: "WS-VERSION",
-            message: `Open the connection with subprotocol ${WS_PROTOCOL}.`,
+            message: `Open the connection with subprotocol ${WS_SUBPROTOCOL} (${WS_PROTOCOL}).`,
           }),
         );
         socket.close(4406, "protocol version");

@@ -1,0 +1,149 @@
+// The live protocol against a real listening server on loopback: authentication, Origin,
+// version, snapshot, sequence numbers, resume after reconnect.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { addUser, login, testApp, until, type Login, type TestApp } from "./helpers";
+
+let t: TestApp;
+let op: Login;
+let base: string;
+
+beforeAll(async () => {
+  t = await testApp();
+  await addUser(t.app, "olga", "operator");
+  op = await login(t.app, "olga");
+  base = await t.app.listen({ host: "127.0.0.1", port: 0 });
+  const rec = await t.app.inject({
+    method: "POST",
+    url: "/api/profiles",
+    headers: op.headers,
+    payload: { profile: t.env.profile },
+  });
+  await t.app.inject({
+    method: "POST",
+    url: `/api/profiles/${rec.json().id}/activate`,
+    headers: op.headers,
+  });
+});
+afterAll(async () => {
+  await t.app.close();
+  t.env.cleanup();
+});
+
+interface Conn {
+  ws: WebSocket;
+  messages: Record<string, unknown>[];
+  closed: Promise<number>;
+}
+
+function open(
+  query = "",
+  headers: Record<string, string> = {},
+  protocol: string | null = "tessera.ws.v1",
+): Promise<Conn> {
+  const url = base.replace("http", "ws") + "/api/ws" + query;
+  const ws = new WebSocket(url, protocol ? [protocol] : [], {
+    headers: { cookie: op.cookie, origin: base, ...headers },
+  });
+  const messages: Record<string, unknown>[] = [];
+  ws.on("message", (d) => messages.push(JSON.parse(String(d))));
+  const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => resolve({ ws, messages, closed }));
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on("error", reject);
+  });
+}
+
+describe("live WebSocket", () => {
+  it("refuses a connection without a session or from another origin", async () => {
+    await expect(open("", { cookie: "" })).rejects.toThrow("HTTP 401");
+    await expect(open("", { origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
+  });
+
+  it("refuses a client that does not speak tessera.ws.v1", async () => {
+    const c = await open("", {}, null);
+    expect(await c.closed).toBe(4406);
+    expect(c.messages[0]).toMatchObject({ type: "error", code: "WS-VERSION" });
+  });
+
+  it("sends a snapshot, then numbered instance events with timestamps", async () => {
+    const c = await open();
+    await until(() => (c.messages.length ? true : undefined));
+    const snap = c.messages[0]! as {
+      type: string;
+      seq: number;
+      epoch: string;
+      instances: { name: string }[];
+      loader: { kind: string };
+    };
+    expect(snap.type).toBe("snapshot");
+    expect(snap.instances.map((i) => i.name)).toEqual(["os1", "os2", "os3"]);
+    expect(snap.loader.kind).toBe("dry-run");
+    await t.app.inject({ method: "POST", url: "/api/instances/os2/start", headers: op.headers });
+    await until(
+      () => c.messages.find((m) => m.type === "instance" && m.state === "running"),
+      5000,
+      "running event",
+    );
+    const events = c.messages
+      .slice(1)
+      .filter((m) => typeof m.seq === "number" && m.type !== "heartbeat");
+    const seqs = events.map((m) => m.seq as number);
+    expect(seqs).toEqual(seqs.map((_, i) => snap.seq + 1 + i));
+    expect(
+      events.every((m) => typeof m.at === "string" && !Number.isNaN(Date.parse(m.at as string))),
+    ).toBe(true);
+    c.ws.close();
+  });
+
+  it("resumes after a reconnect with exactly the missed events, or a snapshot for another epoch", async () => {
+    const c = await open();
+    await until(() => (c.messages.length ? true : undefined));
+    const snap = c.messages[0] as { seq: number; epoch: string };
+    c.ws.close();
+    await c.closed;
+    // Things happen while the client is away: a stop of os2 (several events).
+    await t.app.inject({ method: "POST", url: "/api/instances/os2/stop", headers: op.headers });
+    await until(() => (t.app.tessera.instances.view("os2").state === "stopped" ? true : undefined));
+    const missedTo = t.app.tessera.hub.seq;
+    const r = await open(`?since=${snap.seq}&epoch=${snap.epoch}`);
+    await until(
+      () => (r.messages.length >= 1 + missedTo - snap.seq ? true : undefined),
+      3000,
+      "missed events",
+    );
+    expect(r.messages[0]).toMatchObject({ type: "resumed", from: snap.seq + 1, to: missedTo });
+    const seqs = r.messages.slice(1, 1 + missedTo - snap.seq).map((m) => m.seq);
+    expect(seqs).toEqual(Array.from({ length: missedTo - snap.seq }, (_, i) => snap.seq + 1 + i));
+    expect(r.messages.slice(1).some((m) => m.type === "instance" && m.state === "stopped")).toBe(
+      true,
+    );
+    r.ws.close();
+    const other = await open(`?since=${snap.seq}&epoch=some-earlier-run`);
+    await until(() => (other.messages.length ? true : undefined));
+    expect(other.messages[0]!.type).toBe("snapshot");
+    other.ws.close();
+  });
+
+  it("announces profile changes made by other operators", async () => {
+    const c = await open();
+    const id = t.app.tessera.profiles.activeId()!;
+    const cur = (await t.app.inject({ url: `/api/profiles/${id}`, headers: op.headers })).json();
+    const next = structuredClone(cur.profile);
+    next.instances[2].cmdline = "quiet";
+    await t.app.inject({
+      method: "PUT",
+      url: `/api/profiles/${id}`,
+      headers: op.headers,
+      payload: { baseVersion: cur.version, profile: next },
+    });
+    const ev = await until(
+      () => c.messages.find((m) => m.type === "profile"),
+      3000,
+      "profile event",
+    );
+    expect(ev).toMatchObject({ action: "updated", id, version: cur.version + 1, by: "olga" });
+    c.ws.close();
+  });
+});
