@@ -1,0 +1,223 @@
+// One instance in the run view: its state, phase timeline with times, heartbeat, controls,
+// the failure in plain words, and its loader log. Selects only its own instance's fields.
+import { useEffect, useRef, useState } from "react";
+import { useStore } from "../store";
+import { PHASES, type InstanceView, type PhaseMark } from "../store/run-slice";
+import { useGate } from "../session/roles";
+import {
+  PHASE_LABEL,
+  PHASE_MEANING,
+  STATE_LABEL,
+  cpuText,
+  relative,
+  stateBlocks,
+  stateTone,
+} from "./explain";
+
+export type Ask = (action: "start" | "stop" | "force-stop", v: InstanceView) => void;
+
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+function Timeline({ name, marks }: { name: string; marks: PhaseMark[] }) {
+  const t0 = marks.find((m) => m.at)?.at;
+  const byPhase = new Map(marks.map((m) => [m.phase, m]));
+  return (
+    <ol className="timeline" aria-label={`${name} boot phases`} data-testid={`run.timeline-${name}`}>
+      {PHASES.map((p) => {
+        const m = byPhase.get(p);
+        const status = m?.failed ? "failed" : m ? "done" : "todo";
+        const when = m?.at && t0 ? `+${((Date.parse(m.at) - Date.parse(t0)) / 1000).toFixed(2)} s` : "";
+        return (
+          <li
+            key={p}
+            className={`phase ${status}`}
+            data-testid={`run.phase-${name}-${p}`}
+            data-status={status}
+            title={m?.at ? new Date(m.at).toLocaleTimeString() : undefined}
+          >
+            <span className="dot" aria-hidden="true">
+              {status === "failed" ? "✕" : status === "done" ? "✓" : "·"}
+            </span>
+            <span className="label">{PHASE_LABEL[p]}</span>
+            <span className="time">{when}</span>
+            <span className="sr-only">{status === "todo" ? " not reached" : status === "failed" ? " failed here" : " reached"}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Heartbeat({ v }: { v: InstanceView }) {
+  const now = useNow();
+  if (v.role === "os1") return <span className="muted heartbeat">host</span>;
+  if (!["running", "unresponsive", "booting"].includes(v.state)) return null;
+  if (!v.lastHeartbeat)
+    return (
+      <span className="heartbeat none" data-testid={`run.heartbeat-${v.name}`}>
+        ♡ no heartbeat yet
+      </span>
+    );
+  const age = (now - Date.parse(v.lastHeartbeat)) / 1000;
+  const fresh = age < 20 && v.state !== "unresponsive";
+  return (
+    <span
+      className={`heartbeat ${fresh ? "fresh" : "stale"}`}
+      data-testid={`run.heartbeat-${v.name}`}
+      title={`Last heartbeat from the guest at ${new Date(v.lastHeartbeat).toLocaleTimeString()}`}
+    >
+      {fresh ? "♥" : "♡"} heartbeat {relative(v.lastHeartbeat, now)}
+    </span>
+  );
+}
+
+function LogPanel({ name, open }: { name: string; open: boolean }) {
+  const lines = useStore((s) => s.runLogs[name]);
+  const ref = useRef<HTMLPreElement | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [lines]);
+  return (
+    <details className="log" open={open}>
+      <summary>Loader log ({lines?.length ?? 0} lines)</summary>
+      <pre
+        ref={ref}
+        role="log"
+        tabIndex={0}
+        aria-label={`${name} loader log`}
+        data-testid={`run.log-${name}`}
+      >
+        {lines?.length
+          ? lines.map((l) => (
+              <span key={l.seq} className={`line ${l.stream}`}>
+                {new Date(l.at).toLocaleTimeString()} {l.line}
+                {"\n"}
+              </span>
+            ))
+          : "No log lines since this page opened."}
+      </pre>
+    </details>
+  );
+}
+
+function Control({
+  v,
+  action,
+  label,
+  ask,
+  danger,
+}: {
+  v: InstanceView;
+  action: "start" | "stop" | "force-stop";
+  label: string;
+  ask: Ask;
+  danger?: boolean;
+}) {
+  const role = useGate("operator", "start or stop instances");
+  const pending = useStore((s) => s.runPending[v.name]);
+  const blocked = role.reason ?? stateBlocks(action, v);
+  return (
+    <button
+      className={danger ? "danger" : action === "start" ? "primary" : ""}
+      disabled={!!blocked || !!pending}
+      title={blocked ?? undefined}
+      onClick={() => ask(action, v)}
+      data-testid={`run.${action}-${v.name}`}
+    >
+      {pending === action ? `${label}…` : label}
+    </button>
+  );
+}
+
+export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
+  const v = useStore((s) => s.runInstances[name]);
+  const marks = useStore((s) => s.runTimelines[name]);
+  const error = useStore((s) => s.runErrors[name]);
+  if (!v) return null;
+  const tone = stateTone(v.state);
+  const failed = v.state === "failed";
+  const failedAt = failed ? (marks?.find((m) => m.failed)?.phase ?? v.phase) : null;
+  const active = tone === "busy";
+  return (
+    <section className={`panel run-card tone-${tone}`} aria-labelledby={`run-h-${name}`} data-testid={`run.instance-${name}`}>
+      <header>
+        <h3 id={`run-h-${name}`}>{name}</h3>
+        <span className={`state-badge tone-${tone}`} data-testid={`run.state-${name}`} data-state={v.state}>
+          {STATE_LABEL[v.state]}
+        </span>
+        <span className="muted">{v.role === "os1" ? "host (OS1)" : cpuText(v.cpus)}</span>
+        <span className="grow" />
+        <Heartbeat v={v} />
+      </header>
+      <div className="body">
+        {v.role === "successor" ? (
+          <>
+            <Timeline name={name} marks={marks ?? []} />
+            {v.reason ? (
+              <div
+                className={`banner ${failed ? "error" : "warning"}`}
+                role={failed ? "alert" : "status"}
+                data-testid={`run.reason-${name}`}
+              >
+                <div className="grow">
+                  <strong>
+                    {failed
+                      ? `${name} failed${failedAt ? ` at “${PHASE_LABEL[failedAt] ?? failedAt}”` : ""}.`
+                      : `${STATE_LABEL[v.state]}.`}
+                  </strong>{" "}
+                  {v.reason}
+                  {failedAt && PHASE_MEANING[failedAt] ? <p className="muted">{PHASE_MEANING[failedAt]} See the loader log below; start it again once the cause is fixed.</p> : null}
+                </div>
+              </div>
+            ) : null}
+            {error ? <ErrorBox name={name} error={error} /> : null}
+            <div className="row controls">
+              <Control v={v} action="start" label="Start" ask={ask} />
+              <Control v={v} action="stop" label="Stop" ask={ask} />
+              <Control v={v} action="force-stop" label="Force stop" ask={ask} danger />
+              {v.since ? <span className="muted">since {new Date(v.since).toLocaleTimeString()}</span> : null}
+            </div>
+            <LogPanel name={name} open={active || failed} />
+          </>
+        ) : (
+          <p className="muted">The host: it boots from GRUB with the options Tessera planned, and always runs while the console is up.</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function ErrorBox({ name, error }: { name: string; error: NonNullable<ReturnType<typeof useStore.getState>["runErrors"][string]> }) {
+  const clear = useStore((s) => s.runSetError);
+  return (
+    <div className="banner error" role="alert" data-testid={`run.error-${name}`}>
+      <div className="grow">
+        <strong>{error.text}</strong>
+        {error.hint ? <span> {error.hint}</span> : null}
+        {error.diagnostics?.length ? (
+          <ul>
+            {error.diagnostics
+              .filter((d) => d.severity === "error")
+              .map((d, i) => (
+                <li key={i}>
+                  {d.message}
+                  {d.hint ? <span className="muted"> — {d.hint}</span> : null}
+                </li>
+              ))}
+          </ul>
+        ) : null}
+      </div>
+      <button className="icon" aria-label="Dismiss" onClick={() => clear(name, null)}>
+        ✕
+      </button>
+    </div>
+  );
+}

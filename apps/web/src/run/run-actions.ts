@@ -1,0 +1,93 @@
+// The run view's I/O: reads the active profile's instances and asks the agent to start and
+// stop them. Progress arrives over the WebSocket (api/ws.ts -> run slice); these functions
+// only record what is in flight and any refusal, in words, where the action was.
+import * as api from "../api/client";
+import { useStore } from "../store";
+import type { InstanceView, RunAction, RunError } from "../store/run-slice";
+import { withSession } from "../session/expiry";
+
+const get = useStore.getState;
+
+interface InstancesResponse {
+  profileId: string | null;
+  profileVersion: number | null;
+  instances: InstanceView[];
+}
+
+export async function loadRun(): Promise<void> {
+  try {
+    const r = await api.request<InstancesResponse>("GET", "/api/instances");
+    get().runSetInstances(r.instances, { id: r.profileId, version: r.profileVersion });
+  } catch (e) {
+    if (!(e instanceof api.ApiError && e.status === 401)) get().runSetError("*", toRunError(e));
+  }
+}
+
+export async function loadSettings(): Promise<void> {
+  try {
+    const r = await api.request<{ loader: { kind: string }; dryRun: boolean }>("GET", "/api/settings");
+    get().runSetLoader(r.loader.kind);
+  } catch {
+    // the snapshot on the WebSocket names the loader too
+  }
+}
+
+/** The agent's error in plain words, with its diagnostics when it sent some. */
+export function toRunError(e: unknown): RunError {
+  if (!(e instanceof api.ApiError)) return { text: e instanceof Error ? e.message : String(e) };
+  const body = e.body ?? {};
+  const diags = Array.isArray(body.diagnostics)
+    ? (body.diagnostics as RunError["diagnostics"] & object).filter((d) => d && typeof d.message === "string")
+    : undefined;
+  const out: RunError = { text: e.message, code: e.code };
+  if (e.hint) out.hint = e.hint;
+  if (e.code === "FORBIDDEN") out.hint = "Your role does not allow this; ask an admin.";
+  if (e.code === "INSTANCE-STATE") {
+    const cur = body.current as InstanceView | undefined;
+    if (cur) out.text = `${e.message} It is ${cur.state} now.`;
+  }
+  if (diags?.length) out.diagnostics = diags;
+  return out;
+}
+
+async function act(name: string, action: RunAction, path: string): Promise<boolean> {
+  const s = get();
+  s.runSetPending(name, action);
+  s.runSetError(name, null);
+  try {
+    const r = await withSession(() =>
+      api.request<{ instance?: InstanceView; instances?: InstanceView[] }>("POST", path, {}),
+    );
+    // The 202 carries the state as of now; events follow on the WebSocket.
+    if (r.instance) mergeOne(r.instance);
+    return true;
+  } catch (e) {
+    get().runSetError(name, toRunError(e));
+    return false;
+  } finally {
+    get().runSetPending(name, null);
+  }
+}
+
+function mergeOne(v: InstanceView): void {
+  const s = get();
+  const cur = s.runInstances[v.name];
+  // Events may already have moved it on: never step back to an older view.
+  if (cur && cur.since && v.since && cur.since > v.since) return;
+  s.runSetInstances(
+    s.runOrder.map((n) => (n === v.name ? v : s.runInstances[n]!)).filter(Boolean),
+  );
+}
+
+const path = (name: string, verb: string) => `/api/instances/${encodeURIComponent(name)}/${verb}`;
+
+export const startInstance = (name: string) => act(name, "start", path(name, "start"));
+export const stopInstance = (name: string) => act(name, "stop", path(name, "stop"));
+export const forceStopInstance = (name: string) => act(name, "force-stop", path(name, "force-stop"));
+export const startAll = () => act("*", "start-all", "/api/instances/start-all");
+
+/** Re-reads the instances now and then: guest heartbeats update lastHeartbeat silently. */
+export function pollRun(ms = 5000): () => void {
+  const t = setInterval(() => void loadRun(), ms);
+  return () => clearInterval(t);
+}

@@ -1,0 +1,136 @@
+// The run view: the active profile's instances live. Entry for the "Run" tab.
+import { useEffect, useState } from "react";
+import { useStore } from "../store";
+import type { InstanceView } from "../store/run-slice";
+import { useGate } from "../session/roles";
+import { ConfirmDialog, type ConfirmRequest } from "./confirm-dialog";
+import { consequences, canStart } from "./explain";
+import { ErrorBox, InstanceCard, type Ask } from "./instance-card";
+import {
+  forceStopInstance,
+  loadRun,
+  loadSettings,
+  pollRun,
+  startAll,
+  startInstance,
+  stopInstance,
+} from "./run-actions";
+import "./run.css";
+
+export function DryRunBanner() {
+  const loader = useStore((s) => s.runLoader);
+  if (loader !== "dry-run") return null;
+  return (
+    <div className="banner dry-run" role="note" data-testid="run.dry-run-banner">
+      <strong>Simulation: the loader is the dry-run simulator.</strong>
+      <span>
+        Nothing is loaded or booted on this machine. Starts and stops here walk through the real
+        phases with simulated timing, so you can try the console safely.
+      </span>
+    </div>
+  );
+}
+
+export function ConnectionStatus() {
+  const ws = useStore((s) => s.wsStatus);
+  if (ws === "open")
+    return (
+      <span className="conn ok" data-testid="run.connection" data-status="open">
+        ● Live: changes by anyone appear here as they happen
+      </span>
+    );
+  return (
+    <div className="banner warning" role="status" data-testid="run.connection" data-status={ws}>
+      {ws === "connecting"
+        ? "Reconnecting to the agent… Events missed meanwhile will be replayed."
+        : "Connection to the agent lost. Retrying with growing pauses; what is shown may be out of date."}
+    </div>
+  );
+}
+
+function StartAllButton({ ask }: { ask: () => void }) {
+  const role = useGate("operator", "start or stop instances");
+  const order = useStore((s) => s.runOrder);
+  const instances = useStore((s) => s.runInstances);
+  const pending = useStore((s) => !!s.runPending["*"]);
+  const any = order.some((n) => instances[n] && canStart(instances[n]!));
+  const blocked = role.reason ?? (any ? null : "Every instance is already started.");
+  return (
+    <button
+      className="primary"
+      disabled={!!blocked || pending}
+      title={blocked ?? "Starts every stopped instance in profile order, one after another"}
+      onClick={ask}
+      data-testid="run.start-all"
+    >
+      {pending ? "Starting all…" : "Start all in order"}
+    </button>
+  );
+}
+
+export function RunView() {
+  const order = useStore((s) => s.runOrder);
+  const profile = useStore((s) => s.runProfile);
+  const globalError = useStore((s) => s.runErrors["*"]);
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  useEffect(() => {
+    void loadRun();
+    void loadSettings();
+    return pollRun();
+  }, []);
+
+  const ask: Ask = (action, v) => {
+    if (action === "start") {
+      void startInstance(v.name);
+      return;
+    }
+    setConfirm({
+      title: action === "stop" ? `Stop ${v.name}?` : `Force-stop ${v.name}?`,
+      lines: consequences(action, v),
+      confirm: action === "stop" ? `Stop ${v.name}` : `Force-stop ${v.name}`,
+      danger: true,
+      onConfirm: () => void (action === "stop" ? stopInstance(v.name) : forceStopInstance(v.name)),
+    });
+  };
+  const askAll = () => {
+    const s = useStore.getState();
+    const names = s.runOrder.filter((n) => s.runInstances[n] && canStart(s.runInstances[n] as InstanceView));
+    setConfirm({
+      title: "Start all in order?",
+      lines: [
+        `Starts ${names.join(", ")} one after another, in profile order.`,
+        "Each waits until the one before it is running; if one fails, the rest are not started.",
+        "Instances already running are left as they are.",
+      ],
+      confirm: "Start all",
+      onConfirm: () => void startAll(),
+    });
+  };
+
+  return (
+    <section className="run-view" aria-labelledby="run-h" data-testid="run.view">
+      <DryRunBanner />
+      <div className="row run-head">
+        <h2 id="run-h">
+          Run{profile.name ? `: ${profile.name}` : ""}
+          {profile.version ? <span className="muted"> v{profile.version}</span> : null}
+        </h2>
+        <span className="grow" />
+        <ConnectionStatus />
+        <StartAllButton ask={askAll} />
+      </div>
+      {globalError ? <ErrorBox name="*" error={globalError} /> : null}
+      {!profile.id && order.length === 0 ? (
+        <p className="muted" data-testid="run.empty">
+          No profile is active. Activate one under Profiles to run its instances.
+        </p>
+      ) : null}
+      <div className="run-list">
+        {order.map((n) => (
+          <InstanceCard key={n} name={n} ask={ask} />
+        ))}
+      </div>
+      <ConfirmDialog request={confirm} onClose={() => setConfirm(null)} />
+    </section>
+  );
+}

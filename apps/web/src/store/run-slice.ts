@@ -1,0 +1,248 @@
+// The run view's slice: what the agent says about the active profile's instances, a phase
+// timeline per instance built from the live `instance` events, the loader log lines, and
+// the actions in flight. Contract: only the module-level functions in run/run-actions.ts and
+// api/ws.ts call these setters; views select single fields.
+import type { StateCreator } from "zustand";
+import type { State } from "./types";
+
+export type InstanceState =
+  | "defined"
+  | "loading"
+  | "loaded"
+  | "starting"
+  | "booting"
+  | "running"
+  | "stopping"
+  | "stopped"
+  | "failed"
+  | "unresponsive"
+  | "unknown";
+
+/** apps/agent/API.md "InstanceView". */
+export interface InstanceView {
+  name: string;
+  index: number;
+  role: "os1" | "successor";
+  state: InstanceState;
+  reason: string | null;
+  since: string | null;
+  phase: string | null;
+  cpus: number[];
+  locked: boolean;
+  lastHeartbeat: string | null;
+  profileVersion: number | null;
+}
+
+/** The loader's boot phases in order (packages/kexec BootPhase). */
+export const PHASES = [
+  "loading-image",
+  "purgatory",
+  "ipi-sent",
+  "kernel-booting",
+  "userspace-up",
+  "running",
+] as const;
+
+export interface PhaseMark {
+  phase: string;
+  /** ISO time the agent reported the phase; null when it was reached before we watched. */
+  at: string | null;
+  failed?: boolean;
+}
+
+export interface LogLine {
+  seq: number;
+  at: string;
+  stream: string;
+  line: string;
+}
+
+/** A refused or failed action, in words, shown where the action was. */
+export interface RunError {
+  text: string;
+  hint?: string;
+  code?: string;
+  diagnostics?: { code: string; severity: string; message: string; hint?: string }[];
+}
+
+export type RunAction = "start" | "stop" | "force-stop" | "start-all";
+
+export interface SnapshotMessage {
+  type: "snapshot";
+  epoch: string;
+  seq: number;
+  instances: InstanceView[];
+  profile: { id: string; version: number; name: string } | null;
+  loader: { kind: string };
+}
+export interface InstanceMessage {
+  type: "instance";
+  seq: number;
+  at: string;
+  name: string;
+  state: InstanceState;
+  previous: InstanceState;
+  reason: string | null;
+  phase: string | null;
+  instance: InstanceView;
+}
+export interface LogMessage {
+  type: "log";
+  seq: number;
+  at: string;
+  name: string;
+  stream: string;
+  line: string;
+}
+
+export interface RunSlice {
+  runInstances: Record<string, InstanceView>;
+  /** Instance names in profile order. */
+  runOrder: string[];
+  runProfile: { id: string | null; version: number | null; name: string | null };
+  runLoader: string | null;
+  runTimelines: Record<string, PhaseMark[]>;
+  runLogs: Record<string, LogLine[]>;
+  /** When the agent last said anything on the live stream (its 15 s heartbeat included). */
+  runLastEventAt: string | null;
+  runPending: Record<string, RunAction>;
+  runErrors: Record<string, RunError>;
+  runSnapshot(msg: SnapshotMessage): void;
+  runSetInstances(list: InstanceView[], profile?: { id: string | null; version: number | null }): void;
+  runInstanceEvent(msg: InstanceMessage): void;
+  runLog(msg: LogMessage): void;
+  runHeartbeat(at: string): void;
+  runSetLoader(kind: string | null): void;
+  runSetPending(name: string, action: RunAction | null): void;
+  runSetError(name: string, error: RunError | null): void;
+}
+
+/** Lines kept per instance: enough for a start's whole log, bounded for a long session. */
+export const LOG_LIMIT = 400;
+
+const IDLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "unknown"]);
+
+function byIndex(list: InstanceView[]): string[] {
+  return [...list].sort((a, b) => a.index - b.index).map((i) => i.name);
+}
+
+/** Phases up to and including `phase`, without times: what a snapshot tells us. */
+function impliedTimeline(v: InstanceView): PhaseMark[] {
+  const i = v.phase ? PHASES.indexOf(v.phase as (typeof PHASES)[number]) : -1;
+  if (v.role === "os1" || i < 0 || v.state === "stopped" || v.state === "defined") return [];
+  return PHASES.slice(0, i + 1).map((p) => ({
+    phase: p,
+    at: null,
+    ...(v.state === "failed" && p === v.phase ? { failed: true } : {}),
+  }));
+}
+
+export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) => ({
+  runInstances: {},
+  runOrder: [],
+  runProfile: { id: null, version: null, name: null },
+  runLoader: null,
+  runTimelines: {},
+  runLogs: {},
+  runLastEventAt: null,
+  runPending: {},
+  runErrors: {},
+  runSnapshot(msg) {
+    get().runSetInstances(msg.instances, {
+      id: msg.profile?.id ?? null,
+      version: msg.profile?.version ?? null,
+    });
+    set({
+      runLoader: msg.loader?.kind ?? get().runLoader,
+      runProfile: {
+        id: msg.profile?.id ?? null,
+        version: msg.profile?.version ?? null,
+        name: msg.profile?.name ?? null,
+      },
+      runLastEventAt: new Date().toISOString(),
+    });
+  },
+  runSetInstances(list, profile) {
+    const prev = get().runTimelines;
+    const timelines: Record<string, PhaseMark[]> = {};
+    const instances: Record<string, InstanceView> = {};
+    for (const v of list) {
+      instances[v.name] = v;
+      // Keep what we watched live when it still agrees with the agent's phase.
+      const old = prev[v.name];
+      const implied = impliedTimeline(v);
+      timelines[v.name] =
+        old && old.length && old[old.length - 1]?.phase === v.phase ? old : implied;
+    }
+    set({
+      runInstances: instances,
+      runOrder: byIndex(list),
+      runTimelines: timelines,
+      ...(profile ? { runProfile: { ...get().runProfile, ...profile } } : {}),
+    });
+  },
+  runInstanceEvent(msg) {
+    const s = get();
+    const v = msg.instance ?? {
+      ...s.runInstances[msg.name],
+      state: msg.state,
+      reason: msg.reason,
+      phase: msg.phase,
+    };
+    let marks = s.runTimelines[msg.name] ?? [];
+    // A new start begins a new timeline (and a new log).
+    const fresh = IDLE.has(msg.previous) && !IDLE.has(msg.state) && msg.state !== "running";
+    let logs = s.runLogs;
+    if (fresh) {
+      marks = [];
+      logs = { ...logs, [msg.name]: (logs[msg.name] ?? []).filter((l) => l.at >= msg.at) };
+    }
+    if (msg.state === "failed") {
+      const at = msg.phase ?? marks[marks.length - 1]?.phase ?? "start";
+      marks = [...marks.filter((m) => m.phase !== at), { phase: at, at: msg.at, failed: true }];
+    } else if (msg.phase && PHASES.includes(msg.phase as (typeof PHASES)[number])) {
+      if (!marks.some((m) => m.phase === msg.phase)) marks = [...marks, { phase: msg.phase, at: msg.at }];
+    }
+    if (msg.state === "stopped" || msg.state === "defined") marks = [];
+    const order = s.runOrder.includes(msg.name)
+      ? s.runOrder
+      : byIndex([...Object.values(s.runInstances), v as InstanceView]);
+    const errors = { ...s.runErrors };
+    if (fresh) delete errors[msg.name];
+    set({
+      runInstances: { ...s.runInstances, [msg.name]: v as InstanceView },
+      runOrder: order,
+      runTimelines: { ...s.runTimelines, [msg.name]: marks },
+      runLogs: logs,
+      runErrors: errors,
+      runLastEventAt: msg.at,
+    });
+  },
+  runLog(msg) {
+    const s = get();
+    const old = s.runLogs[msg.name] ?? [];
+    const next = [...old, { seq: msg.seq, at: msg.at, stream: msg.stream, line: msg.line }];
+    set({
+      runLogs: { ...s.runLogs, [msg.name]: next.length > LOG_LIMIT ? next.slice(-LOG_LIMIT) : next },
+      runLastEventAt: msg.at,
+    });
+  },
+  runHeartbeat(at) {
+    set({ runLastEventAt: at });
+  },
+  runSetLoader(runLoader) {
+    set({ runLoader });
+  },
+  runSetPending(name, action) {
+    const next = { ...get().runPending };
+    if (action) next[name] = action;
+    else delete next[name];
+    set({ runPending: next });
+  },
+  runSetError(name, error) {
+    const next = { ...get().runErrors };
+    if (error) next[name] = error;
+    else delete next[name];
+    set({ runErrors: next });
+  },
+});
