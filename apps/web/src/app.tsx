@@ -18,8 +18,13 @@ import { MemoryView } from "./views/memory-view";
 import { ProfilesView } from "./views/profiles-view";
 import { SelectionBar } from "./views/selection-bar";
 import { SlotsView } from "./views/slots-view";
+import { RunView } from "./run/run-view";
+import { AuditView } from "./audit/audit-view";
+import { UsersView } from "./users/users-view";
+import { SessionExpiredDialog } from "./session/session-dialog";
+import { watchSessionExpiry } from "./session/expiry";
 
-type Tab = "machine" | "boot" | "profiles";
+type Tab = "machine" | "boot" | "profiles" | "run" | "audit" | "users";
 
 function useTheme() {
   const theme = useStore((s) => s.theme);
@@ -127,8 +132,13 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
             ["machine", "Machine and layout"],
             ["boot", "Boot preview"],
             ["profiles", "Profiles"],
+            ["run", "Run"],
+            ["audit", "Audit log"],
+            ["users", "Users"],
           ] as const
-        ).map(([k, label]) => (
+        )
+          .filter(([k]) => k !== "users" || user?.role === "admin")
+          .map(([k, label]) => (
           <button key={k} role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tabs.${k}`}>
             {label}
           </button>
@@ -168,6 +178,9 @@ function Workspace() {
             ) : null}
             {tab === "boot" ? <BootPreview /> : null}
             {tab === "profiles" ? <ProfilesView /> : null}
+            {tab === "run" ? <RunView /> : null}
+            {tab === "audit" ? <AuditView /> : null}
+            {tab === "users" ? <UsersView /> : null}
           </main>
           <aside className="aside" aria-label="Partition">
             <SlotsView />
@@ -176,6 +189,7 @@ function Workspace() {
         </div>
       </DndShell>
       <ConflictDialog />
+      <SessionExpiredDialog />
     </div>
   );
 }
@@ -185,8 +199,12 @@ export function App() {
   useTheme();
   useEffect(() => {
     const stop = startPersistence();
+    const unwatch = watchSessionExpiry();
     void bootstrap();
-    return stop;
+    return () => {
+      stop();
+      unwatch();
+    };
   }, []);
   if (status === "unknown") return <p className="muted" style={{ padding: 24 }}>Connecting to the agent…</p>;
   if (status === "signed-out") return <LoginView />;

@@ -16,11 +16,16 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let onAuthRequired: (() => void) | null = null;
+/** Called when a request other than sign-in finds the session gone (session/expiry.ts). */
+export function setAuthRequiredHandler(fn: (() => void) | null): void {
+  onAuthRequired = fn;
+}
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
@@ -48,6 +53,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   }
   if (!res.ok) {
     const err = (json as { error?: Record<string, unknown> } | undefined)?.error;
+    if (res.status === 401 && err?.code === "AUTH-REQUIRED" && path !== "/api/session") onAuthRequired?.();
     throw new ApiError(
       res.status,
       typeof err?.code === "string" ? err.code : `HTTP-${res.status}`,

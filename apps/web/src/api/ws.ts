@@ -3,17 +3,21 @@
 import { useStore } from "../store";
 import { loadMachine } from "../store/actions";
 import { refreshProfiles } from "../store/profile-actions";
+import { loadRun } from "../run/run-actions";
+import type { InstanceMessage, LogMessage, SnapshotMessage } from "../store/run-slice";
 
 type ServerMessage =
-  | { type: "snapshot"; epoch: string; seq: number }
+  | SnapshotMessage
   | { type: "resumed"; epoch: string; from: number; to: number }
   | { type: "profile"; seq: number; action: string; id: string; name: string; version: number; by: string }
   | { type: "machine"; seq: number; fingerprint: string }
-  | { type: "heartbeat"; seq: number }
+  | { type: "heartbeat"; seq: number; at: string }
   | { type: "error"; code: string; message: string }
-  | { type: "instance" | "log"; seq: number };
+  | InstanceMessage
+  | LogMessage;
 
-const PROTOCOL = "tessera/ws@1";
+// The agent's subprotocol token for tessera/ws@1 (API.md: "/" and "@" are not RFC 6455 tokens).
+const PROTOCOL = "tessera.ws.v1";
 let epoch = "";
 let seq = 0;
 
@@ -24,9 +28,17 @@ export function applyServerMessage(msg: ServerMessage): void {
     case "snapshot":
       epoch = msg.epoch;
       seq = msg.seq;
+      s.runSnapshot(msg);
+      return;
+    case "instance":
+      s.runInstanceEvent(msg);
+      return;
+    case "log":
+      s.runLog(msg);
       return;
     case "profile": {
       void refreshProfiles();
+      if (msg.action === "activated") void loadRun();
       const src = s.source;
       if (src && msg.id === src.id && msg.action === "updated" && msg.version > src.version && msg.by !== s.user?.name) {
         s.setNotice({ kind: "warning", text: `${msg.by} saved ${msg.name} as version ${msg.version}. Saving your draft will ask what to keep.` });
@@ -37,6 +49,9 @@ export function applyServerMessage(msg: ServerMessage): void {
       }
       return;
     }
+    case "heartbeat":
+      s.runHeartbeat(msg.at);
+      return;
     case "machine":
       if (msg.fingerprint !== s.fingerprint) void loadMachine();
       return;

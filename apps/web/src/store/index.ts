@@ -7,6 +7,8 @@ import {
   createSelectionSlice,
   createSessionSlice,
 } from "./other-slices";
+import { createRunSlice } from "./run-slice";
+import { createExpirySlice } from "../session/expiry-slice";
 import type { State } from "./types";
 
 export const useStore = create<State>()((...a) => ({
@@ -15,6 +17,8 @@ export const useStore = create<State>()((...a) => ({
   ...createSelectionSlice(...a),
   ...createProfilesSlice(...a),
   ...createSessionSlice(...a),
+  ...createRunSlice(...a),
+  ...createExpirySlice(...a),
 }));
 
 const initialState = useStore.getState();

@@ -4,6 +4,8 @@ import type { Diagnostic, Machine, Profile, Range } from "@tessera/core";
 import type { ProfileRecord, User } from "../api/client";
 import type { DiagMarks } from "../model/diagnostics";
 import type { Payload } from "../model/payload";
+import type { ExpirySlice } from "../session/expiry-slice";
+import type { RunSlice } from "./run-slice";
 
 export interface MachineSlice {
   machine: Machine | null;
@@ -97,4 +99,10 @@ export interface SessionSlice {
   setWsStatus(s: SessionSlice["wsStatus"]): void;
 }
 
-export type State = MachineSlice & DraftSlice & SelectionSlice & ProfilesSlice & SessionSlice;
+export type State = MachineSlice &
+  DraftSlice &
+  SelectionSlice &
+  ProfilesSlice &
+  SessionSlice &
+  RunSlice &
+  ExpirySlice;
