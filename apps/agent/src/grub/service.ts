@@ -102,14 +102,29 @@ export class BootConfigService {
     return r;
   }
 
-  /** Writes the entry; returns the commands run. `title` is the menuentry title for grub-reboot. */
+  get grubenv(): string {
+    return join(this.root, "boot/grub/grubenv");
+  }
+
+  /**
+   * Writes the entry; returns the commands run. `id` is the menuentry's --id: the one-time
+   * selection sets GRUB's next_entry to it (what grub-reboot does), through grub-editenv.
+   */
   async install(
     entry: string,
-    title: string,
-    opts: { oneTime?: boolean; root?: boolean } = {},
+    id: string,
+    opts: { oneTime?: boolean } = {},
   ): Promise<{ file: string; backup: string | null; commands: string[][] }> {
     if (!(await this.found()))
       throw new GrubError("not-found", `No GRUB found under ${this.root}.`);
+    if (!this.runner) {
+      // Never install an entry grub-script-check has not seen.
+      throw new GrubError(
+        "command",
+        `The agent cannot run GRUB's tools here; run by hand: write ${this.file} from the preview, then grub-script-check, update-grub, grub-editenv ${this.grubenv} set next_entry=${id}`,
+      );
+    }
+    const runner = this.runner;
     const content = this.content(entry);
     await mkdir(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
@@ -119,11 +134,9 @@ export class BootConfigService {
       await writeFile(entryTmp, entry, { mode: 0o600 });
       const check = ["grub-script-check", entryTmp];
       commands.push(check);
-      if (this.runner) {
-        const r = await this.runner(check, { timeoutMs: 30_000 });
-        if (r.code !== 0)
-          throw new GrubError("check", "grub-script-check rejected the Tessera entry.", r.stderr);
-      }
+      const r = await runner(check, { timeoutMs: 30_000 });
+      if (r.code !== 0)
+        throw new GrubError("check", "grub-script-check rejected the Tessera entry.", r.stderr);
       await writeFile(tmp, content, { mode: 0o755 });
       await chmod(tmp, 0o755);
       let backup: string | null = null;
@@ -131,17 +144,10 @@ export class BootConfigService {
         backup = `${this.file}.bak`;
         await copyFile(this.file, backup);
       }
+      // rename(2) within one directory is atomic: readers see the old file or the new one.
       await rename(tmp, this.file);
       commands.push(...(await this.regenerate()));
-      if (opts.oneTime) {
-        const c = [
-          "grub-reboot",
-          ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]),
-          title,
-        ];
-        await this.run(c);
-        commands.push(c);
-      }
+      if (opts.oneTime) commands.push(await this.editenv("set", `next_entry=${id}`));
       return { file: this.file, backup, commands };
     } finally {
       await rm(tmp, { force: true });
@@ -149,20 +155,38 @@ export class BootConfigService {
     }
   }
 
-  async setDefault(title: string): Promise<string[]> {
-    const c = [
-      "grub-set-default",
-      ...(this.root === "/" ? [] : [`--boot-directory=${join(this.root, "boot")}`]),
-      title,
-    ];
-    await this.run(c);
-    return c;
+  /** Makes the entry GRUB's saved default; GRUB_DEFAULT=saved must be set for it to count. */
+  async setDefault(id: string): Promise<{ commands: string[][]; note: string | null }> {
+    const c = await this.editenv("set", `saved_entry=${id}`);
+    const defaults = await readFile(join(this.root, "etc/default/grub"), "utf8").catch(() => "");
+    const saved = /^\s*GRUB_DEFAULT=["']?saved["']?\s*$/m.test(defaults);
+    return {
+      commands: [c],
+      note: saved
+        ? null
+        : 'GRUB_DEFAULT is not "saved" in /etc/default/grub: set GRUB_DEFAULT=saved and run update-grub for the default to take effect.',
+    };
   }
 
   async uninstall(): Promise<{ removed: boolean; commands: string[][] }> {
     if (!(await exists(this.file))) return { removed: false, commands: [] };
+    const content = await readFile(this.file, "utf8");
+    const id = /--id\s+'([^']+)'/.exec(content)?.[1];
     await rename(this.file, `${this.file}.bak`);
-    return { removed: true, commands: await this.regenerate() };
+    const commands = await this.regenerate();
+    // Forget a one-time or default selection that points at the removed entry.
+    const env = await readFile(this.grubenv, "utf8").catch(() => "");
+    for (const key of ["next_entry", "saved_entry"]) {
+      if (id && env.split("\n").includes(`${key}=${id}`))
+        commands.push(await this.editenv("unset", key));
+    }
+    return { removed: true, commands };
+  }
+
+  private async editenv(...args: string[]): Promise<string[]> {
+    const c = ["grub-editenv", this.grubenv, ...args];
+    await this.run(c);
+    return c;
   }
 
   /** update-grub where it exists (Debian), else grub-mkconfig -o; inside a test root, grub-mkconfig is skipped. */

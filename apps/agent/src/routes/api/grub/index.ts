@@ -6,14 +6,14 @@ import { gatherFacts, planLayout } from "../../../lifecycle/layout";
 import { actor } from "../../../plugins/auth";
 import type { Services } from "../../../services";
 
-async function os1Entry(t: Services): Promise<{ entry: string; title: string }> {
+async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
   const id = t.profiles.activeId();
   const rec = id ? t.profiles.get(id) : undefined;
   if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
   const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
   if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
-  const m = /menuentry\s+(['"])(.*?)\1/.exec(r.plan.os1.grubEntry);
-  return { entry: r.plan.os1.grubEntry, title: m?.[2] ?? "Tessera" };
+  const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);
+  return { entry: r.plan.os1.grubEntry, id: m?.[1] ?? "tessera" };
 }
 
 function mapGrub(err: unknown): never {
@@ -42,9 +42,9 @@ const routes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      const { entry, title } = await os1Entry(t);
+      const { entry, id } = await os1Entry(t);
       try {
-        const r = await t.boot.install(entry, title, { oneTime: req.body.oneTime ?? true });
+        const r = await t.boot.install(entry, id, { oneTime: req.body.oneTime ?? true });
         t.audit.record({ user: actor(req), action: "grub.install", target: r.file, result: "ok" });
         return { installed: true, ...r };
       } catch (err) {
@@ -64,11 +64,11 @@ const routes: FastifyPluginAsync = async (app) => {
   );
 
   app.post("/grub/default", { config: { access: "admin" } }, async (req) => {
-    const { title } = await os1Entry(t);
+    const { id } = await os1Entry(t);
     try {
-      const command = await t.boot.setDefault(title);
-      t.audit.record({ user: actor(req), action: "grub.default", target: title, result: "ok" });
-      return { default: title, commands: [command] };
+      const r = await t.boot.setDefault(id);
+      t.audit.record({ user: actor(req), action: "grub.default", target: id, result: "ok" });
+      return { default: id, ...r };
     } catch (err) {
       mapGrub(err);
     }

@@ -1,0 +1,125 @@
+// GRUB installation into a temporary root, checked with Debian's grub-common tools
+// (grub-script-check, grub-editenv). The runner below spawns them: tests may spawn, product
+// code may not (only packages/kexec does; the agent gets its runner injected).
+// eslint-disable-next-line no-restricted-imports
+import { execFile } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseProfile, plan } from "@tessera/core";
+import { exampleMachine, REPO } from "../../test/integration/helpers";
+import { BootConfigService, GrubError, type CommandRunner } from "./service";
+
+const run: CommandRunner = (argv) =>
+  new Promise((resolve) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+
+function os1Entry(): string {
+  const p = parseProfile(JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")));
+  if (!p.ok) throw new Error("example profile");
+  const r = plan(exampleMachine(), p.value, {});
+  if (!r.ok) throw new Error("example plan");
+  return r.plan.os1.grubEntry;
+}
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "tessera-grub-"));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const ID = "tessera-seed-three-way";
+
+describe("GRUB boot entry", () => {
+  it("says so where no GRUB is found and shows the lines to add by hand", async () => {
+    const svc = new BootConfigService({ root, runner: run });
+    const p = await svc.preview(os1Entry());
+    expect(p.found).toBe(false);
+    expect(p.manual).toContain("menuentry 'Tessera: seed-three-way (os1)'");
+    await expect(svc.install(os1Entry(), ID)).rejects.toBeInstanceOf(GrubError);
+  });
+
+  it("previews, writes atomically, passes grub-script-check and selects the entry once", async () => {
+    mkdirSync(join(root, "etc/grub.d"), { recursive: true });
+    mkdirSync(join(root, "boot/grub"), { recursive: true });
+    const svc = new BootConfigService({ root, runner: run });
+    const entry = os1Entry();
+    const preview = await svc.preview(entry);
+    expect(preview.found).toBe(true);
+    expect(preview.diff.split("\n")[0]).toBe("--- /dev/null");
+    expect(preview.diff).toContain("+menuentry 'Tessera: seed-three-way (os1)'");
+    const r = await svc.install(entry, ID, { oneTime: true });
+    expect(r.commands[0]![0]).toBe("grub-script-check");
+    expect(r.backup).toBeNull();
+    expect(statSync(svc.file).mode & 0o777).toBe(0o755);
+    // What update-grub would do with the file: run it and check its output as GRUB script.
+    const printed = await run(["sh", svc.file]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.trim()).toBe(entry.trim());
+    writeFileSync(join(root, "printed.cfg"), printed.stdout);
+    expect((await run(["grub-script-check", join(root, "printed.cfg")])).code).toBe(0);
+    const env = await run(["grub-editenv", svc.grubenv, "list"]);
+    expect(env.stdout).toContain(`next_entry=${ID}`);
+    expect((await svc.preview(entry)).diff).toBe("");
+  });
+
+  it("keeps a backup when it replaces the entry, and refuses an entry GRUB would reject", async () => {
+    mkdirSync(join(root, "etc/grub.d"), { recursive: true });
+    const svc = new BootConfigService({ root, runner: run });
+    const entry = os1Entry();
+    await svc.install(entry, ID);
+    const changed = entry.replace("maxcpus=4", "maxcpus=2");
+    const preview = await svc.preview(changed);
+    expect(preview.diff).toMatch(/^-.*maxcpus=4/m);
+    expect(preview.diff).toMatch(/^\+.*maxcpus=2/m);
+    const r = await svc.install(changed, ID);
+    expect(readFileSync(r.backup!, "utf8")).toContain("maxcpus=4");
+    expect(readFileSync(svc.file, "utf8")).toContain("maxcpus=2");
+    const broken = "menuentry 'Tessera: broken' {\n\tlinux /boot/vmlinuz\n";
+    await expect(svc.install(broken, ID)).rejects.toMatchObject({ kind: "check" });
+    expect(readFileSync(svc.file, "utf8")).toContain("maxcpus=2"); // untouched
+  });
+
+  it("makes the entry the default on request and uninstalls cleanly", async () => {
+    mkdirSync(join(root, "etc/grub.d"), { recursive: true });
+    mkdirSync(join(root, "etc/default"), { recursive: true });
+    writeFileSync(join(root, "etc/default/grub"), "GRUB_DEFAULT=0\n");
+    mkdirSync(join(root, "boot/grub"), { recursive: true });
+    const svc = new BootConfigService({ root, runner: run });
+    await svc.install(os1Entry(), ID, { oneTime: true });
+    const d = await svc.setDefault(ID);
+    expect(d.note).toMatch(/GRUB_DEFAULT=saved/);
+    expect((await run(["grub-editenv", svc.grubenv, "list"])).stdout).toContain(
+      `saved_entry=${ID}`,
+    );
+    const u = await svc.uninstall();
+    expect(u.removed).toBe(true);
+    expect(existsSync(svc.file)).toBe(false);
+    const env = (await run(["grub-editenv", svc.grubenv, "list"])).stdout;
+    expect(env).not.toContain("next_entry");
+    expect(env).not.toContain("saved_entry");
+    expect((await svc.uninstall()).removed).toBe(false);
+  });
+
+  it("without a runner, names the commands to run by hand", async () => {
+    mkdirSync(join(root, "etc/grub.d"), { recursive: true });
+    const svc = new BootConfigService({ root });
+    await expect(svc.install(os1Entry(), ID, { oneTime: true })).rejects.toThrow(
+      /run by hand: .*grub-script-check/,
+    );
+    expect(existsSync(svc.file)).toBe(false);
+  });
+});
