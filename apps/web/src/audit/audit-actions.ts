@@ -41,7 +41,9 @@ export function auditQuery(f: AuditFilter): string {
 }
 
 export async function fetchAudit(f: AuditFilter): Promise<AuditEntry[]> {
-  const r = await withSession(() => api.request<{ entries: AuditEntry[] }>("GET", `/api/audit?${auditQuery(f)}`));
+  const r = await withSession(() =>
+    api.request<{ entries: AuditEntry[] }>("GET", `/api/audit?${auditQuery(f)}`),
+  );
   return r.entries;
 }
 

@@ -3,7 +3,13 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useStore } from "../store";
 import { errorText } from "../store/actions";
-import { KNOWN_ACTIONS, fetchAudit, resultTone, type AuditEntry, type AuditFilter } from "./audit-actions";
+import {
+  KNOWN_ACTIONS,
+  fetchAudit,
+  resultTone,
+  type AuditEntry,
+  type AuditFilter,
+} from "./audit-actions";
 import "../run/run.css";
 
 export function AuditView() {
@@ -36,15 +42,25 @@ export function AuditView() {
     () => [...new Set([...KNOWN_ACTIONS, ...entries.map((e) => e.action)])].sort(),
     [entries],
   );
-  const set = (k: keyof AuditFilter) => (v: string) => setFilter((f) => ({ ...f, [k]: v || undefined }));
+  const set = (k: keyof AuditFilter) => (v: string) =>
+    setFilter((f) => ({ ...f, [k]: v || undefined }));
 
   return (
     <section className="run-view" aria-labelledby="audit-h" data-testid="audit.view">
       <h2 id="audit-h">Audit log</h2>
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the audit log">
+      <form
+        className="filters"
+        onSubmit={(e) => e.preventDefault()}
+        aria-label="Filter the audit log"
+      >
         <label className="field">
           User
-          <input list="audit-users" value={filter.user ?? ""} onChange={(e) => set("user")(e.target.value)} data-testid="audit.user" />
+          <input
+            list="audit-users"
+            value={filter.user ?? ""}
+            onChange={(e) => set("user")(e.target.value)}
+            data-testid="audit.user"
+          />
           <datalist id="audit-users">
             {users.map((u) => (
               <option key={u} value={u} />
@@ -53,7 +69,11 @@ export function AuditView() {
         </label>
         <label className="field">
           Instance
-          <select value={filter.instance ?? ""} onChange={(e) => set("instance")(e.target.value)} data-testid="audit.instance">
+          <select
+            value={filter.instance ?? ""}
+            onChange={(e) => set("instance")(e.target.value)}
+            data-testid="audit.instance"
+          >
             <option value="">Any instance</option>
             {instances.map((n) => (
               <option key={n} value={n}>
@@ -64,7 +84,11 @@ export function AuditView() {
         </label>
         <label className="field">
           Action
-          <select value={filter.action ?? ""} onChange={(e) => set("action")(e.target.value)} data-testid="audit.action">
+          <select
+            value={filter.action ?? ""}
+            onChange={(e) => set("action")(e.target.value)}
+            data-testid="audit.action"
+          >
             <option value="">Any action</option>
             {actions.map((a) => (
               <option key={a} value={a}>
@@ -75,11 +99,23 @@ export function AuditView() {
         </label>
         <label className="field">
           From
-          <input type="datetime-local" step="1" value={filter.from ?? ""} onChange={(e) => set("from")(e.target.value)} data-testid="audit.from" />
+          <input
+            type="datetime-local"
+            step="1"
+            value={filter.from ?? ""}
+            onChange={(e) => set("from")(e.target.value)}
+            data-testid="audit.from"
+          />
         </label>
         <label className="field">
           To
-          <input type="datetime-local" step="1" value={filter.to ?? ""} onChange={(e) => set("to")(e.target.value)} data-testid="audit.to" />
+          <input
+            type="datetime-local"
+            step="1"
+            value={filter.to ?? ""}
+            onChange={(e) => set("to")(e.target.value)}
+            data-testid="audit.to"
+          />
         </label>
         <button type="button" onClick={() => setFilter({})} data-testid="audit.clear">
           Clear filters
@@ -110,7 +146,12 @@ export function AuditView() {
           </thead>
           <tbody>
             {entries.map((e) => (
-              <tr key={e.id} data-testid="audit.row" data-action={e.action} data-instance={e.instance ?? ""}>
+              <tr
+                key={e.id}
+                data-testid="audit.row"
+                data-action={e.action}
+                data-instance={e.instance ?? ""}
+              >
                 <td title={e.at}>{new Date(e.at).toLocaleString()}</td>
                 <td>{e.user}</td>
                 <td>{e.action}</td>

@@ -11,7 +11,13 @@ export interface ConfirmRequest {
   onConfirm(): void;
 }
 
-export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | null; onClose(): void }) {
+export function ConfirmDialog({
+  request,
+  onClose,
+}: {
+  request: ConfirmRequest | null;
+  onClose(): void;
+}) {
   const ref = useRef<HTMLDialogElement | null>(null);
   useEffect(() => {
     if (request && ref.current) openModal(ref.current);

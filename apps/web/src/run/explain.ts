@@ -14,7 +14,8 @@ export const PHASE_LABEL: Record<string, string> = {
 /** What was going on when a start failed at this phase. */
 export const PHASE_MEANING: Record<string, string> = {
   "loading-image": "The loader was placing the kernel and initrd in the instance's own memory.",
-  purgatory: "The loader was preparing the hand-off stub (purgatory) and the start page below 1 MiB.",
+  purgatory:
+    "The loader was preparing the hand-off stub (purgatory) and the start page below 1 MiB.",
   "ipi-sent": "The loader was waking the instance's boot core with an INIT/SIPI interrupt.",
   "kernel-booting":
     "The new kernel had been handed its cores and was booting; it never reached user space.",
@@ -62,8 +63,12 @@ export const canStop = (v: InstanceView) => v.role === "successor" && STOPPABLE.
 export const canForceStop = (v: InstanceView) => v.role === "successor" && FORCEABLE.has(v.state);
 
 /** Why a control is off for this state (the tooltip), or null when it is on. */
-export function stateBlocks(action: "start" | "stop" | "force-stop", v: InstanceView): string | null {
-  if (v.role === "os1") return "OS1 is the host Tessera runs on: it is never started or stopped from here.";
+export function stateBlocks(
+  action: "start" | "stop" | "force-stop",
+  v: InstanceView,
+): string | null {
+  if (v.role === "os1")
+    return "OS1 is the host Tessera runs on: it is never started or stopped from here.";
   if (action === "start" && !canStart(v))
     return v.state === "unknown"
       ? `${v.name} may still run: force-stop it before starting again.`

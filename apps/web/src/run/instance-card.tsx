@@ -29,11 +29,16 @@ function Timeline({ name, marks }: { name: string; marks: PhaseMark[] }) {
   const t0 = marks.find((m) => m.at)?.at;
   const byPhase = new Map(marks.map((m) => [m.phase, m]));
   return (
-    <ol className="timeline" aria-label={`${name} boot phases`} data-testid={`run.timeline-${name}`}>
+    <ol
+      className="timeline"
+      aria-label={`${name} boot phases`}
+      data-testid={`run.timeline-${name}`}
+    >
       {PHASES.map((p) => {
         const m = byPhase.get(p);
         const status = m?.failed ? "failed" : m ? "done" : "todo";
-        const when = m?.at && t0 ? `+${((Date.parse(m.at) - Date.parse(t0)) / 1000).toFixed(2)} s` : "";
+        const when =
+          m?.at && t0 ? `+${((Date.parse(m.at) - Date.parse(t0)) / 1000).toFixed(2)} s` : "";
         return (
           <li
             key={p}
@@ -47,7 +52,13 @@ function Timeline({ name, marks }: { name: string; marks: PhaseMark[] }) {
             </span>
             <span className="label">{PHASE_LABEL[p]}</span>
             <span className="time">{when}</span>
-            <span className="sr-only">{status === "todo" ? " not reached" : status === "failed" ? " failed here" : " reached"}</span>
+            <span className="sr-only">
+              {status === "todo"
+                ? " not reached"
+                : status === "failed"
+                  ? " failed here"
+                  : " reached"}
+            </span>
           </li>
         );
       })}
@@ -147,10 +158,18 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   const failedAt = failed ? (marks?.find((m) => m.failed)?.phase ?? v.phase) : null;
   const active = tone === "busy";
   return (
-    <section className={`panel run-card tone-${tone}`} aria-labelledby={`run-h-${name}`} data-testid={`run.instance-${name}`}>
+    <section
+      className={`panel run-card tone-${tone}`}
+      aria-labelledby={`run-h-${name}`}
+      data-testid={`run.instance-${name}`}
+    >
       <header>
         <h3 id={`run-h-${name}`}>{name}</h3>
-        <span className={`state-badge tone-${tone}`} data-testid={`run.state-${name}`} data-state={v.state}>
+        <span
+          className={`state-badge tone-${tone}`}
+          data-testid={`run.state-${name}`}
+          data-state={v.state}
+        >
           {STATE_LABEL[v.state]}
         </span>
         <span className="muted">{v.role === "os1" ? "host (OS1)" : cpuText(v.cpus)}</span>
@@ -174,7 +193,12 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
                       : `${STATE_LABEL[v.state]}.`}
                   </strong>{" "}
                   {v.reason}
-                  {failedAt && PHASE_MEANING[failedAt] ? <p className="muted">{PHASE_MEANING[failedAt]} See the loader log below; start it again once the cause is fixed.</p> : null}
+                  {failedAt && PHASE_MEANING[failedAt] ? (
+                    <p className="muted">
+                      {PHASE_MEANING[failedAt]} See the loader log below; start it again once the
+                      cause is fixed.
+                    </p>
+                  ) : null}
                 </div>
               </div>
             ) : null}
@@ -183,19 +207,30 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
               <Control v={v} action="start" label="Start" ask={ask} />
               <Control v={v} action="stop" label="Stop" ask={ask} />
               <Control v={v} action="force-stop" label="Force stop" ask={ask} danger />
-              {v.since ? <span className="muted">since {new Date(v.since).toLocaleTimeString()}</span> : null}
+              {v.since ? (
+                <span className="muted">since {new Date(v.since).toLocaleTimeString()}</span>
+              ) : null}
             </div>
             <LogPanel name={name} open={active || failed} />
           </>
         ) : (
-          <p className="muted">The host: it boots from GRUB with the options Tessera planned, and always runs while the console is up.</p>
+          <p className="muted">
+            The host: it boots from GRUB with the options Tessera planned, and always runs while the
+            console is up.
+          </p>
         )}
       </div>
     </section>
   );
 }
 
-export function ErrorBox({ name, error }: { name: string; error: NonNullable<ReturnType<typeof useStore.getState>["runErrors"][string]> }) {
+export function ErrorBox({
+  name,
+  error,
+}: {
+  name: string;
+  error: NonNullable<ReturnType<typeof useStore.getState>["runErrors"][string]>;
+}) {
   const clear = useStore((s) => s.runSetError);
   return (
     <div className="banner error" role="alert" data-testid={`run.error-${name}`}>

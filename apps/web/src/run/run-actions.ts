@@ -25,7 +25,10 @@ export async function loadRun(): Promise<void> {
 
 export async function loadSettings(): Promise<void> {
   try {
-    const r = await api.request<{ loader: { kind: string }; dryRun: boolean }>("GET", "/api/settings");
+    const r = await api.request<{ loader: { kind: string }; dryRun: boolean }>(
+      "GET",
+      "/api/settings",
+    );
     get().runSetLoader(r.loader.kind);
   } catch {
     // the snapshot on the WebSocket names the loader too
@@ -37,7 +40,9 @@ export function toRunError(e: unknown): RunError {
   if (!(e instanceof api.ApiError)) return { text: e instanceof Error ? e.message : String(e) };
   const body = e.body ?? {};
   const diags = Array.isArray(body.diagnostics)
-    ? (body.diagnostics as RunError["diagnostics"] & object).filter((d) => d && typeof d.message === "string")
+    ? (body.diagnostics as RunError["diagnostics"] & object).filter(
+        (d) => d && typeof d.message === "string",
+      )
     : undefined;
   const out: RunError = { text: e.message, code: e.code };
   if (e.hint) out.hint = e.hint;
@@ -74,16 +79,15 @@ function mergeOne(v: InstanceView): void {
   const cur = s.runInstances[v.name];
   // Events may already have moved it on: never step back to an older view.
   if (cur && cur.since && v.since && cur.since > v.since) return;
-  s.runSetInstances(
-    s.runOrder.map((n) => (n === v.name ? v : s.runInstances[n]!)).filter(Boolean),
-  );
+  s.runSetInstances(s.runOrder.map((n) => (n === v.name ? v : s.runInstances[n]!)).filter(Boolean));
 }
 
 const path = (name: string, verb: string) => `/api/instances/${encodeURIComponent(name)}/${verb}`;
 
 export const startInstance = (name: string) => act(name, "start", path(name, "start"));
 export const stopInstance = (name: string) => act(name, "stop", path(name, "stop"));
-export const forceStopInstance = (name: string) => act(name, "force-stop", path(name, "force-stop"));
+export const forceStopInstance = (name: string) =>
+  act(name, "force-stop", path(name, "force-stop"));
 export const startAll = () => act("*", "start-all", "/api/instances/start-all");
 
 /** Re-reads the instances now and then: guest heartbeats update lastHeartbeat silently. */

@@ -94,7 +94,9 @@ export function RunView() {
   };
   const askAll = () => {
     const s = useStore.getState();
-    const names = s.runOrder.filter((n) => s.runInstances[n] && canStart(s.runInstances[n] as InstanceView));
+    const names = s.runOrder.filter(
+      (n) => s.runInstances[n] && canStart(s.runInstances[n] as InstanceView),
+    );
     setConfirm({
       title: "Start all in order?",
       lines: [

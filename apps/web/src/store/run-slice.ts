@@ -108,7 +108,10 @@ export interface RunSlice {
   runPending: Record<string, RunAction>;
   runErrors: Record<string, RunError>;
   runSnapshot(msg: SnapshotMessage): void;
-  runSetInstances(list: InstanceView[], profile?: { id: string | null; version: number | null }): void;
+  runSetInstances(
+    list: InstanceView[],
+    profile?: { id: string | null; version: number | null },
+  ): void;
   runInstanceEvent(msg: InstanceMessage): void;
   runLog(msg: LogMessage): void;
   runHeartbeat(at: string): void;
@@ -201,7 +204,8 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       const at = msg.phase ?? marks[marks.length - 1]?.phase ?? "start";
       marks = [...marks.filter((m) => m.phase !== at), { phase: at, at: msg.at, failed: true }];
     } else if (msg.phase && PHASES.includes(msg.phase as (typeof PHASES)[number])) {
-      if (!marks.some((m) => m.phase === msg.phase)) marks = [...marks, { phase: msg.phase, at: msg.at }];
+      if (!marks.some((m) => m.phase === msg.phase))
+        marks = [...marks, { phase: msg.phase, at: msg.at }];
     }
     if (msg.state === "stopped" || msg.state === "defined") marks = [];
     const order = s.runOrder.includes(msg.name)
@@ -223,7 +227,10 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
     const old = s.runLogs[msg.name] ?? [];
     const next = [...old, { seq: msg.seq, at: msg.at, stream: msg.stream, line: msg.line }];
     set({
-      runLogs: { ...s.runLogs, [msg.name]: next.length > LOG_LIMIT ? next.slice(-LOG_LIMIT) : next },
+      runLogs: {
+        ...s.runLogs,
+        [msg.name]: next.length > LOG_LIMIT ? next.slice(-LOG_LIMIT) : next,
+      },
       runLastEventAt: msg.at,
     });
   },

@@ -5,7 +5,16 @@ import { useStore } from "../store";
 import { errorText } from "../store/actions";
 import { useGate } from "../session/roles";
 import { ConfirmDialog, type ConfirmRequest } from "../run/confirm-dialog";
-import { ROLES, ROLE_MEANING, addUser, changeRole, listUsers, removeUser, resetPassword, type UserRow } from "./users-actions";
+import {
+  ROLES,
+  ROLE_MEANING,
+  addUser,
+  changeRole,
+  listUsers,
+  removeUser,
+  resetPassword,
+  type UserRow,
+} from "./users-actions";
 import "../run/run.css";
 
 export function UsersView() {
@@ -54,7 +63,11 @@ export function UsersView() {
     <section className="run-view" aria-labelledby="users-h" data-testid="users.view">
       <h2 id="users-h">Users</h2>
       {msg ? (
-        <p className={`banner ${msg.kind}`} role={msg.kind === "error" ? "alert" : "status"} data-testid="users.message">
+        <p
+          className={`banner ${msg.kind}`}
+          role={msg.kind === "error" ? "alert" : "status"}
+          data-testid="users.message"
+        >
           {msg.text}
         </p>
       ) : null}
@@ -79,7 +92,12 @@ export function UsersView() {
                   <select
                     aria-label={`Role of ${u.name}`}
                     value={u.role}
-                    onChange={(e) => void run(() => changeRole(u.name, e.target.value), `${u.name} is now ${e.target.value}.`)}
+                    onChange={(e) =>
+                      void run(
+                        () => changeRole(u.name, e.target.value),
+                        `${u.name} is now ${e.target.value}.`,
+                      )
+                    }
                     data-testid={`users.role-${u.name}`}
                   >
                     {ROLES.map((r) => (
@@ -93,8 +111,14 @@ export function UsersView() {
                 <td className="row">
                   <button
                     onClick={() => {
-                      const pw = window.prompt(`New password for ${u.name} (at least 8 characters):`);
-                      if (pw) void run(() => resetPassword(u.name, pw), `Password of ${u.name} reset. Tell them the new one in person.`);
+                      const pw = window.prompt(
+                        `New password for ${u.name} (at least 8 characters):`,
+                      );
+                      if (pw)
+                        void run(
+                          () => resetPassword(u.name, pw),
+                          `Password of ${u.name} reset. Tell them the new one in person.`,
+                        );
                     }}
                     data-testid={`users.reset-${u.name}`}
                   >
@@ -124,17 +148,31 @@ export function UsersView() {
           </tbody>
         </table>
       </div>
-      <form className="panel filters" style={{ padding: 12 }} onSubmit={add} aria-labelledby="users-add-h">
+      <form
+        className="panel filters"
+        style={{ padding: 12 }}
+        onSubmit={add}
+        aria-labelledby="users-add-h"
+      >
         <h3 id="users-add-h" style={{ width: "100%", margin: 0 }}>
           Add a user
         </h3>
         <label className="field">
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required data-testid="users.new-name" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            data-testid="users.new-name"
+          />
         </label>
         <label className="field">
           Role
-          <select value={role} onChange={(e) => setRole(e.target.value)} data-testid="users.new-role">
+          <select
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            data-testid="users.new-role"
+          >
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r} — {ROLE_MEANING[r]}
@@ -144,7 +182,14 @@ export function UsersView() {
         </label>
         <label className="field">
           Password
-          <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="users.new-password" />
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            data-testid="users.new-password"
+          />
         </label>
         <button className="primary" type="submit" data-testid="users.add">
           Add user

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { useStore } from "./index";
+import { applyServerMessage } from "../api/ws";
+import { LOG_LIMIT, type InstanceState, type InstanceView } from "./run-slice";
+
+const s = () => useStore.getState();
+
+function view(
+  name: string,
+  index: number,
+  state: InstanceState,
+  phase: string | null = null,
+): InstanceView {
+  return {
+    name,
+    index,
+    role: index === 1 ? "os1" : "successor",
+    state,
+    reason: null,
+    since: "2026-11-26T07:00:00.000Z",
+    phase,
+    cpus: index === 1 ? [0, 1, 2, 3] : [4, 5, 6, 7],
+    locked: state !== "defined" && state !== "stopped",
+    lastHeartbeat: null,
+    profileVersion: 1,
+  };
+}
+
+let seq = 1;
+function event(
+  name: string,
+  previous: InstanceState,
+  state: InstanceState,
+  phase: string | null,
+  at: string,
+  reason: string | null = null,
+) {
+  applyServerMessage({
+    type: "instance",
+    seq: ++seq,
+    at,
+    name,
+    state,
+    previous,
+    reason,
+    phase,
+    instance: { ...view(name, 2, state, phase), reason, since: at },
+  });
+}
+
+function snapshot(instances: InstanceView[]) {
+  seq = 1;
+  applyServerMessage({
+    type: "snapshot",
+    protocol: "tessera/ws@1",
+    epoch: "e1",
+    seq,
+    instances,
+    profile: { id: "p1", version: 3, name: "seed" },
+    loader: { kind: "dry-run" },
+  } as never);
+}
+
+describe("run slice, fed through the WebSocket entry point", () => {
+  it("a snapshot sets instances in profile order, the profile and the loader", () => {
+    snapshot([
+      view("os3", 3, "stopped"),
+      view("os1", 1, "running", "running"),
+      view("os2", 2, "running", "running"),
+    ]);
+    expect(s().runOrder).toEqual(["os1", "os2", "os3"]);
+    expect(s().runProfile).toEqual({ id: "p1", version: 3, name: "seed" });
+    expect(s().runLoader).toBe("dry-run");
+    // A running instance seen first in a snapshot has every phase reached, times unknown.
+    expect(s().runTimelines.os2!.map((m) => [m.phase, m.at])).toEqual([
+      ["loading-image", null],
+      ["purgatory", null],
+      ["ipi-sent", null],
+      ["kernel-booting", null],
+      ["userspace-up", null],
+      ["running", null],
+    ]);
+    expect(s().runTimelines.os1).toEqual([]);
+    expect(s().runTimelines.os3).toEqual([]);
+  });
+
+  it("instance events build a timeline with the agent's times; logs stream in order", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "stopped")]);
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:01:00.000Z");
+    applyServerMessage({
+      type: "log",
+      seq: ++seq,
+      at: "2026-11-26T07:01:00.100Z",
+      name: "os2",
+      stream: "loader",
+      line: "loading /boot/vmlinuz",
+    });
+    event("os2", "loading", "starting", "purgatory", "2026-11-26T07:01:00.400Z");
+    event("os2", "starting", "starting", "ipi-sent", "2026-11-26T07:01:00.500Z");
+    event("os2", "starting", "booting", "kernel-booting", "2026-11-26T07:01:00.550Z");
+    event("os2", "booting", "booting", "userspace-up", "2026-11-26T07:01:02.050Z");
+    event("os2", "booting", "running", "running", "2026-11-26T07:01:02.550Z");
+    expect(s().runInstances.os2!.state).toBe("running");
+    expect(s().runTimelines.os2!.map((m) => m.phase)).toEqual([
+      "loading-image",
+      "purgatory",
+      "ipi-sent",
+      "kernel-booting",
+      "userspace-up",
+      "running",
+    ]);
+    expect(s().runTimelines.os2![5]!.at).toBe("2026-11-26T07:01:02.550Z");
+    expect(s().runLogs.os2!.map((l) => l.line)).toEqual(["loading /boot/vmlinuz"]);
+    expect(s().runLastEventAt).toBe("2026-11-26T07:01:02.550Z");
+  });
+
+  it("a failure marks the phase it failed at and keeps the reason; a new start clears both", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "stopped")]);
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:02:00.000Z");
+    event("os2", "loading", "starting", "purgatory", "2026-11-26T07:02:00.400Z");
+    event("os2", "starting", "booting", "kernel-booting", "2026-11-26T07:02:00.500Z");
+    event(
+      "os2",
+      "booting",
+      "failed",
+      "kernel-booting",
+      "2026-11-26T07:02:01.000Z",
+      "injected fault: os2 failed at kernel-booting",
+    );
+    const marks = s().runTimelines.os2!;
+    expect(marks[marks.length - 1]).toEqual({
+      phase: "kernel-booting",
+      at: "2026-11-26T07:02:01.000Z",
+      failed: true,
+    });
+    expect(marks.filter((m) => m.phase === "kernel-booting")).toHaveLength(1);
+    expect(s().runInstances.os2!.reason).toMatch(/kernel-booting/);
+    s().runSetError("os2", { text: "old refusal" });
+    event("os2", "failed", "loading", "loading-image", "2026-11-26T07:03:00.000Z");
+    expect(s().runTimelines.os2).toEqual([
+      { phase: "loading-image", at: "2026-11-26T07:03:00.000Z" },
+    ]);
+    expect(s().runErrors.os2).toBeUndefined();
+  });
+
+  it("a stop empties the timeline; the log keeps at most LOG_LIMIT lines", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "running", "running")]);
+    for (let i = 0; i < LOG_LIMIT + 10; i++)
+      applyServerMessage({
+        type: "log",
+        seq: ++seq,
+        at: "2026-11-26T07:04:00.000Z",
+        name: "os2",
+        stream: "stdout",
+        line: `line ${i}`,
+      });
+    expect(s().runLogs.os2).toHaveLength(LOG_LIMIT);
+    expect(s().runLogs.os2![0]!.line).toBe("line 10");
+    event("os2", "running", "stopping", "running", "2026-11-26T07:04:01.000Z");
+    event("os2", "stopping", "stopped", "stopped", "2026-11-26T07:04:02.000Z");
+    expect(s().runTimelines.os2).toEqual([]);
+    expect(s().runInstances.os2!.state).toBe("stopped");
+  });
+
+  it("the agent's 15 s heartbeat refreshes the liveness time only", () => {
+    snapshot([view("os1", 1, "running", "running")]);
+    const before = s().runInstances;
+    applyServerMessage({ type: "heartbeat", seq, at: "2026-11-26T07:05:00.000Z" });
+    expect(s().runLastEventAt).toBe("2026-11-26T07:05:00.000Z");
+    expect(s().runInstances).toBe(before);
+  });
+
+  it("pending actions and errors are per instance", () => {
+    s().runSetPending("os2", "start");
+    s().runSetError("os3", { text: "refused" });
+    expect(s().runPending).toEqual({ os2: "start" });
+    s().runSetPending("os2", null);
+    expect(s().runPending).toEqual({});
+    expect(s().runErrors.os3!.text).toBe("refused");
+  });
+});
