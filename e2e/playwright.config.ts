@@ -11,6 +11,9 @@ const port = Number(process.env.TESSERA_E2E_PORT ?? 7491);
 process.env.TESSERA_E2E_DATA ??= mkdtempSync(join(tmpdir(), "tessera-e2e-"));
 process.env.TESSERA_E2E_PASSWORD ??= "e2e-admin-password";
 const machine = process.env.TESSERA_E2E_MACHINE ?? join(root, "examples/machine.json");
+// TESSERA_E2E_WEB_ROOT: serve an already built console from there instead of building one.
+const webRoot = process.env.TESSERA_E2E_WEB_ROOT;
+const build = webRoot ? "" : "npm run build --workspace=@tessera/web --silent && ";
 
 export default defineConfig({
   testDir: "./tests",
@@ -30,9 +33,9 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `npm run build --workspace=@tessera/web --silent && ` +
+      build +
       `node apps/agent/bin/tessera.mjs serve --port ${port} --data-dir ${process.env.TESSERA_E2E_DATA} ` +
-      `--machine ${machine} --web-root ${join(root, "apps/web/dist")} --loader dry-run --log-level warn`,
+      `--machine ${machine} --web-root ${webRoot ?? join(root, "apps/web/dist")} --loader dry-run --log-level warn`,
     cwd: root,
     url: `http://127.0.0.1:${port}/`,
     timeout: 120_000,

@@ -71,6 +71,8 @@ export class SelectionArea {
 
 /** Mouse drag with intermediate moves, so dnd-kit's pointer sensor activates and sees the target. */
 export async function dragTo(page: Page, from: Locator, to: Locator, opts: { hold?: (page: Page) => Promise<void> } = {}) {
+  await from.scrollIntoViewIfNeeded();
+  await to.scrollIntoViewIfNeeded();
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);

@@ -62,6 +62,9 @@ export function DndShell({ children }: { children: ReactNode }) {
     <DndContext
       sensors={sensors}
       collisionDetection={pointerWithin}
+      // Only the slot list scrolls by itself during a drag: scrolling the machine views (the
+      // drag's own container) would shift dnd-kit's idea of the pointer and miss the slot.
+      autoScroll={{ canScroll: (el) => el.classList.contains("aside") }}
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}

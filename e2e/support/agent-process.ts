@@ -1,0 +1,180 @@
+// The real agent as its own process for the run journeys: a fresh temporary data directory
+// (real SQLite), the example machine, the dry-run loader, and the web console built by the
+// Playwright config's webServer step. Each spec gets its own agent so it can slow the loader
+// down, read the one-time password from stdout, or kill it with SIGKILL and restart it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface AgentOptions {
+  /** Dry-run phase delays in ms (the agent's --dry-run-delays). */
+  delays?: Record<string, number>;
+  /** Set TESSERA_ADMIN_PASSWORD; leave out to have the agent print a one-time password. */
+  adminPassword?: string;
+  extraArgs?: string[];
+}
+
+export class Agent {
+  child: ChildProcess | null = null;
+  output = "";
+  port = 0;
+  readonly dir = mkdtempSync(join(tmpdir(), "tessera-e2e-run-"));
+  readonly dataDir = join(this.dir, "data");
+
+  constructor(readonly opts: AgentOptions = {}) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (or restarts, on the same port and data) and resolves once it listens. */
+  async start(): Promise<void> {
+    const args = [
+      join(ROOT, "apps/agent/bin/tessera.mjs"),
+      "serve",
+      "--port",
+      String(this.port),
+      "--data-dir",
+      this.dataDir,
+      "--machine",
+      join(ROOT, "examples/machine.json"),
+      "--web-root",
+      join(ROOT, "apps/web/dist"),
+      "--loader",
+      "dry-run",
+      "--log-level",
+      "warn",
+      ...(this.opts.delays ? ["--dry-run-delays", JSON.stringify(this.opts.delays)] : []),
+      ...(this.opts.extraArgs ?? []),
+    ];
+    const env = { ...process.env };
+    delete env.TESSERA_ADMIN_PASSWORD;
+    if (this.opts.adminPassword) env.TESSERA_ADMIN_PASSWORD = this.opts.adminPassword;
+    // The journeys must run the agent as a real process (to read its stdout and to SIGKILL
+    // it); e2e is test code, not the product, so the no-spawn rule for apps does not apply.
+    // eslint-disable-next-line no-restricted-imports, no-restricted-syntax
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = child;
+    const mark = this.output.length;
+    child.stdout!.on("data", (b: Buffer) => (this.output += b.toString()));
+    child.stderr!.on("data", (b: Buffer) => (this.output += b.toString()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.output.slice(mark));
+      if (m) {
+        this.port = Number(m[1]);
+        return;
+      }
+      if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`agent did not start:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** The one-time admin password the agent printed on first start. */
+  printedPassword(): string | null {
+    return /One-time password: (\S+)/.exec(this.output)?.[1] ?? null;
+  }
+
+  async kill9(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null) return;
+    const gone = new Promise((r) => c.once("exit", r));
+    c.kill("SIGKILL");
+    await gone;
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (c && c.exitCode === null) {
+      const gone = new Promise((r) => c.once("exit", r));
+      c.kill("SIGTERM");
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      if (c.exitCode === null) c.kill("SIGKILL");
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** A signed-in API client (cookie + CSRF token), as a second program would use the API. */
+  async client(name: string, password: string): Promise<ApiClient> {
+    const res = await fetch(`${this.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: name, password }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { csrfToken: string };
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+    return new ApiClient(this.url, cookie, body.csrfToken);
+  }
+
+  /**
+   * Imports examples/profile.json with its successors' kernel and initrd pointing at files
+   * in the temp dir (a minimal valid bzImage header: a test double for a real kernel, which
+   * the dry-run loader only reads the header of), and activates it.
+   */
+  async seedProfile(admin: ApiClient): Promise<string> {
+    const kernel = join(this.dir, "vmlinuz");
+    const initrd = join(this.dir, "initrd.img");
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(kernel, standInBzImage());
+    writeFileSync(initrd, Buffer.alloc(4096));
+    const profile = JSON.parse(readFileSync(join(ROOT, "examples/profile.json"), "utf8")) as {
+      instances: Record<string, unknown>[];
+    };
+    for (const inst of profile.instances.slice(1)) {
+      inst.kernel = kernel;
+      inst.initrd = initrd;
+    }
+    const rec = await admin.call("POST", "/api/profiles/import", profile);
+    if (rec.status !== 201) throw new Error(`import: ${rec.status} ${JSON.stringify(rec.body)}`);
+    const id = (rec.body as { id: string }).id;
+    const act = await admin.call("POST", `/api/profiles/${id}/activate`, {});
+    if (act.status !== 200) throw new Error(`activate: ${act.status} ${JSON.stringify(act.body)}`);
+    return id;
+  }
+}
+
+export class ApiClient {
+  constructor(
+    readonly base: string,
+    readonly cookie: string,
+    readonly csrf: string,
+  ) {}
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { cookie: this.cookie };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (method !== "GET") headers["x-csrf-token"] = this.csrf;
+    const res = await fetch(this.base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+  }
+  async addUser(name: string, role: string, password: string): Promise<void> {
+    const r = await this.call("POST", "/api/users", { name, role, password });
+    if (r.status !== 201) throw new Error(`add user ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** A bzImage header as Debian's 6.1 kernel has it (DOMAIN.md §3): a stand-in kernel file. */
+export function standInBzImage(): Buffer {
+  const b = Buffer.alloc(5 * 512);
+  b.writeUInt8(4, 0x1f1);
+  b.write("HdrS", 0x202, "latin1");
+  b.writeUInt16LE(0x020f, 0x206);
+  b.writeUInt8(1, 0x211);
+  b.writeUInt32LE(0x200000, 0x230);
+  b.writeUInt8(1, 0x234);
+  b.writeUInt8(21, 0x235);
+  b.writeUInt16LE(0x7f, 0x236);
+  b.writeUInt32LE(2047, 0x238);
+  b.writeBigUInt64LE(0x1000000n, 0x258);
+  b.writeUInt32LE(0x3f98000, 0x260);
+  return b;
+}

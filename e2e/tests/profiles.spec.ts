@@ -1,0 +1,93 @@
+// Save, reload and find it intact; an unsaved draft survives a reload; a conflict from a
+// second browser context (409 PROFILE-STALE) shows who saved and what changed.
+import { expect, test } from "@playwright/test";
+import { ConsolePage } from "../support/console-page";
+import { EXAMPLE_PROFILE } from "./validation.spec";
+
+test.describe.configure({ mode: "serial" });
+
+test("save, reload, and find the layout intact", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.import-file").setInputFiles(EXAMPLE_PROFILE);
+  await page.getByTestId("profiles.save-as-name").fill("lab-three");
+  await page.getByTestId("profiles.save-as").click();
+  await expect(page.getByTestId("app.notice")).toContainText("Saved lab-three");
+  await expect(page.getByTestId("profiles.row-lab-three")).toBeVisible();
+  await expect(page.getByTestId("app.dirty")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.getByTestId("cores.grid")).toBeVisible();
+  await expect(page.getByTestId("app.profile-name")).toContainText("lab-three v1");
+  await expect(c.slots.cores(2)).toContainText("LAPIC 16-23");
+  await expect(page.getByTestId("slot.memory-1")).toContainText("0x1_0000_0000–0x2_ffff_ffff");
+
+  // open it fresh from the server, too
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.open-lab-three").click();
+  await expect(page.getByTestId("app.notice")).toContainText("Opened lab-three (version 1)");
+
+  // an unsaved edit survives a reload
+  await page.getByTestId("tabs.machine").click();
+  await page.getByTestId("slot.cmdline-2").fill("root=/dev/nvme1n1p1 quiet");
+  await expect(page.getByTestId("app.dirty")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("slot.cmdline-2")).toHaveValue("root=/dev/nvme1n1p1 quiet");
+  await expect(page.getByTestId("app.dirty")).toBeVisible();
+  await page.getByTestId("app.save").click();
+  await expect(page.getByTestId("app.notice")).toContainText("as version 2");
+
+  // history: a side-by-side diff of version 1 and 2
+  await page.getByTestId("tabs.profiles").click();
+  await expect(page.getByTestId("profiles.diff-count")).toHaveText("1 field differs.");
+  await expect(page.getByTestId("profiles.diff").locator("tr[data-changed]")).toContainText("os3 · cmdline");
+});
+
+test("a conflict from a second browser context", async ({ page, browser }) => {
+  const a = new ConsolePage(page);
+  await a.login.signIn();
+  // a second user, so the conflict can name who saved
+  const created = await page.evaluate(async () => {
+    const s = (await (await fetch("/api/session")).json()) as { csrfToken: string };
+    const r = await fetch("/api/users", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": s.csrfToken },
+      body: JSON.stringify({ name: "alice", role: "operator", password: "alice-e2e-password-1" }),
+    });
+    return r.status;
+  });
+  expect([201, 409]).toContain(created);
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.open-lab-three").click();
+  await expect(page.getByTestId("app.notice")).toContainText("Opened lab-three");
+
+  const other = await browser.newContext();
+  const pageB = await other.newPage();
+  const b = new ConsolePage(pageB);
+  await b.login.signIn("alice", "alice-e2e-password-1");
+  await pageB.getByTestId("tabs.profiles").click();
+  await pageB.getByTestId("profiles.open-lab-three").click();
+  await pageB.getByTestId("tabs.machine").click();
+  await pageB.getByTestId("slot.name-2").fill("db");
+  await pageB.getByTestId("app.save").click();
+  await expect(pageB.getByTestId("app.notice")).toContainText("Saved lab-three as version");
+  await other.close();
+
+  // A edits and saves on the old version: the agent answers 409 PROFILE-STALE
+  await page.getByTestId("tabs.machine").click();
+  await page.getByTestId("slots.add").click();
+  await page.getByTestId("app.save").click();
+  const dialog = page.getByTestId("conflict.dialog");
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId("conflict.who")).toContainText("alice");
+  await expect(page.getByTestId("conflict.theirs").locator("tr[data-changed]").first()).toContainText("db");
+  await page.screenshot({ path: "screenshots/conflict-light.png" });
+
+  // keep the draft: the next save replaces their version
+  await page.getByTestId("conflict.keep").click();
+  await expect(dialog).toHaveCount(0);
+  await page.getByTestId("app.save").click();
+  await expect(page.getByTestId("app.notice")).toContainText("Saved lab-three as version");
+  await expect(a.slots.slot("os4")).toBeVisible();
+});

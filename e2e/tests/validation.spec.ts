@@ -1,0 +1,42 @@
+// Hit a validation error, see it on the core, on the slot and in the list, jump to it, fix it.
+import { expect, test } from "@playwright/test";
+import { resolve } from "node:path";
+import { ConsolePage, dragTo } from "../support/console-page";
+
+export const EXAMPLE_PROFILE = resolve(import.meta.dirname, "../../examples/profile.json");
+
+test("hit and fix a validation error", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.import-file").setInputFiles(EXAMPLE_PROFILE);
+  await page.getByTestId("tabs.machine").click();
+  await expect(c.slots.slot("os3")).toBeVisible();
+  await expect(c.diagnostics.errors()).toHaveText("0 errors");
+
+  // core 5 dropped onto os3 splits os2's run (the drop is allowed; the finding shows)
+  await c.cores.cell(5).click();
+  await dragTo(page, c.cores.cell(5), c.slots.slot("os3"));
+  await expect(c.diagnostics.errors()).toHaveText(/[1-9]\d* errors/);
+  const item = c.diagnostics.item("CPU-CONTIGUOUS").first();
+  await expect(item).toContainText("5 lies between them");
+  await expect(page.getByTestId("slot.diagnostics-1")).toContainText("CPU-CONTIGUOUS");
+  await expect(page.getByTestId("profiles.activate")).toHaveCount(0); // on the profiles tab only
+
+  // the list jumps to the core concerned
+  await item.click();
+  await expect(c.cores.cell(4).or(c.cores.cell(6)).or(c.cores.cell(5)).first()).toBeVisible();
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
+  expect(focused).toMatch(/^cores\.cell-\d+$/);
+
+  // the boot preview refuses while errors remain
+  await page.getByTestId("tabs.boot").click();
+  await expect(page.getByTestId("boot.blocked")).toBeVisible();
+  await page.getByTestId("tabs.machine").click();
+
+  // fix: give core 5 back to os2 from the keyboard path
+  await c.cores.cell(5).click();
+  await c.selection.assignTo("os2");
+  await expect(c.diagnostics.errors()).toHaveText("0 errors");
+  await expect(c.slots.cores(1)).toContainText("LAPIC 4-7");
+});
