@@ -85,6 +85,13 @@ const CLASS: Record<number, string> = {
   0xff: "Unassigned class",
 };
 
+/** Subclass code (class << 8 | subclass) of a class name as lspci prints it, or null. */
+export function subclassByName(name: string): number | null {
+  for (const [code, n] of Object.entries(SUBCLASS)) if (n === name) return Number(code);
+  for (const [code, n] of Object.entries(CLASS)) if (n === name) return Number(code) << 8;
+  return null;
+}
+
 /** Name of a 24-bit class code: the subclass name when known, else the base class name. */
 export function className(classCode: number): string {
   const sub = (classCode >> 8) & 0xffff;
@@ -94,6 +101,9 @@ export function className(classCode: number): string {
 export interface PciIds {
   vendor(id: number): string | null;
   device(vendor: number, device: number): string | null;
+  /** Reverse lookups for name-only text (lspci without -nn): ids only when the name is unique. */
+  vendorsByName(): Map<string, number[]>;
+  deviceIdsByName(vendor: number, name: string): number[];
 }
 
 export const DEFAULT_PCI_IDS = "/usr/share/misc/pci.ids";
@@ -117,9 +127,28 @@ export function parsePciIds(text: string): PciIds {
     vendor = m ? parseInt(m[1]!, 16) : -1;
     if (m) vendors.set(vendor, m[2]!);
   }
+  let byName: Map<string, number[]> | null = null;
+  let devByName: Map<string, number[]> | null = null;
   return {
     vendor: (id) => vendors.get(id) ?? null,
     device: (v, d) => devices.get(v * 0x10000 + d) ?? null,
+    vendorsByName: () => {
+      if (!byName) {
+        byName = new Map();
+        for (const [id, name] of vendors) (byName.get(name) ?? byName.set(name, []).get(name)!).push(id);
+      }
+      return byName;
+    },
+    deviceIdsByName: (v, name) => {
+      if (!devByName) {
+        devByName = new Map();
+        for (const [key, n] of devices) {
+          const k = `${Math.floor(key / 0x10000)}:${n}`;
+          (devByName.get(k) ?? devByName.set(k, []).get(k)!).push(key % 0x10000);
+        }
+      }
+      return devByName.get(`${v}:${name}`) ?? [];
+    },
   };
 }
 
