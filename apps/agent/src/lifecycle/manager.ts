@@ -578,6 +578,25 @@ export class InstanceManager {
     const statuses = new Map(
       (await this.d.loader.statusAll().catch(() => [])).map((s) => [s.name, s]),
     );
+    // An instance the loader holds but the database does not know (a lost or replaced
+    // data directory): adopt it, so it is shown and never started twice.
+    for (const st of statuses.values()) {
+      if (this.d.instances.get(st.name) || st.state === "absent" || st.state === "stopped")
+        continue;
+      this.d.instances.put({
+        name: st.name,
+        profileId: null,
+        profileVersion: null,
+        state: "defined",
+        reason: null,
+        phase: null,
+        since: this.iso(),
+        token: null,
+        lastHeartbeat: null,
+        stopRequested: false,
+        plan: null,
+      });
+    }
     for (const row of this.d.instances.all()) {
       const st =
         statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
