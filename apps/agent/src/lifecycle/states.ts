@@ -1,0 +1,184 @@
+// The persisted side of the instance lifecycle: views, locks and the one way a state
+// changes. Contract: every transition is written to SQLite before it is published on the
+// live hub, so what a client saw is never newer than what survives a crash.
+import type { Machine, Profile } from "@tessera/core";
+import type { Loader } from "@tessera/kexec";
+import type { AuditLog } from "../db/audit";
+import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
+import type { ProfileStore } from "../db/profiles";
+import { AgentError } from "../errors";
+import type { LiveHub } from "../live/hub";
+import { LOCKED_STATES, profileChangeConflicts, type Held } from "./locks";
+import type { LiveFacts } from "./layout";
+import { toView, type InstanceView } from "./view";
+
+export interface ManagerDeps {
+  instances: InstanceStore;
+  profiles: ProfileStore;
+  audit: AuditLog;
+  hub: LiveHub;
+  loader: Loader;
+  machine: () => Machine;
+  live?: LiveFacts;
+  now?: () => number;
+  /** A running instance without a heartbeat for this long turns unresponsive; 0: never. */
+  heartbeatTimeoutMs?: number;
+  /** Passed to guests as tessera.controller=URL (read at each start: known after listen). */
+  controllerUrl?: () => string | null | undefined;
+  log?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+}
+
+export class InstanceStates {
+  protected readonly now: () => number;
+
+  constructor(protected readonly d: ManagerDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  protected active(): { id: string; version: number; profile: Profile } | null {
+    const id = this.d.profiles.activeId();
+    const rec = id ? this.d.profiles.get(id) : undefined;
+    return rec ? { id: rec.id, version: rec.version, profile: rec.profile } : null;
+  }
+
+  // ------------------------------------------------------------------ views and locks
+
+  list(): { profileId: string | null; profileVersion: number | null; instances: InstanceView[] } {
+    const act = this.active();
+    const rows = new Map(this.d.instances.all().map((r) => [r.name, r]));
+    const out: InstanceView[] = [];
+    act?.profile.instances.forEach((inst, i) => {
+      out.push(
+        toView(inst.name, i + 1, inst.cpus, i === 0 ? undefined : rows.get(inst.name), i === 0),
+      );
+      rows.delete(inst.name);
+    });
+    // Instances no longer in the active profile that may still run: never forgotten.
+    for (const r of rows.values()) if (LOCKED_STATES.has(r.state)) out.push(this.viewOf(r));
+    return { profileId: act?.id ?? null, profileVersion: act?.version ?? null, instances: out };
+  }
+
+  view(name: string): InstanceView {
+    const v = this.list().instances.find((i) => i.name === name);
+    if (!v)
+      throw new AgentError("INSTANCE-NOT-FOUND", {
+        message: `The active profile has no instance ${JSON.stringify(name)}.`,
+      });
+    return v;
+  }
+
+  protected viewOf(r: InstanceRow): InstanceView {
+    const inst = this.instanceOf(r);
+    return toView(r.name, 0, inst?.cpus ?? [], r, false);
+  }
+
+  protected instanceOf(r: InstanceRow) {
+    if (!r.profileId || r.profileVersion === null) return undefined;
+    return this.d.profiles
+      .version(r.profileId, r.profileVersion)
+      ?.profile.instances.find((i) => i.name === r.name);
+  }
+
+  /** Instances that may be running, with the resources they were started with. */
+  held(): Held[] {
+    const out: Held[] = [];
+    for (const r of this.d.instances.all()) {
+      if (!LOCKED_STATES.has(r.state)) continue;
+      const instance = this.instanceOf(r);
+      if (instance) out.push({ name: r.name, instance });
+    }
+    return out;
+  }
+
+  anyLocked(): boolean {
+    return this.d.instances.all().some((r) => LOCKED_STATES.has(r.state));
+  }
+
+  /** Refuses (409 RESOURCE-LOCKED) a new version of the active profile that takes held resources. */
+  checkProfileChange(next: Profile): void {
+    const diags = profileChangeConflicts(next, this.held());
+    if (diags.length) throw new AgentError("RESOURCE-LOCKED", { diagnostics: diags });
+  }
+
+  /** After activation or an update of the active profile: one row per successor. */
+  sync(): void {
+    const act = this.active();
+    const wanted = new Set(act?.profile.instances.slice(1).map((i) => i.name) ?? []);
+    for (const r of this.d.instances.all()) {
+      if (!wanted.has(r.name) && !LOCKED_STATES.has(r.state)) this.d.instances.remove(r.name);
+    }
+    for (const name of wanted) {
+      const r = this.d.instances.get(name);
+      if (!r) {
+        this.d.instances.put({
+          name,
+          profileId: act!.id,
+          profileVersion: act!.version,
+          state: "defined",
+          reason: null,
+          phase: null,
+          since: this.iso(),
+          token: null,
+          lastHeartbeat: null,
+          stopRequested: false,
+          plan: null,
+        });
+      } else if (!LOCKED_STATES.has(r.state)) {
+        this.d.instances.put({ ...r, profileId: act!.id, profileVersion: act!.version });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ transitions
+
+  protected iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Persist, then announce. The only way a state changes. */
+  protected transition(
+    name: string,
+    state: InstanceState,
+    patch: Partial<InstanceRow> = {},
+  ): InstanceRow {
+    const prev = this.d.instances.get(name);
+    if (!prev) throw new Error(`no state row for ${name}`);
+    const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
+    this.d.instances.put(row);
+    let view: InstanceView;
+    try {
+      view = this.view(name);
+    } catch {
+      view = this.viewOf(row);
+    }
+    this.d.hub.publish({
+      type: "instance",
+      at: row.since,
+      name,
+      state,
+      previous: prev.state,
+      reason: row.reason,
+      phase: row.phase,
+      instance: view,
+    });
+    return row;
+  }
+
+  protected audit(
+    user: string,
+    action: string,
+    name: string,
+    result: string,
+    detail?: string,
+  ): void {
+    this.d.audit.record({
+      user,
+      action,
+      instance: name,
+      target: name,
+      profileId: this.d.profiles.activeId(),
+      result,
+      detail: detail ?? null,
+    });
+  }
+}
