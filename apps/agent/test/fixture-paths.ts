@@ -1,0 +1,8 @@
+// Where the hardware fixtures live (each folder has a SOURCES.md with its provenance).
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
+export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
+/** The tree scripts/capture.sh captured inside Debian's kernel under QEMU q35. */
+export const QEMU_TREE = fixture("qemu-q35-2s-8cpu", "tree");
