@@ -300,8 +300,7 @@ export class InstanceManager extends InstanceStates {
     void this.drive(name, stream, "stopping")
       .then((r) => {
         if (this.closed) return;
-        if (r.ok)
-          this.transition(name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+        if (r.ok) this.transition(name, "stopped", { phase: "stopped", stopRequested: false });
         else {
           this.transition(name, "unknown", {
             reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`,
@@ -373,7 +372,10 @@ export class InstanceManager extends InstanceStates {
         message: "This guest token is not valid for this boot of the instance.",
       });
     }
-    if (!row || !LOCKED_STATES.has(row.state)) return { stop: false };
+    // The token of the last boot stays valid after a stop (a new start replaces it): a
+    // guest still reporting for an instance that is meant to be down is told to stop.
+    if (!row || !LOCKED_STATES.has(row.state))
+      return { stop: row?.state === "stopped" || row?.state === "failed" };
     const at = new Date(e.at ?? this.now()).toISOString();
     if (e.type === "crashed")
       this.transition(e.name, "failed", {
@@ -381,7 +383,7 @@ export class InstanceManager extends InstanceStates {
         phase: row.phase,
       });
     else if (e.type === "stopped")
-      this.transition(e.name, "stopped", { phase: "stopped", token: null, stopRequested: false });
+      this.transition(e.name, "stopped", { phase: "stopped", stopRequested: false });
     else if (
       e.type === "boot-complete" &&
       (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")

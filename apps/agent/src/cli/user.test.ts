@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../db/database";
+import { UserStore } from "../db/users";
+import { verifyPassword } from "../auth/password";
+import { memoryIo } from "./io";
+import { run } from "./user";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tessera-user-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function io(env: Record<string, string> = {}) {
+  const m = memoryIo();
+  m.env = env;
+  return m;
+}
+
+describe("tessera user", () => {
+  it("adds, changes the password of, lists and removes users in the agent's database", async () => {
+    const a = io({ TESSERA_PASSWORD: "first-password" });
+    expect(await run(["add", "ada", "--role", "admin", "--data-dir", dir], a)).toBe(0);
+    const b = io();
+    expect(await run(["add", "olga", "--role", "operator", "--data-dir", dir], b)).toBe(0);
+    const generated = /Password: (\S+)/.exec(b.stdout.join(""))![1]!;
+    const db = openDatabase(dir);
+    const users = new UserStore(db);
+    expect(await verifyPassword("first-password", users.get("ada")!.hash)).toBe(true);
+    expect(await verifyPassword(generated, users.get("olga")!.hash)).toBe(true);
+    expect(
+      await run(["passwd", "olga", "--data-dir", dir], io({ TESSERA_PASSWORD: "second-password" })),
+    ).toBe(0);
+    expect(await verifyPassword("second-password", users.get("olga")!.hash)).toBe(true);
+    const l = io();
+    await run(["list", "--data-dir", dir], l);
+    expect(l.stdout.map((s) => s.split("\t").slice(0, 2).join(" "))).toEqual([
+      "ada admin",
+      "olga operator",
+    ]);
+    expect(await run(["remove", "ada", "--data-dir", dir], io())).toBe(1); // the last admin
+    expect(await run(["remove", "olga", "--data-dir", dir], io())).toBe(0);
+    expect(users.list().map((u) => u.name)).toEqual(["ada"]);
+    db.close();
+  });
+
+  it("refuses bad usage with exit 2", async () => {
+    expect(await run(["add", "x", "--data-dir", dir], io())).toBe(2); // no role
+    expect(await run(["add", "bad name", "--role", "viewer", "--data-dir", dir], io())).toBe(2);
+    expect(await run(["frobnicate"], io())).toBe(2);
+    expect(
+      await run(
+        ["add", "short", "--role", "viewer", "--data-dir", dir],
+        io({ TESSERA_PASSWORD: "short" }),
+      ),
+    ).toBe(2);
+  });
+});

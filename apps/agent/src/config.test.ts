@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError, defaultConfig, loadConfig } from "./config";
+
+const dir = mkdtempSync(join(tmpdir(), "tessera-config-"));
+afterEach(() => undefined);
+
+describe("configuration", () => {
+  it("defaults to loopback, the dry-run loader and a data directory", () => {
+    const c = defaultConfig("/srv");
+    expect(c).toMatchObject({ host: "127.0.0.1", loader: "dry-run", dataDir: "/srv/tessera-data" });
+  });
+
+  it("layers file < environment < flags", async () => {
+    const file = join(dir, "agent.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 9000,
+        host: "0.0.0.0",
+        loader: "mint",
+        allowedOrigins: ["https://a"],
+      }),
+    );
+    const c = await loadConfig({
+      cwd: dir,
+      flags: { config: file, port: "9100" },
+      env: { TESSERA_HOST: "127.0.0.2", TESSERA_PORT: "9050" },
+    });
+    expect(c.port).toBe(9100);
+    expect(c.host).toBe("127.0.0.2");
+    expect(c.loader).toBe("mint");
+    expect(c.allowedOrigins).toEqual(["https://a"]);
+    const r = await loadConfig({
+      cwd: dir,
+      flags: {
+        "allowed-origin": ["https://x", "https://y"],
+        "dry-run-delays": '{"kernel-booting":5}',
+      },
+    });
+    expect(r.allowedOrigins).toEqual(["https://x", "https://y"]);
+    expect(r.dryRunDelays).toEqual({ "kernel-booting": 5 });
+  });
+
+  it("names what is wrong and where", async () => {
+    await expect(loadConfig({ flags: { port: "eighty" } })).rejects.toThrow(
+      "--port: expected a whole number",
+    );
+    await expect(loadConfig({ env: { TESSERA_LOADER: "kexec" } })).rejects.toThrow(
+      /not one of dry-run, mint, multikernel/,
+    );
+    await expect(loadConfig({ flags: { "tls-cert": "a.pem" } })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    await expect(loadConfig({ flags: { config: file } })).rejects.toThrow(/unknown option "prot"/);
+  });
+});
+
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
