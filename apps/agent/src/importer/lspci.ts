@@ -83,7 +83,12 @@ export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDe
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, "");
-    if (raw.trim() === "" || raw.startsWith("$ ") || /^[A-Za-z-]+:\s*$/.test(raw)) continue;
+    if (raw.startsWith("$ ")) {
+      cur = null; // a pasted shell prompt: whatever follows belongs to another command
+      continue;
+    }
+    // Blank lines, "Root-Cell:"-style captions and the tree view of lspci -t are not devices.
+    if (raw.trim() === "" || /^[A-Za-z-]+:\s*$/.test(raw) || /^\s*[-+\\|]/.test(raw)) continue;
     if (!/^\s/.test(raw)) {
       const h = HEAD.exec(raw);
       if (!h) {
