@@ -1,5 +1,8 @@
 // Page objects, one per UI area (STYLE.md 10). Locators use data-testid `area.thing`.
 import { expect, type Locator, type Page } from "@playwright/test";
+import { resolve } from "node:path";
+
+export const EXAMPLE_PROFILE = resolve(import.meta.dirname, "../../examples/profile.json");
 
 export const ADMIN = { name: "admin", password: process.env.TESSERA_E2E_PASSWORD ?? "e2e-admin-password" };
 

@@ -1,8 +1,7 @@
 // Save, reload and find it intact; an unsaved draft survives a reload; a conflict from a
 // second browser context (409 PROFILE-STALE) shows who saved and what changed.
 import { expect, test } from "@playwright/test";
-import { ConsolePage } from "../support/console-page";
-import { EXAMPLE_PROFILE } from "./validation.spec";
+import { ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
 
 test.describe.configure({ mode: "serial" });
 

@@ -2,8 +2,7 @@
 // serious or critical violations.
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ConsolePage, LoginPage } from "../support/console-page";
-import { EXAMPLE_PROFILE } from "./validation.spec";
+import { ConsolePage, EXAMPLE_PROFILE, LoginPage } from "../support/console-page";
 
 async function scan(page: Page, label: string) {
   const result = await new AxeBuilder({ page }).analyze();

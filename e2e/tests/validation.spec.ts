@@ -1,9 +1,6 @@
 // Hit a validation error, see it on the core, on the slot and in the list, jump to it, fix it.
 import { expect, test } from "@playwright/test";
-import { resolve } from "node:path";
-import { ConsolePage, dragTo } from "../support/console-page";
-
-export const EXAMPLE_PROFILE = resolve(import.meta.dirname, "../../examples/profile.json");
+import { ConsolePage, dragTo, EXAMPLE_PROFILE } from "../support/console-page";
 
 test("hit and fix a validation error", async ({ page }) => {
   const c = new ConsolePage(page);

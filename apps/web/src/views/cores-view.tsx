@@ -169,11 +169,12 @@ export function CoresView() {
             setNodeRef(el);
           }}
           className="cores"
-          role="listbox"
-          aria-multiselectable="true"
-          aria-label="Cores by socket, NUMA node and physical core"
           data-testid="cores.grid"
           onKeyDown={keyDown}
+          onFocus={(e) => {
+            const el = (e.target as Element).closest("[data-apic]");
+            if (el) setActive(Number(el.getAttribute("data-apic")));
+          }}
           onPointerDown={pointerDown}
           onPointerMove={pointerMove}
           onPointerUp={pointerUp}
@@ -186,9 +187,14 @@ export function CoresView() {
               {pkg.nodes.map((node) => (
                 <div key={node.key} className="numa">
                   <div className="label">NUMA node {node.node ?? "unknown"}</div>
-                  <div className="core-row">
+                  <div
+                    className="core-row"
+                    role="listbox"
+                    aria-multiselectable="true"
+                    aria-label={`Socket ${pkg.package}, NUMA node ${node.node ?? "unknown"}: cores by LAPIC ID`}
+                  >
                     {node.cores.map((core) => (
-                      <div key={core.key} className="phys" title={`Physical core ${core.core}`}>
+                      <div key={core.key} className="phys" role="group" aria-label={`Physical core ${core.core}`} title={`Physical core ${core.core}`}>
                         {core.cpus.map((c) => (
                           <CpuCell key={c.apicId} cpu={c} active={c.apicId === current} />
                         ))}

@@ -4,6 +4,7 @@ import { hexAddr, sizeLabel } from "../model/memory";
 import { formatIds } from "../model/topology";
 
 const FIELDS: [string, (i: Instance) => string][] = [
+  ["name", (i) => i.name],
   ["cores", (i) => (i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—")],
   ["memory", (i) => i.memory.map((r) => `${hexAddr(r.start)}+${sizeLabel(r.size)}`).join(", ") || "—"],
   ["low slice", (i) => (i.lowMemory ? `${hexAddr(i.lowMemory.start)}+${sizeLabel(i.lowMemory.size)}` : "—")],
@@ -14,11 +15,14 @@ const FIELDS: [string, (i: Instance) => string][] = [
 ];
 
 export function DiffTable({ a, b, labelA, labelB, testid }: { a: Profile; b: Profile; labelA: string; labelB: string; testid: string }) {
-  const names = [...new Set([...a.instances.map((i) => i.name), ...b.instances.map((i) => i.name)])];
+  // Instances pair by position (OS1 first, then successors in order), so a rename shows as
+  // a changed name rather than one instance removed and another added.
+  const count = Math.max(a.instances.length, b.instances.length);
   let changes = 0;
-  const rows = names.flatMap((name) => {
-    const ia = a.instances.find((i) => i.name === name);
-    const ib = b.instances.find((i) => i.name === name);
+  const rows = Array.from({ length: count }, (_, k) => k).flatMap((k) => {
+    const ia = a.instances[k];
+    const ib = b.instances[k];
+    const name = ia && ib && ia.name !== ib.name ? `${ia.name} → ${ib.name}` : (ib ?? ia)!.name;
     return FIELDS.map(([field, fmt]) => {
       const va = ia ? fmt(ia) : "(no such instance)";
       const vb = ib ? fmt(ib) : "(no such instance)";
@@ -37,7 +41,7 @@ export function DiffTable({ a, b, labelA, labelB, testid }: { a: Profile; b: Pro
   });
   return (
     <div>
-      <p data-testid={`${testid}-count`}>{changes === 0 ? "No differences." : `${changes} field${changes > 1 ? "s" : ""} differ.`}</p>
+      <p data-testid={`${testid}-count`}>{changes === 0 ? "No differences." : changes === 1 ? "1 field differs." : `${changes} fields differ.`}</p>
       <table className="grid diff" data-testid={testid}>
         <thead>
           <tr>
