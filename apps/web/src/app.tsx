@@ -75,7 +75,11 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const source = useStore((s) => s.source);
   const draft = useStore((s) => s.draft);
   const base = useStore((s) => s.source?.base ?? null);
-  const dirty = useMemo(() => !base || (base !== draft && JSON.stringify(profileToJson(base)) !== JSON.stringify(profileToJson(draft))), [base, draft]);
+  // The stored copy carries the machine fingerprint stamped at save; the draft need not.
+  const same = (a: typeof draft, b: typeof draft) =>
+    JSON.stringify(profileToJson({ ...a, machineFingerprint: undefined })) ===
+    JSON.stringify(profileToJson({ ...b, machineFingerprint: undefined }));
+  const dirty = useMemo(() => !base || (base !== draft && !same(base, draft)), [base, draft]);
   const canUndo = useStore((s) => s.past.length > 0);
   const canRedo = useStore((s) => s.future.length > 0);
   const errors = useStore((s) => hasErrors(s.diagnostics));
