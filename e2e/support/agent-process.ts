@@ -42,7 +42,7 @@ export class Agent {
       "--machine",
       join(ROOT, "examples/machine.json"),
       "--web-root",
-      join(ROOT, "apps/web/dist"),
+      process.env.TESSERA_E2E_WEB_ROOT ?? join(ROOT, "apps/web/dist"),
       "--loader",
       "dry-run",
       "--log-level",

@@ -98,7 +98,7 @@ function LogPanel({ name, open }: { name: string; open: boolean }) {
   }, [lines]);
   return (
     <details className="log" open={open}>
-      <summary>Loader log ({lines?.length ?? 0} lines)</summary>
+      <summary>Loader log and events ({lines?.length ?? 0} lines)</summary>
       <pre
         ref={ref}
         role="log"

@@ -110,7 +110,17 @@ describe("run slice, fed through the WebSocket entry point", () => {
       "running",
     ]);
     expect(s().runTimelines.os2![5]!.at).toBe("2026-11-26T07:01:02.550Z");
-    expect(s().runLogs.os2!.map((l) => l.line)).toEqual(["loading /boot/vmlinuz"]);
+    const log = s().runLogs.os2!;
+    expect(log.filter((l) => l.stream === "loader").map((l) => l.line)).toEqual(["loading /boot/vmlinuz"]);
+    expect(log.filter((l) => l.stream === "event").map((l) => l.line)).toEqual([
+      "stopped → loading (loading-image)",
+      "loading → starting (purgatory)",
+      "starting → starting (ipi-sent)",
+      "starting → booting (kernel-booting)",
+      "booting → booting (userspace-up)",
+      "booting → running (running)",
+    ]);
+    expect(log[1]!.line).toBe("loading /boot/vmlinuz");
     expect(s().runLastEventAt).toBe("2026-11-26T07:01:02.550Z");
   });
 

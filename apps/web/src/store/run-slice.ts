@@ -208,6 +208,11 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
         marks = [...marks, { phase: msg.phase, at: msg.at }];
     }
     if (msg.state === "stopped" || msg.state === "defined") marks = [];
+    // State changes go into the same log as the loader's lines, marked as events, so the
+    // log reads as one story (the dry-run loader itself prints little).
+    const what = `${msg.previous} → ${msg.state}${msg.phase ? ` (${msg.phase})` : ""}${msg.reason ? `: ${msg.reason}` : ""}`;
+    const withEvent = [...(logs[msg.name] ?? []), { seq: msg.seq, at: msg.at, stream: "event", line: what }];
+    logs = { ...logs, [msg.name]: withEvent.length > LOG_LIMIT ? withEvent.slice(-LOG_LIMIT) : withEvent };
     const order = s.runOrder.includes(msg.name)
       ? s.runOrder
       : byIndex([...Object.values(s.runInstances), v as InstanceView]);

@@ -1,0 +1,51 @@
+// Session expiry handled gracefully: the agent drops the operator's session mid-work; the
+// next action asks for the password in a dialog over the page, the unsaved draft stays, and
+// the action carries on after signing in again.
+import { resolve } from "node:path";
+import { expect, test } from "@playwright/test";
+import { Agent } from "../support/agent-process";
+import { RunPage } from "../support/run-page";
+
+const SHOTS = resolve(import.meta.dirname, "../screenshots");
+const agent = new Agent({ adminPassword: "session-admin-pw" });
+const OPERATOR = { name: "otto", password: "otto-operator-pw" };
+
+test.beforeAll(async () => {
+  await agent.start();
+  const admin = await agent.client("admin", "session-admin-pw");
+  await agent.seedProfile(admin);
+  await admin.addUser(OPERATOR.name, "operator", OPERATOR.password);
+});
+test.afterAll(async () => {
+  await agent.stop();
+});
+
+test("an expired session keeps the draft and the pending start carries on after signing in", async ({ page }) => {
+  const run = new RunPage(page, agent.url);
+  await run.signIn(OPERATOR.name, OPERATOR.password);
+  // an unsaved edit in the draft: add an instance slot
+  await page.getByTestId("slots.add").click();
+  await expect(page.getByTestId("app.dirty")).toBeVisible();
+  const slots = await page.locator('[data-testid^="slot."][data-slot-index]').count();
+  await run.open();
+  await run.expectState("os2", "defined");
+
+  // the agent forgets the session (as when it expires)
+  const s = (await (await page.request.get(`${agent.url}/api/session`)).json()) as { csrfToken: string };
+  const del = await page.request.delete(`${agent.url}/api/session`, { headers: { "x-csrf-token": s.csrfToken } });
+  expect(del.status()).toBe(204);
+
+  await run.start("os2");
+  const dialog = page.getByTestId("session.dialog");
+  await expect(dialog).toBeVisible();
+  await expect(page.getByTestId("session.username")).toHaveValue(OPERATOR.name);
+  await page.screenshot({ path: `${SHOTS}/session-expired.png` });
+  await page.getByTestId("session.password").fill(OPERATOR.password);
+  await page.getByTestId("session.submit").click();
+  await expect(dialog).toHaveCount(0);
+  // the start went through after the new sign-in, and the view never left
+  await run.expectState("os2", "running");
+  await expect(page.getByTestId("app.dirty")).toBeVisible();
+  await page.getByTestId("tabs.machine").click();
+  await expect(page.locator('[data-testid^="slot."][data-slot-index]')).toHaveCount(slots);
+});

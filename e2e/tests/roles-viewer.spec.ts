@@ -1,0 +1,57 @@
+// A viewer sees everything and changes nothing: through the UI (controls disabled, with a
+// tooltip that says why) and through the API (403 FORBIDDEN), against the real agent.
+import { resolve } from "node:path";
+import { expect, test } from "@playwright/test";
+import { Agent } from "../support/agent-process";
+import { RunPage } from "../support/run-page";
+
+const SHOTS = resolve(import.meta.dirname, "../screenshots");
+const agent = new Agent({ adminPassword: "roles-admin-pw" });
+const VIEWER = { name: "vera", password: "vera-viewer-pw" };
+
+test.beforeAll(async () => {
+  await agent.start();
+  const admin = await agent.client("admin", "roles-admin-pw");
+  await agent.seedProfile(admin);
+  await admin.addUser(VIEWER.name, "viewer", VIEWER.password);
+});
+test.afterAll(async () => {
+  await agent.stop();
+});
+
+test("a viewer cannot start anything, through the UI or by calling the API", async ({ page }) => {
+  const run = new RunPage(page, agent.url);
+  await run.signIn(VIEWER.name, VIEWER.password);
+  await expect(page.getByTestId("tabs.users")).toHaveCount(0);
+  await run.open();
+  await run.expectState("os2", "defined");
+  for (const name of ["os2", "os3"]) {
+    for (const action of ["start", "stop", "force-stop"] as const) {
+      await expect(run.button(action, name)).toBeDisabled();
+      await expect(run.button(action, name)).toHaveAttribute("title", /signed in as a viewer: only an operator or admin may start or stop instances/);
+    }
+  }
+  await expect(run.startAllButton()).toBeDisabled();
+  await expect(run.startAllButton()).toHaveAttribute("title", /viewer/);
+  // the tooltip shows on hover, even on a disabled control
+  await run.button("start", "os2").hover({ force: true });
+  await page.screenshot({ path: `${SHOTS}/roles-viewer-run.png`, fullPage: true });
+
+  // the same session, calling the API directly: refused with 403
+  const session = await page.request.get(`${agent.url}/api/session`);
+  expect(session.status()).toBe(200);
+  const { csrfToken, user } = (await session.json()) as { csrfToken: string; user: { role: string } };
+  expect(user.role).toBe("viewer");
+  for (const path of ["/api/instances/os2/start", "/api/instances/start-all", "/api/instances/os3/force-stop"]) {
+    const r = await page.request.post(`${agent.url}${path}`, { headers: { "x-csrf-token": csrfToken }, data: {} });
+    expect(r.status(), path).toBe(403);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+  }
+  const users = await page.request.get(`${agent.url}/api/users`);
+  expect(users.status()).toBe(403);
+  // nothing started
+  await page.reload();
+  await run.open();
+  await run.expectState("os2", "defined");
+  await run.expectState("os3", "defined");
+});

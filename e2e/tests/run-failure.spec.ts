@@ -1,0 +1,54 @@
+// An injected failure at "kernel booting" ends in failed, with the reason and what it
+// means shown in plain words. Fault injection must come from the agent (dry-run loader
+// faults); the journey checks the agent's own help for the option and says so if missing.
+import { execFileSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { expect, test } from "@playwright/test";
+import { Agent, ROOT } from "../support/agent-process";
+import { RunPage } from "../support/run-page";
+
+const SHOTS = resolve(import.meta.dirname, "../screenshots");
+const FAULT = [{ instance: "os2", at: "kernel-booting", kind: "fail" }];
+
+// eslint-disable-next-line no-restricted-syntax -- reading the agent's --help, test code only
+const help = execFileSync(process.execPath, [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve", "--help"], {
+  encoding: "utf8",
+});
+const hasFaultFlag = /--dry-run-faults\b/.test(help);
+const agent = new Agent({
+  adminPassword: "fail-admin-pw",
+  extraArgs: hasFaultFlag ? ["--dry-run-faults", JSON.stringify(FAULT)] : [],
+});
+
+test.beforeAll(async () => {
+  if (!hasFaultFlag) return;
+  await agent.start();
+  await agent.seedProfile(await agent.client("admin", "fail-admin-pw"));
+});
+test.afterAll(async () => {
+  await agent.stop();
+});
+
+test("an injected failure at kernel booting ends in failed with its reason shown", async ({ page }) => {
+  test.skip(
+    !hasFaultFlag,
+    "the agent exposes no dry-run fault injection: `tessera serve` needs --dry-run-faults JSON (FaultSpec[], passed to createDryRunLoader's faults)",
+  );
+  const run = new RunPage(page, agent.url);
+  await run.signIn("admin", "fail-admin-pw");
+  await run.open();
+  await run.start("os2");
+  await run.expectState("os2", "failed");
+  await expect(run.phase("os2", "kernel-booting")).toHaveAttribute("data-status", "failed");
+  await expect(run.phase("os2", "userspace-up")).toHaveAttribute("data-status", "todo");
+  await expect(run.reason("os2")).toContainText("os2 failed at “Kernel booting”");
+  await expect(run.reason("os2")).toContainText("never reached user space");
+  await expect(run.log("os2")).toContainText("failed");
+  await page.getByTestId("app.theme").selectOption("light");
+  await page.screenshot({ path: `${SHOTS}/run-failed-light.png`, fullPage: true });
+  await page.getByTestId("app.theme").selectOption("dark");
+  await page.screenshot({ path: `${SHOTS}/run-failed-dark.png`, fullPage: true });
+  await page.getByTestId("app.theme").selectOption("system");
+  // it may be started again once the cause is fixed
+  await expect(run.button("start", "os2")).toBeEnabled();
+});
