@@ -2,10 +2,10 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useMemo, useState } from "react";
-import type { BootPlan, Machine, SuccessorPlan } from "@tessera/core";
+import { hex, kernelSize, profileToJson, type BootPlan, type Profile, type SuccessorPlan } from "@tessera/core";
+import { request } from "../api/client";
 import { plan } from "../core-bridge";
 import { hexAddr, sizeLabel } from "../model/memory";
-import { formatIds } from "../model/topology";
 import { useStore } from "../store";
 
 function Code({ id, text }: { id: string; text: string }) {
@@ -29,45 +29,65 @@ function Code({ id, text }: { id: string; text: string }) {
 
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The Mint-style loader's argv for one successor, as the dry-run and real loaders take it. */
+// The mint loader's default argv contract (packages/kexec argv.ts, DEFAULT_MINT_CONFIG),
+// mirrored for display because @tessera/kexec's entry also exports process-spawning loaders
+// the browser cannot load. The agent's own script (when it offers one) is preferred.
+const MINT = "/usr/local/sbin/mint-kexec";
+
 export function loaderArgv(s: SuccessorPlan): string[] {
   return [
-    "kexec",
+    MINT,
     "-l",
-    s.kernel ?? "<kernel>",
+    s.kernel ?? "<kernel: set it on the slot>",
     ...(s.initrd ? [`--initrd=${s.initrd}`] : []),
-    `--mem-min=${hexAddr(s.memMin).replace(/_/g, "")}`,
-    `--mem-max=${hexAddr(s.memMax).replace(/_/g, "")}`,
-    `--bsp=${s.bsp}`,
-    `--sipi-vector=0x${s.sipiVector.toString(16)}`,
+    `--mem-min=${hex(s.memMin)}`,
+    `--mem-max=${hex(s.memMax)}`,
     `--append=${s.cmdline}`,
+    `--apic-id=${s.bsp}`,
+    ...s.e820.map((e) => `--memmap=${hex(e.start)},${hex(e.size)},${e.type}`),
   ];
 }
 
+export function startArgv(s: SuccessorPlan): string[] {
+  return [MINT, "-e", `--apic-id=${s.bsp}`];
+}
+
+// eslint-disable-next-line no-control-regex -- a newline in a name must never start a command
+const oneLine = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, " ");
+
 /**
- * The plan as a shell script: take each successor's cores offline in OS1 (Linux CPU numbers
- * from the machine), then load it with the loader contract's argv. A site whose patched
- * kexec names options differently edits the argv lines.
+ * The plan as a shell script, in the same shape as the agent's planToShell: one commented
+ * block per successor, its load and start argv safely quoted.
  */
-export function planScript(p: BootPlan, machine: Machine): string {
-  const linux = new Map(machine.cpus.map((c) => [c.apicId, c.cpu]));
+export function planScript(p: BootPlan): string {
   const lines = [
     "#!/bin/sh",
-    `# Tessera boot plan for profile ${p.profile}`,
-    "# OS1 boots from GRUB with:",
-    `#   ${p.os1.cmdline}`,
+    `# Tessera boot plan for profile ${oneLine(JSON.stringify(p.profile))}.`,
+    "# Run in OS1, as root, after OS1 has booted with:",
+    `#   ${oneLine(p.os1.cmdline)}`,
     "set -eu",
-    "",
   ];
   for (const s of p.successors) {
-    lines.push(`# ${s.name}: cores ${formatIds(s.cpus)} (BSP ${s.bsp}), memory ${hexAddr(s.memMin)}-${hexAddr(s.memMax)}`);
-    for (const c of s.cpus) {
-      const n = linux.get(c);
-      if (n !== undefined && n !== 0) lines.push(`echo 0 > /sys/devices/system/cpu/cpu${n}/online`);
-    }
-    lines.push(loaderArgv(s).map(sq).join(" "), "");
+    lines.push(
+      "",
+      `# --- OS${s.index}: ${oneLine(s.name)} ---`,
+      `# cores (LAPIC IDs): ${s.cpus.join(",")}; BSP ${s.bsp}. They must be offline in OS1.`,
+      `# memory: ${s.memory.map((r) => `${hex(r.start)}+${kernelSize(r.size)}`).join(", ")}; low slice ${hex(s.lowMemory.start)} (SIPI ${hex(s.sipiVector)})`,
+      loaderArgv(s).map(sq).join(" "),
+      startArgv(s).map(sq).join(" "),
+    );
   }
-  return lines.join("\n");
+  return lines.join("\n") + "\n";
+}
+
+async function scriptFor(p: BootPlan, profile: Profile): Promise<string> {
+  try {
+    const res = await request<{ script?: string }>("POST", "/api/plan", { profile: profileToJson(profile), format: "sh" });
+    if (typeof res?.script === "string") return res.script;
+  } catch {
+    // the agent does not offer the script format: build it from core's plan
+  }
+  return planScript(p);
 }
 
 export function BootPreview() {
@@ -84,8 +104,8 @@ export function BootPreview() {
     );
   }
   const p = result.plan;
-  const download = () => {
-    const blob = new Blob([planScript(p, machine!)], { type: "text/x-shellscript" });
+  const download = async () => {
+    const blob = new Blob([await scriptFor(p, draft)], { type: "text/x-shellscript" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = `${p.profile}-boot.sh`;
@@ -97,7 +117,7 @@ export function BootPreview() {
       <div className="row">
         <h2>Boot preview</h2>
         <span className="grow" />
-        <button onClick={download} data-testid="boot.download">
+        <button onClick={() => void download()} data-testid="boot.download">
           Download plan as script
         </button>
       </div>
@@ -128,8 +148,9 @@ export function BootPreview() {
           </header>
           <div className="body" style={{ display: "grid", gap: 8 }}>
             <strong>Loader arguments</strong>
-            <span className="muted">Tessera's Mint-style loader contract; the agent's loader settings may rename options.</span>
+            <span className="muted">The mint loader's default contract; a site's loader settings may rename options.</span>
             <Code id={`${s.name}-argv`} text={loaderArgv(s).map(sq).join(" ")} />
+            <Code id={`${s.name}-start`} text={startArgv(s).map(sq).join(" ")} />
             <strong>Command line</strong>
             <Code id={`${s.name}-cmdline`} text={s.cmdline} />
           </div>

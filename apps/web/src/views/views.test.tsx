@@ -9,7 +9,9 @@ import { DndShell } from "./dnd-shell";
 import { MemoryView } from "./memory-view";
 import { SelectionBar } from "./selection-bar";
 import { SlotsView } from "./slots-view";
-import { BootPreview } from "./boot-preview";
+import { BootPreview, planScript } from "./boot-preview";
+import { plan } from "../core-bridge";
+import { exampleMachine, exampleProfile } from "../test-fixtures";
 import { LoginView } from "./login-view";
 
 const s = () => useStore.getState();
@@ -142,6 +144,18 @@ describe("slots and diagnostics", () => {
     expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(/menuentry/);
     expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/--mem-min=0x100000000/);
     expect(screen.getByTestId("boot.os2-cmdline").textContent).toMatch(/nokaslr/);
+    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/'--apic-id=4' '--memmap=0x80000,0x10000,usable'/);
+    expect(screen.getByTestId("boot.os3-start").textContent).toBe("'/usr/local/sbin/mint-kexec' '-e' '--apic-id=16'");
+  });
+
+  it("the downloadable script quotes every argument and names each successor's cores", () => {
+    const r = plan(exampleMachine(), exampleProfile());
+    if (!r || !r.ok) throw new Error("the example profile should plan");
+    const script = planScript(r.plan);
+    expect(script.startsWith("#!/bin/sh\n")).toBe(true);
+    expect(script).toMatch(/# cores \(LAPIC IDs\): 4,5,6,7; BSP 4/);
+    expect(script).toContain("'--append=nokaslr maxcpus=4 ");
+    expect(script.match(/^'\/usr\/local\/sbin\/mint-kexec' '-e'/gm)).toHaveLength(2);
   });
 
   it("the boot preview refuses while the layout has errors", () => {
