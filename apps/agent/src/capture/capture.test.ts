@@ -38,14 +38,16 @@ describe("capture", () => {
     expect(again.machine.discovery?.source).toBe("capture");
   });
 
-  it("of the QEMU capture holds every file discovery read there, byte for byte, and symlinks as symlinks", async () => {
+  it("of the QEMU capture holds every file discovery read there, byte for byte (config: its first 256 bytes), and symlinks as symlinks", async () => {
     const { archive, files } = await captureMachine({ root: QEMU_TREE, mtime: 0 });
     const entries = readTar(archive);
     const byPath = new Map(entries.map((e) => [e.path, e]));
     for (const f of files) {
       const e = byPath.get(f.slice(1));
       expect(e, f).toBeDefined();
-      if (e?.type === "file") expect(e.data.equals(await readFile(join(QEMU_TREE, f)))).toBe(true);
+      if (e?.type !== "file") continue;
+      const onDisk = await readFile(join(QEMU_TREE, f));
+      expect(e.data.equals(f.endsWith("/config") ? onDisk.subarray(0, 256) : onDisk), f).toBe(true);
     }
     expect(byPath.get("sys/bus/pci/devices/0000:00:02.0")).toEqual({
       type: "symlink",

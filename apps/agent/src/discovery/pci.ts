@@ -74,7 +74,9 @@ async function readDevice(
       hexAttr(r, `${dir}/subsystem_device`),
       intAttr(r, `${dir}/irq`),
       intAttr(r, `${dir}/numa_node`),
-      r.bytes(`${dir}/config`),
+      // The standard capability list lives in the first 256 bytes. Reading the 4 KiB extended
+      // space costs a trap per dword under a hypervisor, and nothing here needs it.
+      r.bytes(`${dir}/config`, 256),
       r.link(`${dir}/driver`),
       r.link(`${dir}/iommu_group`),
       r.text(`${dir}/resource`),

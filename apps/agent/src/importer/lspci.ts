@@ -96,16 +96,15 @@ export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDe
         cur = null;
         continue;
       }
-      let rest = h[4]!.replace(/\s*\(prog-if [0-9a-f]{2}.*$/i, "").replace(/\s*\(rev [0-9a-f]+\)/i, "").trim();
+      const rest = h[4]!.replace(/\s*\(prog-if [0-9a-f]{2}.*$/i, "").replace(/\s*\(rev [0-9a-f]+\)/i, "").trim();
       const progIf = /\(prog-if ([0-9a-f]{2})/i.exec(h[4]!);
-      let vendor: number | null = null;
-      let device: number | null = null;
+      let vendor: number | null;
+      let device: number | null;
       const nn = /\s*\[([0-9a-f]{4}):([0-9a-f]{4})\]$/i.exec(rest);
       let names;
       if (nn) {
         vendor = parseInt(nn[1]!, 16);
         device = parseInt(nn[2]!, 16);
-        rest = rest.slice(0, nn.index).trim();
         names = { vendorName: ids?.vendor(vendor) ?? null, deviceName: ids?.device(vendor, device) ?? null };
       } else {
         const r = idsFromNames(rest, ids);
