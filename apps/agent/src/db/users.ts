@@ -111,12 +111,14 @@ export class UserStore {
     return { token, csrf };
   }
 
+  // Runs on every request: prepared once.
+  private sessionStmt?: ReturnType<Db["prepare"]>;
+
   session(token: string): Session | undefined {
-    const row = this.db
-      .prepare(
-        "SELECT s.user AS user, u.role AS role, s.csrf AS csrf, s.expires_at AS expiresAt FROM sessions s JOIN users u ON u.name = s.user WHERE s.id = ?",
-      )
-      .get(hashId(token)) as Session | undefined;
+    this.sessionStmt ??= this.db.prepare(
+      "SELECT s.user AS user, u.role AS role, s.csrf AS csrf, s.expires_at AS expiresAt FROM sessions s JOIN users u ON u.name = s.user WHERE s.id = ?",
+    );
+    const row = this.sessionStmt.get(hashId(token)) as Session | undefined;
     if (!row || row.expiresAt < this.now()) return undefined;
     return row;
   }

@@ -11,6 +11,7 @@ export interface LoadedMachine {
 export class MachineService {
   private current: LoadedMachine;
   private fp: string;
+  private text: string | null = null;
 
   constructor(
     initial: LoadedMachine,
@@ -35,7 +36,14 @@ export class MachineService {
     const changed = fp !== this.fp;
     this.current = next;
     this.fp = fp;
+    this.text = null;
     return changed;
+  }
+
+  /** The JSON text of json(), serialised once per reading (GET /api/machine is hot). */
+  jsonText(): string {
+    this.text ??= JSON.stringify(this.json());
+    return this.text;
   }
 
   json(): { machine: unknown; fingerprint: string; source: string; problems: DiscoveryProblem[] } {

@@ -5,7 +5,9 @@ import { actor } from "../../../plugins/auth";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get("/machine", async () => t.machine.json());
+  app.get("/machine", async (_req, reply) =>
+    reply.type("application/json").send(t.machine.jsonText()),
+  );
 
   app.post("/machine/rescan", { config: { access: "operator" } }, async (req) => {
     let changed: boolean;
