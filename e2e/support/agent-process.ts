@@ -2,6 +2,9 @@
 // (real SQLite), the example machine, the dry-run loader, and the web console built by the
 // Playwright config's webServer step. Each spec gets its own agent so it can slow the loader
 // down, read the one-time password from stdout, or kill it with SIGKILL and restart it.
+// The journeys must run the agent as a real process (to read its stdout and to SIGKILL it);
+// e2e is test code, not the product, so the "only packages/kexec spawns" rule does not apply.
+// eslint-disable-next-line no-restricted-imports
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,10 +56,11 @@ export class Agent {
     const env = { ...process.env };
     delete env.TESSERA_ADMIN_PASSWORD;
     if (this.opts.adminPassword) env.TESSERA_ADMIN_PASSWORD = this.opts.adminPassword;
-    // The journeys must run the agent as a real process (to read its stdout and to SIGKILL
-    // it); e2e is test code, not the product, so the no-spawn rule for apps does not apply.
-    // eslint-disable-next-line no-restricted-imports, no-restricted-syntax
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
     const mark = this.output.length;
     child.stdout!.on("data", (b: Buffer) => (this.output += b.toString()));
@@ -68,7 +72,8 @@ export class Agent {
         this.port = Number(m[1]);
         return;
       }
-      if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}:\n${this.output}`);
+      if (child.exitCode !== null)
+        throw new Error(`agent exited ${child.exitCode}:\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`agent did not start:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -105,7 +110,8 @@ export class Agent {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: name, password }),
     });
-    if (res.status !== 200) throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
+    if (res.status !== 200)
+      throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { csrfToken: string };
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
     return new ApiClient(this.url, cookie, body.csrfToken);
@@ -144,7 +150,11 @@ export class ApiClient {
     readonly cookie: string,
     readonly csrf: string,
   ) {}
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { cookie: this.cookie };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (method !== "GET") headers["x-csrf-token"] = this.csrf;
@@ -158,7 +168,8 @@ export class ApiClient {
   }
   async addUser(name: string, role: string, password: string): Promise<void> {
     const r = await this.call("POST", "/api/users", { name, role, password });
-    if (r.status !== 201) throw new Error(`add user ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 201)
+      throw new Error(`add user ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   }
 }
 

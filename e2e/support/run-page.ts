@@ -61,7 +61,9 @@ export class RunPage {
   /** Clicks Stop (or Force stop), checks the dialog says what will happen, confirms. */
   async stop(name: string, force = false) {
     await this.button(force ? "force-stop" : "stop", name).click();
-    await expect(this.confirmBody()).toContainText(force ? "without a shutdown" : "shut down cleanly");
+    await expect(this.confirmBody()).toContainText(
+      force ? "without a shutdown" : "shut down cleanly",
+    );
     await this.page.getByTestId("confirm.ok").click();
   }
   async startAll() {

@@ -20,7 +20,9 @@ test.afterAll(async () => {
   await agent.stop();
 });
 
-test("an expired session keeps the draft and the pending start carries on after signing in", async ({ page }) => {
+test("an expired session keeps the draft and the pending start carries on after signing in", async ({
+  page,
+}) => {
   const run = new RunPage(page, agent.url);
   await run.signIn(OPERATOR.name, OPERATOR.password);
   // an unsaved edit in the draft: add an instance slot
@@ -31,8 +33,12 @@ test("an expired session keeps the draft and the pending start carries on after 
   await run.expectState("os2", "defined");
 
   // the agent forgets the session (as when it expires)
-  const s = (await (await page.request.get(`${agent.url}/api/session`)).json()) as { csrfToken: string };
-  const del = await page.request.delete(`${agent.url}/api/session`, { headers: { "x-csrf-token": s.csrfToken } });
+  const s = (await (await page.request.get(`${agent.url}/api/session`)).json()) as {
+    csrfToken: string;
+  };
+  const del = await page.request.delete(`${agent.url}/api/session`, {
+    headers: { "x-csrf-token": s.csrfToken },
+  });
   expect(del.status()).toBe(204);
 
   await run.start("os2");

@@ -28,7 +28,10 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   for (const name of ["os2", "os3"]) {
     for (const action of ["start", "stop", "force-stop"] as const) {
       await expect(run.button(action, name)).toBeDisabled();
-      await expect(run.button(action, name)).toHaveAttribute("title", /signed in as a viewer: only an operator or admin may start or stop instances/);
+      await expect(run.button(action, name)).toHaveAttribute(
+        "title",
+        /signed in as a viewer: only an operator or admin may start or stop instances/,
+      );
     }
   }
   await expect(run.startAllButton()).toBeDisabled();
@@ -40,10 +43,20 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   // the same session, calling the API directly: refused with 403
   const session = await page.request.get(`${agent.url}/api/session`);
   expect(session.status()).toBe(200);
-  const { csrfToken, user } = (await session.json()) as { csrfToken: string; user: { role: string } };
+  const { csrfToken, user } = (await session.json()) as {
+    csrfToken: string;
+    user: { role: string };
+  };
   expect(user.role).toBe("viewer");
-  for (const path of ["/api/instances/os2/start", "/api/instances/start-all", "/api/instances/os3/force-stop"]) {
-    const r = await page.request.post(`${agent.url}${path}`, { headers: { "x-csrf-token": csrfToken }, data: {} });
+  for (const path of [
+    "/api/instances/os2/start",
+    "/api/instances/start-all",
+    "/api/instances/os3/force-stop",
+  ]) {
+    const r = await page.request.post(`${agent.url}${path}`, {
+      headers: { "x-csrf-token": csrfToken },
+      data: {},
+    });
     expect(r.status(), path).toBe(403);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
   }

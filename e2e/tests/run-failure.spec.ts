@@ -1,6 +1,8 @@
 // An injected failure at "kernel booting" ends in failed, with the reason and what it
 // means shown in plain words. Fault injection must come from the agent (dry-run loader
 // faults); the journey checks the agent's own help for the option and says so if missing.
+// Test code reads the agent's --help as a user would; the product never spawns from here.
+// eslint-disable-next-line no-restricted-imports
 import { execFileSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
@@ -10,10 +12,13 @@ import { RunPage } from "../support/run-page";
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
 const FAULT = [{ instance: "os2", at: "kernel-booting", kind: "fail" }];
 
-// eslint-disable-next-line no-restricted-syntax -- reading the agent's --help, test code only
-const help = execFileSync(process.execPath, [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve", "--help"], {
-  encoding: "utf8",
-});
+const help = execFileSync(
+  process.execPath,
+  [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve", "--help"],
+  {
+    encoding: "utf8",
+  },
+);
 const hasFaultFlag = /--dry-run-faults\b/.test(help);
 const agent = new Agent({
   adminPassword: "fail-admin-pw",
@@ -29,7 +34,9 @@ test.afterAll(async () => {
   await agent.stop();
 });
 
-test("an injected failure at kernel booting ends in failed with its reason shown", async ({ page }) => {
+test("an injected failure at kernel booting ends in failed with its reason shown", async ({
+  page,
+}) => {
   test.skip(
     !hasFaultFlag,
     "the agent exposes no dry-run fault injection: `tessera serve` needs --dry-run-faults JSON (FaultSpec[], passed to createDryRunLoader's faults)",

@@ -25,10 +25,14 @@ test.afterAll(async () => {
 async function axeClean(page: Page, include: string) {
   const r = await new AxeBuilder({ page }).include(include).analyze();
   const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`)).toEqual([]);
+  expect(
+    bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`),
+  ).toEqual([]);
 }
 
-test("first sign-in with the password the agent printed; the admin adds an operator", async ({ page }) => {
+test("first sign-in with the password the agent printed; the admin adds an operator", async ({
+  page,
+}) => {
   const password = agent.printedPassword();
   expect(password, "the agent prints a one-time admin password on first start").toBeTruthy();
   const run = new RunPage(page, agent.url);
@@ -55,7 +59,9 @@ test("first sign-in with the password the agent printed; the admin adds an opera
   await agent.seedProfile(admin);
 });
 
-test("an operator starts os2 and watches it reach running, stops it, starts all", async ({ page }) => {
+test("an operator starts os2 and watches it reach running, stops it, starts all", async ({
+  page,
+}) => {
   const run = new RunPage(page, agent.url);
   await run.signIn(OPERATOR.name, OPERATOR.password);
   await run.open();
@@ -68,10 +74,19 @@ test("an operator starts os2 and watches it reach running, stops it, starts all"
   startedAt = new Date(Date.now() - 1000).toISOString();
   await run.start("os2");
   // the live timeline fills in phase by phase, with times
-  await expect(run.phase("os2", "kernel-booting")).toHaveAttribute("data-status", "done", { timeout: 10_000 });
+  await expect(run.phase("os2", "kernel-booting")).toHaveAttribute("data-status", "done", {
+    timeout: 10_000,
+  });
   await page.screenshot({ path: `${SHOTS}/run-booting-light.png`, fullPage: true });
   await run.expectState("os2", "running");
-  for (const p of ["loading-image", "purgatory", "ipi-sent", "kernel-booting", "userspace-up", "running"])
+  for (const p of [
+    "loading-image",
+    "purgatory",
+    "ipi-sent",
+    "kernel-booting",
+    "userspace-up",
+    "running",
+  ])
     await expect(run.phase("os2", p)).toHaveAttribute("data-status", "done");
   await expect(run.phase("os2", "running")).toContainText(/\+\d+\.\d\d s/);
   await expect(run.log("os2")).toContainText("booting → running (running)");
@@ -103,7 +118,9 @@ test("an operator starts os2 and watches it reach running, stops it, starts all"
   await page.getByTestId("app.theme").selectOption("system");
 });
 
-test("the audit page lists it all and filters by user, instance, action and time", async ({ page }) => {
+test("the audit page lists it all and filters by user, instance, action and time", async ({
+  page,
+}) => {
   const run = new RunPage(page, agent.url);
   await run.signIn(OPERATOR.name, OPERATOR.password);
   const audit = new AuditPage(page);
@@ -119,7 +136,9 @@ test("the audit page lists it all and filters by user, instance, action and time
 
   await audit.filter({ user: OPERATOR.name, instance: "os2", action: "instance.start" });
   // the filter applies after a short pause: wait until only matching rows are left
-  await expect(page.locator('[data-testid="audit.row"]:not([data-action="instance.start"])')).toHaveCount(0);
+  await expect(
+    page.locator('[data-testid="audit.row"]:not([data-action="instance.start"])'),
+  ).toHaveCount(0);
   await expect(page.locator('[data-testid="audit.row"]:not([data-instance="os2"])')).toHaveCount(0);
   await expect(audit.rows().filter({ hasNotText: OPERATOR.name })).toHaveCount(0);
   await expect(audit.rows()).toHaveCount(2); // the single start and the start-all's os2

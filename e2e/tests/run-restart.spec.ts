@@ -8,7 +8,10 @@ import { RunPage } from "../support/run-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
 // kernel-booting is held long enough to kill the agent right there
-const agent = new Agent({ adminPassword: "restart-admin-pw", delays: { "kernel-booting": 60_000 } });
+const agent = new Agent({
+  adminPassword: "restart-admin-pw",
+  delays: { "kernel-booting": 60_000 },
+});
 
 test.beforeAll(async () => {
   await agent.start();
@@ -44,6 +47,10 @@ test("killed mid-start and restarted: the console shows the reconciled truth", a
   expect(os2.reason).toMatch(/agent restarted/);
   await run.expectState("os2", os2.state, 5000);
   await expect(run.instance("os2")).toContainText("agent restarted");
+  // the log tells the change that happened while the console was cut off, and the phase
+  // times it watched before the kill are kept
+  await expect(run.log("os2")).toContainText(`booting → ${os2.state}`);
+  await expect(run.phase("os2", "kernel-booting")).toContainText(/\+\d+\.\d\d s/);
   await page.screenshot({ path: `${SHOTS}/restart-reconciled.png`, fullPage: true });
   // the start was not run twice: a second start is refused while it may run
   const again = await api.call("POST", "/api/instances/os2/start", {});

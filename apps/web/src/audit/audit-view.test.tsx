@@ -46,23 +46,21 @@ const entries = [
 describe("audit page", () => {
   it("lists entries newest first and sends each filter to the agent", async () => {
     useStore.getState().setUser({ name: "admin", role: "admin" });
-    useStore
-      .getState()
-      .runSetInstances([
-        {
-          name: "os2",
-          index: 2,
-          role: "successor",
-          state: "stopped",
-          reason: null,
-          since: null,
-          phase: null,
-          cpus: [4],
-          locked: false,
-          lastHeartbeat: null,
-          profileVersion: 1,
-        },
-      ]);
+    useStore.getState().runSetInstances([
+      {
+        name: "os2",
+        index: 2,
+        role: "successor",
+        state: "stopped",
+        reason: null,
+        since: null,
+        phase: null,
+        cpus: [4],
+        locked: false,
+        lastHeartbeat: null,
+        profileVersion: 1,
+      },
+    ]);
     const agent = standInAgent({
       "GET /api/audit": (r) => {
         const q = new URL(r.path, "http://x").searchParams;

@@ -111,7 +111,9 @@ describe("run slice, fed through the WebSocket entry point", () => {
     ]);
     expect(s().runTimelines.os2![5]!.at).toBe("2026-11-26T07:01:02.550Z");
     const log = s().runLogs.os2!;
-    expect(log.filter((l) => l.stream === "loader").map((l) => l.line)).toEqual(["loading /boot/vmlinuz"]);
+    expect(log.filter((l) => l.stream === "loader").map((l) => l.line)).toEqual([
+      "loading /boot/vmlinuz",
+    ]);
     expect(log.filter((l) => l.stream === "event").map((l) => l.line)).toEqual([
       "stopped → loading (loading-image)",
       "loading → starting (purgatory)",
@@ -187,5 +189,35 @@ describe("run slice, fed through the WebSocket entry point", () => {
     s().runSetPending("os2", null);
     expect(s().runPending).toEqual({});
     expect(s().runErrors.os3!.text).toBe("refused");
+  });
+});
+
+describe("run slice after a reconnect", () => {
+  it("a snapshot after an agent restart keeps the phase times seen and logs the change", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "stopped")]);
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:06:00.000Z");
+    event("os2", "loading", "booting", "kernel-booting", "2026-11-26T07:06:00.500Z");
+    snapshot([
+      view("os1", 1, "running", "running"),
+      {
+        ...view("os2", 2, "running", "running"),
+        reason: "Found running after the agent restarted.",
+        since: "2026-11-26T07:07:00.000Z",
+      },
+    ]);
+    const marks = s().runTimelines.os2!;
+    expect(marks.map((m) => m.phase)).toEqual([
+      "loading-image",
+      "purgatory",
+      "ipi-sent",
+      "kernel-booting",
+      "userspace-up",
+      "running",
+    ]);
+    expect(marks.find((m) => m.phase === "kernel-booting")!.at).toBe("2026-11-26T07:06:00.500Z");
+    expect(marks.find((m) => m.phase === "running")!.at).toBeNull();
+    const last = s().runLogs.os2!.at(-1)!;
+    expect(last.line).toBe("booting → running: Found running after the agent restarted.");
+    expect(last.seq).toBeLessThan(0);
   });
 });

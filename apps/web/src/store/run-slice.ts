@@ -123,6 +123,9 @@ export interface RunSlice {
 /** Lines kept per instance: enough for a start's whole log, bounded for a long session. */
 export const LOG_LIMIT = 400;
 
+/** Keys for log lines the console writes itself (negative: never a server seq). */
+let syntheticSeq = 0;
+
 const IDLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "unknown"]);
 
 function byIndex(list: InstanceView[]): string[] {
@@ -167,20 +170,41 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
   },
   runSetInstances(list, profile) {
     const prev = get().runTimelines;
+    const known = get().runInstances;
     const timelines: Record<string, PhaseMark[]> = {};
     const instances: Record<string, InstanceView> = {};
-    for (const v of list) {
+    let logs = get().runLogs;
+    for (const incoming of list) {
+      const was = known[incoming.name];
+      // A read that raced a live event must not step the instance back in time.
+      const v = was?.since && incoming.since && was.since > incoming.since ? was : incoming;
       instances[v.name] = v;
-      // Keep what we watched live when it still agrees with the agent's phase.
-      const old = prev[v.name];
-      const implied = impliedTimeline(v);
+      // Keep what we watched live when it still agrees with the agent's phase, and the
+      // times we saw for phases the agent still says were reached.
+      const old = prev[v.name] ?? [];
+      const seen = new Map(old.map((m) => [m.phase, m]));
       timelines[v.name] =
-        old && old.length && old[old.length - 1]?.phase === v.phase ? old : implied;
+        old.length && old[old.length - 1]?.phase === v.phase && v.state !== "stopped"
+          ? old
+          : impliedTimeline(v).map((m) => ({ ...m, at: seen.get(m.phase)?.at ?? null }));
+      // A state that changed while we were not listening (agent restart, reconnect) is
+      // written into the log too, so the story has no gap.
+      if (was && was.state !== v.state) {
+        const line = `${was.state} → ${v.state}${v.reason ? `: ${v.reason}` : ""}`;
+        const entry = {
+          seq: --syntheticSeq,
+          at: v.since ?? new Date().toISOString(),
+          stream: "event",
+          line,
+        };
+        logs = { ...logs, [v.name]: [...(logs[v.name] ?? []), entry].slice(-LOG_LIMIT) };
+      }
     }
     set({
       runInstances: instances,
       runOrder: byIndex(list),
       runTimelines: timelines,
+      runLogs: logs,
       ...(profile ? { runProfile: { ...get().runProfile, ...profile } } : {}),
     });
   },
@@ -211,8 +235,14 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
     // State changes go into the same log as the loader's lines, marked as events, so the
     // log reads as one story (the dry-run loader itself prints little).
     const what = `${msg.previous} → ${msg.state}${msg.phase ? ` (${msg.phase})` : ""}${msg.reason ? `: ${msg.reason}` : ""}`;
-    const withEvent = [...(logs[msg.name] ?? []), { seq: msg.seq, at: msg.at, stream: "event", line: what }];
-    logs = { ...logs, [msg.name]: withEvent.length > LOG_LIMIT ? withEvent.slice(-LOG_LIMIT) : withEvent };
+    const withEvent = [
+      ...(logs[msg.name] ?? []),
+      { seq: msg.seq, at: msg.at, stream: "event", line: what },
+    ];
+    logs = {
+      ...logs,
+      [msg.name]: withEvent.length > LOG_LIMIT ? withEvent.slice(-LOG_LIMIT) : withEvent,
+    };
     const order = s.runOrder.includes(msg.name)
       ? s.runOrder
       : byIndex([...Object.values(s.runInstances), v as InstanceView]);
