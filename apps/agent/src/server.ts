@@ -1,6 +1,8 @@
 // Starts the agent: reads the machine, creates the loader, builds the app, makes sure an
 // admin exists, listens. Everything the process needs is wired here and only here.
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
@@ -36,23 +38,17 @@ export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
       );
     return { machine: r.value, problems: r.value.discovery?.problems ?? [], source: "file" };
   }
-  // Discovery lives beside the agent (src/discovery); loaded lazily so a missing or broken
-  // discovery still lets the agent run from a machine file.
-  let mod: {
-    discoverMachine?: (o: {
-      root: string;
-    }) => Promise<{ machine: Machine; problems: { path: string; message: string }[] }>;
-  };
+  // Discovery lives beside the agent (src/discovery), loaded lazily: a machine file needs
+  // none of it.
+  const mod = await import("./discovery/index");
+  let r;
   try {
-    const path = "./discovery/index";
-    mod = (await import(/* @vite-ignore */ path)) as typeof mod;
-  } catch {
+    r = await mod.discoverMachine({ root: cfg.discoveryRoot });
+  } catch (err) {
     throw new StartError(
-      "This build cannot discover the host: pass --machine FILE (a tessera/machine@1 document).",
+      `cannot discover the machine under ${cfg.discoveryRoot} (${err instanceof Error ? err.message : String(err)}): pass --machine FILE`,
     );
   }
-  if (!mod.discoverMachine) throw new StartError("discovery is not available: pass --machine FILE");
-  const r = await mod.discoverMachine({ root: cfg.discoveryRoot });
   return {
     machine: r.machine,
     problems: r.problems,
@@ -75,6 +71,12 @@ export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
       return out;
     },
   };
+}
+
+/** The warning for a non-loopback address without TLS, or null. */
+export function bindWarning(cfg: Pick<AgentConfig, "host" | "tlsCert">): string | null {
+  if (isLoopback(cfg.host) || cfg.tlsCert) return null;
+  return `warning: listening on ${cfg.host} without TLS: passwords and session cookies cross the network in clear. Use --tls-cert and --tls-key.`;
 }
 
 export interface Started {
@@ -185,16 +187,16 @@ async function finish(
         `Created user admin. One-time password: ${password}\nLog in and change it (tessera user passwd admin); it is not shown again.`,
       );
   }
-  if (!isLoopback(cfg.host) && !cfg.tlsCert) {
-    io.err(
-      `warning: listening on ${cfg.host} without TLS: passwords and session cookies cross the network in clear. Use --tls-cert and --tls-key.`,
-    );
-  }
+  const warning = bindWarning(cfg);
+  if (warning) io.err(warning);
   const address = await app.listen({ host: cfg.host, port: cfg.port });
   if (!cfg.controllerUrl) {
     // Guests need an address they can reach; the listening one is the best default.
     (cfg as { controllerUrl: string | null }).controllerUrl = address;
   }
   io.out(`Tessera agent listening on ${address} (loader: ${loader.kind}, data: ${cfg.dataDir})`);
+  if (!existsSync(join(cfg.webRoot, "index.html"))) {
+    io.out(`The web console is not built (${cfg.webRoot}): npm run build --workspace=@tessera/web`);
+  }
   return { app, url: address, loader };
 }
