@@ -26,6 +26,8 @@ export function UsersView() {
   const [name, setName] = useState("");
   const [role, setRole] = useState<string>("viewer");
   const [password, setPassword] = useState("");
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [newPassword, setNewPassword] = useState("");
 
   const reload = useCallback(async () => {
     try {
@@ -109,21 +111,52 @@ export function UsersView() {
                 </td>
                 <td>{new Date(u.createdAt).toLocaleDateString()}</td>
                 <td className="row">
-                  <button
-                    onClick={() => {
-                      const pw = window.prompt(
-                        `New password for ${u.name} (at least 8 characters):`,
-                      );
-                      if (pw)
+                  {resetting === u.name ? (
+                    <form
+                      className="row"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        setResetting(null);
                         void run(
-                          () => resetPassword(u.name, pw),
+                          () => resetPassword(u.name, newPassword),
                           `Password of ${u.name} reset. Tell them the new one in person.`,
                         );
-                    }}
-                    data-testid={`users.reset-${u.name}`}
-                  >
-                    Reset password
-                  </button>
+                        setNewPassword("");
+                      }}
+                    >
+                      <label className="sr-only" htmlFor={`reset-${u.name}`}>
+                        New password for {u.name}
+                      </label>
+                      <input
+                        id={`reset-${u.name}`}
+                        type="password"
+                        autoComplete="new-password"
+                        placeholder="New password"
+                        value={newPassword}
+                        onChange={(e) => setNewPassword(e.target.value)}
+                        required
+                        autoFocus
+                        data-testid={`users.new-password-${u.name}`}
+                      />
+                      <button
+                        type="submit"
+                        className="primary"
+                        data-testid={`users.reset-save-${u.name}`}
+                      >
+                        Set
+                      </button>
+                      <button type="button" onClick={() => setResetting(null)}>
+                        Cancel
+                      </button>
+                    </form>
+                  ) : (
+                    <button
+                      onClick={() => setResetting(u.name)}
+                      data-testid={`users.reset-${u.name}`}
+                    >
+                      Reset password
+                    </button>
+                  )}
                   <button
                     className="danger"
                     onClick={() =>
