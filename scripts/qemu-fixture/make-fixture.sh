@@ -8,6 +8,7 @@
 # Usage: scripts/qemu-fixture/make-fixture.sh [OUTDIR] [CACHEDIR]
 #   OUTDIR    default apps/agent/test/fixtures/qemu-q35-2s-8cpu
 #   CACHEDIR  default ${TMPDIR:-/tmp}/tessera-qemu-debian (kernel + busybox, see scripts/qemu/fetch-debian.sh)
+#   TESSERA_QEMU_APPEND  extra kernel options, e.g. "maxcpus=6" for the fixture with offline cores
 # Needs qemu-system-x86, cpio, gzip, base64, tar; uses KVM when /dev/kvm is writable.
 # Not run in CI: CI tests the committed fixture.
 set -eu
@@ -63,7 +64,7 @@ timeout "${TESSERA_QEMU_TIMEOUT:-900}" qemu-system-x86_64 \
   -display none -no-reboot \
   -serial file:"$WORK/console.log" \
   -kernel "$CACHE/vmlinuz" -initrd "$WORK/initrd.gz" \
-  -append "console=ttyS0 quiet loglevel=1 intel_iommu=on panic=-1" || true
+  -append "console=ttyS0 quiet loglevel=1 intel_iommu=on panic=-1 ${TESSERA_QEMU_APPEND:-}" || true
 cp "$WORK/console.log" "$CACHE/last-console.log"
 
 sed -n '/===TESSERA-CAPTURE-BEGIN===/,/===TESSERA-CAPTURE-END===/p' "$WORK/console.log" \
@@ -76,6 +77,7 @@ tar -xzf "$WORK/capture.tar.gz" -C "$OUTDIR/tree"
 {
   echo "kernel: $(cat "$CACHE/VERSION")"
   echo "accel: $ACCEL"
+  echo "extra kernel options: ${TESSERA_QEMU_APPEND:-none}"
   echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
 } > "$OUTDIR/generated-with.txt"
 echo "make-fixture: wrote $OUTDIR/tree ($(find "$OUTDIR/tree" -type f | wc -l) files)" >&2

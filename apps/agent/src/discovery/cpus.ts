@@ -1,6 +1,7 @@
 // Cores: LAPIC IDs from /proc/cpuinfo, topology from sysfs, NUMA nodes from the node
 // directories, hybrid core types from the cpu_core / cpu_atom PMU devices.
 import type { CoreType, Cpu } from "@tessera/core";
+import { apicLayout, parseMadt } from "./madt";
 import { parseCpuinfo } from "./text-formats";
 import { parseCpuList, parseCpuMask, type TreeReader } from "./tree-reader";
 
@@ -75,16 +76,7 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
   const typeOf = (n: number): CoreType | null =>
     pcores?.includes(n) ? "performance" : ecores?.includes(n) ? "efficiency" : null;
 
-  interface Partial {
-    cpu: number;
-    apicId: number;
-    pkg: number;
-    die: number | null;
-    core: number;
-    online: boolean;
-    threadCpus: number[] | null;
-  }
-  const found: Partial[] = [];
+  const found: FoundCpu[] = [];
   const noApic: number[] = [];
   await Promise.all(
     numbers.map(async (n) => {
@@ -115,16 +107,18 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
       if (pkg === null && p?.physicalId == null) unknown.push(`package of cpu${n}: neither topology nor cpuinfo says; 0 assumed`);
     }),
   );
-  if (noApic.length) {
-    unknown.push(
-      `LAPIC IDs of cpu ${noApic.sort((a, b) => a - b).join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`,
-    );
+  noApic.sort((a, b) => a - b);
+  const offline = await offlineFromMadt(r, found, noApic, online, unknown);
+  found.push(...offline);
+  const stillMissing = noApic.filter((n) => !offline.some((o) => o.cpu === n));
+  if (stillMissing.length) {
+    unknown.push(`LAPIC IDs of cpu ${stillMissing.join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`);
   }
   found.sort((a, b) => a.cpu - b.cpu);
   const apicOfCpu = new Map(found.map((f) => [f.cpu, f.apicId]));
   const cpus: Cpu[] = found.map((f) => {
     let siblings: number[];
-    if (f.threadCpus) {
+    if (f.threadCpus && !offline.some((o) => o.pkg === f.pkg && o.core === f.core)) {
       siblings = f.threadCpus.flatMap((c) => (apicOfCpu.has(c) ? [apicOfCpu.get(c)!] : []));
     } else {
       // No topology file: siblings are the CPUs cpuinfo puts in the same package and core.
@@ -146,4 +140,61 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
   });
   if (nodeOfCpu.size === 0) unknown.push("NUMA node of each core: no /sys/devices/system/node");
   return { cpus, nodeOfCpu, unknown };
+}
+
+interface FoundCpu {
+  cpu: number;
+  apicId: number;
+  pkg: number;
+  die: number | null;
+  core: number;
+  online: boolean;
+  threadCpus: number[] | null;
+}
+
+/**
+ * Cores the MADT enables but cpuinfo lacks are offline. Linux numbers CPUs in MADT order, so
+ * they take the present-but-unlisted CPU numbers in order; their package and core follow from
+ * the APIC ID layout of the online cores when that layout is unambiguous (see madt.ts).
+ */
+async function offlineFromMadt(
+  r: TreeReader,
+  found: FoundCpu[],
+  spare: number[],
+  online: number[] | null,
+  unknown: string[],
+): Promise<FoundCpu[]> {
+  const path = "/sys/firmware/acpi/tables/APIC";
+  const buf = await r.bytes(path);
+  if (buf === null) return [];
+  const madt = parseMadt(buf);
+  if (!madt.ok) {
+    r.problem(path, madt.message);
+    return [];
+  }
+  const known = new Set(found.map((f) => f.apicId));
+  const missing = madt.lapics.filter((l) => l.enabled && !known.has(l.apicId)).map((l) => l.apicId);
+  if (missing.length === 0) return [];
+  const layout = apicLayout(found.map((f) => ({ apicId: f.apicId, package: f.pkg, core: f.core })));
+  if (!layout || missing.length !== spare.length) {
+    unknown.push(
+      `cores with LAPIC IDs ${missing.join(",")} are enabled in the MADT but offline: ` +
+        (layout ? "their Linux CPU numbers do not match the present CPUs" : "the online cores do not pin down the APIC ID layout, so their package and core are unknown") +
+        "; left out",
+    );
+    return [];
+  }
+  unknown.push(
+    `cpu ${spare.join(",")} (LAPIC ${missing.join(",")}) are offline: LAPIC IDs from the MADT, package and core from the ` +
+      `APIC ID layout of the online cores (package = apic >> ${layout.pkgShift}, core bits from ${layout.smtShift}); NUMA node unknown (node cpulists list online CPUs only)`,
+  );
+  return missing.map((apicId, i) => ({
+    cpu: spare[i]!,
+    apicId,
+    pkg: apicId >>> layout.pkgShift,
+    die: null,
+    core: (apicId >>> layout.smtShift) & ((1 << (layout.pkgShift - layout.smtShift)) - 1),
+    online: online ? online.includes(spare[i]!) : false,
+    threadCpus: null,
+  }));
 }
