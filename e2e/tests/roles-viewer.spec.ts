@@ -68,3 +68,34 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   await run.expectState("os2", "defined");
   await run.expectState("os3", "defined");
 });
+
+test("an admin changes a role, resets a password and removes a user from the console", async ({
+  page,
+}) => {
+  const admin = await agent.client("admin", "roles-admin-pw");
+  await admin.addUser("tim", "viewer", "tim-first-pw");
+  const run = new RunPage(page, agent.url);
+  await run.signIn("admin", "roles-admin-pw");
+  await page.getByTestId("tabs.users").click();
+  await page.getByTestId("users.role-tim").selectOption("operator");
+  await expect(page.getByTestId("users.message")).toHaveText("tim is now operator.");
+  await page.getByTestId("users.reset-tim").click();
+  await page.getByTestId("users.new-password-tim").fill("tim-second-pw");
+  await page.getByTestId("users.reset-save-tim").click();
+  await expect(page.getByTestId("users.message")).toContainText("Password of tim reset");
+  // the agent agrees: the new password signs in, as an operator
+  const tim = await agent.client("tim", "tim-second-pw");
+  const me = (await tim.call("GET", "/api/session")).body as { user: { role: string } };
+  expect(me.user.role).toBe("operator");
+  await expect(agent.client("tim", "tim-first-pw")).rejects.toThrow(/401/);
+
+  await page.getByTestId("users.remove-tim").click();
+  await expect(page.getByTestId("confirm.body")).toContainText("can no longer sign in");
+  await page.getByTestId("confirm.ok").click();
+  await expect(page.getByTestId("users.row-tim")).toHaveCount(0);
+  await expect(agent.client("tim", "tim-second-pw")).rejects.toThrow(/401/);
+  // the last admin cannot be removed, and the console says so
+  await page.getByTestId("users.remove-admin").click();
+  await page.getByTestId("confirm.ok").click();
+  await expect(page.getByTestId("users.message")).toContainText("LAST-ADMIN");
+});
