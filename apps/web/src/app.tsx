@@ -63,7 +63,10 @@ function useFocusJump(setTab: (t: Tab) => void) {
   useEffect(() => {
     if (!focus) return;
     setTab("machine");
-    const sel = selectorFor(focus, useStore.getState().draft.instances.map((i) => i.name));
+    const sel = selectorFor(
+      focus,
+      useStore.getState().draft.instances.map((i) => i.name),
+    );
     if (sel) requestAnimationFrame(() => flashElement(sel));
   }, [focus, setTab]);
 }
@@ -105,19 +108,41 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
             </span>
           ) : null}
         </span>
-        <button aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => useStore.getState().undo()} data-testid="app.undo">
+        <button
+          aria-label="Undo (Ctrl+Z)"
+          title="Undo (Ctrl+Z)"
+          disabled={!canUndo}
+          onClick={() => useStore.getState().undo()}
+          data-testid="app.undo"
+        >
           ↶ Undo
         </button>
-        <button aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => useStore.getState().redo()} data-testid="app.redo">
+        <button
+          aria-label="Redo (Ctrl+Shift+Z)"
+          title="Redo (Ctrl+Shift+Z)"
+          disabled={!canRedo}
+          onClick={() => useStore.getState().redo()}
+          data-testid="app.redo"
+        >
           ↷ Redo
         </button>
-        <button className="primary" onClick={() => void saveDraft()} data-testid="app.save" title={errors ? "Saves as a draft: errors block activation, not saving" : "Save (Ctrl+S)"}>
+        <button
+          className="primary"
+          onClick={() => void saveDraft()}
+          data-testid="app.save"
+          title={errors ? "Saves as a draft: errors block activation, not saving" : "Save (Ctrl+S)"}
+        >
           Save
         </button>
         <label className="sr-only" htmlFor="theme">
           Theme
         </label>
-        <select id="theme" value={theme} onChange={(e) => setTheme(e.target.value as Theme)} data-testid="app.theme">
+        <select
+          id="theme"
+          value={theme}
+          onChange={(e) => setTheme(e.target.value as Theme)}
+          data-testid="app.theme"
+        >
           <option value="system">System theme</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
@@ -143,10 +168,16 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
         )
           .filter(([k]) => k !== "users" || user?.role === "admin")
           .map(([k, label]) => (
-          <button key={k} role="tab" aria-selected={tab === k} onClick={() => setTab(k)} data-testid={`tabs.${k}`}>
-            {label}
-          </button>
-        ))}
+            <button
+              key={k}
+              role="tab"
+              aria-selected={tab === k}
+              onClick={() => setTab(k)}
+              data-testid={`tabs.${k}`}
+            >
+              {label}
+            </button>
+          ))}
       </nav>
     </>
   );
@@ -170,7 +201,11 @@ function Workspace() {
           <main className="main" role="tabpanel">
             <Notice />
             <StaleHardware />
-            {machineError ? <div className="banner error" role="alert">{machineError}</div> : null}
+            {machineError ? (
+              <div className="banner error" role="alert">
+                {machineError}
+              </div>
+            ) : null}
             {!machine && !machineError ? <p className="muted">Loading the machine…</p> : null}
             {tab === "machine" ? (
               <>
@@ -210,7 +245,12 @@ export function App() {
       unwatch();
     };
   }, []);
-  if (status === "unknown") return <p className="muted" style={{ padding: 24 }}>Connecting to the agent…</p>;
+  if (status === "unknown")
+    return (
+      <p className="muted" style={{ padding: 24 }}>
+        Connecting to the agent…
+      </p>
+    );
   if (status === "signed-out") return <LoginView />;
   return <Workspace />;
 }

@@ -24,7 +24,12 @@ export function plan(machine: Machine, profile: Profile): PlanResult | null {
   return corePlan(machine, profile);
 }
 
-export function coreNextFreeCpuRun(machine: Machine, profile: Profile, index: number, count: number): number[] | null {
+export function coreNextFreeCpuRun(
+  machine: Machine,
+  profile: Profile,
+  index: number,
+  count: number,
+): number[] | null {
   return nextFreeCpuRun(machine, profile, index, count);
 }
 

@@ -1,7 +1,13 @@
 // Every request the console makes goes through here. The session is a same-origin cookie;
 // state-changing requests carry the x-csrf-token the agent handed out at sign-in.
 // Errors come back as ApiError with the agent's {code, message, hint, path, ...}.
-import { parseMachine, parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+import {
+  parseMachine,
+  parseProfile,
+  profileToJson,
+  type Machine,
+  type Profile,
+} from "@tessera/core";
 
 export class ApiError extends Error {
   constructor(
@@ -40,7 +46,12 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, "AGENT-UNREACHABLE", "The agent cannot be reached.", "Check that tessera serve is running.");
+    throw new ApiError(
+      0,
+      "AGENT-UNREACHABLE",
+      "The agent cannot be reached.",
+      "Check that tessera serve is running.",
+    );
   }
   const text = await res.text();
   let json: unknown = undefined;
@@ -53,7 +64,8 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   }
   if (!res.ok) {
     const err = (json as { error?: Record<string, unknown> } | undefined)?.error;
-    if (res.status === 401 && err?.code === "AUTH-REQUIRED" && path !== "/api/session") onAuthRequired?.();
+    if (res.status === 401 && err?.code === "AUTH-REQUIRED" && path !== "/api/session")
+      onAuthRequired?.();
     throw new ApiError(
       res.status,
       typeof err?.code === "string" ? err.code : `HTTP-${res.status}`,
@@ -100,7 +112,12 @@ export async function getMachine(): Promise<{ machine: Machine; fingerprint: str
   const r = await request<{ machine: unknown; fingerprint: string }>("GET", "/api/machine");
   const parsed = parseMachine(r.machine);
   if (!parsed.ok) {
-    throw new ApiError(200, "MACHINE-UNREADABLE", "The agent sent a machine the console cannot read.", parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+    throw new ApiError(
+      200,
+      "MACHINE-UNREADABLE",
+      "The agent sent a machine the console cannot read.",
+      parsed.errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+    );
   }
   return { machine: parsed.value, fingerprint: r.fingerprint };
 }
@@ -145,7 +162,9 @@ function unwrapList(r: unknown): Record<string, unknown>[] {
 
 function unwrapOne(r: unknown): Record<string, unknown> {
   const o = r as Record<string, unknown>;
-  return (o.profile && typeof o.profile === "object" && "id" in (o.profile as object) ? o.profile : o) as Record<string, unknown>;
+  return (
+    o.profile && typeof o.profile === "object" && "id" in (o.profile as object) ? o.profile : o
+  ) as Record<string, unknown>;
 }
 
 export async function listProfiles(): Promise<ProfileRecord[]> {
@@ -155,9 +174,15 @@ export async function getProfile(id: string): Promise<ProfileRecord> {
   return toRecord(unwrapOne(await request("GET", `/api/profiles/${encodeURIComponent(id)}`)));
 }
 export async function createProfile(profile: Profile): Promise<ProfileRecord> {
-  return toRecord(unwrapOne(await request("POST", "/api/profiles", { profile: profileToJson(profile) })));
+  return toRecord(
+    unwrapOne(await request("POST", "/api/profiles", { profile: profileToJson(profile) })),
+  );
 }
-export async function saveProfile(id: string, baseVersion: number, profile: Profile): Promise<ProfileRecord> {
+export async function saveProfile(
+  id: string,
+  baseVersion: number,
+  profile: Profile,
+): Promise<ProfileRecord> {
   const r = await request("PUT", `/api/profiles/${encodeURIComponent(id)}`, {
     baseVersion,
     profile: profileToJson(profile),
@@ -168,15 +193,19 @@ export async function deleteProfile(id: string): Promise<void> {
   await request("DELETE", `/api/profiles/${encodeURIComponent(id)}`);
 }
 export async function duplicateProfile(id: string, name: string): Promise<ProfileRecord> {
-  return toRecord(unwrapOne(await request("POST", `/api/profiles/${encodeURIComponent(id)}/duplicate`, { name })));
+  return toRecord(
+    unwrapOne(await request("POST", `/api/profiles/${encodeURIComponent(id)}/duplicate`, { name })),
+  );
 }
 export async function listVersions(id: string): Promise<ProfileRecord[]> {
-  return unwrapList(await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions`)).map((v) =>
-    toRecord({ id, ...v }),
+  return unwrapList(await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions`)).map(
+    (v) => toRecord({ id, ...v }),
   );
 }
 export async function getVersion(id: string, version: number): Promise<ProfileRecord> {
-  const r = unwrapOne(await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions/${version}`));
+  const r = unwrapOne(
+    await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions/${version}`),
+  );
   return toRecord({ id, ...r });
 }
 export async function activateProfile(id: string): Promise<unknown> {
@@ -185,10 +214,14 @@ export async function activateProfile(id: string): Promise<unknown> {
 
 /** The boot plan as the agent makes it (with kernel facts and live state merged in). */
 export async function planFromAgent(profile: Profile): Promise<unknown> {
-  const res = await request<{ plan: unknown }>("POST", "/api/plan", { profile: profileToJson(profile) });
+  const res = await request<{ plan: unknown }>("POST", "/api/plan", {
+    profile: profileToJson(profile),
+  });
   return res.plan;
 }
 
-export async function validateOnAgent(profile: Profile): Promise<{ ok: boolean; diagnostics: unknown[] }> {
+export async function validateOnAgent(
+  profile: Profile,
+): Promise<{ ok: boolean; diagnostics: unknown[] }> {
   return request("POST", "/api/validate", { profile: profileToJson(profile) });
 }

@@ -9,7 +9,15 @@ import type { InstanceMessage, LogMessage, SnapshotMessage } from "../store/run-
 type ServerMessage =
   | SnapshotMessage
   | { type: "resumed"; epoch: string; from: number; to: number }
-  | { type: "profile"; seq: number; action: string; id: string; name: string; version: number; by: string }
+  | {
+      type: "profile";
+      seq: number;
+      action: string;
+      id: string;
+      name: string;
+      version: number;
+      by: string;
+    }
   | { type: "machine"; seq: number; fingerprint: string }
   | { type: "heartbeat"; seq: number; at: string }
   | { type: "error"; code: string; message: string }
@@ -40,11 +48,23 @@ export function applyServerMessage(msg: ServerMessage): void {
       void refreshProfiles();
       if (msg.action === "activated") void loadRun();
       const src = s.source;
-      if (src && msg.id === src.id && msg.action === "updated" && msg.version > src.version && msg.by !== s.user?.name) {
-        s.setNotice({ kind: "warning", text: `${msg.by} saved ${msg.name} as version ${msg.version}. Saving your draft will ask what to keep.` });
+      if (
+        src &&
+        msg.id === src.id &&
+        msg.action === "updated" &&
+        msg.version > src.version &&
+        msg.by !== s.user?.name
+      ) {
+        s.setNotice({
+          kind: "warning",
+          text: `${msg.by} saved ${msg.name} as version ${msg.version}. Saving your draft will ask what to keep.`,
+        });
       }
       if (src && msg.id === src.id && msg.action === "deleted") {
-        s.setNotice({ kind: "warning", text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.` });
+        s.setNotice({
+          kind: "warning",
+          text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.`,
+        });
         s.setSource(null);
       }
       return;

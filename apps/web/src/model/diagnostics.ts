@@ -33,8 +33,10 @@ export function markDiagnostics(diags: readonly Diagnostic[], profile: Profile):
     if (d.severity === "error") marks.errors++;
     else if (d.severity === "warning") marks.warnings++;
     for (const c of d.subject?.cpus ?? []) marks.cpu[c] = worse(marks.cpu[c], d.severity);
-    for (const id of d.subject?.devices ?? []) marks.device[id] = worse(marks.device[id], d.severity);
-    for (const r of d.subject?.ranges ?? []) marks.ranges.push({ range: r, severity: d.severity, index });
+    for (const id of d.subject?.devices ?? [])
+      marks.device[id] = worse(marks.device[id], d.severity);
+    for (const r of d.subject?.ranges ?? [])
+      marks.ranges.push({ range: r, severity: d.severity, index });
     const slot = instanceIndexOf(d, profile);
     if (slot !== null) marks.slot[slot] = worse(marks.slot[slot], d.severity);
   });
@@ -46,7 +48,10 @@ export function diagKey(d: Diagnostic): string {
   return `${d.code}|${d.instance ?? ""}|${d.message}`;
 }
 
-export function newFindings(before: readonly Diagnostic[], after: readonly Diagnostic[]): Diagnostic[] {
+export function newFindings(
+  before: readonly Diagnostic[],
+  after: readonly Diagnostic[],
+): Diagnostic[] {
   const seen = new Set(before.map(diagKey));
   return after.filter((d) => !seen.has(diagKey(d)));
 }

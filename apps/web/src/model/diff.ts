@@ -10,7 +10,8 @@ export interface InstanceDiff {
   lines: { kind: "add" | "remove" | "change"; text: string }[];
 }
 
-const rangeText = (r: Range) => `${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`;
+const rangeText = (r: Range) =>
+  `${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`;
 const rangeKey = (r: Range) => `${r.start}+${r.size}`;
 
 function diffInstance(a: Instance, b: Instance): InstanceDiff["lines"] {
@@ -23,8 +24,10 @@ function diffInstance(a: Instance, b: Instance): InstanceDiff["lines"] {
   if (remC.length) lines.push({ kind: "remove", text: `cores ${formatIds(remC)}` });
   const aR = new Set(a.memory.map(rangeKey));
   const bR = new Set(b.memory.map(rangeKey));
-  for (const r of b.memory) if (!aR.has(rangeKey(r))) lines.push({ kind: "add", text: `memory ${rangeText(r)}` });
-  for (const r of a.memory) if (!bR.has(rangeKey(r))) lines.push({ kind: "remove", text: `memory ${rangeText(r)}` });
+  for (const r of b.memory)
+    if (!aR.has(rangeKey(r))) lines.push({ kind: "add", text: `memory ${rangeText(r)}` });
+  for (const r of a.memory)
+    if (!bR.has(rangeKey(r))) lines.push({ kind: "remove", text: `memory ${rangeText(r)}` });
   const aL = a.lowMemory ? rangeKey(a.lowMemory) : "";
   const bL = b.lowMemory ? rangeKey(b.lowMemory) : "";
   if (aL !== bL) {
@@ -53,7 +56,11 @@ export function diffProfilesView(a: Profile, b: Profile): InstanceDiff[] {
     seen.add(inst.name);
     const old = byName.get(inst.name);
     if (!old) {
-      out.push({ name: inst.name, status: "added", lines: diffInstance({ name: inst.name, cpus: [], memory: [], devices: [] }, inst) });
+      out.push({
+        name: inst.name,
+        status: "added",
+        lines: diffInstance({ name: inst.name, cpus: [], memory: [], devices: [] }, inst),
+      });
       continue;
     }
     const lines = diffInstance(old, inst);
@@ -64,7 +71,11 @@ export function diffProfilesView(a: Profile, b: Profile): InstanceDiff[] {
   }
   const order = (p: Profile) => p.instances.map((i) => i.name).join(",");
   if (order(a) !== order(b) && out.length === 0) {
-    out.push({ name: "(order)", status: "changed", lines: [{ kind: "change", text: `order ${order(a)} → ${order(b)}` }] });
+    out.push({
+      name: "(order)",
+      status: "changed",
+      lines: [{ kind: "change", text: `order ${order(a)} → ${order(b)}` }],
+    });
   }
   return out;
 }

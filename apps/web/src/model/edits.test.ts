@@ -49,8 +49,16 @@ describe("profile edits", () => {
       { start: 0n, size: 10n },
       { start: 30n, size: 70n },
     ]);
-    expect(subtractRange({ start: 0n, size: 100n }, { start: 200n, size: 20n })).toEqual([{ start: 0n, size: 100n }]);
-    expect(mergeRanges([{ start: 10n, size: 10n }, { start: 0n, size: 10n }, { start: 50n, size: 1n }])).toEqual([
+    expect(subtractRange({ start: 0n, size: 100n }, { start: 200n, size: 20n })).toEqual([
+      { start: 0n, size: 100n },
+    ]);
+    expect(
+      mergeRanges([
+        { start: 10n, size: 10n },
+        { start: 0n, size: 10n },
+        { start: 50n, size: 1n },
+      ]),
+    ).toEqual([
       { start: 0n, size: 20n },
       { start: 50n, size: 1n },
     ]);

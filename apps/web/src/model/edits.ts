@@ -44,7 +44,12 @@ export function moveInstance(p: Profile, index: number, to: number): Profile {
 
 export type TextField = "kernel" | "initrd" | "cmdline";
 
-export function setInstanceText(p: Profile, index: number, field: TextField, value: string): Profile {
+export function setInstanceText(
+  p: Profile,
+  index: number,
+  field: TextField,
+  value: string,
+): Profile {
   return mapInstance(p, index, (i) => {
     const next = { ...i };
     if (value === "") delete next[field];
@@ -74,7 +79,9 @@ export function unassignCpus(p: Profile, apicIds: readonly number[]): Profile {
   return withInstances(
     p,
     p.instances.map((inst) =>
-      inst.cpus.some((c) => drop.has(c)) ? { ...inst, cpus: inst.cpus.filter((c) => !drop.has(c)) } : inst,
+      inst.cpus.some((c) => drop.has(c))
+        ? { ...inst, cpus: inst.cpus.filter((c) => !drop.has(c)) }
+        : inst,
     ),
   );
 }
@@ -122,7 +129,8 @@ export function mergeRanges(ranges: readonly Range[]): Range[] {
   for (const r of sorted) {
     const last = out[out.length - 1];
     if (last && r.start <= last.start + last.size) {
-      const end = r.start + r.size > last.start + last.size ? r.start + r.size : last.start + last.size;
+      const end =
+        r.start + r.size > last.start + last.size ? r.start + r.size : last.start + last.size;
       out[out.length - 1] = { start: last.start, size: end - last.start };
     } else out.push({ ...r });
   }
@@ -145,7 +153,10 @@ export function assignRange(p: Profile, index: number, range: Range): Profile {
 }
 
 export function removeRange(p: Profile, index: number, rangeIndex: number): Profile {
-  return mapInstance(p, index, (i) => ({ ...i, memory: i.memory.filter((_, k) => k !== rangeIndex) }));
+  return mapInstance(p, index, (i) => ({
+    ...i,
+    memory: i.memory.filter((_, k) => k !== rangeIndex),
+  }));
 }
 
 export function replaceRange(p: Profile, index: number, rangeIndex: number, range: Range): Profile {

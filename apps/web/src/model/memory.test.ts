@@ -10,7 +10,8 @@ describe("memory map", () => {
     const hole = segs.find((s) => s.type === "hole" && s.start === 0xa0000n);
     expect(hole).toEqual({ start: 0xa0000n, size: 0xf0000n - 0xa0000n, type: "hole" });
     // contiguous from 0 to the end: every byte is in exactly one segment
-    for (let i = 1; i < segs.length; i++) expect(segs[i]!.start).toBe(segs[i - 1]!.start + segs[i - 1]!.size);
+    for (let i = 1; i < segs.length; i++)
+      expect(segs[i]!.start).toBe(segs[i - 1]!.start + segs[i - 1]!.size);
   });
 
   it("knows the e820 type at an address", () => {

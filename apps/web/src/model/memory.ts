@@ -17,7 +17,9 @@ export interface Segment {
 
 /** The e820 map with the holes between regions made explicit, from 0 to the last end. */
 export function segments(machine: Machine): Segment[] {
-  const regions = [...machine.memoryMap].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const regions = [...machine.memoryMap].sort((a, b) =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : 0,
+  );
   const out: Segment[] = [];
   let at = 0n;
   for (const r of regions) {
@@ -49,7 +51,9 @@ export function takenRanges(profile: Profile, except?: number): Range[] {
 /** Usable RAM nobody holds, as merged ranges. */
 export function freeUsable(machine: Machine, profile: Profile): Range[] {
   let free: Range[] = mergeRanges(
-    machine.memoryMap.filter((r) => r.type === "usable").map((r) => ({ start: r.start, size: r.size })),
+    machine.memoryMap
+      .filter((r) => r.type === "usable")
+      .map((r) => ({ start: r.start, size: r.size })),
   );
   for (const t of takenRanges(profile)) free = free.flatMap((r) => subtractRange(r, t));
   return free;
@@ -92,8 +96,11 @@ export function hexAddr(v: bigint): string {
 export function sizeLabel(v: bigint): string {
   const KiB = 1024n;
   const GiB = 1024n * MiB;
-  if (v >= GiB) return v % GiB === 0n ? `${v / GiB} GiB` : `${(Number(v) / Number(GiB)).toFixed(2)} GiB`;
-  if (v >= MiB) return v % MiB === 0n ? `${v / MiB} MiB` : `${(Number(v) / Number(MiB)).toFixed(2)} MiB`;
-  if (v >= KiB) return v % KiB === 0n ? `${v / KiB} KiB` : `${(Number(v) / Number(KiB)).toFixed(2)} KiB`;
+  if (v >= GiB)
+    return v % GiB === 0n ? `${v / GiB} GiB` : `${(Number(v) / Number(GiB)).toFixed(2)} GiB`;
+  if (v >= MiB)
+    return v % MiB === 0n ? `${v / MiB} MiB` : `${(Number(v) / Number(MiB)).toFixed(2)} MiB`;
+  if (v >= KiB)
+    return v % KiB === 0n ? `${v / KiB} KiB` : `${(Number(v) / Number(KiB)).toFixed(2)} KiB`;
   return `${v} B`;
 }

@@ -11,7 +11,12 @@ export type Payload =
   | { kind: "chunk"; size: bigint };
 
 /** The profile after giving `payload` to instance `index`; null when it cannot be placed. */
-export function applyPayload(machine: Machine, p: Profile, payload: Payload, index: number): Profile | null {
+export function applyPayload(
+  machine: Machine,
+  p: Profile,
+  payload: Payload,
+  index: number,
+): Profile | null {
   if (index < 0 || index >= p.instances.length) return null;
   switch (payload.kind) {
     case "cpus":

@@ -2,8 +2,8 @@
 // render and call these. The WebSocket client feeds messages in through applyServerMessage.
 import { parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
 import * as api from "../api/client";
-import { coreLargestFreeRange, coreNextFreeCpuRun, validate } from "../core-bridge";
-import { newFindings } from "../model/diagnostics";
+import { coreLargestFreeRange, coreNextFreeCpuRun } from "../core-bridge";
+import { judge } from "../model/judge";
 import { applyPayload, type Payload } from "../model/payload";
 import { emptyProfile } from "./draft-slice";
 import { refreshProfiles } from "./profile-actions";
@@ -138,7 +138,10 @@ export function missingHardware(machine: Machine, p: Profile): string[] {
       const usable = machine.memoryMap.some(
         (m) => m.type === "usable" && r.start < m.start + m.size && m.start < r.start + r.size,
       );
-      if (!usable) out.push(`${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`);
+      if (!usable)
+        out.push(
+          `${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`,
+        );
     }
   }
   return out;
@@ -169,7 +172,10 @@ export function assign(payload: Payload, index: number): boolean {
   if (!s.machine) return false;
   const next = applyPayload(s.machine, s.draft, payload, index);
   if (!next) {
-    s.setNotice({ kind: "error", text: `Cannot place ${payload.kind === "chunk" ? "that chunk" : "that"}: no free usable memory of that size.` });
+    s.setNotice({
+      kind: "error",
+      text: `Cannot place ${payload.kind === "chunk" ? "that chunk" : "that"}: no free usable memory of that size.`,
+    });
     return false;
   }
   s.edit(() => next);
@@ -189,10 +195,7 @@ export function assignSelectionTo(index: number): boolean {
 export function judgeDrop(payload: Payload, index: number): DragState["verdict"] {
   const s = get();
   if (!s.machine) return null;
-  const next = applyPayload(s.machine, s.draft, payload, index);
-  if (!next) return { ok: false, reasons: ["No free usable memory of that size."] };
-  const added = newFindings(s.diagnostics, validate(s.machine, next)).filter((d) => d.severity === "error");
-  return { ok: added.length === 0, reasons: added.map((d) => `${d.code}: ${d.message}`) };
+  return judge(s.machine, s.draft, s.diagnostics, payload, index);
 }
 
 export function fillCores(index: number, count: number): boolean {
@@ -200,7 +203,10 @@ export function fillCores(index: number, count: number): boolean {
   if (!s.machine) return false;
   const run = coreNextFreeCpuRun(s.machine, s.draft, index, count);
   if (!run || !run.length) {
-    s.setNotice({ kind: "warning", text: `No free run of ${count} cores continues ${s.draft.instances[index]?.name ?? "this slot"}.` });
+    s.setNotice({
+      kind: "warning",
+      text: `No free run of ${count} cores continues ${s.draft.instances[index]?.name ?? "this slot"}.`,
+    });
     return false;
   }
   return assign({ kind: "cpus", ids: run }, index);

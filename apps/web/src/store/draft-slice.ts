@@ -41,7 +41,13 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
       if (next === s.draft) return;
       const coalesce = coalesceKey !== undefined && coalesceKey === s.lastEditKey;
       const past = coalesce ? s.past : [...s.past, s.draft].slice(-HISTORY_LIMIT);
-      set({ draft: next, past, future: [], lastEditKey: coalesceKey ?? null, ...derive(s.machine, next) });
+      set({
+        draft: next,
+        past,
+        future: [],
+        lastEditKey: coalesceKey ?? null,
+        ...derive(s.machine, next),
+      });
     },
     undo() {
       const s = get();

@@ -1,5 +1,12 @@
 import type { StateCreator } from "zustand";
-import type { MachineSlice, ProfilesSlice, SelectionSlice, SessionSlice, State, Theme } from "./types";
+import type {
+  MachineSlice,
+  ProfilesSlice,
+  SelectionSlice,
+  SessionSlice,
+  State,
+  Theme,
+} from "./types";
 import { derive } from "./draft-slice";
 
 export const createMachineSlice: StateCreator<State, [], [], MachineSlice> = (set, get) => ({

@@ -19,7 +19,8 @@ export async function refreshProfiles(): Promise<void> {
 function warnIfForeign(p: Profile): void {
   const s = get();
   if (!s.machine) return;
-  const mismatch = !!p.machineFingerprint && !!s.fingerprint && p.machineFingerprint !== s.fingerprint;
+  const mismatch =
+    !!p.machineFingerprint && !!s.fingerprint && p.machineFingerprint !== s.fingerprint;
   const missing = missingHardware(s.machine, p);
   s.setStaleHardware(mismatch || missing.length ? missing : null);
 }
@@ -28,7 +29,11 @@ export async function openProfile(id: string): Promise<void> {
   try {
     const rec = await api.getProfile(id);
     if (!rec.profile) throw new Error(`Profile ${id} could not be read.`);
-    get().loadDraft(rec.profile, { id: rec.id, version: rec.version, name: rec.name, base: rec.profile }, true);
+    get().loadDraft(
+      rec.profile,
+      { id: rec.id, version: rec.version, name: rec.name, base: rec.profile },
+      true,
+    );
     get().setConflict(null);
     warnIfForeign(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
@@ -92,7 +97,11 @@ export function reloadFromConflict(): void {
   const s = get();
   const c = s.conflict;
   if (!c || !s.source || !c.current.profile) return;
-  s.loadDraft(c.current.profile, { ...s.source, version: c.current.version, base: c.current.profile }, true);
+  s.loadDraft(
+    c.current.profile,
+    { ...s.source, version: c.current.version, base: c.current.profile },
+    true,
+  );
   s.setConflict(null);
 }
 
@@ -103,7 +112,10 @@ export function keepDraftOverConflict(): void {
   if (!c || !s.source) return;
   s.setSource({ ...s.source, version: c.current.version, base: c.current.profile });
   s.setConflict(null);
-  s.setNotice({ kind: "warning", text: `Your draft is kept; saving will replace version ${c.current.version}.` });
+  s.setNotice({
+    kind: "warning",
+    text: `Your draft is kept; saving will replace version ${c.current.version}.`,
+  });
 }
 
 export async function renameProfile(name: string): Promise<void> {
@@ -137,7 +149,10 @@ export async function deleteStored(id: string): Promise<void> {
 export async function activateCurrent(): Promise<void> {
   const s = get();
   if (hasErrors(s.diagnostics)) {
-    s.setNotice({ kind: "error", text: "Fix the errors first: a profile with errors cannot be made active." });
+    s.setNotice({
+      kind: "error",
+      text: "Fix the errors first: a profile with errors cannot be made active.",
+    });
     return;
   }
   if (!s.source) return;

@@ -94,7 +94,10 @@ describe("drops judged by validate() before they happen", () => {
 describe("fill the rest", () => {
   it("gives a slot the next free run of cores and the largest free range (core's helpers)", () => {
     loadExample(false);
-    s().edit((p) => ({ ...p, instances: [...p.instances, { name: "os2", cpus: [], memory: [], devices: [] }] }));
+    s().edit((p) => ({
+      ...p,
+      instances: [...p.instances, { name: "os2", cpus: [], memory: [], devices: [] }],
+    }));
     expect(fillCores(0, 4)).toBe(true);
     expect(s().draft.instances[0]!.cpus).toEqual([0, 1, 2, 3]);
     expect(fillCores(1, 4)).toBe(true);

@@ -72,7 +72,12 @@ export interface SelectionSlice {
 }
 
 export interface Conflict {
-  current: { version: number; profile: Profile | null; updatedBy: string | null; updatedAt: string | null };
+  current: {
+    version: number;
+    profile: Profile | null;
+    updatedBy: string | null;
+    updatedAt: string | null;
+  };
 }
 
 export interface ProfilesSlice {

@@ -10,7 +10,11 @@ export function Notice() {
   const setNotice = useStore((s) => s.setNotice);
   if (!notice) return null;
   return (
-    <div className={`banner ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"} data-testid="app.notice">
+    <div
+      className={`banner ${notice.kind}`}
+      role={notice.kind === "error" ? "alert" : "status"}
+      data-testid="app.notice"
+    >
       <span className="grow">
         {notice.text}
         {notice.hint ? <span className="muted"> — {notice.hint}</span> : null}
@@ -30,7 +34,9 @@ export function StaleHardware() {
     <div className="banner warning" role="alert" data-testid="app.stale-hardware">
       <div className="grow">
         <strong>This profile was made for other hardware.</strong>{" "}
-        {items.length ? "These no longer exist on this machine:" : "Everything it names still exists, but check the layout."}
+        {items.length
+          ? "These no longer exist on this machine:"
+          : "Everything it names still exists, but check the layout."}
         {items.length ? (
           <ul>
             {items.map((t) => (
@@ -60,7 +66,12 @@ export function ConflictDialog() {
   if (!conflict) return null;
   const c = conflict.current;
   return (
-    <dialog ref={ref} aria-labelledby="conflict-h" data-testid="conflict.dialog" onCancel={(e) => e.preventDefault()}>
+    <dialog
+      ref={ref}
+      aria-labelledby="conflict-h"
+      data-testid="conflict.dialog"
+      onCancel={(e) => e.preventDefault()}
+    >
       <h2 id="conflict-h">Someone else saved first</h2>
       <p data-testid="conflict.who">
         <strong>{c.updatedBy ?? "Another user"}</strong> saved version {c.version}
@@ -69,13 +80,25 @@ export function ConflictDialog() {
       {c.profile && base ? (
         <>
           <h3>What they changed</h3>
-          <DiffTable a={base} b={c.profile} labelA="your starting point" labelB={`their version ${c.version}`} testid="conflict.theirs" />
+          <DiffTable
+            a={base}
+            b={c.profile}
+            labelA="your starting point"
+            labelB={`their version ${c.version}`}
+            testid="conflict.theirs"
+          />
         </>
       ) : null}
       {c.profile ? (
         <>
           <h3>Their version against your draft</h3>
-          <DiffTable a={c.profile} b={draft} labelA={`their version ${c.version}`} labelB="your draft" testid="conflict.mine" />
+          <DiffTable
+            a={c.profile}
+            b={draft}
+            labelA={`their version ${c.version}`}
+            labelB="your draft"
+            testid="conflict.mine"
+          />
         </>
       ) : null}
       <div className="row" style={{ marginTop: 12 }}>

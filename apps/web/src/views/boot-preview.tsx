@@ -2,7 +2,14 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useMemo, useState } from "react";
-import { hex, kernelSize, profileToJson, type BootPlan, type Profile, type SuccessorPlan } from "@tessera/core";
+import {
+  hex,
+  kernelSize,
+  profileToJson,
+  type BootPlan,
+  type Profile,
+  type SuccessorPlan,
+} from "@tessera/core";
 import { request } from "../api/client";
 import { plan } from "../core-bridge";
 import { hexAddr, sizeLabel } from "../model/memory";
@@ -82,7 +89,10 @@ export function planScript(p: BootPlan): string {
 
 async function scriptFor(p: BootPlan, profile: Profile): Promise<string> {
   try {
-    const res = await request<{ script?: string }>("POST", "/api/plan", { profile: profileToJson(profile), format: "sh" });
+    const res = await request<{ script?: string }>("POST", "/api/plan", {
+      profile: profileToJson(profile),
+      format: "sh",
+    });
     if (typeof res?.script === "string") return res.script;
   } catch {
     // the agent does not offer the script format: build it from core's plan
@@ -98,7 +108,8 @@ export function BootPreview() {
   if (!result.ok) {
     return (
       <div className="banner error" data-testid="boot.blocked" role="alert">
-        No boot plan while the layout has errors ({result.diagnostics.filter((d) => d.severity === "error").length}). Fix them in the
+        No boot plan while the layout has errors (
+        {result.diagnostics.filter((d) => d.severity === "error").length}). Fix them in the
         validation list.
       </div>
     );
@@ -125,7 +136,8 @@ export function BootPreview() {
         <header>
           <h3>{p.os1.name} · boots from GRUB</h3>
           <span className="muted">
-            maxcpus={p.os1.maxcpus} · mem ends at {hexAddr(p.os1.memEnd)} · {p.os1.reservations.length} memmap reservations
+            maxcpus={p.os1.maxcpus} · mem ends at {hexAddr(p.os1.memEnd)} ·{" "}
+            {p.os1.reservations.length} memmap reservations
           </span>
         </header>
         <div className="body" style={{ display: "grid", gap: 8 }}>
@@ -138,17 +150,18 @@ export function BootPreview() {
       {p.successors.map((s) => (
         <section className="panel" key={s.name} data-testid={`boot.successor-${s.name}`}>
           <header>
-            <h3>
-              {s.name} · started from OS1
-            </h3>
+            <h3>{s.name} · started from OS1</h3>
             <span className="muted">
-              BSP LAPIC {s.bsp} · {s.cpuCount} cores · {hexAddr(s.memMin)}–{hexAddr(s.memMax)} · low slice {hexAddr(s.lowMemory.start)} ({sizeLabel(s.lowMemory.size)}, SIPI 0x
+              BSP LAPIC {s.bsp} · {s.cpuCount} cores · {hexAddr(s.memMin)}–{hexAddr(s.memMax)} · low
+              slice {hexAddr(s.lowMemory.start)} ({sizeLabel(s.lowMemory.size)}, SIPI 0x
               {s.sipiVector.toString(16)})
             </span>
           </header>
           <div className="body" style={{ display: "grid", gap: 8 }}>
             <strong>Loader arguments</strong>
-            <span className="muted">The mint loader's default contract; a site's loader settings may rename options.</span>
+            <span className="muted">
+              The mint loader's default contract; a site's loader settings may rename options.
+            </span>
             <Code id={`${s.name}-argv`} text={loaderArgv(s).map(sq).join(" ")} />
             <Code id={`${s.name}-start`} text={startArgv(s).map(sq).join(" ")} />
             <strong>Command line</strong>

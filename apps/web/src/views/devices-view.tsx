@@ -14,8 +14,15 @@ function irqText(d: PciDevice): { text: string; cls: string } {
   const modes: string[] = [];
   if (d.irq.msix) modes.push("MSI-X");
   if (d.irq.msi) modes.push("MSI");
-  if (modes.length) return { text: modes.join(" + ") + (d.irq.pin ? ` (INT${d.irq.pin}→line ${d.irq.line ?? "?"} unused)` : ""), cls: "msi" };
-  if (d.irq.pin) return { text: `INTx ${d.irq.pin} → I/O APIC line ${d.irq.line ?? "?"}`, cls: "intx" };
+  if (modes.length)
+    return {
+      text:
+        modes.join(" + ") +
+        (d.irq.pin ? ` (INT${d.irq.pin}→line ${d.irq.line ?? "?"} unused)` : ""),
+      cls: "msi",
+    };
+  if (d.irq.pin)
+    return { text: `INTx ${d.irq.pin} → I/O APIC line ${d.irq.line ?? "?"}`, cls: "intx" };
   return { text: "none", cls: "" };
 }
 
@@ -48,7 +55,8 @@ function Row({ d, children }: { d: Device; children: React.ReactNode }) {
       onPointerUp={(e) => {
         // a tap (not a drag) selects; pointerup because dnd-kit swallows the click after a drag
         const t = (e.currentTarget as HTMLElement).dataset;
-        const moved = Math.abs(e.clientX - Number(t.downX)) > 4 || Math.abs(e.clientY - Number(t.downY)) > 4;
+        const moved =
+          Math.abs(e.clientX - Number(t.downX)) > 4 || Math.abs(e.clientY - Number(t.downY)) > 4;
         if (moved || (e.target as HTMLElement).closest("input,button")) return;
         select([d.id], e.ctrlKey || e.metaKey || e.shiftKey ? "toggle" : "replace");
       }}
@@ -59,8 +67,22 @@ function Row({ d, children }: { d: Device; children: React.ReactNode }) {
       }}
     >
       <td>
-        <input type="checkbox" checked={selected} aria-label={`Select ${d.id}`} onChange={() => select([d.id], "toggle")} data-testid={`devices.check-${d.id}`} />
-        {diag === "error" || diag === "warning" ? <span className={`sev ${diag}`} style={{ minWidth: 0, marginLeft: 4 }} title={`This device has ${diag}s`}>!</span> : null}
+        <input
+          type="checkbox"
+          checked={selected}
+          aria-label={`Select ${d.id}`}
+          onChange={() => select([d.id], "toggle")}
+          data-testid={`devices.check-${d.id}`}
+        />
+        {diag === "error" || diag === "warning" ? (
+          <span
+            className={`sev ${diag}`}
+            style={{ minWidth: 0, marginLeft: 4 }}
+            title={`This device has ${diag}s`}
+          >
+            !
+          </span>
+        ) : null}
       </td>
       {children}
       <td>
@@ -76,11 +98,14 @@ function PciFacts({ d }: { d: PciDevice }) {
       <dt>IDs</dt>
       <dd className="mono">
         {h4(d.vendor)}:{h4(d.device)} class {d.class.toString(16).padStart(6, "0")}
-        {d.subsystemVendor != null ? ` · subsystem ${h4(d.subsystemVendor)}:${h4(d.subsystemDevice ?? 0)}` : ""}
+        {d.subsystemVendor != null
+          ? ` · subsystem ${h4(d.subsystemVendor)}:${h4(d.subsystemDevice ?? 0)}`
+          : ""}
       </dd>
       <dt>Interrupts</dt>
       <dd>
-        MSI {d.irq.msi ? "yes" : "no"} · MSI-X {d.irq.msix ? "yes" : "no"} · INTx pin {d.irq.pin ?? "none"} · I/O APIC line {d.irq.line ?? "—"}
+        MSI {d.irq.msi ? "yes" : "no"} · MSI-X {d.irq.msix ? "yes" : "no"} · INTx pin{" "}
+        {d.irq.pin ?? "none"} · I/O APIC line {d.irq.line ?? "—"}
       </dd>
       <dt>Capabilities</dt>
       <dd>{d.capabilities?.join(", ") || "—"}</dd>
@@ -108,6 +133,8 @@ function PciFacts({ d }: { d: PciDevice }) {
 export function DevicesView() {
   const machine = useStore((s) => s.machine);
   const [open, setOpen] = useState<string | null>(null);
+  // Large machines start with buses folded: thousands of rows are a wall, not an overview.
+  const [folded, setFolded] = useState<Record<string, boolean> | "all" | "none">("all");
   const { pci, legacy } = useMemo(() => {
     const pciList = (machine?.devices.filter((d) => d.bus === "pci") ?? []) as PciDevice[];
     const byBus = new Map<string, PciDevice[]>();
@@ -115,7 +142,10 @@ export function DevicesView() {
       const b = busOf(d.id);
       byBus.set(b, [...(byBus.get(b) ?? []), d]);
     }
-    return { pci: [...byBus.entries()], legacy: (machine?.devices.filter((d) => d.bus === "legacy") ?? []) as LegacyDevice[] };
+    return {
+      pci: [...byBus.entries()],
+      legacy: (machine?.devices.filter((d) => d.bus === "legacy") ?? []) as LegacyDevice[],
+    };
   }, [machine]);
   const source: DragSource = {
     resolve(target) {
@@ -129,6 +159,7 @@ export function DevicesView() {
   };
   const { setNodeRef, listeners } = useDraggable({ id: "devices", data: source });
   if (!machine) return null;
+  const many = pci.reduce((n, [, l]) => n + l.length, 0) > 256;
   const onPointerDown = (e: React.PointerEvent) => {
     if ((e.target as HTMLElement).closest("input,button")) return;
     if ((e.target as Element).closest("[data-dev]")) listeners?.onPointerDown?.(e);
@@ -139,15 +170,31 @@ export function DevicesView() {
       <header>
         <h2 id="dev-h">Devices</h2>
         <span className="muted">
-          {pci.reduce((n, [, l]) => n + l.length, 0)} PCI on {pci.length} buses · {legacy.length} legacy
+          {pci.reduce((n, [, l]) => n + l.length, 0)} PCI on {pci.length} buses · {legacy.length}{" "}
+          legacy
         </span>
+        <span className="grow" />
+        {many ? (
+          <>
+            <button onClick={() => setFolded("none")}>Unfold all buses</button>
+            <button onClick={() => setFolded("all")}>Fold all</button>
+          </>
+        ) : null}
       </header>
-      <div className="body" ref={setNodeRef} onPointerDown={onPointerDown} data-testid="devices.tables" style={{ display: "grid", gap: 12, maxHeight: 520, overflow: "auto" }}>
+      <div
+        className="body"
+        ref={setNodeRef}
+        onPointerDown={onPointerDown}
+        data-testid="devices.tables"
+        style={{ display: "grid", gap: 12, maxHeight: 520, overflow: "auto" }}
+      >
         <table className="grid" data-testid="devices.pci">
           <caption className="sr-only">PCI devices</caption>
           <thead>
             <tr>
-              <th scope="col"><span className="sr-only">Select</span></th>
+              <th scope="col">
+                <span className="sr-only">Select</span>
+              </th>
               <th scope="col">Address</th>
               <th scope="col">Class</th>
               <th scope="col">Vendor · device</th>
@@ -159,53 +206,85 @@ export function DevicesView() {
             </tr>
           </thead>
           <tbody>
-            {pci.map(([bus, list]) => (
-              <Fragment key={bus}>
-                <tr className="bus-head">
-                  <td colSpan={9}>Bus {bus}</td>
-                </tr>
-                {list.map((d) => {
-                  const irq = irqText(d);
-                  return (
-                    <Fragment key={d.id}>
-                      <Row d={d}>
-                        <td className="mono" style={{ whiteSpace: "nowrap" }}>
-                          <button className="icon" aria-expanded={open === d.id} aria-label={`Facts of ${d.id}`} onClick={() => setOpen(open === d.id ? null : d.id)}>
-                            {open === d.id ? "▾" : "▸"}
-                          </button>{" "}
-                          {d.id}
-                        </td>
-                        <td>{d.className ?? `class ${d.class.toString(16)}`}</td>
-                        <td>
-                          {d.vendorName ?? h4(d.vendor)} · {d.deviceName ?? h4(d.device)}
-                        </td>
-                        <td className="mono">{d.driver ?? <span className="muted">none</span>}</td>
-                        <td>
-                          <span className={`tag ${irq.cls}`}>{irq.text}</span>
-                        </td>
-                        <td>{d.iommuGroup ?? "—"}</td>
-                        <td>{d.node ?? "—"}</td>
-                      </Row>
-                      {open === d.id ? (
-                        <tr>
-                          <td />
-                          <td colSpan={8}>
-                            <PciFacts d={d} />
-                          </td>
-                        </tr>
-                      ) : null}
-                    </Fragment>
-                  );
-                })}
-              </Fragment>
-            ))}
+            {pci.map(([bus, list]) => {
+              const isFolded =
+                many && folded !== "none" && (folded === "all" || folded[bus] !== false);
+              return (
+                <Fragment key={bus}>
+                  <tr className="bus-head">
+                    <td colSpan={9}>
+                      {many ? (
+                        <button
+                          className="icon"
+                          aria-expanded={!isFolded}
+                          data-testid={`devices.bus-${bus}`}
+                          onClick={() =>
+                            setFolded({
+                              ...(typeof folded === "object" ? folded : {}),
+                              [bus]: !isFolded,
+                            })
+                          }
+                        >
+                          {isFolded ? "▸" : "▾"}
+                        </button>
+                      ) : null}{" "}
+                      Bus {bus} <span className="muted">· {list.length} devices</span>
+                    </td>
+                  </tr>
+                  {isFolded
+                    ? null
+                    : list.map((d) => {
+                        const irq = irqText(d);
+                        return (
+                          <Fragment key={d.id}>
+                            <Row d={d}>
+                              <td className="mono" style={{ whiteSpace: "nowrap" }}>
+                                <button
+                                  className="icon"
+                                  aria-expanded={open === d.id}
+                                  aria-label={`Facts of ${d.id}`}
+                                  onClick={() => setOpen(open === d.id ? null : d.id)}
+                                >
+                                  {open === d.id ? "▾" : "▸"}
+                                </button>{" "}
+                                {d.id}
+                              </td>
+                              <td>{d.className ?? `class ${d.class.toString(16)}`}</td>
+                              <td>
+                                {d.vendorName ?? h4(d.vendor)} · {d.deviceName ?? h4(d.device)}
+                              </td>
+                              <td className="mono">
+                                {d.driver ?? <span className="muted">none</span>}
+                              </td>
+                              <td>
+                                <span className={`tag ${irq.cls}`}>{irq.text}</span>
+                              </td>
+                              <td>{d.iommuGroup ?? "—"}</td>
+                              <td>{d.node ?? "—"}</td>
+                            </Row>
+                            {open === d.id ? (
+                              <tr>
+                                <td />
+                                <td colSpan={8}>
+                                  <PciFacts d={d} />
+                                </td>
+                              </tr>
+                            ) : null}
+                          </Fragment>
+                        );
+                      })}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
         <table className="grid" data-testid="devices.legacy">
           <caption className="sr-only">Legacy devices</caption>
           <thead>
             <tr>
-              <th scope="col"><span className="sr-only">Select</span></th>
+              <th scope="col">
+                <span className="sr-only">Select</span>
+              </th>
               <th scope="col">Legacy device</th>
               <th scope="col">Kind</th>
               <th scope="col">I/O port</th>

@@ -1,4 +1,5 @@
 // Every finding of core's validate() in one list; each entry jumps to where it belongs.
+import { useState } from "react";
 import type { Diagnostic } from "@tessera/core";
 import { coreReady } from "../core-bridge";
 import { instanceIndexOf } from "../model/diagnostics";
@@ -19,23 +20,30 @@ export function DiagnosticsView() {
   const draft = useStore((s) => s.draft);
   const marks = useStore((s) => s.marks);
   const focusOn = useStore((s) => s.focusOn);
+  const [limit, setLimit] = useState(100);
   return (
     <section aria-labelledby="diag-h" className="panel" data-testid="diagnostics.panel">
       <header>
         <h2 id="diag-h">Validation</h2>
         <span className="grow" />
-        <span className="sev error" data-testid="diagnostics.errors">{marks.errors} errors</span>
-        <span className="sev warning" data-testid="diagnostics.warnings">{marks.warnings} warnings</span>
+        <span className="sev error" data-testid="diagnostics.errors">
+          {marks.errors} errors
+        </span>
+        <span className="sev warning" data-testid="diagnostics.warnings">
+          {marks.warnings} warnings
+        </span>
       </header>
       <div className="body">
-        {!coreReady.validate ? <p className="muted">The validator is not available in this build.</p> : null}
+        {!coreReady.validate ? (
+          <p className="muted">The validator is not available in this build.</p>
+        ) : null}
         {coreReady.validate && diagnostics.length === 0 ? (
           <p className="banner ok" data-testid="diagnostics.clean">
             ✓ No findings: this layout is valid.
           </p>
         ) : null}
         <ul className="diag-list" data-testid="diagnostics.list" aria-live="polite">
-          {diagnostics.map((d, k) => {
+          {diagnostics.slice(0, limit).map((d, k) => {
             const slot = instanceIndexOf(d, draft);
             const target = targetOf(d, slot);
             return (
@@ -58,6 +66,11 @@ export function DiagnosticsView() {
             );
           })}
         </ul>
+        {diagnostics.length > limit ? (
+          <button onClick={() => setLimit(diagnostics.length)} data-testid="diagnostics.more">
+            Show all {diagnostics.length} findings
+          </button>
+        ) : null}
       </div>
     </section>
   );

@@ -6,15 +6,33 @@ import { formatIds } from "../model/topology";
 const FIELDS: [string, (i: Instance) => string][] = [
   ["name", (i) => i.name],
   ["cores", (i) => (i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—")],
-  ["memory", (i) => i.memory.map((r) => `${hexAddr(r.start)}+${sizeLabel(r.size)}`).join(", ") || "—"],
-  ["low slice", (i) => (i.lowMemory ? `${hexAddr(i.lowMemory.start)}+${sizeLabel(i.lowMemory.size)}` : "—")],
+  [
+    "memory",
+    (i) => i.memory.map((r) => `${hexAddr(r.start)}+${sizeLabel(r.size)}`).join(", ") || "—",
+  ],
+  [
+    "low slice",
+    (i) => (i.lowMemory ? `${hexAddr(i.lowMemory.start)}+${sizeLabel(i.lowMemory.size)}` : "—"),
+  ],
   ["devices", (i) => [...i.devices].sort().join(", ") || "—"],
   ["kernel", (i) => i.kernel ?? "—"],
   ["initrd", (i) => i.initrd ?? "—"],
   ["cmdline", (i) => i.cmdline ?? "—"],
 ];
 
-export function DiffTable({ a, b, labelA, labelB, testid }: { a: Profile; b: Profile; labelA: string; labelB: string; testid: string }) {
+export function DiffTable({
+  a,
+  b,
+  labelA,
+  labelB,
+  testid,
+}: {
+  a: Profile;
+  b: Profile;
+  labelA: string;
+  labelB: string;
+  testid: string;
+}) {
   // Instances pair by position (OS1 first, then successors in order), so a rename shows as
   // a changed name rather than one instance removed and another added.
   const count = Math.max(a.instances.length, b.instances.length);
@@ -41,7 +59,13 @@ export function DiffTable({ a, b, labelA, labelB, testid }: { a: Profile; b: Pro
   });
   return (
     <div>
-      <p data-testid={`${testid}-count`}>{changes === 0 ? "No differences." : changes === 1 ? "1 field differs." : `${changes} fields differ.`}</p>
+      <p data-testid={`${testid}-count`}>
+        {changes === 0
+          ? "No differences."
+          : changes === 1
+            ? "1 field differs."
+            : `${changes} fields differ.`}
+      </p>
       <table className="grid diff" data-testid={testid}>
         <thead>
           <tr>

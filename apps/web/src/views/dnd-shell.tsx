@@ -13,9 +13,10 @@ import {
   type DragOverEvent,
   type DragStartEvent,
 } from "@dnd-kit/core";
-import type { ReactNode } from "react";
+import { useLayoutEffect, type ReactNode } from "react";
 import { describePayload, type Payload } from "../model/payload";
-import { assign, judgeDrop } from "../store/actions";
+import { assign } from "../store/actions";
+import { beginJudging, endJudging, verdictFor } from "../store/judge-client";
 import { useStore } from "../store";
 
 export interface DragSource {
@@ -26,6 +27,19 @@ function slotIndex(data: Record<string, unknown> | undefined): number | null {
   return typeof data?.index === "number" ? data.index : null;
 }
 
+// Drag-over cost for the bench: from the over-change to the DOM committed (a layout effect
+// runs after React has updated the DOM and before the browser paints).
+let overStart: number | null = null;
+function DragOverProbe() {
+  const drag = useStore((s) => s.drag);
+  useLayoutEffect(() => {
+    if (overStart === null) return;
+    performance.measure("tessera:drag-over", { start: overStart, end: performance.now() });
+    overStart = null;
+  }, [drag]);
+  return null;
+}
+
 export function DndShell({ children }: { children: ReactNode }) {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }));
   const payload = useStore((s) => s.drag?.payload ?? null);
@@ -34,26 +48,23 @@ export function DndShell({ children }: { children: ReactNode }) {
     const src = e.active.data.current as DragSource | undefined;
     const target = (e.activatorEvent?.target as Element | null) ?? null;
     const p = src?.resolve(target) ?? null;
+    if (p) beginJudging(p);
     useStore.getState().setDrag(p ? { payload: p, over: null, verdict: null } : null);
   }
 
   function onDragOver(e: DragOverEvent) {
     const drag = useStore.getState().drag;
     if (!drag) return;
-    performance.mark("tessera:drag-over:start");
+    overStart = performance.now();
     const index = slotIndex(e.over?.data.current);
-    const verdict = index === null ? null : judgeDrop(drag.payload, index);
+    const verdict = index === null ? null : verdictFor(drag.payload, index);
     useStore.getState().setDrag({ ...drag, over: index, verdict });
-    // The frame the operator sees is the one after this state change.
-    requestAnimationFrame(() => {
-      performance.mark("tessera:drag-over:end");
-      performance.measure("tessera:drag-over", "tessera:drag-over:start", "tessera:drag-over:end");
-    });
   }
 
   function onDragEnd(e: DragEndEvent) {
     const drag = useStore.getState().drag;
     useStore.getState().setDrag(null);
+    endJudging();
     const index = slotIndex(e.over?.data.current);
     if (drag && index !== null) assign(drag.payload, index);
   }
@@ -68,17 +79,22 @@ export function DndShell({ children }: { children: ReactNode }) {
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}
-      onDragCancel={() => useStore.getState().setDrag(null)}
+      onDragCancel={() => {
+        endJudging();
+        useStore.getState().setDrag(null);
+      }}
       accessibility={{
         announcements: {
           onDragStart: () => (payload ? `Picked up ${describePayload(payload)}.` : "Picked up."),
           onDragOver: ({ over }) => (over ? `Over ${String(over.id)}.` : "Not over a slot."),
-          onDragEnd: ({ over }) => (over ? `Dropped on ${String(over.id)}.` : "Dropped outside a slot."),
+          onDragEnd: ({ over }) =>
+            over ? `Dropped on ${String(over.id)}.` : "Dropped outside a slot.",
           onDragCancel: () => "Drag cancelled.",
         },
       }}
     >
       {children}
+      <DragOverProbe />
       <DragOverlay dropAnimation={null}>
         {payload ? (
           <div className="overlay" data-testid="dnd.overlay">

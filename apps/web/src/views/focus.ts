@@ -18,7 +18,8 @@ export function flashElement(selector: string): void {
   const el = document.querySelector<HTMLElement>(selector);
   if (!el) return;
   el.scrollIntoView?.({ block: "center", behavior: "smooth" });
-  if (el.tabIndex < 0 && !el.matches("button,input,select,textarea,a")) el.setAttribute("tabindex", "-1");
+  if (el.tabIndex < 0 && !el.matches("button,input,select,textarea,a"))
+    el.setAttribute("tabindex", "-1");
   el.focus({ preventScroll: true });
   el.classList.remove("flash");
   void el.offsetWidth;

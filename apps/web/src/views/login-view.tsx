@@ -19,11 +19,24 @@ export function LoginView() {
         <h1 id="login-h">Sign in to Tessera</h1>
         <label className="field">
           User name
-          <input data-testid="login.username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            data-testid="login.username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label className="field">
           Password
-          <input data-testid="login.password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            data-testid="login.password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         {error ? (
           <p className="banner error" role="alert" data-testid="login.error">

@@ -6,7 +6,15 @@ import { useDraggable } from "@dnd-kit/core";
 import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent } from "react";
 import { parseQuantity, type Range } from "@tessera/core";
 import { replaceRange } from "../model/edits";
-import { addressSpaceEnd, hexAddr, ONE_MIB, segments, sizeLabel, snap, type Segment } from "../model/memory";
+import {
+  addressSpaceEnd,
+  hexAddr,
+  ONE_MIB,
+  segments,
+  sizeLabel,
+  snap,
+  type Segment,
+} from "../model/memory";
 import { addrAt, clampView, fracOf, pan, ticks, zoom, type Viewport } from "../model/viewport";
 import { useStore } from "../store";
 import type { DragSource } from "./dnd-shell";
@@ -23,7 +31,15 @@ function place(v: Viewport, start: bigint, size: bigint): CSSProperties | null {
 function RangeChip({ id, label, payload }: { id: string; label: string; payload: DragSource }) {
   const { setNodeRef, listeners, attributes } = useDraggable({ id, data: payload });
   return (
-    <span ref={setNodeRef} className="chip drag" data-testid={`memory.${id}-chip`} {...listeners} {...attributes} aria-roledescription="draggable memory" aria-label={`${label}. Drag onto an instance, or use Assign to…`}>
+    <span
+      ref={setNodeRef}
+      className="chip drag"
+      data-testid={`memory.${id}-chip`}
+      {...listeners}
+      {...attributes}
+      aria-roledescription="draggable memory"
+      aria-label={`${label}. Drag onto an instance, or use Assign to…`}
+    >
       ⠿ {label}
     </span>
   );
@@ -57,7 +73,8 @@ export function MemoryView() {
       e.preventDefault();
       const r = el.getBoundingClientRect();
       const frac = (e.clientX - r.left) / r.width;
-      if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) setView((v) => pan(v, (e.deltaX || e.deltaY) / 1000, end));
+      if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY))
+        setView((v) => pan(v, (e.deltaX || e.deltaY) / 1000, end));
       else setView((v) => zoom(v, e.deltaY < 0 ? 0.8 : 1.25, frac, end));
     };
     el.addEventListener("wheel", onWheel, { passive: false });
@@ -96,7 +113,12 @@ export function MemoryView() {
     if (e.button !== 0) return;
     const h = (e.target as HTMLElement).dataset;
     if (h.handle) {
-      resize.current = { index: Number(h.inst), k: Number(h.k), side: h.handle as "l" | "r", key: `resize:${Date.now()}` };
+      resize.current = {
+        index: Number(h.inst),
+        k: Number(h.k),
+        side: h.handle as "l" | "r",
+        key: `resize:${Date.now()}`,
+      };
     } else if ((e.target as HTMLElement).closest("[data-lane='map']")) {
       draw.current = { from: addrFromEvent(e) };
     } else return;
@@ -113,7 +135,13 @@ export function MemoryView() {
       const r = useStore.getState().draft.instances[index]?.memory[k];
       if (!r) return;
       const endAddr = r.start + r.size;
-      const next: Range = side === "l" ? { start: at < endAddr ? at : endAddr - 4096n, size: endAddr - (at < endAddr ? at : endAddr - 4096n) } : { start: r.start, size: at > r.start ? at - r.start : 4096n };
+      const next: Range =
+        side === "l"
+          ? {
+              start: at < endAddr ? at : endAddr - 4096n,
+              size: endAddr - (at < endAddr ? at : endAddr - 4096n),
+            }
+          : { start: r.start, size: at > r.start ? at - r.start : 4096n };
       useStore.getState().edit((p) => replaceRange(p, index, k, next), key);
     }
   }
@@ -122,9 +150,14 @@ export function MemoryView() {
     resize.current = null;
   }
 
-  const pendingSource: DragSource = { resolve: () => (pending ? { kind: "range", range: pending } : null) };
+  const pendingSource: DragSource = {
+    resolve: () => (pending ? { kind: "range", range: pending } : null),
+  };
   const chunkSize = parseQuantity(chunk);
-  const chunkSource: DragSource = { resolve: () => (chunkSize.ok && chunkSize.value > 0n ? { kind: "chunk", size: chunkSize.value } : null) };
+  const chunkSource: DragSource = {
+    resolve: () =>
+      chunkSize.ok && chunkSize.value > 0n ? { kind: "chunk", size: chunkSize.value } : null,
+  };
 
   return (
     <section className="panel" aria-labelledby="mem-h">
@@ -134,13 +167,34 @@ export function MemoryView() {
           {hexAddr(view.start)} – {hexAddr(view.start + view.span)} · {sizeLabel(view.span)} across
         </span>
         <span className="grow" />
-        <button onClick={() => setView({ start: 0n, span: end })} data-testid="memory.zoom-all">All</button>
-        <button onClick={() => setView(clampView({ start: 0n, span: ONE_MIB }, end))} data-testid="memory.zoom-low">Below 1 MiB</button>
-        <button onClick={() => setView(clampView({ start: 0n, span: 1n << 32n }, end))}>Below 4 GiB</button>
-        <button aria-label="Zoom in" onClick={() => setView((v) => zoom(v, 0.5, 0.5, end))} data-testid="memory.zoom-in">+</button>
-        <button aria-label="Zoom out" onClick={() => setView((v) => zoom(v, 2, 0.5, end))}>−</button>
-        <button aria-label="Pan left" onClick={() => setView((v) => pan(v, -0.25, end))}>←</button>
-        <button aria-label="Pan right" onClick={() => setView((v) => pan(v, 0.25, end))}>→</button>
+        <button onClick={() => setView({ start: 0n, span: end })} data-testid="memory.zoom-all">
+          All
+        </button>
+        <button
+          onClick={() => setView(clampView({ start: 0n, span: ONE_MIB }, end))}
+          data-testid="memory.zoom-low"
+        >
+          Below 1 MiB
+        </button>
+        <button onClick={() => setView(clampView({ start: 0n, span: 1n << 32n }, end))}>
+          Below 4 GiB
+        </button>
+        <button
+          aria-label="Zoom in"
+          onClick={() => setView((v) => zoom(v, 0.5, 0.5, end))}
+          data-testid="memory.zoom-in"
+        >
+          +
+        </button>
+        <button aria-label="Zoom out" onClick={() => setView((v) => zoom(v, 2, 0.5, end))}>
+          −
+        </button>
+        <button aria-label="Pan left" onClick={() => setView((v) => pan(v, -0.25, end))}>
+          ←
+        </button>
+        <button aria-label="Pan right" onClick={() => setView((v) => pan(v, 0.25, end))}>
+          →
+        </button>
       </header>
       <div className="body" style={{ display: "grid", gap: 8 }}>
         <div className="legend" aria-hidden="true">
@@ -151,14 +205,30 @@ export function MemoryView() {
             </span>
           ))}
         </div>
-        <div ref={bar} className="mem-bar" data-testid="memory.bar" onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up} aria-label="Physical address map">
+        <div
+          ref={bar}
+          className="mem-bar"
+          data-testid="memory.bar"
+          onPointerDown={down}
+          onPointerMove={move}
+          onPointerUp={up}
+          onPointerCancel={up}
+          aria-label="Physical address map"
+        >
           <div className="lane" data-lane="map" data-testid="memory.map">
             {segs.map((s) => {
               const st = place(view, s.start, s.size);
               if (!st) return null;
               const facts = `${s.type === "hole" ? "hole (not in the e820 map)" : `e820 ${s.type}`} ${hexAddr(s.start)}–${hexAddr(s.start + s.size - 1n)} · ${sizeLabel(s.size)}${s.node != null ? ` · NUMA node ${s.node}` : ""}`;
               return (
-                <div key={`${s.start}`} className={`seg t-${s.type}`} style={st} title={facts} data-testid={`memory.seg-${hexAddr(s.start)}`} onPointerEnter={() => setHover(s)}>
+                <div
+                  key={`${s.start}`}
+                  className={`seg t-${s.type}`}
+                  style={st}
+                  title={facts}
+                  data-testid={`memory.seg-${hexAddr(s.start)}`}
+                  onPointerEnter={() => setHover(s)}
+                >
                   {s.type}
                 </div>
               );
@@ -170,20 +240,62 @@ export function MemoryView() {
               const parts = inst.memory.map((r, k) => {
                 const st = place(view, r.start, r.size);
                 if (!st) return null;
-                const bad = marks.some((m) => m.severity === "error" && m.range.start < r.start + r.size && r.start < m.range.start + m.range.size);
+                const bad = marks.some(
+                  (m) =>
+                    m.severity === "error" &&
+                    m.range.start < r.start + r.size &&
+                    r.start < m.range.start + m.range.size,
+                );
                 return (
-                  <div key={`m${i}-${k}`} className={`rng${bad ? " diag-error" : ""}`} style={{ ...style, ...st }} title={`${inst.name}: ${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`} data-testid={`memory.range-${inst.name}-${k}`}>
-                    <button className="handle l" data-handle="l" data-inst={i} data-k={k} aria-label={`Resize start of ${inst.name} range ${k + 1}`} tabIndex={-1} />
+                  <div
+                    key={`m${i}-${k}`}
+                    className={`rng${bad ? " diag-error" : ""}`}
+                    style={{ ...style, ...st }}
+                    title={`${inst.name}: ${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`}
+                    data-testid={`memory.range-${inst.name}-${k}`}
+                  >
+                    <button
+                      className="handle l"
+                      data-handle="l"
+                      data-inst={i}
+                      data-k={k}
+                      aria-label={`Resize start of ${inst.name} range ${k + 1}`}
+                      tabIndex={-1}
+                    />
                     {inst.name} {sizeLabel(r.size)}
-                    <button className="handle r" data-handle="r" data-inst={i} data-k={k} aria-label={`Resize end of ${inst.name} range ${k + 1}`} tabIndex={-1} />
+                    <button
+                      className="handle r"
+                      data-handle="r"
+                      data-inst={i}
+                      data-k={k}
+                      aria-label={`Resize end of ${inst.name} range ${k + 1}`}
+                      tabIndex={-1}
+                    />
                   </div>
                 );
               });
               const low = inst.lowMemory && place(view, inst.lowMemory.start, inst.lowMemory.size);
-              if (low && inst.lowMemory) parts.push(<div key={`l${i}`} className="rng low" style={{ ...style, ...low }} title={`${inst.name} low slice ${hexAddr(inst.lowMemory.start)} (${sizeLabel(inst.lowMemory.size)})`} data-testid={`memory.low-${inst.name}`} />);
+              if (low && inst.lowMemory)
+                parts.push(
+                  <div
+                    key={`l${i}`}
+                    className="rng low"
+                    style={{ ...style, ...low }}
+                    title={`${inst.name} low slice ${hexAddr(inst.lowMemory.start)} (${sizeLabel(inst.lowMemory.size)})`}
+                    data-testid={`memory.low-${inst.name}`}
+                  />,
+                );
               return parts;
             })}
-            {pending && place(view, pending.start, pending.size) ? <div className="rng pending" style={place(view, pending.start, pending.size)!} data-testid="memory.pending">selection</div> : null}
+            {pending && place(view, pending.start, pending.size) ? (
+              <div
+                className="rng pending"
+                style={place(view, pending.start, pending.size)!}
+                data-testid="memory.pending"
+              >
+                selection
+              </div>
+            ) : null}
           </div>
           {ONE_MIB > view.start && ONE_MIB < view.start + view.span ? (
             <div className="mib-line" style={{ left: pct(fracOf(view, ONE_MIB)) }}>
@@ -201,16 +313,40 @@ export function MemoryView() {
           </div>
         </div>
         <div className="muted" data-testid="memory.hover" aria-live="polite">
-          {hover ? `${hover.type === "hole" ? "Hole" : `e820 ${hover.type}`} ${hexAddr(hover.start)}–${hexAddr(hover.start + hover.size - 1n)} · ${sizeLabel(hover.size)} (${hexAddr(hover.size)} bytes)${hover.node != null ? ` · NUMA node ${hover.node}` : ""}` : "Hover a region for its facts; drag across usable RAM to select a range."}
+          {hover
+            ? `${hover.type === "hole" ? "Hole" : `e820 ${hover.type}`} ${hexAddr(hover.start)}–${hexAddr(hover.start + hover.size - 1n)} · ${sizeLabel(hover.size)} (${hexAddr(hover.size)} bytes)${hover.node != null ? ` · NUMA node ${hover.node}` : ""}`
+            : "Hover a region for its facts; drag across usable RAM to select a range."}
         </div>
         <div className="row">
-          {pending ? <RangeChip id="pending" label={`${hexAddr(pending.start)} + ${sizeLabel(pending.size)}`} payload={pendingSource} /> : <span className="muted">No range selected.</span>}
+          {pending ? (
+            <RangeChip
+              id="pending"
+              label={`${hexAddr(pending.start)} + ${sizeLabel(pending.size)}`}
+              payload={pendingSource}
+            />
+          ) : (
+            <span className="muted">No range selected.</span>
+          )}
           <span className="grow" />
           <label className="row">
             Chunk size
-            <input value={chunk} onChange={(e) => setChunk(e.target.value)} style={{ width: 80 }} aria-invalid={!chunkSize.ok} data-testid="memory.chunk-size" />
+            <input
+              value={chunk}
+              onChange={(e) => setChunk(e.target.value)}
+              style={{ width: 80 }}
+              aria-invalid={!chunkSize.ok}
+              data-testid="memory.chunk-size"
+            />
           </label>
-          {chunkSize.ok ? <RangeChip id="chunk" label={`${sizeLabel(chunkSize.value)} chunk`} payload={chunkSource} /> : <span className="muted">{chunkSize.reason}</span>}
+          {chunkSize.ok ? (
+            <RangeChip
+              id="chunk"
+              label={`${sizeLabel(chunkSize.value)} chunk`}
+              payload={chunkSource}
+            />
+          ) : (
+            <span className="muted">{chunkSize.reason}</span>
+          )}
         </div>
         <MemoryTable />
       </div>
@@ -248,7 +384,13 @@ function MemoryTable() {
               <td className="mono">{hexAddr(r.start + r.size - 1n)}</td>
               <td>{sizeLabel(r.size)}</td>
               <td>{r.node ?? "—"}</td>
-              <td>{r.type === "usable" ? <button onClick={() => setPending({ start: r.start, size: r.size })}>Select</button> : null}</td>
+              <td>
+                {r.type === "usable" ? (
+                  <button onClick={() => setPending({ start: r.start, size: r.size })}>
+                    Select
+                  </button>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -256,13 +398,27 @@ function MemoryTable() {
       <div className="row" style={{ marginTop: 8 }}>
         <label className="field">
           Start
-          <input value={start} onChange={(e) => setStart(e.target.value)} placeholder="0x100000000" data-testid="memory.entry-start" />
+          <input
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+            placeholder="0x100000000"
+            data-testid="memory.entry-start"
+          />
         </label>
         <label className="field">
           Size
-          <input value={size} onChange={(e) => setSize(e.target.value)} placeholder="4G" data-testid="memory.entry-size" />
+          <input
+            value={size}
+            onChange={(e) => setSize(e.target.value)}
+            placeholder="4G"
+            data-testid="memory.entry-size"
+          />
         </label>
-        <button disabled={!s.ok || !z.ok || (z.ok && z.value === 0n)} data-testid="memory.entry-select" onClick={() => s.ok && z.ok && setPending({ start: s.value, size: z.value })}>
+        <button
+          disabled={!s.ok || !z.ok || (z.ok && z.value === 0n)}
+          data-testid="memory.entry-select"
+          onClick={() => s.ok && z.ok && setPending({ start: s.value, size: z.value })}
+        >
           Select range
         </button>
       </div>

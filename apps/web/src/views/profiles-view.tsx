@@ -43,14 +43,19 @@ function History({ id }: { id: string }) {
       .then(([a, b]) => a.profile && b.profile && setPair([a.profile, b.profile]))
       .catch((e) => setError(errorText(e).text));
   }, [id, from, to]);
-  const label = (v: api.ProfileRecord) => `v${v.version} · ${v.updatedBy ?? "?"} · ${v.updatedAt ? new Date(v.updatedAt).toLocaleString() : ""}`;
+  const label = (v: api.ProfileRecord) =>
+    `v${v.version} · ${v.updatedBy ?? "?"} · ${v.updatedAt ? new Date(v.updatedAt).toLocaleString() : ""}`;
   return (
     <section className="panel" data-testid="profiles.history">
       <header>
         <h2>History</h2>
         <label className="row">
           From
-          <select value={from ?? ""} onChange={(e) => setFrom(Number(e.target.value))} data-testid="profiles.diff-from">
+          <select
+            value={from ?? ""}
+            onChange={(e) => setFrom(Number(e.target.value))}
+            data-testid="profiles.diff-from"
+          >
             {versions.map((v) => (
               <option key={v.version} value={v.version}>
                 {label(v)}
@@ -60,7 +65,11 @@ function History({ id }: { id: string }) {
         </label>
         <label className="row">
           To
-          <select value={to ?? ""} onChange={(e) => setTo(Number(e.target.value))} data-testid="profiles.diff-to">
+          <select
+            value={to ?? ""}
+            onChange={(e) => setTo(Number(e.target.value))}
+            data-testid="profiles.diff-to"
+          >
             {versions.map((v) => (
               <option key={v.version} value={v.version}>
                 {label(v)}
@@ -71,7 +80,17 @@ function History({ id }: { id: string }) {
       </header>
       <div className="body">
         {error ? <p className="banner error">{error}</p> : null}
-        {pair ? <DiffTable a={pair[0]} b={pair[1]} labelA={`version ${from}`} labelB={`version ${to}`} testid="profiles.diff" /> : <p className="muted">Loading…</p>}
+        {pair ? (
+          <DiffTable
+            a={pair[0]}
+            b={pair[1]}
+            labelA={`version ${from}`}
+            labelB={`version ${to}`}
+            testid="profiles.diff"
+          />
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
       </div>
     </section>
   );
@@ -110,23 +129,56 @@ export function ProfilesView() {
         </header>
         <div className="body" style={{ display: "grid", gap: 8 }}>
           <div className="row">
-            <button className="primary" onClick={() => void saveDraft()} data-testid="profiles.save">
+            <button
+              className="primary"
+              onClick={() => void saveDraft()}
+              data-testid="profiles.save"
+            >
               Save
             </button>
-            <input aria-label="Name for save as" placeholder="new name" value={asName} onChange={(e) => setAsName(e.target.value)} data-testid="profiles.save-as-name" />
-            <button disabled={!asName.trim()} onClick={() => void saveDraftAs(asName.trim()).then((ok) => ok && setAsName(""))} data-testid="profiles.save-as">
+            <input
+              aria-label="Name for save as"
+              placeholder="new name"
+              value={asName}
+              onChange={(e) => setAsName(e.target.value)}
+              data-testid="profiles.save-as-name"
+            />
+            <button
+              disabled={!asName.trim()}
+              onClick={() => void saveDraftAs(asName.trim()).then((ok) => ok && setAsName(""))}
+              data-testid="profiles.save-as"
+            >
               Save as
             </button>
-            <input aria-label="New name" placeholder="rename to" value={rename} onChange={(e) => setRename(e.target.value)} data-testid="profiles.rename-name" />
-            <button disabled={!rename.trim()} onClick={() => void renameProfile(rename.trim()).then(() => setRename(""))} data-testid="profiles.rename">
+            <input
+              aria-label="New name"
+              placeholder="rename to"
+              value={rename}
+              onChange={(e) => setRename(e.target.value)}
+              data-testid="profiles.rename-name"
+            />
+            <button
+              disabled={!rename.trim()}
+              onClick={() => void renameProfile(rename.trim()).then(() => setRename(""))}
+              data-testid="profiles.rename"
+            >
               Rename
             </button>
           </div>
           <div className="row">
-            <button disabled={!source} onClick={() => void duplicateCurrent()} data-testid="profiles.duplicate">
+            <button
+              disabled={!source}
+              onClick={() => void duplicateCurrent()}
+              data-testid="profiles.duplicate"
+            >
               Duplicate
             </button>
-            <button disabled={!source || errors} title={errors ? "A profile with errors cannot be made active" : undefined} onClick={() => void activateCurrent()} data-testid="profiles.activate">
+            <button
+              disabled={!source || errors}
+              title={errors ? "A profile with errors cannot be made active" : undefined}
+              onClick={() => void activateCurrent()}
+              data-testid="profiles.activate"
+            >
               Make active
             </button>
             <button onClick={newDraft} data-testid="profiles.new">
@@ -187,14 +239,24 @@ export function ProfilesView() {
                   <td>{p.updatedAt ? new Date(p.updatedAt).toLocaleString() : "—"}</td>
                   <td>
                     {p.active ? <span className="sev info">active</span> : null}
-                    {p.fingerprintMismatch ? <span className="sev warning">other hardware</span> : null}
+                    {p.fingerprintMismatch ? (
+                      <span className="sev warning">other hardware</span>
+                    ) : null}
                     {source?.id === p.id ? <span className="muted"> open</span> : null}
                   </td>
                   <td className="row">
-                    <button onClick={() => void openProfile(p.id)} data-testid={`profiles.open-${p.name}`}>
+                    <button
+                      onClick={() => void openProfile(p.id)}
+                      data-testid={`profiles.open-${p.name}`}
+                    >
                       Open
                     </button>
-                    <button className="danger" onClick={() => confirm(`Delete ${p.name} and its history?`) && void deleteStored(p.id)}>
+                    <button
+                      className="danger"
+                      onClick={() =>
+                        confirm(`Delete ${p.name} and its history?`) && void deleteStored(p.id)
+                      }
+                    >
                       Delete
                     </button>
                   </td>

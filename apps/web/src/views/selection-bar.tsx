@@ -13,7 +13,9 @@ function useSelectionPayload(): Payload | null {
   const devs = useStore((s) => s.selectedDevices);
   const range = useStore((s) => s.pendingRange);
   return useMemo(() => {
-    const c = Object.keys(cpus).map(Number).sort((a, b) => a - b);
+    const c = Object.keys(cpus)
+      .map(Number)
+      .sort((a, b) => a - b);
     if (c.length) return { kind: "cpus", ids: c };
     const d = Object.keys(devs);
     if (d.length) return { kind: "devices", ids: d };
@@ -28,7 +30,10 @@ export function SelectionBar() {
   const clear = useStore((s) => s.clearSelection);
   const [target, setTarget] = useState(0);
   const draft = useStore((s) => s.draft);
-  const verdict = useMemo(() => (payload && instances[target] ? judgeDrop(payload, target) : null), [payload, target, instances, draft]);
+  const verdict = useMemo(
+    () => (payload && instances[target] ? judgeDrop(payload, target) : null),
+    [payload, target, instances, draft],
+  );
   if (!payload) return null;
   const text =
     payload.kind === "cpus"
@@ -40,21 +45,34 @@ export function SelectionBar() {
     <div className="selection-bar" role="region" aria-label="Selection" data-testid="selection.bar">
       <strong data-testid="selection.summary">{text}</strong>
       <label htmlFor="assign-target">Assign to…</label>
-      <select id="assign-target" data-testid="selection.assign-target" value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+      <select
+        id="assign-target"
+        data-testid="selection.assign-target"
+        value={target}
+        onChange={(e) => setTarget(Number(e.target.value))}
+      >
         {instances.map((inst, i) => (
           <option key={i} value={i}>
             {inst.name}
           </option>
         ))}
       </select>
-      <button className="primary" data-testid="selection.assign" onClick={() => assignSelectionTo(target)}>
+      <button
+        className="primary"
+        data-testid="selection.assign"
+        onClick={() => assignSelectionTo(target)}
+      >
         Assign
       </button>
       <button onClick={clear} data-testid="selection.clear">
         Clear
       </button>
       {verdict ? (
-        <span className={`verdict ${verdict.ok ? "ok" : "bad"}`} role="status" data-testid="selection.verdict">
+        <span
+          className={`verdict ${verdict.ok ? "ok" : "bad"}`}
+          role="status"
+          data-testid="selection.verdict"
+        >
           {verdict.ok ? "✓ valid" : `✕ ${verdict.reasons.join("; ")}`}
         </span>
       ) : null}

@@ -34,7 +34,17 @@ function SlotDiagnostics({ index }: { index: number }) {
   );
 }
 
-function TextField({ index, field, label, value }: { index: number; field: "kernel" | "initrd" | "cmdline"; label: string; value: string }) {
+function TextField({
+  index,
+  field,
+  label,
+  value,
+}: {
+  index: number;
+  field: "kernel" | "initrd" | "cmdline";
+  label: string;
+  value: string;
+}) {
   const edit = useStore((s) => s.edit);
   return (
     <label className="field">
@@ -44,15 +54,28 @@ function TextField({ index, field, label, value }: { index: number; field: "kern
         spellCheck={false}
         className="mono"
         data-testid={`slot.${field}-${index}`}
-        onChange={(e) => edit((p) => setInstanceText(p, index, field, e.target.value), `${field}:${index}`)}
+        onChange={(e) =>
+          edit((p) => setInstanceText(p, index, field, e.target.value), `${field}:${index}`)
+        }
       />
     </label>
   );
 }
 
-export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: Instance; index: number; count: number }) {
+export const SlotCard = memo(function SlotCard({
+  inst,
+  index,
+  count,
+}: {
+  inst: Instance;
+  index: number;
+  count: number;
+}) {
   const { setNodeRef } = useDroppable({ id: `slot ${inst.name}`, data: { index } });
   const verdict = useStore((s) => (s.drag && s.drag.over === index ? s.drag.verdict : null));
+  const pending = useStore(
+    (s) => s.drag !== null && s.drag.over === index && s.drag.verdict === null,
+  );
   const dragging = useStore((s) => s.drag !== null);
   const diag = useStore((s) => s.marks.slot[index]);
   const deviceNames = useStore((s) => s.machine?.devices);
@@ -70,9 +93,19 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
   };
 
   return (
-    <article ref={setNodeRef} className={cls.join(" ")} style={style} data-testid={`slot.${inst.name}`} data-slot-index={index} aria-label={`Instance ${inst.name}`}>
+    <article
+      ref={setNodeRef}
+      className={cls.join(" ")}
+      style={style}
+      data-testid={`slot.${inst.name}`}
+      data-slot-index={index}
+      aria-label={`Instance ${inst.name}`}
+    >
       <div className="row">
-        <span className="chip" title={index === 0 ? "Boots from GRUB" : "Started from OS1 by the loader"}>
+        <span
+          className="chip"
+          title={index === 0 ? "Boots from GRUB" : "Started from OS1 by the loader"}
+        >
           <span className="swatch" />
           {index === 0 ? "OS1 · host" : `successor ${index + 1}`}
         </span>
@@ -84,18 +117,42 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
           onChange={(e) => edit((p) => renameInstance(p, index, e.target.value), `name:${index}`)}
         />
         <span className="grow" />
-        <button className="icon" aria-label={`Move ${inst.name} up`} disabled={index === 0} onClick={() => edit((p) => moveInstance(p, index, index - 1))}>
+        <button
+          className="icon"
+          aria-label={`Move ${inst.name} up`}
+          disabled={index === 0}
+          onClick={() => edit((p) => moveInstance(p, index, index - 1))}
+        >
           ↑
         </button>
-        <button className="icon" aria-label={`Move ${inst.name} down`} disabled={index === count - 1} onClick={() => edit((p) => moveInstance(p, index, index + 1))}>
+        <button
+          className="icon"
+          aria-label={`Move ${inst.name} down`}
+          disabled={index === count - 1}
+          onClick={() => edit((p) => moveInstance(p, index, index + 1))}
+        >
           ↓
         </button>
-        <button className="icon danger" aria-label={`Remove ${inst.name}`} data-testid={`slot.remove-${index}`} onClick={() => edit((p) => removeInstance(p, index))}>
+        <button
+          className="icon danger"
+          aria-label={`Remove ${inst.name}`}
+          data-testid={`slot.remove-${index}`}
+          onClick={() => edit((p) => removeInstance(p, index))}
+        >
           ✕
         </button>
       </div>
+      {pending ? (
+        <div className="verdict" role="status" data-testid={`slot.verdict-${index}`}>
+          Checking the drop…
+        </div>
+      ) : null}
       {dragging && verdict ? (
-        <div className={`verdict ${verdict.ok ? "ok" : "bad"}`} role="status" data-testid={`slot.verdict-${index}`}>
+        <div
+          className={`verdict ${verdict.ok ? "ok" : "bad"}`}
+          role="status"
+          data-testid={`slot.verdict-${index}`}
+        >
           {verdict.ok ? "✓ Drop is valid" : "✕ Drop would be invalid:"}
           {verdict.reasons.map((r) => (
             <div key={r} style={{ fontWeight: 400 }}>
@@ -118,7 +175,14 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
         <label className="sr-only" htmlFor={`run-${index}`}>
           Number of cores
         </label>
-        <input id={`run-${index}`} type="number" min={1} value={runSize} style={{ width: 64 }} onChange={(e) => setRunSize(Math.max(1, Number(e.target.value) || 1))} />
+        <input
+          id={`run-${index}`}
+          type="number"
+          min={1}
+          value={runSize}
+          style={{ width: 64 }}
+          onChange={(e) => setRunSize(Math.max(1, Number(e.target.value) || 1))}
+        />
         <button data-testid={`slot.fill-cores-${index}`} onClick={() => fillCores(index, runSize)}>
           Next {runSize} free cores
         </button>
@@ -127,7 +191,12 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
         </button>
       </div>
       <div className="summary">
-        <strong>Memory</strong> {inst.memory.length ? sizeLabel(total) : <span className="muted">none — drop a range here</span>}
+        <strong>Memory</strong>{" "}
+        {inst.memory.length ? (
+          sizeLabel(total)
+        ) : (
+          <span className="muted">none — drop a range here</span>
+        )}
         <ul className="items" data-testid={`slot.memory-${index}`}>
           {inst.memory.map((r, k) => (
             <li key={`${r.start}`}>
@@ -135,7 +204,11 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
                 {hexAddr(r.start)}–{hexAddr(r.start + r.size - 1n)}
               </code>
               <span className="muted">{sizeLabel(r.size)}</span>
-              <button className="icon" aria-label={`Remove range ${hexAddr(r.start)} from ${inst.name}`} onClick={() => edit((p) => removeRange(p, index, k))}>
+              <button
+                className="icon"
+                aria-label={`Remove range ${hexAddr(r.start)} from ${inst.name}`}
+                onClick={() => edit((p) => removeRange(p, index, k))}
+              >
                 ✕
               </button>
             </li>
@@ -149,22 +222,37 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
             <code>
               {hexAddr(inst.lowMemory.start)}+{sizeLabel(inst.lowMemory.size)}
             </code>{" "}
-            <span className="muted">SIPI vector 0x{(inst.lowMemory.start >> 12n).toString(16)}</span>
-            <button className="icon" aria-label={`Remove the low slice of ${inst.name}`} onClick={() => edit((p) => setLowMemory(p, index, null))}>
+            <span className="muted">
+              SIPI vector 0x{(inst.lowMemory.start >> 12n).toString(16)}
+            </span>
+            <button
+              className="icon"
+              aria-label={`Remove the low slice of ${inst.name}`}
+              onClick={() => edit((p) => setLowMemory(p, index, null))}
+            >
               ✕
             </button>
           </>
         ) : (
-          <span className="muted">{index === 0 ? "not needed for OS1" : "planned automatically, or drop a range below 1 MiB"}</span>
+          <span className="muted">
+            {index === 0
+              ? "not needed for OS1"
+              : "planned automatically, or drop a range below 1 MiB"}
+          </span>
         )}
       </div>
       <div className="summary">
-        <strong>Devices</strong> {inst.devices.length ? null : <span className="muted">none — drop devices here</span>}
+        <strong>Devices</strong>{" "}
+        {inst.devices.length ? null : <span className="muted">none — drop devices here</span>}
         <ul className="items" data-testid={`slot.devices-${index}`}>
           {inst.devices.map((id) => (
             <li key={id}>
               <span>{devLabel(id)}</span>
-              <button className="icon" aria-label={`Remove ${id} from ${inst.name}`} onClick={() => edit((p) => unassignDevices(p, [id]))}>
+              <button
+                className="icon"
+                aria-label={`Remove ${id} from ${inst.name}`}
+                onClick={() => edit((p) => unassignDevices(p, [id]))}
+              >
                 ✕
               </button>
             </li>
@@ -177,7 +265,12 @@ export const SlotCard = memo(function SlotCard({ inst, index, count }: { inst: I
           <TextField index={index} field="initrd" label="Initrd" value={inst.initrd ?? ""} />
         </>
       ) : null}
-      <TextField index={index} field="cmdline" label="Extra command line" value={inst.cmdline ?? ""} />
+      <TextField
+        index={index}
+        field="cmdline"
+        label="Extra command line"
+        value={inst.cmdline ?? ""}
+      />
       <SlotDiagnostics index={index} />
     </article>
   );

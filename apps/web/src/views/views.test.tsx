@@ -36,7 +36,9 @@ describe("machine views", () => {
     renderWorkspace();
     const cell = screen.getByTestId("cores.cell-16");
     expect(cell.textContent).toBe("16cpu4");
-    expect(cell.getAttribute("aria-label")).toMatch(/socket 1.*node 1.*SMT siblings 16, 17.*owned by os3/);
+    expect(cell.getAttribute("aria-label")).toMatch(
+      /socket 1.*node 1.*SMT siblings 16, 17.*owned by os3/,
+    );
     expect(cell.className).toContain("owned");
     expect(within(screen.getByTestId("cores.socket-0")).getAllByRole("option")).toHaveLength(8);
   });
@@ -44,15 +46,27 @@ describe("machine views", () => {
   it("selects one core, a run with shift-click across the LAPIC gap, and toggles with ctrl", () => {
     renderWorkspace();
     const tap = (id: number, init: Record<string, unknown> = {}) => {
-      fireEvent.pointerDown(screen.getByTestId(`cores.cell-${id}`), { clientX: 10, clientY: 10, button: 0, isPrimary: true, ...init });
-      fireEvent.pointerUp(screen.getByTestId(`cores.cell-${id}`), { clientX: 10, clientY: 10, ...init });
+      fireEvent.pointerDown(screen.getByTestId(`cores.cell-${id}`), {
+        clientX: 10,
+        clientY: 10,
+        button: 0,
+        isPrimary: true,
+        ...init,
+      });
+      fireEvent.pointerUp(screen.getByTestId(`cores.cell-${id}`), {
+        clientX: 10,
+        clientY: 10,
+        ...init,
+      });
     };
     tap(6);
     tap(17, { shiftKey: true });
     expect(Object.keys(s().selectedCpus).map(Number)).toEqual([6, 7, 16, 17]);
     tap(7, { ctrlKey: true });
     expect(Object.keys(s().selectedCpus).map(Number)).toEqual([6, 16, 17]);
-    expect(screen.getByTestId("selection.summary").textContent).toBe("3 cores selected (LAPIC 6, 16-17)");
+    expect(screen.getByTestId("selection.summary").textContent).toBe(
+      "3 cores selected (LAPIC 6, 16-17)",
+    );
   });
 
   it("keyboard: arrows move, shift+arrows extend, Assign to… gives the run to a slot, validated first", () => {
@@ -81,19 +95,28 @@ describe("machine views", () => {
     expect(screen.getByTestId("memory.seg-0xa_0000").className).toContain("t-hole");
     expect(screen.getByText("1 MiB")).toBeTruthy();
     fireEvent.click(screen.getByTestId("memory.zoom-all"));
-    expect(screen.getByTestId("memory.range-os2-0").getAttribute("title")).toBe("os2: 0x1_0000_0000–0x2_ffff_ffff (8 GiB)");
+    expect(screen.getByTestId("memory.range-os2-0").getAttribute("title")).toBe(
+      "os2: 0x1_0000_0000–0x2_ffff_ffff (8 GiB)",
+    );
     expect(screen.getByTestId("memory.window").textContent).toMatch(/^0x0 – 0x10_8000_0000/);
   });
 
   it("selects a range by typing it and assigns it from the keyboard", () => {
     renderWorkspace();
-    fireEvent.change(screen.getByTestId("memory.entry-start"), { target: { value: "0x300000000" } });
+    fireEvent.change(screen.getByTestId("memory.entry-start"), {
+      target: { value: "0x300000000" },
+    });
     fireEvent.change(screen.getByTestId("memory.entry-size"), { target: { value: "2G" } });
     fireEvent.click(screen.getByTestId("memory.entry-select"));
-    expect(screen.getByTestId("selection.summary").textContent).toBe("Range 0x3_0000_0000–0x3_7fff_ffff (2 GiB)");
+    expect(screen.getByTestId("selection.summary").textContent).toBe(
+      "Range 0x3_0000_0000–0x3_7fff_ffff (2 GiB)",
+    );
     fireEvent.change(screen.getByTestId("selection.assign-target"), { target: { value: "2" } });
     fireEvent.click(screen.getByTestId("selection.assign"));
-    expect(s().draft.instances[2]!.memory).toContainEqual({ start: 0x300000000n, size: 0x80000000n });
+    expect(s().draft.instances[2]!.memory).toContainEqual({
+      start: 0x300000000n,
+      size: 0x80000000n,
+    });
   });
 
   it("lists PCI devices by bus with interrupt mode, IOMMU group and owner; legacy beside", () => {
@@ -129,8 +152,15 @@ describe("slots and diagnostics", () => {
 
   it("shows each finding on its slot and in the list; a click jumps to its subject", () => {
     renderWorkspace();
-    act(() => s().edit((p) => ({ ...p, instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6, 7] } : i)) })));
-    const item = screen.getAllByTestId(/diagnostics\.item-/).find((b) => b.dataset.code === "CPU-CONTIGUOUS")!;
+    act(() =>
+      s().edit((p) => ({
+        ...p,
+        instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6, 7] } : i)),
+      })),
+    );
+    const item = screen
+      .getAllByTestId(/diagnostics\.item-/)
+      .find((b) => b.dataset.code === "CPU-CONTIGUOUS")!;
     expect(item.textContent).toMatch(/5 lies between them/);
     expect(screen.getByTestId("slot.diagnostics-1").textContent).toMatch(/CPU-CONTIGUOUS/);
     expect(screen.getByTestId("diagnostics.errors").textContent).toBe("1 errors");
@@ -144,8 +174,12 @@ describe("slots and diagnostics", () => {
     expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(/menuentry/);
     expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/--mem-min=0x100000000/);
     expect(screen.getByTestId("boot.os2-cmdline").textContent).toMatch(/nokaslr/);
-    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/'--apic-id=4' '--memmap=0x80000,0x10000,usable'/);
-    expect(screen.getByTestId("boot.os3-start").textContent).toBe("'/usr/local/sbin/mint-kexec' '-e' '--apic-id=16'");
+    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(
+      /'--apic-id=4' '--memmap=0x80000,0x10000,usable'/,
+    );
+    expect(screen.getByTestId("boot.os3-start").textContent).toBe(
+      "'/usr/local/sbin/mint-kexec' '-e' '--apic-id=16'",
+    );
   });
 
   it("the downloadable script quotes every argument and names each successor's cores", () => {
@@ -159,7 +193,10 @@ describe("slots and diagnostics", () => {
   });
 
   it("the boot preview refuses while the layout has errors", () => {
-    s().edit((p) => ({ ...p, instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6] } : i)) }));
+    s().edit((p) => ({
+      ...p,
+      instances: p.instances.map((i, k) => (k === 1 ? { ...i, cpus: [4, 6] } : i)),
+    }));
     render(<BootPreview />);
     expect(screen.getByTestId("boot.blocked")).toBeTruthy();
   });
