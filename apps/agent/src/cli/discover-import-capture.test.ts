@@ -39,6 +39,9 @@ describe("tessera discover", () => {
     const io = memoryIo();
     expect(await discover(["--root", empty], io)).toBe(2);
     expect(io.stderr.join("")).toMatch(/nothing readable under/);
+    const bad = memoryIo();
+    expect(await discover(["--root", join(QEMU_TREE, "proc/cpuinfo")], bad)).toBe(2);
+    expect(bad.stderr.join("")).toMatch(/not a capture archive/);
   });
 });
 
@@ -70,6 +73,18 @@ describe("tessera capture", () => {
     const entries = readTar(await readFile(out));
     expect(entries.some((e) => e.path === "proc/cpuinfo")).toBe(true);
     expect(io.stdout.join("")).toMatch(/wrote .*c\.tar\.gz/);
+  });
+
+  it("an archive made by capture discovers, given to discover --root as is, as the captured tree does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tessera-cli-"));
+    dirs.push(dir);
+    const out = join(dir, "c.tar.gz");
+    expect(await capture(["--root", QEMU_TREE, "-o", out], memoryIo())).toBe(0);
+    const fromArchive = memoryIo();
+    const fromTree = memoryIo();
+    expect(await discover(["--root", out, "--json"], fromArchive)).toBe(0);
+    expect(await discover(["--root", QEMU_TREE, "--json"], fromTree)).toBe(0);
+    expect(fromArchive.stdout.join("")).toBe(fromTree.stdout.join(""));
   });
 
   it("exits 2 without -o", async () => {

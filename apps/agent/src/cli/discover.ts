@@ -1,16 +1,21 @@
 // tessera discover [--root DIR] [--json]: read this machine (or a captured tree) as
 // tessera/machine@1. Without --json it prints a summary for people.
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { hex, humanSize, machineToJson, type Machine } from "@tessera/core";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
 import { discoverMachine } from "../discovery/index";
+import { unpackCapture } from "../capture/index";
 
 const HELP = `usage: tessera discover [--root DIR] [--json] [--no-pci-ids]
 
 Reads cores, NUMA nodes, the firmware memory map, PCI and legacy devices and the
 interrupt routing of this machine, as the kernel and firmware describe them.
 
-  --root DIR     read DIR/proc and DIR/sys instead of /proc and /sys (an unpacked capture)
+  --root DIR     read DIR/proc and DIR/sys instead of /proc and /sys (an unpacked capture);
+                 a .tar.gz made by \`tessera capture\` or scripts/capture.sh works too
   --json         print the tessera/machine@1 JSON
   --no-pci-ids   leave vendor and device names out (pci.ids is read from this host)
 
@@ -33,8 +38,27 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`tessera discover: unexpected argument ${JSON.stringify(parsed.positional[0])}\n\n${HELP}`);
     return 2;
   }
-  const root = parsed.values.root ?? "/";
-  const { machine, problems } = await discoverMachine({ root, pciIds: parsed.flags.has("no-pci-ids") ? null : undefined });
+  let root = parsed.values.root ?? "/";
+  let unpacked: string | null = null;
+  const st = await stat(root).catch(() => null);
+  if (!st) {
+    io.err(`tessera discover: --root ${root}: no such file or directory`);
+    return 2;
+  }
+  if (st.isFile()) {
+    unpacked = await mkdtemp(join(tmpdir(), "tessera-discover-"));
+    try {
+      await unpackCapture(await readFile(root), unpacked);
+    } catch (err) {
+      await rm(unpacked, { recursive: true, force: true });
+      io.err(`tessera discover: --root ${root}: not a capture archive (${err instanceof Error ? err.message : String(err)})`);
+      return 2;
+    }
+    root = unpacked;
+  }
+  const { machine, problems } = await discoverMachine({ root, pciIds: parsed.flags.has("no-pci-ids") ? null : undefined }).finally(
+    () => unpacked && rm(unpacked, { recursive: true, force: true }),
+  );
   if (root !== "/" && machine.cpus.length === 0 && machine.devices.length === 0 && machine.memoryMap.length === 0) {
     io.err(`tessera discover: nothing readable under ${root} (expected proc/ and sys/ there)`);
     return 2;
