@@ -36,6 +36,9 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   }
   await expect(run.startAllButton()).toBeDisabled();
   await expect(run.startAllButton()).toHaveAttribute("title", /viewer/);
+  await expect(page.getByTestId("run.role-note")).toContainText(
+    "only an operator or admin may start or stop",
+  );
   // the tooltip shows on hover, even on a disabled control
   await run.button("start", "os2").hover({ force: true });
   await page.screenshot({ path: `${SHOTS}/roles-viewer-run.png`, fullPage: true });

@@ -68,6 +68,17 @@ function StartAllButton({ ask }: { ask: () => void }) {
   );
 }
 
+/** Tooltips do not reach touch screens or every reader: say it once, visibly, too. */
+function RoleNote() {
+  const g = useGate("operator", "start or stop instances");
+  if (!g.reason) return null;
+  return (
+    <p className="banner info" role="note" data-testid="run.role-note">
+      {g.reason}
+    </p>
+  );
+}
+
 export function RunView() {
   const order = useStore((s) => s.runOrder);
   const profile = useStore((s) => s.runProfile);
@@ -121,6 +132,7 @@ export function RunView() {
         <ConnectionStatus />
         <StartAllButton ask={askAll} />
       </div>
+      <RoleNote />
       {globalError ? <ErrorBox name="*" error={globalError} /> : null}
       {!profile.id && order.length === 0 ? (
         <p className="muted" data-testid="run.empty">
