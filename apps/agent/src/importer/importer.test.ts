@@ -141,3 +141,26 @@ describe("import: malformed input names the file, the line and what was expected
     expect(old).toEqual(neu);
   });
 });
+
+describe("import: ACPI LAPIC lines of older kernels", () => {
+  // The line format of drivers/acpi/tables.c (acpi_table_print_madt_entry) in kernels that print it.
+  const dmesg = [
+    "[    0.000000] BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable",
+    "[    0.000000] ACPI: LAPIC (acpi_id[0x00] lapic_id[0x00] enabled)",
+    "[    0.000000] ACPI: LAPIC (acpi_id[0x01] lapic_id[0x02] enabled)",
+    "[    0.000000] ACPI: LAPIC (acpi_id[0x02] lapic_id[0x04] disabled)",
+    "[    0.000000] ACPI: X2APIC (apic_id[0x100] uid[0x03] enabled)",
+  ].join("\n");
+
+  it("lists the enabled LAPIC and x2APIC IDs in MADT order", () => {
+    const f = parseDmesg(dmesg);
+    expect(f.lapics).toEqual([0, 2, 0x100]);
+    expect(f.disabledLapics).toEqual([4]);
+  });
+
+  it("without cpuinfo names the LAPIC IDs it saw but makes no cores up", async () => {
+    const { machine } = await importMachine({ dmesg });
+    expect(machine.cpus).toEqual([]);
+    expect(machine.discovery?.unknown?.some((u) => u.includes("dmesg lists LAPIC IDs 0,2,256"))).toBe(true);
+  });
+});
