@@ -4,6 +4,7 @@
 // Test code reads the agent's --help as a user would; the product never spawns from here.
 // eslint-disable-next-line no-restricted-imports
 import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import { Agent, ROOT } from "../support/agent-process";
@@ -25,13 +26,37 @@ const agent = new Agent({
   extraArgs: hasFaultFlag ? ["--dry-run-faults", JSON.stringify(FAULT)] : [],
 });
 
+test.describe.configure({ mode: "serial" });
 test.beforeAll(async () => {
-  if (!hasFaultFlag) return;
   await agent.start();
   await agent.seedProfile(await agent.client("admin", "fail-admin-pw"));
 });
 test.afterAll(async () => {
   await agent.stop();
+});
+
+test("a refused start shows the agent's diagnostics in plain words, where the action was", async ({
+  page,
+}) => {
+  const run = new RunPage(page, agent.url);
+  await run.signIn("admin", "fail-admin-pw");
+  await run.open();
+  // the kernel the profile names disappears from the host
+  const kernel = join(agent.dir, "vmlinuz");
+  const saved = readFileSync(kernel);
+  rmSync(kernel);
+  await run.start("os3");
+  const error = page.getByTestId("run.error-os3");
+  await expect(error).toContainText("cannot start on the machine as it is now");
+  await expect(error).toContainText(`os3's kernel ${kernel} does not exist or cannot be read`);
+  await expect(error).toContainText("Check the path");
+  await run.expectState("os3", "defined");
+  await page.getByTestId("app.theme").selectOption("light");
+  await page.screenshot({ path: `${SHOTS}/run-refused-light.png`, fullPage: true });
+  await page.getByTestId("app.theme").selectOption("dark");
+  await page.screenshot({ path: `${SHOTS}/run-refused-dark.png`, fullPage: true });
+  await page.getByTestId("app.theme").selectOption("system");
+  writeFileSync(kernel, saved);
 });
 
 test("an injected failure at kernel booting ends in failed with its reason shown", async ({
