@@ -4,6 +4,7 @@
 // process or another) can never both win: the loser learns the current version.
 import { randomUUID } from "node:crypto";
 import { parseProfile, profileToJson, type Profile } from "@tessera/core";
+import type { Statement } from "better-sqlite3";
 import { getMeta, setMeta, type Db } from "./database";
 
 export interface ProfileVersion {
@@ -52,6 +53,19 @@ export class ProfileStore {
 
   setActive(id: string | null): void {
     setMeta(this.db, "active_profile", id);
+  }
+
+  private fpStmt?: Statement<unknown[]>;
+
+  /** The active profile's machineFingerprint (undefined: none active or none recorded). Hot path: one prepared query. */
+  activeFingerprint(): string | undefined {
+    this.fpStmt ??= this.db.prepare(
+      `SELECT json_extract(v.body, '$.machineFingerprint') AS fp FROM meta m
+       JOIN profiles p ON p.id = m.value JOIN profile_versions v ON v.profile_id = p.id AND v.version = p.version
+       WHERE m.key = 'active_profile'`,
+    );
+    const row = this.fpStmt.get() as { fp: string | null } | undefined;
+    return row?.fp ?? undefined;
   }
 
   list(): StoredProfile[] {

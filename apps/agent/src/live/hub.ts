@@ -20,6 +20,9 @@ export interface LiveClient {
   send(data: string): void;
   readonly bufferedAmount: number;
   close(code: number, reason: string): void;
+  /** Who is listening: the session's user and token, so a logout can end the connection. */
+  user?: string;
+  session?: string;
 }
 
 export interface HubOptions {
@@ -93,6 +96,15 @@ export class LiveHub {
       client.send(text);
     } catch {
       this.clients.delete(client);
+    }
+  }
+
+  /** Ends the connections of a session or a user (logout, new password, user removed). */
+  closeWhere(match: (c: LiveClient) => boolean, reason: string): void {
+    for (const c of this.clients) {
+      if (!match(c)) continue;
+      this.clients.delete(c);
+      c.close(4401, reason);
     }
   }
 

@@ -146,4 +146,14 @@ describe("live WebSocket", () => {
     expect(ev).toMatchObject({ action: "updated", id, version: cur.version + 1, by: "olga" });
     c.ws.close();
   });
+
+  it("ends a live connection when its session logs out", async () => {
+    const other = await login(t.app, "olga");
+    const c = await open("", { cookie: other.cookie });
+    const bystander = await open();
+    await t.app.inject({ method: "DELETE", url: "/api/session", headers: other.headers });
+    expect(await c.closed).toBe(4401);
+    expect(bystander.ws.readyState).toBe(WebSocket.OPEN);
+    bystander.ws.close();
+  });
 });

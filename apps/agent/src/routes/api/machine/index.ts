@@ -5,9 +5,15 @@ import { actor } from "../../../plugins/auth";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get("/machine", async (_req, reply) =>
-    reply.type("application/json").send(t.machine.jsonText()),
-  );
+  // Whether the active profile was saved for other hardware than this machine's.
+  const activeMismatch = (): boolean => {
+    const fp = t.profiles.activeFingerprint();
+    return fp !== undefined && fp !== t.machine.fingerprint;
+  };
+  const body = () =>
+    `{"activeProfileMismatch":${activeMismatch()},${t.machine.jsonText().slice(1)}`;
+
+  app.get("/machine", async (_req, reply) => reply.type("application/json").send(body()));
 
   app.post("/machine/rescan", { config: { access: "operator" } }, async (req) => {
     let changed: boolean;
@@ -31,7 +37,7 @@ const routes: FastifyPluginAsync = async (app) => {
         at: new Date(t.now()).toISOString(),
         fingerprint: t.machine.fingerprint,
       });
-    return t.machine.json();
+    return { activeProfileMismatch: activeMismatch(), ...t.machine.json() };
   });
 };
 

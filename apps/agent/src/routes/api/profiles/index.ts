@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
-import { idParams, mustGet, mismatch, profileBody, readProfile, record } from "./shared";
+import { idParams, mustGet, mismatch, profileBody, readProfile, record, stamped } from "./shared";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
@@ -43,7 +43,7 @@ const routes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      const profile = readProfile(req.body.profile, "profile");
+      const profile = stamped(t, readProfile(req.body.profile, "profile"));
       const rec = t.profiles.create(profile, actor(req));
       t.audit.record({
         user: actor(req),
@@ -80,7 +80,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const { id } = req.params;
-      const profile = readProfile(req.body.profile, "profile");
+      const profile = stamped(t, readProfile(req.body.profile, "profile"));
       const before = mustGet(t, id);
       if (before.active) {
         try {

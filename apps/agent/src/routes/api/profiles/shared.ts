@@ -18,6 +18,17 @@ export function readProfile(json: unknown, prefix: string): Profile {
   });
 }
 
+/**
+ * A profile being saved records the hardware it was made for: the current machine's
+ * fingerprint, unless it already names one (an import from another machine keeps its own,
+ * so the console can warn that it was made for other hardware).
+ */
+export function stamped(t: Services, p: Profile): Profile {
+  return p.machineFingerprint === undefined
+    ? { ...p, machineFingerprint: t.machine.fingerprint }
+    : p;
+}
+
 export function record(t: Services, p: StoredProfile) {
   return {
     id: p.id,

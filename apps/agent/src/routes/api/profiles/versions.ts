@@ -4,7 +4,7 @@ import { profileToJson } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
-import { idParams, mustGet, readProfile, record } from "./shared";
+import { idParams, mustGet, readProfile, record, stamped } from "./shared";
 
 const versionParams = {
   type: "object",
@@ -166,7 +166,7 @@ const routes: FastifyPluginAsync = async (app) => {
     "/profiles/import",
     { config: { access: "operator" }, schema: { body: { type: "object" } } },
     async (req, reply) => {
-      const profile = readProfile(req.body, "");
+      const profile = stamped(t, readProfile(req.body, ""));
       const rec = t.profiles.create(profile, actor(req));
       t.audit.record({
         user: actor(req),

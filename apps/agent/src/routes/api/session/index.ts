@@ -56,6 +56,8 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.delete("/session", async (req, reply) => {
     t.users.endSession(req.session!.token);
+    const token = req.session!.token;
+    t.hub.closeWhere((c) => c.session === token, "logged out");
     t.audit.record({ user: req.session!.user, action: "session.logout", result: "ok" });
     void reply.clearCookie(SESSION_COOKIE, { path: "/" });
     return reply.code(204).send();

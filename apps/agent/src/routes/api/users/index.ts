@@ -80,6 +80,8 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
       if (r === "last-admin") throw new AgentError("LAST-ADMIN");
+      // A new password or role takes effect on live connections too: they reconnect.
+      t.hub.closeWhere((c) => c.user === req.params.name, "account changed");
       return view(req.params.name);
     },
   );
@@ -97,6 +99,7 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
       if (r === "last-admin") throw new AgentError("LAST-ADMIN");
+      t.hub.closeWhere((c) => c.user === req.params.name, "account removed");
       return reply.code(204).send();
     },
   );

@@ -68,7 +68,10 @@ const routes: FastifyPluginAsync = async (app) => {
         socket.close(4406, "protocol version");
         return;
       }
-      const client = socket;
+      const client = Object.assign(socket, {
+        user: req.session!.user,
+        session: req.session!.token,
+      });
       // Snapshot (or missed events) and subscription happen in one synchronous block: no
       // event can slip between them.
       const since = req.query.since;

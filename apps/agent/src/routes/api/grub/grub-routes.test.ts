@@ -1,0 +1,109 @@
+// The GRUB routes with a runner that really runs grub-common's tools (tests may spawn).
+// eslint-disable-next-line no-restricted-imports
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLoader } from "@tessera/kexec";
+import { buildApp } from "../../../app";
+import { MachineService } from "../../../plugins/machine";
+import type { CommandRunner } from "../../../grub/service";
+import {
+  addUser,
+  exampleMachine,
+  login,
+  testEnv,
+  type TestEnv,
+} from "../../../../test/integration/helpers";
+import type { FastifyInstance } from "fastify";
+
+const run: CommandRunner = (argv) =>
+  new Promise((resolve) =>
+    execFile(argv[0]!, argv.slice(1), { timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({
+        code: err ? (typeof err.code === "number" ? err.code : 1) : 0,
+        stdout: String(stdout),
+        stderr: String(stderr),
+      }),
+    ),
+  );
+
+let app: FastifyInstance | undefined;
+let env: TestEnv | undefined;
+afterEach(async () => {
+  await app?.close();
+  env?.cleanup();
+});
+
+describe("GRUB routes", () => {
+  it("previews, installs for one boot, sets the default and uninstalls the active profile's OS1 entry", async () => {
+    env = testEnv();
+    mkdirSync(join(env.config.grubRoot, "etc/grub.d"), { recursive: true });
+    mkdirSync(join(env.config.grubRoot, "boot/grub"), { recursive: true });
+    const machine = exampleMachine();
+    app = await buildApp({
+      config: env.config,
+      loader: createLoader({ kind: "dry-run", machine }),
+      machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
+        machine,
+        problems: [],
+        source: "file",
+      })),
+      commandRunner: run,
+    });
+    await addUser(app, "ada", "admin");
+    await addUser(app, "olga", "operator");
+    const a = await login(app, "ada");
+    const o = await login(app, "olga");
+    expect((await app.inject({ url: "/api/grub", headers: a.headers })).json().error.code).toBe(
+      "NO-ACTIVE-PROFILE",
+    );
+    const rec = await app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: a.headers,
+      payload: { profile: env.profile },
+    });
+    await app.inject({
+      method: "POST",
+      url: `/api/profiles/${rec.json().id}/activate`,
+      headers: a.headers,
+    });
+    const preview = await app.inject({ url: "/api/grub", headers: a.headers });
+    expect(preview.json()).toMatchObject({ found: true, manual: null });
+    expect(preview.json().diff).toContain("+menuentry 'Tessera: seed-three-way (os1)'");
+    expect(
+      (
+        await app.inject({
+          method: "POST",
+          url: "/api/grub/install",
+          headers: o.headers,
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(403);
+    const install = await app.inject({
+      method: "POST",
+      url: "/api/grub/install",
+      headers: a.headers,
+      payload: { oneTime: true },
+    });
+    expect(install.statusCode).toBe(200);
+    expect(install.json().commands.map((c: string[]) => c[0])).toEqual([
+      "grub-script-check",
+      "grub-editenv",
+    ]);
+    expect(readFileSync(install.json().file, "utf8")).toContain("maxcpus=4");
+    const def = await app.inject({ method: "POST", url: "/api/grub/default", headers: a.headers });
+    expect(def.json()).toMatchObject({ default: "tessera-seed-three-way" });
+    const un = await app.inject({ method: "DELETE", url: "/api/grub", headers: a.headers });
+    expect(un.json().removed).toBe(true);
+    const audit = await app.inject({ url: "/api/audit?user=ada", headers: a.headers });
+    expect(
+      audit
+        .json()
+        .entries.map((e: { action: string }) => e.action)
+        .slice(0, 3),
+    ).toEqual(["grub.uninstall", "grub.default", "grub.install"]);
+  });
+});
