@@ -18,6 +18,11 @@ export interface AgentOptions {
   /** Set TESSERA_ADMIN_PASSWORD; leave out to have the agent print a one-time password. */
   adminPassword?: string;
   extraArgs?: string[];
+  /**
+   * Dry-run faults (packages/kexec FaultSpec). `tessera serve` has no option for them yet,
+   * so the agent then runs through the test harness support/fault-agent.ts.
+   */
+  faults?: { instance?: string; at: string; kind: string }[];
 }
 
 export class Agent {
@@ -35,9 +40,17 @@ export class Agent {
 
   /** Starts (or restarts, on the same port and data) and resolves once it listens. */
   async start(): Promise<void> {
+    const entry = this.opts.faults
+      ? [
+          "--import",
+          "tsx",
+          join(ROOT, "e2e/support/fault-agent.ts"),
+          "--faults",
+          JSON.stringify(this.opts.faults),
+        ]
+      : [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve"];
     const args = [
-      join(ROOT, "apps/agent/bin/tessera.mjs"),
-      "serve",
+      ...entry,
       "--port",
       String(this.port),
       "--data-dir",

@@ -1,13 +1,16 @@
 // An injected failure at "kernel booting" ends in failed, with the reason and what it
-// means shown in plain words. Fault injection must come from the agent (dry-run loader
-// faults); the journey checks the agent's own help for the option and says so if missing.
+// means shown in plain words; a refused start shows the agent's diagnostics. The fault is
+// injected into the real dry-run loader: through `tessera serve --dry-run-faults` when the
+// agent has that option, else through the harness support/fault-agent.ts (same agent code).
 // Test code reads the agent's --help as a user would; the product never spawns from here.
 // eslint-disable-next-line no-restricted-imports
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { Agent, ROOT } from "../support/agent-process";
+import { AuditPage } from "../support/audit-page";
 import { RunPage } from "../support/run-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
@@ -23,7 +26,10 @@ const help = execFileSync(
 const hasFaultFlag = /--dry-run-faults\b/.test(help);
 const agent = new Agent({
   adminPassword: "fail-admin-pw",
-  extraArgs: hasFaultFlag ? ["--dry-run-faults", JSON.stringify(FAULT)] : [],
+  // The agent's own option when it has one; else the harness around the same agent code.
+  ...(hasFaultFlag
+    ? { extraArgs: ["--dry-run-faults", JSON.stringify(FAULT)] }
+    : { faults: FAULT }),
 });
 
 test.describe.configure({ mode: "serial" });
@@ -62,10 +68,6 @@ test("a refused start shows the agent's diagnostics in plain words, where the ac
 test("an injected failure at kernel booting ends in failed with its reason shown", async ({
   page,
 }) => {
-  test.skip(
-    !hasFaultFlag,
-    "the agent exposes no dry-run fault injection: `tessera serve` needs --dry-run-faults JSON (FaultSpec[], passed to createDryRunLoader's faults)",
-  );
   const run = new RunPage(page, agent.url);
   await run.signIn("admin", "fail-admin-pw");
   await run.open();
@@ -83,4 +85,14 @@ test("an injected failure at kernel booting ends in failed with its reason shown
   await page.getByTestId("app.theme").selectOption("system");
   // it may be started again once the cause is fixed
   await expect(run.button("start", "os2")).toBeEnabled();
+  const axe = await new AxeBuilder({ page }).include('[data-testid="run.view"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
+    [],
+  );
+  // the audit page has the failure, with the loader's code
+  const audit = new AuditPage(page);
+  await audit.open();
+  await audit.filter({ instance: "os2" });
+  await expect(audit.row("instance.result", "os2")).toContainText("failed");
+  await expect(audit.row("instance.result", "os2")).toContainText("LOADER-FAULT");
 });
