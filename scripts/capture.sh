@@ -66,7 +66,7 @@ each proc/cpuinfo proc/interrupts proc/iomem proc/ioports proc/tty/driver/serial
   sys/devices/cpu_core/cpus sys/devices/cpu_atom/cpus \
   'sys/devices/system/node/node[0-9]*/cpulist' \
   'sys/devices/system/node/node[0-9]*/memory[0-9]*' \
-  sys/devices/system/memory/block_size_bytes sys/firmware/acpi/tables/APIC \
+  sys/devices/system/memory/block_size_bytes sys/firmware/acpi/tables/APIC sys/firmware/acpi/tables/SRAT \
   'sys/firmware/memmap/[0-9]*/start' 'sys/firmware/memmap/[0-9]*/end' 'sys/firmware/memmap/[0-9]*/type'
 
 # Serial ports: the class links and the port/irq/type attributes behind them.

@@ -6,5 +6,5 @@ export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures"
 export const fixture = (...parts: string[]) => join(FIXTURES, ...parts);
 /** The tree scripts/capture.sh captured inside Debian's kernel under QEMU q35. */
 export const QEMU_TREE = fixture("qemu-q35-2s-8cpu", "tree");
-/** The same QEMU machine booted with maxcpus=6: cpus 6 and 7 present but never brought up. */
-export const QEMU_MAXCPUS6_TREE = fixture("qemu-q35-2s-8cpu-maxcpus6", "tree");
+/** The same QEMU machine booted like OS1 (maxcpus=6 mem=1G): cpus 6, 7 and node 1 RAM hidden from sysfs. */
+export const QEMU_OS1_TREE = fixture("qemu-q35-2s-8cpu-maxcpus6-mem1g", "tree");

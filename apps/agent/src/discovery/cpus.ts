@@ -186,7 +186,7 @@ async function offlineFromMadt(
   }
   unknown.push(
     `cpu ${spare.join(",")} (LAPIC ${missing.join(",")}) are offline: LAPIC IDs from the MADT, package and core from the ` +
-      `APIC ID layout of the online cores (package = apic >> ${layout.pkgShift}, core bits from ${layout.smtShift}); NUMA node unknown (node cpulists list online CPUs only)`,
+      `APIC ID layout of the online cores (package = apic >> ${layout.pkgShift}, core bits from ${layout.smtShift})`,
   );
   return missing.map((apicId, i) => ({
     cpu: spare[i]!,

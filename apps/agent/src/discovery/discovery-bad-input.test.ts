@@ -59,13 +59,22 @@ describe("discovery on broken trees", () => {
     expect(machine.memoryMap.length).toBeGreaterThan(0);
   });
 
-  it("a malformed node cpulist is a problem with its path; the rest is still read", async () => {
+  it("a malformed node cpulist is a problem with its path; the rest is still read and the SRAT fills the nodes", async () => {
     const root = await copyOfCapture();
     await writeFile(join(root, "sys/devices/system/node/node1/cpulist"), "4-x\n");
     const { machine, problems } = await discoverMachine({ root });
     expect(problems.some((p) => p.path === "/sys/devices/system/node/node1/cpulist" && /CPU list/.test(p.message))).toBe(true);
-    expect(machine.cpus.filter((c) => c.node === 1)).toEqual([]);
     expect(machine.cpus).toHaveLength(8);
+    expect(machine.cpus.filter((c) => c.node === 1).map((c) => c.cpu)).toEqual([4, 5, 6, 7]);
+    expect(machine.discovery?.unknown).toContain("NUMA node of cpu 4,5,6,7: not in the node directories, taken from the SRAT");
+  });
+
+  it("a malformed node cpulist without an SRAT leaves those cores without a node", async () => {
+    const root = await copyOfCapture();
+    await writeFile(join(root, "sys/devices/system/node/node1/cpulist"), "4-x\n");
+    await rm(join(root, "sys/firmware/acpi/tables/SRAT"));
+    const { machine } = await discoverMachine({ root });
+    expect(machine.cpus.filter((c) => c.node === null).map((c) => c.cpu)).toEqual([4, 5, 6, 7]);
   });
 
   it("without the firmware memmap it falls back to /proc/iomem and says which source it used", async () => {

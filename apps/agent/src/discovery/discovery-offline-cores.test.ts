@@ -1,37 +1,60 @@
-// Cores that are offline in OS1 are exactly the ones a successor gets, yet /proc/cpuinfo and
-// the topology directories list online CPUs only. Discovery reads their LAPIC IDs from the
-// MADT. Proven on a real boot: the QEMU q35 machine booted with maxcpus=6.
-import { readFile } from "node:fs/promises";
+// OS1 boots with maxcpus= and mem=, so the cores and memory a successor gets are exactly the
+// ones /proc/cpuinfo, the topology directories and the node directories do not show. Discovery
+// reads them from the ACPI MADT and SRAT. Proven on real boots of one QEMU q35 machine: all
+// online (qemu-q35-2s-8cpu) and booted like OS1 with maxcpus=6 mem=1G.
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverMachine } from "./index";
 import { apicLayout, parseMadt } from "./madt";
+import { parseSrat } from "./srat";
 import { parseHexDump } from "./tree-reader";
-import { fixture, QEMU_MAXCPUS6_TREE, QEMU_TREE } from "../../test/fixture-paths";
+import { fixture, QEMU_OS1_TREE, QEMU_TREE } from "../../test/fixture-paths";
 
-describe("offline cores from the MADT", () => {
-  it("a maxcpus=6 boot still shows all 8 cores; cpus 6 and 7 are offline with LAPIC 6 and 7, package 1, one core", async () => {
-    const { machine, problems } = await discoverMachine({ root: QEMU_MAXCPUS6_TREE });
+describe("a machine seen from an OS1 booted with maxcpus=6 mem=1G", () => {
+  it("still shows all 8 cores; cpus 6 and 7 are offline with LAPIC 6 and 7 on package 1, one core, node 1", async () => {
+    const { machine, problems } = await discoverMachine({ root: QEMU_OS1_TREE });
     expect(problems).toEqual([]);
     expect(machine.cpus).toHaveLength(8);
     expect(machine.cpus.filter((c) => c.online).map((c) => c.cpu)).toEqual([0, 1, 2, 3, 4, 5]);
     const off = machine.cpus.filter((c) => !c.online);
-    expect(off.map((c) => [c.cpu, c.apicId, c.package])).toEqual([
-      [6, 6, 1],
-      [7, 7, 1],
+    expect(off.map((c) => [c.cpu, c.apicId, c.package, c.node])).toEqual([
+      [6, 6, 1, 1],
+      [7, 7, 1, 1],
     ]);
     expect(off[0]!.core).toBe(off[1]!.core);
-    expect(off.every((c) => c.siblings.join() === "6,7" && c.node === null)).toBe(true);
+    expect(off.every((c) => c.siblings.join() === "6,7")).toBe(true);
     expect(machine.discovery?.unknown?.some((u) => /cpu 6,7 \(LAPIC 6,7\) are offline/.test(u))).toBe(true);
   });
 
-  it("gives the offline cores the same package and core the all-online boot of the same machine reports", async () => {
-    const all = await discoverMachine({ root: QEMU_TREE });
-    const some = await discoverMachine({ root: QEMU_MAXCPUS6_TREE });
-    const key = (c: { apicId: number; package: number; core: number; siblings: number[] }) => [c.apicId, c.package, c.core, c.siblings.join()];
-    expect(some.machine.cpus.map(key)).toEqual(all.machine.cpus.map(key));
+  it("is the same hardware as the all-online boot: same cores, same memory map with nodes, same fingerprint", async () => {
+    const all = (await discoverMachine({ root: QEMU_TREE })).machine;
+    const os1 = (await discoverMachine({ root: QEMU_OS1_TREE })).machine;
+    const key = (c: (typeof all.cpus)[number]) => [c.apicId, c.package, c.core, c.node, c.siblings.join()];
+    expect(os1.cpus.map(key)).toEqual(all.cpus.map(key));
+    expect(os1.memoryMap).toEqual(all.memoryMap);
+    expect(os1.memoryMap.some((r) => r.type === "usable" && r.node === 1)).toBe(true);
+    expect(os1.identity?.fingerprint).toBe(all.identity?.fingerprint);
   });
 
-  it("reads every enabled local APIC of the T440's MADT (T1 hex dump) and they match cpuinfo", async () => {
+  it("without the SRAT (a non-root capture) says node 1's memory has no node instead of guessing", async () => {
+    const root = await mkdtemp(join(tmpdir(), "tessera-nosrat-"));
+    try {
+      await cp(QEMU_OS1_TREE, root, { recursive: true, verbatimSymlinks: true });
+      await rm(join(root, "sys/firmware/acpi/tables/SRAT"));
+      const { machine } = await discoverMachine({ root });
+      const high = machine.memoryMap.find((r) => r.type === "usable" && r.start + r.size > 0x40000000n);
+      expect(high?.node).toBe(0); // the range starts in node 0's blocks; node 1 shows none
+      expect(machine.cpus.filter((c) => !c.online).every((c) => c.node === null)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("ACPI tables", () => {
+  it("the T440's MADT (T1 hex dump) enables exactly the LAPIC IDs of its cpuinfo", async () => {
     const hex = await readFile(fixture("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/sys/firmware/acpi/tables/APIC.hex"), "utf8");
     const bytes = parseHexDump(hex);
     expect(bytes.ok).toBe(true);
@@ -44,7 +67,18 @@ describe("offline cores from the MADT", () => {
     expect(madt.lapics.filter((l) => l.enabled).map((l) => l.apicId).sort((a, b) => a - b)).toEqual(apic);
   });
 
-  it("does not derive a layout the online cores do not pin down (one package: any wide shift fits)", () => {
+  it("the QEMU SRAT puts LAPIC 0-3 and the first GiB in one domain, LAPIC 4-7 and the second in another", async () => {
+    const r = parseSrat(await readFile(join(QEMU_TREE, "sys/firmware/acpi/tables/SRAT")));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const pxm = (apic: number) => r.srat.cpuPxm.get(apic);
+    expect(new Set([0, 1, 2, 3].map(pxm)).size).toBe(1);
+    expect(new Set([4, 5, 6, 7].map(pxm)).size).toBe(1);
+    expect(pxm(0)).not.toBe(pxm(4));
+    expect(r.srat.memory.find((m) => m.start === 0x40000000n)?.pxm).toBe(pxm(4));
+  });
+
+  it("does not derive a core layout the online cores do not pin down (one package: any wide shift fits)", () => {
     expect(apicLayout([{ apicId: 0, package: 0, core: 0 }, { apicId: 2, package: 0, core: 1 }])).toBeNull();
     expect(parseMadt(new Uint8Array(10))).toEqual({ ok: false, message: "only 10 bytes: a MADT has a 44-byte header" });
   });

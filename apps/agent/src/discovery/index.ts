@@ -4,9 +4,10 @@
 import { MACHINE_SCHEMA, fingerprint, type DiscoveryProblem, type Machine, type MachineIdentity } from "@tessera/core";
 import { readCpus } from "./cpus";
 import { readLegacy } from "./legacy";
-import { readMemory } from "./memory";
+import { assignNodes, readMemory, type NodeExtent } from "./memory";
 import { readPci } from "./pci";
 import { DEFAULT_PCI_IDS, loadPciIds } from "./pci-names";
+import { parseSrat, pxmToNode } from "./srat";
 import { parseInterrupts, type InterruptRow } from "./text-formats";
 import { TreeReader, type TreeRecord } from "./tree-reader";
 
@@ -59,6 +60,9 @@ export async function discoverRecorded(options: DiscoverOptions = {}): Promise<D
     pciIdsPath === null ? Promise.resolve(null) : loadPciIds(pciIdsPath),
     readIdentity(r),
   ]);
+  const nodeExtents = await applySrat(r, cpus.cpus, memory, unknown);
+  if (nodeExtents.length === 0 && memory.regions.length) unknown.push("NUMA node of each memory range: no node memory blocks and no SRAT");
+  const memoryMap = assignNodes(memory.regions, nodeExtents);
   const pci = await readPci(r, rows ?? [], ids);
   const legacy = await readLegacy(r, rows, pci.devices);
   unknown.push(...cpus.unknown, ...memory.unknown, ...pci.unknown, ...legacy.unknown);
@@ -67,7 +71,7 @@ export async function discoverRecorded(options: DiscoverOptions = {}): Promise<D
     schema: MACHINE_SCHEMA,
     identity,
     cpus: cpus.cpus,
-    memoryMap: memory.regions,
+    memoryMap,
     devices: [...pci.devices, ...legacy.devices],
   };
   machine.identity!.fingerprint = fingerprint(machine);
@@ -79,6 +83,44 @@ export async function discoverRecorded(options: DiscoverOptions = {}): Promise<D
     unknown,
   };
   return { machine, problems, files: r.paths(), record: r.record };
+}
+
+/**
+ * With a readable SRAT, node boundaries come from the firmware (the same whatever OS1's mem=
+ * and maxcpus= hid from sysfs) and offline cores get their node. Returns the node extents to
+ * cut usable memory at.
+ */
+async function applySrat(
+  r: TreeReader,
+  cpus: Machine["cpus"],
+  memory: { blocks: { start: bigint; node: number }[]; extents: NodeExtent[] },
+  unknown: string[],
+): Promise<NodeExtent[]> {
+  const path = "/sys/firmware/acpi/tables/SRAT";
+  const buf = await r.bytes(path);
+  if (buf === null) return memory.extents;
+  const parsed = parseSrat(buf);
+  if (!parsed.ok) {
+    r.problem(path, parsed.message);
+    return memory.extents;
+  }
+  const map = pxmToNode(parsed.srat, cpus, memory.blocks);
+  if (map === null) {
+    r.problem(path, "its proximity domains disagree with the kernel's node directories: SRAT not used");
+    return memory.extents;
+  }
+  const filled: number[] = [];
+  for (const c of cpus) {
+    if (c.node !== null) continue;
+    const node = map.get(parsed.srat.cpuPxm.get(c.apicId) ?? -1);
+    if (node !== undefined) {
+      c.node = node;
+      filled.push(c.cpu);
+    }
+  }
+  if (filled.length) unknown.push(`NUMA node of cpu ${filled.join(",")}: not in the node directories, taken from the SRAT`);
+  const ext = parsed.srat.memory.map((m) => ({ start: m.start, end: m.end, node: map.get(m.pxm) }));
+  return ext.every((e) => e.node !== undefined) && ext.length ? (ext as NodeExtent[]) : memory.extents;
 }
 
 async function readIdentity(r: TreeReader): Promise<MachineIdentity> {

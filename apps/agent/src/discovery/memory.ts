@@ -8,8 +8,18 @@ import type { TreeReader } from "./tree-reader";
 const MEMMAP = "/sys/firmware/memmap";
 const NODE = "/sys/devices/system/node";
 
+export interface NodeExtent {
+  start: bigint;
+  end: bigint;
+  node: number;
+}
+
 export interface MemoryResult {
+  /** The firmware map as read: not yet cut at node boundaries (see assignNodes). */
   regions: MemoryRegion[];
+  /** Memory blocks the node directories list, and the node extents they add up to. */
+  blocks: { start: bigint; node: number }[];
+  extents: NodeExtent[];
   source: "firmware-memmap" | "iomem" | "unknown";
   unknown: string[];
 }
@@ -77,11 +87,11 @@ export function parseIomem(text: string): { regions: MemoryRegion[]; zeroed: boo
 }
 
 /** Node extents from nodeN/memoryM block links and the block size. */
-async function readNodeExtents(r: TreeReader): Promise<{ start: bigint; end: bigint; node: number }[]> {
+async function readNodeBlocks(r: TreeReader): Promise<{ blocks: { start: bigint; node: number }[]; extents: NodeExtent[] }> {
   const names = await r.list(NODE);
-  if (names === null) return [];
+  if (names === null) return { blocks: [], extents: [] };
   const bs = hexValue(await r.line("/sys/devices/system/memory/block_size_bytes"));
-  if (bs === null) return [];
+  if (bs === null) return { blocks: [], extents: [] };
   const blocks: { start: bigint; node: number }[] = [];
   for (const name of names) {
     const m = /^node(\d+)$/.exec(name);
@@ -100,7 +110,7 @@ async function readNodeExtents(r: TreeReader): Promise<{ start: bigint; end: big
     if (last && last.node === b.node && last.end === b.start) last.end = b.start + bs;
     else extents.push({ start: b.start, end: b.start + bs, node: b.node });
   }
-  return extents;
+  return { blocks, extents };
 }
 
 /** Gives each usable range its node; a range spanning nodes is cut at the node boundary. */
@@ -142,17 +152,16 @@ export async function readMemory(r: TreeReader): Promise<MemoryResult> {
     const text = await r.text("/proc/iomem");
     if (text === null) {
       r.problem("/sys/firmware/memmap", "missing, and /proc/iomem too: no memory map");
-      return { regions: [], source: "unknown", unknown: ["memory map: neither /sys/firmware/memmap nor /proc/iomem"] };
+      return { regions: [], blocks: [], extents: [], source: "unknown", unknown: ["memory map: neither /sys/firmware/memmap nor /proc/iomem"] };
     }
     const parsed = parseIomem(text);
     for (const b of parsed.bad) r.problem("/proc/iomem", `line ${b.line}: expected "START-END : NAME", got ${JSON.stringify(b.text.slice(0, 60))}`);
     if (parsed.zeroed) {
       r.problem("/proc/iomem", "every address reads as zero: the kernel hides them from non-root readers (run as root)");
-      return { regions: [], source: "unknown", unknown: ["memory map: /proc/iomem addresses hidden (not root)"] };
+      return { regions: [], blocks: [], extents: [], source: "unknown", unknown: ["memory map: /proc/iomem addresses hidden (not root)"] };
     }
     regions = parsed.regions;
   }
-  const extents = await readNodeExtents(r);
-  if (extents.length === 0) unknown.push("NUMA node of each memory range: no node memory blocks");
-  return { regions: assignNodes(regions, extents), source, unknown };
+  const { blocks, extents } = await readNodeBlocks(r);
+  return { regions, blocks, extents, source, unknown };
 }
