@@ -10,6 +10,8 @@ export interface DmesgFacts {
   lapics: number[];
   disabledLapics: number[];
   nodeRanges: { start: bigint; end: bigint; node: number }[];
+  /** "SRAT: PXM p -> APIC 0xNN -> Node n": the node of each LAPIC ID, SRAT order. */
+  apicNodes: Map<number, number>;
   serial: { port: number; irq: number }[];
   bootVga: string | null;
   /** i8042 ports the serio driver found: "KBD" and/or "AUX", with their IRQ. */
@@ -41,6 +43,7 @@ export function parseDmesg(text: string): DmesgFacts {
     lapics: [],
     disabledLapics: [],
     nodeRanges: [],
+    apicNodes: new Map(),
     serial: [],
     bootVga: null,
     i8042: [],
@@ -81,6 +84,11 @@ export function parseDmesg(text: string): DmesgFacts {
     }
     if (line.includes("ACPI: LAPIC (") || line.includes("ACPI: X2APIC (")) {
       f.problems.push({ line: i + 1, message: 'expected "ACPI: LAPIC (acpi_id[0xNN] lapic_id[0xNN] enabled)"' });
+      continue;
+    }
+    const srat = /SRAT: PXM \d+ -> (?:X2)?APIC (0x[0-9a-f]+) -> Node (\d+)/i.exec(line);
+    if (srat) {
+      f.apicNodes.set(parseInt(srat[1]!, 16), Number(srat[2]));
       continue;
     }
     const nr = NODE_RANGE.exec(line);

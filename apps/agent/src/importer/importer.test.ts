@@ -24,10 +24,11 @@ describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () =>
     expect(r?.type).toBe("usable");
   });
 
-  it("reads 24 cores with the LAPIC IDs of cpuinfo and pairs the hyperthreads", () => {
+  it("reads 24 cores with the LAPIC IDs of cpuinfo, pairs the hyperthreads, and takes nodes from dmesg's SRAT lines", () => {
     const apic = [...cpuinfo.matchAll(/^apicid\s*:\s*(\d+)/gm)].map((m) => Number(m[1]));
     expect(machine.cpus.map((c) => c.apicId)).toEqual(apic);
     expect(machine.cpus.every((c) => c.siblings.length === 2)).toBe(true);
+    expect(machine.cpus.every((c) => c.node === 0)).toBe(true);
   });
 
   it("reads MSI/MSI-X, interrupt pins and drivers from lspci -vvv, and the boot VGA from dmesg", () => {
@@ -67,10 +68,12 @@ describe("import: Dell PowerEdge T630 (dmesg and lspci -nn only)", async () => {
     expect(machine.devices.find((d) => d.id === "0000:00:00.0")).toMatchObject({ vendor: 0x8086, device: 0x6f00, class: 0x060000 });
   });
 
-  it("leaves cores and MSI capabilities as honest gaps", () => {
+  it("leaves cores and MSI capabilities as honest gaps, naming the LAPIC IDs the SRAT lines list", () => {
     expect(machine.cpus).toEqual([]);
     const u = machine.discovery?.unknown?.join("\n") ?? "";
-    expect(u).toMatch(/cores: no \/proc\/cpuinfo given/);
+    const sratApics = [...dmesg.matchAll(/SRAT: PXM \d+ -> APIC (0x[0-9a-f]+)/g)].map((m) => parseInt(m[1]!, 16));
+    expect(sratApics).toHaveLength(12);
+    expect(u).toContain(`cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (dmesg's SRAT lines list LAPIC IDs ${sratApics.join(",")})`);
     expect(u).toMatch(/MSI\/MSI-X capabilities of \d+ device/);
   });
 });

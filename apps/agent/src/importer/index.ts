@@ -94,13 +94,18 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
     for (const p of procs) {
       const apicId = (p.apicId ?? p.initialApicId)!;
       const siblings = procs.filter((q) => q.physicalId === p.physicalId && q.coreId === p.coreId).map((q) => (q.apicId ?? q.initialApicId)!);
-      cpus.push({ apicId, cpu: p.processor, package: p.physicalId!, core: p.coreId!, node: null, siblings: siblings.sort((a, b) => a - b), online: true, coreType: null });
+      cpus.push({ apicId, cpu: p.processor, package: p.physicalId!, core: p.coreId!, node: d?.apicNodes.get(apicId) ?? null, siblings: siblings.sort((a, b) => a - b), online: true, coreType: null });
     }
-    if (cpus.length) unknown.push("NUMA node of each core, hybrid core types: not in /proc/cpuinfo");
+    if (cpus.length) unknown.push("hybrid core types: not in /proc/cpuinfo");
+    if (cpus.some((c) => c.node === null)) unknown.push("NUMA node of cores: no \"SRAT: PXM -> APIC -> Node\" lines in dmesg");
     const missing = (d?.lapics ?? []).filter((id) => !cpus.some((c) => c.apicId === id));
     if (missing.length) unknown.push(`cores with LAPIC IDs ${missing.join(",")} (in the MADT, not in cpuinfo: offline?): package and core unknown, left out`);
   } else {
-    const hint = d?.lapics.length ? `dmesg lists LAPIC IDs ${d.lapics.join(",")}` : d?.cpusBroughtUp ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up` : "nothing given";
+    const hint = d?.lapics.length
+      ? `dmesg lists LAPIC IDs ${d.lapics.join(",")}`
+      : d?.apicNodes.size
+        ? `dmesg's SRAT lines list LAPIC IDs ${[...d.apicNodes.keys()].join(",")}`
+        : d?.cpusBroughtUp ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up` : "nothing given";
     unknown.push(`cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (${hint})`);
   }
 
