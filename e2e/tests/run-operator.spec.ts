@@ -54,6 +54,7 @@ test("first sign-in with the password the agent printed; the admin adds an opera
   await expect(page.getByTestId(`users.row-${OPERATOR.name}`)).toBeVisible();
   await expect(page.getByTestId(`users.role-${OPERATOR.name}`)).toHaveValue("operator");
   await page.screenshot({ path: `${SHOTS}/users.png` });
+  await axeClean(page, '[data-testid="users.view"]');
 
   const admin = await agent.client("admin", password!);
   await agent.seedProfile(admin);

@@ -55,4 +55,8 @@ test("killed mid-start and restarted: the console shows the reconciled truth", a
   // the start was not run twice: a second start is refused while it may run
   const again = await api.call("POST", "/api/instances/os2/start", {});
   expect(again.status).toBe(409);
+  // force-stop says what it does, then releases it
+  await run.stop("os2", true);
+  await run.expectState("os2", "stopped");
+  await expect(run.button("start", "os2")).toBeEnabled();
 });

@@ -50,10 +50,11 @@ export function ConnectionStatus() {
 
 function StartAllButton({ ask }: { ask: () => void }) {
   const role = useGate("operator", "start or stop instances");
-  const order = useStore((s) => s.runOrder);
-  const instances = useStore((s) => s.runInstances);
+  // A boolean selector: the button re-renders only when "anything to start" flips.
+  const any = useStore((s) =>
+    s.runOrder.some((n) => s.runInstances[n] && canStart(s.runInstances[n]!)),
+  );
   const pending = useStore((s) => !!s.runPending["*"]);
-  const any = order.some((n) => instances[n] && canStart(instances[n]!));
   const blocked = role.reason ?? (any ? null : "Every instance is already started.");
   return (
     <button
