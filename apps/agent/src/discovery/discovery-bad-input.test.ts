@@ -97,6 +97,15 @@ describe("discovery on broken trees", () => {
     expect(problems.some((p) => p.path === "/proc/iomem" && /zero/.test(p.message))).toBe(true);
   });
 
+  it("a /proc/ioports of zeros (non-root) is reported, and the keyboard and VGA are still found by name", async () => {
+    const root = await copyOfCapture();
+    const ioports = await readFile(join(root, "proc/ioports"), "utf8");
+    await writeFile(join(root, "proc/ioports"), ioports.replace(/[0-9a-f]{4}-[0-9a-f]{4} :/g, "0000-0000 :"));
+    const { machine, problems } = await discoverMachine({ root });
+    expect(problems.some((p) => p.path === "/proc/ioports" && /0000-0000/.test(p.message))).toBe(true);
+    expect(machine.devices.map((d) => d.id)).toEqual(expect.arrayContaining(["ps2-keyboard", "vga"]));
+  });
+
   it("a memmap entry with a malformed start is reported and left out", async () => {
     const root = await copyOfCapture();
     await writeFile(join(root, "sys/firmware/memmap/3/start"), "banana\n");

@@ -65,6 +65,9 @@ export async function readLegacy(
   const ioportsText = await r.text("/proc/ioports");
   const ioports = ioportsText === null ? [] : parseIoports(ioportsText);
   if (ioportsText === null) unknown.push("legacy I/O ports: no /proc/ioports");
+  // Non-root readers see every range as 0000-0000: then only the names can be trusted.
+  const hidden = ioports.length > 0 && ioports.every((e) => e.start === 0 && e.end === 0);
+  if (hidden) r.problem("/proc/ioports", "every range reads as 0000-0000: the kernel hides them from non-root readers (run as root)");
   const rows = interrupts ?? [];
   const lineOf = (irq: number | null): number | null => {
     if (irq === null || irq === 0) return null;
@@ -84,7 +87,7 @@ export async function readLegacy(
   }
 
   const i8042Lines = rows.filter((x) => x.kind === "ioapic" && x.actions.includes("i8042")).map((x) => x.ioapicLine);
-  const kbdPorts = ioports.some((e) => e.start === 0x60 && e.name === "keyboard");
+  const kbdPorts = ioports.some((e) => (hidden || e.start === 0x60) && e.name === "keyboard");
   if (kbdPorts || i8042Lines.length) {
     const kbdLine = i8042Lines.includes(1) ? 1 : null;
     devices.push({ id: "ps2-keyboard", bus: "legacy", kind: "ps2-keyboard", ioPort: 0x60, irq: kbdLine, name: "i8042" });
@@ -97,7 +100,7 @@ export async function readLegacy(
   }
 
   const bootVga = pci.find((d) => d.bootVga);
-  const vgaPorts = ioports.find((e) => e.start <= 0x3c0 && e.end >= 0x3df && /vga/i.test(e.name));
+  const vgaPorts = ioports.find((e) => (hidden || (e.start <= 0x3c0 && e.end >= 0x3df)) && /^vga/i.test(e.name));
   if (vgaPorts || bootVga) {
     devices.push({ id: "vga", bus: "legacy", kind: "vga", ioPort: 0x3c0, irq: null, name: bootVga ? `boot VGA ${bootVga.id}` : vgaPorts!.name });
   }
