@@ -54,6 +54,13 @@ describe("configuration", () => {
     await expect(loadConfig({ flags: { "tls-cert": "a.pem" } })).rejects.toBeInstanceOf(
       ConfigError,
     );
+    await expect(
+      loadConfig({ flags: { "dry-run-faults": '[{"at":"boot","kind":"fail"}]' } }),
+    ).rejects.toThrow(/\[0\]\.at: one of loading-image/);
+    const faults = await loadConfig({
+      env: { TESSERA_DRY_RUN_FAULTS: '[{"instance":"os2","at":"kernel-booting","kind":"fail"}]' },
+    });
+    expect(faults.dryRunFaults).toEqual([{ instance: "os2", at: "kernel-booting", kind: "fail" }]);
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     await expect(loadConfig({ flags: { config: file } })).rejects.toThrow(/unknown option "prot"/);

@@ -19,6 +19,8 @@ export interface AgentConfig {
   /** Dry-run: delays per boot phase in ms, and cores online in OS1 (default: OS1's cores). */
   dryRunDelays: Record<string, number>;
   dryRunOnlineCpus: number[] | null;
+  /** Dry-run: faults to inject (packages/kexec FaultSpec), for demos and tests. */
+  dryRunFaults: { instance?: string; at: string; kind: string }[];
   webRoot: string;
   tlsCert: string | null;
   tlsKey: string | null;
@@ -36,7 +38,7 @@ export interface AgentConfig {
   logLevel: string;
 }
 
-type Kind = "string" | "int" | "list" | "json" | "nullable";
+type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults";
 
 interface OptionSpec {
   key: keyof AgentConfig;
@@ -102,6 +104,13 @@ export const OPTIONS: OptionSpec[] = [
     env: "TESSERA_DRY_RUN_ONLINE_CPUS",
     kind: "list",
     help: "dry-run: LAPIC IDs online in OS1, comma-separated (default: OS1's cores of the active profile)",
+  },
+  {
+    key: "dryRunFaults",
+    flag: "dry-run-faults",
+    env: "TESSERA_DRY_RUN_FAULTS",
+    kind: "faults",
+    help: 'dry-run faults as JSON, e.g. [{"instance":"os2","at":"kernel-booting","kind":"fail"}] (kind: fail, hang, crash-while-running)',
   },
   {
     key: "webRoot",
@@ -194,6 +203,7 @@ export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
     loader: "dry-run",
     dryRunDelays: {},
     dryRunOnlineCpus: null,
+    dryRunFaults: [],
     webRoot: resolve(here, "../../web/dist"),
     tlsCert: null,
     tlsKey: null,
@@ -248,6 +258,35 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
         return ids;
       }
       return items.map(String);
+    }
+    case "faults": {
+      let v = raw;
+      if (typeof raw === "string") {
+        try {
+          v = JSON.parse(raw);
+        } catch {
+          throw bad("expected JSON");
+        }
+      }
+      if (!Array.isArray(v)) throw bad("expected a JSON array of faults");
+      const phases = [
+        "loading-image",
+        "purgatory",
+        "ipi-sent",
+        "kernel-booting",
+        "userspace-up",
+        "running",
+      ];
+      v.forEach((f: unknown, i) => {
+        const o = f as Record<string, unknown>;
+        if (typeof o !== "object" || o === null) throw bad(`[${i}]: expected an object`);
+        if (!phases.includes(o.at as string)) throw bad(`[${i}].at: one of ${phases.join(", ")}`);
+        if (!["fail", "hang", "crash-while-running"].includes(o.kind as string))
+          throw bad(`[${i}].kind: fail, hang or crash-while-running`);
+        if (o.instance !== undefined && typeof o.instance !== "string")
+          throw bad(`[${i}].instance: a name`);
+      });
+      return v;
     }
     case "json": {
       let v = raw;

@@ -6,7 +6,8 @@ import { request } from "node:https";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EXAMPLE_MACHINE, testEnv, type TestEnv } from "../test/integration/helpers";
+import { parseProfile } from "@tessera/core";
+import { EXAMPLE_MACHINE, testEnv, until, type TestEnv } from "../test/integration/helpers";
 import { bindWarning, startServer, type Started } from "./server";
 
 let env: TestEnv | undefined;
@@ -105,15 +106,33 @@ describe("startServer", () => {
     expect(res.cookie).toMatch(/HttpOnly/);
   });
 
-  it("prints a one-time password when none is given", async () => {
+  it("prints a one-time password when none is given, and injects configured dry-run faults", async () => {
     env = testEnv();
     const out: string[] = [];
     started = await startServer(
-      { ...env.config, port: 0, logLevel: "error" },
+      {
+        ...env.config,
+        port: 0,
+        logLevel: "error",
+        dryRunFaults: [{ instance: "os2", at: "kernel-booting", kind: "fail" }],
+      },
       { out: (s) => out.push(s), err: () => undefined, env: {} },
     );
     expect(out.join("\n")).toMatch(/One-time password: \S{20}/);
     expect(started.loader.kind).toBe("dry-run");
+    const parsed = parseProfile(env.profile);
+    if (!parsed.ok) throw new Error("profile");
+    const t = started.app.tessera;
+    const rec = t.profiles.create(parsed.value, "test");
+    t.profiles.setActive(rec.id);
+    t.instances.sync();
+    t.onActivated?.(rec.profile); // the simulated OS1 runs with OS1's cores only
+    await t.instances.start("os2", "test");
+    await until(
+      () => (t.instances.view("os2").state === "failed" ? true : undefined),
+      5000,
+      "os2 failed",
+    );
   });
 
   it("warns about a non-loopback address without TLS", () => {

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
+import { createLoader, type DryRunLoader, type FaultSpec, type Loader } from "@tessera/kexec";
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
@@ -104,6 +104,7 @@ export async function startServer(
       machine: loaded.machine,
       ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
       delays: cfg.dryRunDelays,
+      faults: cfg.dryRunFaults as FaultSpec[],
       statePath: dataPath(cfg, "dry-run-state.json"),
       onGuestEvent: (e) => guestSink?.(e),
     });

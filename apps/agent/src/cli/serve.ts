@@ -7,10 +7,7 @@ import { StartError, startServer } from "../server";
 function help(): string {
   const rows = [
     ["--config FILE", "a JSON file of options (keys as below in camelCase); env TESSERA_CONFIG"],
-    ...OPTIONS.map((o) => [
-      `--${o.flag}${o.kind === "list" || o.kind === "json" || o.kind === "int" || o.kind === "string" || o.kind === "nullable" ? " VALUE" : ""}`,
-      `${o.help} [${o.env}]`,
-    ]),
+    ...OPTIONS.map((o) => [`--${o.flag} VALUE`, `${o.help} [${o.env}]`]),
   ];
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return [
