@@ -24,6 +24,7 @@ done
 ROOT=${ROOT%/}
 
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/tessera-capture.XXXXXX") || exit 1
+chmod 755 "$STAGE" # mktemp makes it 0700; the archive root should unpack readable
 trap 'rm -rf "$STAGE"' EXIT INT TERM
 MISSED=0
 
