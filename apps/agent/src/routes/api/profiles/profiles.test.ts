@@ -77,6 +77,9 @@ describe("profiles", () => {
       headers: op.headers,
     });
     expect(diff.json().changes).toEqual([
+      { kind: "cpus", instance: "os3", added: [], removed: [20, 21, 22, 23] },
+    ]);
+    expect(diff.json().paths).toEqual([
       {
         path: "instances[name=os3].cpus",
         kind: "changed",

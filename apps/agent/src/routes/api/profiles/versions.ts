@@ -1,6 +1,6 @@
 // Profile history, diff, duplicate, activation, import and export.
 import type { FastifyPluginAsync } from "fastify";
-import { profileToJson } from "@tessera/core";
+import { diffProfiles, profileToJson } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
@@ -77,11 +77,11 @@ const routes: FastifyPluginAsync = async (app) => {
       mustGet(t, req.params.id);
       const a = version(req.params.id, req.query.from);
       const b = version(req.params.id, req.query.to);
-      const changes = diffJson(
-        profileToJson(a.profile) as never,
-        profileToJson(b.profile) as never,
-      );
-      return { from: a.version, to: b.version, changes };
+      // Core's list in the operator's terms (the same the console shows), plus every changed
+      // JSON path for tools.
+      const changes = diffProfiles(a.profile, b.profile);
+      const paths = diffJson(profileToJson(a.profile) as never, profileToJson(b.profile) as never);
+      return { from: a.version, to: b.version, changes, paths };
     },
   );
 
