@@ -156,4 +156,36 @@ describe("live WebSocket", () => {
     expect(bystander.ws.readyState).toBe(WebSocket.OPEN);
     bystander.ws.close();
   });
+
+  it("cuts off a client that stops reading instead of stalling the others", async () => {
+    const slow = await open();
+    const fast = await open();
+    await until(() => (slow.messages.length && fast.messages.length ? true : undefined));
+    // The slow client stops reading its socket: the server's send buffer for it fills up.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const line = "x".repeat(16 * 1024);
+    const first = t.app.tessera.hub.seq + 1;
+    const count = 1000; // 16 MiB in all, beyond the 4 MiB per-client limit plus socket buffers
+    for (let i = 0; i < count; i++) {
+      t.app.tessera.hub.publish({
+        type: "log",
+        at: new Date().toISOString(),
+        name: "os2",
+        stream: "loader",
+        line,
+      });
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await until(
+      () =>
+        fast.messages.filter((m) => m.type === "log" && (m.seq as number) >= first).length === count
+          ? true
+          : undefined,
+      20_000,
+      "fast client got everything",
+    );
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await slow.closed).toBe(4408);
+    fast.ws.close();
+  }, 30_000);
 });

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseProfile } from "@tessera/core";
 import {
   addUser,
   exampleMachine,
@@ -69,5 +71,30 @@ describe("machine", () => {
     expect(again.json().activeProfileMismatch).toBe(true);
     const prof = await t.app.inject({ url: `/api/profiles/${rec.json().id}`, headers: op.headers });
     expect(prof.json().fingerprintMismatch).toBe(true);
+  });
+
+  it("compares OS1's running /proc/cmdline with the active profile's plan", async () => {
+    t = await testApp();
+    await addUser(t.app, "vera", "viewer");
+    const v = await login(t.app, "vera");
+    const none = await t.app.inject({ url: "/api/os1", headers: v.headers });
+    expect(none.json()).toMatchObject({ matches: null, message: "No profile is active." });
+    const parsed = parseProfile(t.env.profile);
+    if (!parsed.ok) throw new Error("profile");
+    const rec = t.app.tessera.profiles.create(parsed.value, "test");
+    t.app.tessera.profiles.setActive(rec.id);
+    const res = await t.app.inject({ url: "/api/os1", headers: v.headers });
+    const body = res.json();
+    const running = readFileSync("/proc/cmdline", "utf8").trim();
+    expect(body.cmdline).toBe(running);
+    expect(body.expected).toContain("maxcpus=4");
+    if (!running.split(/\s+/).includes("maxcpus=4")) {
+      // This host did not boot the Tessera entry: the agent says so in words.
+      expect(body.matches).toBe(false);
+      expect(body.differences[0]).toMatchObject({ option: "maxcpus", planned: ["4"] });
+      expect(body.message).toMatch(
+        /^OS1 runs with .*, the profile gives it 4 cores: reboot OS1 into the Tessera entry\./,
+      );
+    }
   });
 });
