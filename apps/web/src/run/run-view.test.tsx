@@ -189,6 +189,32 @@ describe("run view", () => {
     );
   });
 
+  it("no simulator banner when the loader is a real one", async () => {
+    standInAgent({
+      "GET /api/instances": {
+        status: 200,
+        body: { profileId: "p1", profileVersion: 1, instances: [view("os1", 1), view("os2", 2)] },
+      },
+      "GET /api/settings": { status: 200, body: { loader: { kind: "mint" }, dryRun: false } },
+    });
+    render(<RunView />);
+    await screen.findByTestId("run.instance-os2");
+    await waitFor(() => expect(s().runLoader).toBe("mint"));
+    expect(screen.queryByTestId("run.dry-run-banner")).toBeNull();
+  });
+
+  it("says so when no profile is active", async () => {
+    standInAgent({
+      "GET /api/instances": {
+        status: 200,
+        body: { profileId: null, profileVersion: null, instances: [] },
+      },
+      "GET /api/settings": { status: 200, body: { loader: { kind: "dry-run" }, dryRun: true } },
+    });
+    render(<RunView />);
+    expect((await screen.findByTestId("run.empty")).textContent).toMatch(/No profile is active/);
+  });
+
   it("a lost connection is shown", async () => {
     agentWith([view("os1", 1)]);
     s().setWsStatus("connecting");
