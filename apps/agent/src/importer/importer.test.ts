@@ -45,7 +45,7 @@ describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () =>
     expect(serial.sort()).toEqual(["serial@0x2f8", "serial@0x3f8"]);
   });
 
-  it("says what it could not know: no interrupts file, no IOMMU groups, no core nodes", () => {
+  it("says what it could not know (no interrupts file, no IOMMU groups) and its JSON parses back", () => {
     const u = machine.discovery?.unknown?.join("\n") ?? "";
     expect(u).toMatch(/interrupt routing: no \/proc\/interrupts given/);
     expect(u).toMatch(/IOMMU groups/);
