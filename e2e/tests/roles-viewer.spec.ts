@@ -70,6 +70,10 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   await run.open();
   await run.expectState("os2", "defined");
   await run.expectState("os3", "defined");
+  // sign-out ends the session on the agent too
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByTestId("login.username")).toBeVisible();
+  expect((await page.request.get(`${agent.url}/api/session`)).status()).toBe(401);
 });
 
 test("an admin changes a role, resets a password and removes a user from the console", async ({
