@@ -4,7 +4,10 @@ import { resolve } from "node:path";
 
 export const EXAMPLE_PROFILE = resolve(import.meta.dirname, "../../examples/profile.json");
 
-export const ADMIN = { name: "admin", password: process.env.TESSERA_E2E_PASSWORD ?? "e2e-admin-password" };
+export const ADMIN = {
+  name: "admin",
+  password: process.env.TESSERA_E2E_PASSWORD ?? "e2e-admin-password",
+};
 
 export class LoginPage {
   constructor(readonly page: Page) {}
@@ -73,7 +76,12 @@ export class SelectionArea {
 }
 
 /** Mouse drag with intermediate moves, so dnd-kit's pointer sensor activates and sees the target. */
-export async function dragTo(page: Page, from: Locator, to: Locator, opts: { hold?: (page: Page) => Promise<void> } = {}) {
+export async function dragTo(
+  page: Page,
+  from: Locator,
+  to: Locator,
+  opts: { hold?: (page: Page) => Promise<void> } = {},
+) {
   await from.scrollIntoViewIfNeeded();
   await to.scrollIntoViewIfNeeded();
   const a = (await from.boundingBox())!;

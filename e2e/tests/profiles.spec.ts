@@ -40,7 +40,9 @@ test("save, reload, and find the layout intact", async ({ page }) => {
   // history: a side-by-side diff of version 1 and 2
   await page.getByTestId("tabs.profiles").click();
   await expect(page.getByTestId("profiles.diff-count")).toHaveText("1 field differs.");
-  await expect(page.getByTestId("profiles.diff").locator("tr[data-changed]")).toContainText("os3 · cmdline");
+  await expect(page.getByTestId("profiles.diff").locator("tr[data-changed]")).toContainText(
+    "os3 · cmdline",
+  );
 });
 
 test("a conflict from a second browser context", async ({ page, browser }) => {
@@ -80,7 +82,9 @@ test("a conflict from a second browser context", async ({ page, browser }) => {
   const dialog = page.getByTestId("conflict.dialog");
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId("conflict.who")).toContainText("alice");
-  await expect(page.getByTestId("conflict.theirs").locator("tr[data-changed]").first()).toContainText("db");
+  await expect(
+    page.getByTestId("conflict.theirs").locator("tr[data-changed]").first(),
+  ).toContainText("db");
   await page.screenshot({ path: "screenshots/conflict-light.png" });
 
   // keep the draft: the next save replaces their version

@@ -7,13 +7,22 @@ import { ConsolePage, EXAMPLE_PROFILE, LoginPage } from "../support/console-page
 async function scan(page: Page, label: string) {
   const result = await new AxeBuilder({ page }).analyze();
   const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const summary = bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  const summary = bad.map(
+    (v) =>
+      `${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(" "))
+        .join(", ")}`,
+  );
   expect(summary).toEqual([]);
 }
 
 for (const scheme of ["light", "dark"] as const) {
   test(`main screens in ${scheme}`, async ({ browser }) => {
-    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1600, height: 1000 } });
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      viewport: { width: 1600, height: 1000 },
+    });
     const page = await context.newPage();
     await page.goto("/");
     await expect(page.getByTestId("login.submit")).toBeVisible();
