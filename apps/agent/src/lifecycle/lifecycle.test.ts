@@ -11,6 +11,7 @@ import {
   type TestApp,
 } from "../../test/integration/helpers";
 import type { LiveClient } from "../live/hub";
+import { endsAtIpi } from "./test-double-ipi-loader";
 
 let t: TestApp;
 let op: Login;
@@ -245,5 +246,37 @@ describe("instance lifecycle", () => {
       ).plan,
     );
     expect(plan.cmdline).toContain(`tessera.token=${token}`);
+  });
+
+  it("waits for the guest after a real loader's start ends at the IPI, and marks a silent boot unresponsive", async () => {
+    t = await testApp(testEnv({ heartbeatTimeoutMs: 100 }), undefined, endsAtIpi);
+    t.guestAlive.value = false;
+    await addUser(t.app, "olga", "operator");
+    op = await login(t.app, "olga");
+    const rec = await t.app.inject({
+      method: "POST",
+      url: "/api/profiles",
+      headers: op.headers,
+      payload: { profile: t.env.profile },
+    });
+    await post(`/api/profiles/${rec.json().id}/activate`);
+    await post("/api/instances/os2/start");
+    await reach("os2", "booting");
+    await reach("os2", "unresponsive", 3000);
+    expect(t.app.tessera.instances.view("os2").reason).toMatch(/has not reported boot completion/);
+    // A late boot report brings it back.
+    const token = (
+      t.app.tessera.db.prepare("SELECT token FROM instances WHERE name = 'os2'").get() as {
+        token: string;
+      }
+    ).token;
+    const r = await t.app.inject({
+      method: "POST",
+      url: "/api/guest/report",
+      headers: { authorization: `Bearer ${token}` },
+      payload: { name: "os2", event: "boot-complete" },
+    });
+    expect(r.json()).toEqual({ stop: false });
+    expect(state("os2")).toBe("running");
   });
 });

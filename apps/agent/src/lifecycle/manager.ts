@@ -395,19 +395,27 @@ export class InstanceManager extends InstanceStates {
     return { stop: row.stopRequested };
   }
 
+  /**
+   * Running instances must heartbeat within timeoutMs; a booting one (a real loader's start
+   * ends at the IPI) must report boot completion within BOOT_FACTOR x timeoutMs. Silence
+   * makes it unresponsive, which lets force-stop act.
+   */
   private checkHeartbeats(timeoutMs: number): void {
     const now = this.now();
     for (const r of this.d.instances.all()) {
-      if (r.state !== "running") continue;
-      const last = Date.parse(r.lastHeartbeat ?? r.since);
-      if (now - last > timeoutMs) {
-        this.transition(r.name, "unresponsive", {
-          reason: `No heartbeat from ${r.name} for ${Math.round((now - last) / 1000)} s: it may have hung. Force-stop acts.`,
-          phase: r.phase,
-          lastHeartbeat: r.lastHeartbeat,
-          token: r.token,
-        });
+      let reason: string | null = null;
+      if (r.state === "running") {
+        const last = Date.parse(r.lastHeartbeat ?? r.since);
+        if (now - last > timeoutMs) {
+          reason = `No heartbeat from ${r.name} for ${Math.round((now - last) / 1000)} s: it may have hung. Force-stop acts.`;
+        }
+      } else if (r.state === "booting" && !this.inFlight.has(r.name)) {
+        const since = Date.parse(r.since);
+        if (now - since > BOOT_FACTOR * timeoutMs) {
+          reason = `${r.name} has not reported boot completion ${Math.round((now - since) / 1000)} s after its start: its kernel may have hung in early boot, or it runs no tessera guest. Force-stop acts.`;
+        }
       }
+      if (reason) this.transition(r.name, "unresponsive", { reason, phase: r.phase });
     }
   }
 
@@ -448,6 +456,8 @@ export class InstanceManager extends InstanceStates {
     }
   }
 }
+
+const BOOT_FACTOR = 4;
 
 function phaseState(phase: string, base: InstanceState): InstanceState {
   switch (phase) {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLoader, type DryRunLoader } from "@tessera/kexec";
+import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
 import { parseMachine, type Machine } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/app";
@@ -102,6 +102,8 @@ export async function testApp(
     "kernel-booting": 10,
     "userspace-up": 5,
   },
+  /** Wraps the dry-run loader (a test double around the real one, named as such). */
+  wrap?: (l: DryRunLoader) => Loader,
 ): Promise<TestApp> {
   const machine = exampleMachine();
   const online = [0, 1, 2, 3];
@@ -120,7 +122,7 @@ export async function testApp(
   });
   const app = await buildApp({
     config: env.config,
-    loader,
+    loader: wrap ? wrap(loader) : loader,
     machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
       machine,
       problems: [],
