@@ -193,6 +193,24 @@ describe("run slice, fed through the WebSocket entry point", () => {
 });
 
 describe("run slice after a reconnect", () => {
+  it("a force-stop of an instance in doubt keeps its log; only a start begins a new one", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "stopped")]);
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:08:00.000Z");
+    event(
+      "os2",
+      "loading",
+      "unknown",
+      "loading-image",
+      "2026-11-26T07:08:01.000Z",
+      "The agent restarted…",
+    );
+    event("os2", "unknown", "stopping", "loading-image", "2026-11-26T07:08:02.000Z");
+    expect(s().runLogs.os2!.map((l) => l.line)[0]).toBe("stopped → loading (loading-image)");
+    event("os2", "stopping", "stopped", "stopped", "2026-11-26T07:08:03.000Z");
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:09:00.000Z");
+    expect(s().runLogs.os2!.map((l) => l.line)).toEqual(["stopped → loading (loading-image)"]);
+  });
+
   it("a snapshot after an agent restart keeps the phase times seen and logs the change", () => {
     snapshot([view("os1", 1, "running", "running"), view("os2", 2, "stopped")]);
     event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:06:00.000Z");

@@ -217,8 +217,9 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       phase: msg.phase,
     };
     let marks = s.runTimelines[msg.name] ?? [];
-    // A new start begins a new timeline (and a new log).
-    const fresh = IDLE.has(msg.previous) && !IDLE.has(msg.state) && msg.state !== "running";
+    // A new start (the agent's first step of every start is "loading") begins a new
+    // timeline and a new log; a force-stop of an unknown instance keeps the old ones.
+    const fresh = IDLE.has(msg.previous) && msg.state === "loading";
     let logs = s.runLogs;
     if (fresh) {
       marks = [];
