@@ -88,6 +88,20 @@ describe("bad input", () => {
     });
     expect(plan.statusCode).toBe(200);
     expect(plan.json().plan.successors[0].memMin).toBe("0x100000000");
+    const sh = await t.app.inject({
+      method: "POST",
+      url: "/api/plan",
+      headers: op.headers,
+      payload: { profile: t.env.profile, format: "sh" },
+    });
+    expect(sh.json().script).toContain("--mem-min=0x100000000");
+    const grub = await t.app.inject({
+      method: "POST",
+      url: "/api/plan",
+      headers: op.headers,
+      payload: { profile: t.env.profile, format: "grub" },
+    });
+    expect(grub.json().script).toMatch(/^menuentry 'Tessera: seed-three-way \(os1\)'/);
     const bad = structuredClone(t.env.profile) as { instances: { cpus: number[] }[] };
     bad.instances[2]!.cpus = [4, 5];
     const v = await t.app.inject({
