@@ -152,6 +152,7 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   const v = useStore((s) => s.runInstances[name]);
   const marks = useStore((s) => s.runTimelines[name]);
   const error = useStore((s) => s.runErrors[name]);
+  const profileVersion = useStore((s) => s.runProfile.version);
   if (!v) return null;
   const tone = stateTone(v.state);
   const failed = v.state === "failed";
@@ -209,6 +210,15 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
               <Control v={v} action="force-stop" label="Force stop" ask={ask} danger />
               {v.since ? (
                 <span className="muted">since {new Date(v.since).toLocaleTimeString()}</span>
+              ) : null}
+              {v.locked &&
+              v.profileVersion &&
+              profileVersion &&
+              v.profileVersion !== profileVersion ? (
+                <span className="muted" data-testid={`run.version-${name}`}>
+                  · started from profile version {v.profileVersion}; the active profile is now
+                  version {profileVersion}: stop and start it to apply the change.
+                </span>
               ) : null}
             </div>
             <LogPanel name={name} open={active || failed} />

@@ -69,6 +69,27 @@ describe("run view", () => {
     expect(screen.getByTestId("run.start-os3").title).toMatch(/os3 is running/);
   });
 
+  it("says when a running instance was started from an older profile version", async () => {
+    standInAgent({
+      "GET /api/instances": {
+        status: 200,
+        body: {
+          profileId: "p1",
+          profileVersion: 3,
+          instances: [
+            view("os1", 1),
+            view("os2", 2, { state: "running", phase: "running", locked: true, profileVersion: 2 }),
+          ],
+        },
+      },
+      "GET /api/settings": { status: 200, body: { loader: { kind: "dry-run" }, dryRun: true } },
+    });
+    render(<RunView />);
+    expect((await screen.findByTestId("run.version-os2")).textContent).toMatch(
+      /profile version 2; the active profile is now\s+version 3/,
+    );
+  });
+
   it("a failed start says where and why in plain words", async () => {
     agentWith([
       view("os1", 1),
