@@ -128,6 +128,13 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     },
   });
   app.addHook("onRequest", authHook(app));
+  // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
+  app.addHook("onSend", async (_req, reply) => {
+    void reply.header("x-content-type-options", "nosniff");
+    void reply.header("x-frame-options", "DENY");
+    void reply.header("content-security-policy", "frame-ancestors 'none'");
+    void reply.header("referrer-policy", "no-referrer");
+  });
 
   for (const routes of [
     sessionRoutes,

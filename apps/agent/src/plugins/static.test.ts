@@ -23,6 +23,8 @@ describe("web console", () => {
     const index = await t.app.inject({ url: "/" });
     expect(index.statusCode).toBe(200);
     expect(index.body).toContain("<title>Tessera</title>");
+    expect(index.headers["x-frame-options"]).toBe("DENY");
+    expect(index.headers["x-content-type-options"]).toBe("nosniff");
     const js = await t.app.inject({ url: "/assets/app.js" });
     expect(js.headers["content-type"]).toMatch(/javascript/);
     const deep = await t.app.inject({ url: "/profiles/abc/edit" });
