@@ -14,12 +14,18 @@ interface InstancesResponse {
   instances: InstanceView[];
 }
 
+/** Where a failed read of the instances is kept (apart from start-all's "*"). */
+export const LOAD_KEY = "*load";
+
 export async function loadRun(): Promise<void> {
   try {
     const r = await api.request<InstancesResponse>("GET", "/api/instances");
     get().runSetInstances(r.instances, { id: r.profileId, version: r.profileVersion });
+    if (get().runErrors[LOAD_KEY]) get().runSetError(LOAD_KEY, null);
   } catch (e) {
-    if (!(e instanceof api.ApiError && e.status === 401)) get().runSetError("*", toRunError(e));
+    // Unreachable: the connection banner says so already; 401: the sign-in dialog is up.
+    if (e instanceof api.ApiError && (e.status === 0 || e.status === 401)) return;
+    get().runSetError(LOAD_KEY, toRunError(e));
   }
 }
 

@@ -224,6 +224,31 @@ describe("run view", () => {
     expect(screen.queryByTestId("run.dry-run-banner")).toBeNull();
   });
 
+  it("a failed read is shown and clears itself once a read succeeds", async () => {
+    let fail = true;
+    standInAgent({
+      "GET /api/instances": () =>
+        fail
+          ? {
+              status: 500,
+              body: { error: { code: "INTERNAL", message: "The agent hit an internal error." } },
+            }
+          : {
+              status: 200,
+              body: { profileId: "p1", profileVersion: 1, instances: [view("os1", 1)] },
+            },
+      "GET /api/settings": { status: 200, body: { loader: { kind: "dry-run" }, dryRun: true } },
+    });
+    render(<RunView />);
+    expect((await screen.findByTestId("run.error-*load")).textContent).toMatch(/internal error/);
+    fail = false;
+    await act(async () => {
+      const { loadRun } = await import("./run-actions");
+      await loadRun();
+    });
+    expect(screen.queryByTestId("run.error-*load")).toBeNull();
+  });
+
   it("says so when no profile is active", async () => {
     standInAgent({
       "GET /api/instances": {

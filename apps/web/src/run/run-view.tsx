@@ -7,6 +7,7 @@ import { ConfirmDialog, type ConfirmRequest } from "./confirm-dialog";
 import { consequences, canStart } from "./explain";
 import { ErrorBox, InstanceCard, type Ask } from "./instance-card";
 import {
+  LOAD_KEY,
   forceStopInstance,
   loadRun,
   loadSettings,
@@ -84,6 +85,7 @@ export function RunView() {
   const order = useStore((s) => s.runOrder);
   const profile = useStore((s) => s.runProfile);
   const globalError = useStore((s) => s.runErrors["*"]);
+  const loadError = useStore((s) => s.runErrors[LOAD_KEY]);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   useEffect(() => {
     void loadRun();
@@ -135,6 +137,7 @@ export function RunView() {
       </div>
       <RoleNote />
       {globalError ? <ErrorBox name="*" error={globalError} /> : null}
+      {loadError ? <ErrorBox name={LOAD_KEY} error={loadError} /> : null}
       {!profile.id && order.length === 0 ? (
         <p className="muted" data-testid="run.empty">
           No profile is active. Activate one under Profiles to run its instances.
