@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AgentError, ERRORS, errorBody, jsonPath } from "./errors";
 
 const doc = readFileSync(new URL("../ERRORS.md", import.meta.url), "utf8");
-const rows = [...doc.matchAll(/^\| `([A-Z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => ({
+const rows = [...doc.matchAll(/^\|\s*`([A-Z0-9-]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => ({
   code: m[1]!,
   status: Number(m[2]),
 }));

@@ -45,6 +45,11 @@ export const ERRORS = {
     message: "The instance cannot start on the machine as it is now; see the diagnostics.",
   },
   "GRUB-NOT-FOUND": { status: 409, message: "No GRUB was found on this machine." },
+  "GRUB-NOT-VERIFIED": {
+    status: 409,
+    message:
+      "OS1 does not run with the Tessera entry's options yet: boot it once into the entry (a one-time install) before making it the default.",
+  },
   "GRUB-CHECK-FAILED": {
     status: 422,
     message: "grub-script-check rejected the generated entry; nothing was installed.",

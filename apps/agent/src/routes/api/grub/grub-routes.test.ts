@@ -94,7 +94,24 @@ describe("GRUB routes", () => {
       "grub-editenv",
     ]);
     expect(readFileSync(install.json().file, "utf8")).toContain("maxcpus=4");
-    const def = await app.inject({ method: "POST", url: "/api/grub/default", headers: a.headers });
+    // This host did not boot the entry: making it the default is refused unless forced.
+    const early = await app.inject({
+      method: "POST",
+      url: "/api/grub/default",
+      headers: a.headers,
+      payload: {},
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toMatchObject({
+      code: "GRUB-NOT-VERIFIED",
+      hint: expect.stringMatching(/^OS1 runs with/),
+    });
+    const def = await app.inject({
+      method: "POST",
+      url: "/api/grub/default",
+      headers: a.headers,
+      payload: { force: true },
+    });
     expect(def.json()).toMatchObject({ default: "tessera-seed-three-way" });
     const un = await app.inject({ method: "DELETE", url: "/api/grub", headers: a.headers });
     expect(un.json().removed).toBe(true);

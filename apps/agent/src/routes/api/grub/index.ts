@@ -4,6 +4,7 @@ import { AgentError } from "../../../errors";
 import { GrubError } from "../../../grub/service";
 import { gatherFacts, planLayout } from "../../../lifecycle/layout";
 import { actor } from "../../../plugins/auth";
+import { os1Report } from "../../../lifecycle/os1-cmdline";
 import type { Services } from "../../../services";
 
 async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
@@ -63,16 +64,35 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post("/grub/default", { config: { access: "admin" } }, async (req) => {
-    const { id } = await os1Entry(t);
-    try {
-      const r = await t.boot.setDefault(id);
-      t.audit.record({ user: actor(req), action: "grub.default", target: id, result: "ok" });
-      return { default: id, ...r };
-    } catch (err) {
-      mapGrub(err);
-    }
-  });
+  // The entry becomes the default only once OS1 has booted it and runs with its options
+  // (the one-time selection proved it), unless the admin insists with {force: true}.
+  app.post<{ Body: { force?: boolean } | undefined }>(
+    "/grub/default",
+    {
+      config: { access: "admin" },
+      schema: {
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: { force: { type: "boolean" } },
+        },
+      },
+    },
+    async (req) => {
+      const { id } = await os1Entry(t);
+      if (!req.body?.force) {
+        const os1 = await os1Report(t);
+        if (os1.matches !== true) throw new AgentError("GRUB-NOT-VERIFIED", { hint: os1.message });
+      }
+      try {
+        const r = await t.boot.setDefault(id);
+        t.audit.record({ user: actor(req), action: "grub.default", target: id, result: "ok" });
+        return { default: id, ...r };
+      } catch (err) {
+        mapGrub(err);
+      }
+    },
+  );
 
   app.delete("/grub", { config: { access: "admin" } }, async (req) => {
     try {
