@@ -8,6 +8,15 @@ import { ProfileStore } from "../../src/db/profiles";
 const [dir, id, countText, who] = process.argv.slice(2);
 const db = openDatabase(dir!);
 const store = new ProfileStore(db);
+if (who === "crash") {
+  // Writes a version inside a transaction and dies (SIGKILL) before the commit.
+  db.exec("BEGIN IMMEDIATE");
+  db.prepare("UPDATE profiles SET version = version + 1 WHERE id = ?").run(id);
+  db.prepare(
+    "INSERT INTO profile_versions(profile_id, version, name, body, updated_at, updated_by) SELECT id, version, 'half-written', '{}', 'now', 'crash' FROM profiles WHERE id = ?",
+  ).run(id);
+  process.kill(process.pid, "SIGKILL");
+}
 let stale = 0;
 for (let i = 0; i < Number(countText);) {
   const cur = store.get(id!)!;
