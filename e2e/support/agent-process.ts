@@ -29,8 +29,16 @@ export class Agent {
   child: ChildProcess | null = null;
   output = "";
   port = 0;
-  readonly dir = mkdtempSync(join(tmpdir(), "tessera-e2e-run-"));
-  readonly dataDir = join(this.dir, "data");
+  // Made on first start, not on construction: Playwright also loads spec files in the
+  // runner process just to list tests, where nothing is ever started or stopped.
+  private tmp: string | null = null;
+  get dir(): string {
+    this.tmp ??= mkdtempSync(join(tmpdir(), "tessera-e2e-run-"));
+    return this.tmp;
+  }
+  get dataDir(): string {
+    return join(this.dir, "data");
+  }
 
   constructor(readonly opts: AgentOptions = {}) {}
 
@@ -113,7 +121,8 @@ export class Agent {
       await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
       if (c.exitCode === null) c.kill("SIGKILL");
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+    this.tmp = null;
   }
 
   /** A signed-in API client (cookie + CSRF token), as a second program would use the API. */
