@@ -61,6 +61,13 @@ describe("configuration", () => {
       env: { TESSERA_DRY_RUN_FAULTS: '[{"instance":"os2","at":"kernel-booting","kind":"fail"}]' },
     });
     expect(faults.dryRunFaults).toEqual([{ instance: "os2", at: "kernel-booting", kind: "fail" }]);
+    await expect(loadConfig({ flags: { "loader-options": '{"kind":"mint"}' } })).rejects.toThrow(
+      /"kind" is set by --loader/,
+    );
+    expect(
+      (await loadConfig({ flags: { "loader-options": '{"binary":"/sbin/kexec-mint"}' } }))
+        .loaderOptions,
+    ).toEqual({ binary: "/sbin/kexec-mint" });
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     await expect(loadConfig({ flags: { config: file } })).rejects.toThrow(/unknown option "prot"/);

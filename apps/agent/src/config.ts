@@ -16,6 +16,8 @@ export interface AgentConfig {
   /** Discover from this root (a captured tree) instead of "/". */
   discoveryRoot: string;
   loader: LoaderKindOption;
+  /** Options of the mint or multikernel loader (packages/kexec MintConfig / MultikernelConfig). */
+  loaderOptions: Record<string, unknown>;
   /** Dry-run: delays per boot phase in ms, and cores online in OS1 (default: OS1's cores). */
   dryRunDelays: Record<string, number>;
   dryRunOnlineCpus: number[] | null;
@@ -38,7 +40,7 @@ export interface AgentConfig {
   logLevel: string;
 }
 
-type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults";
+type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults" | "object";
 
 interface OptionSpec {
   key: keyof AgentConfig;
@@ -90,6 +92,13 @@ export const OPTIONS: OptionSpec[] = [
     env: "TESSERA_LOADER",
     kind: "string",
     help: "dry-run (default), mint or multikernel",
+  },
+  {
+    key: "loaderOptions",
+    flag: "loader-options",
+    env: "TESSERA_LOADER_OPTIONS",
+    kind: "object",
+    help: 'mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
   },
   {
     key: "dryRunDelays",
@@ -204,6 +213,7 @@ export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
     dryRunDelays: {},
     dryRunOnlineCpus: null,
     dryRunFaults: [],
+    loaderOptions: {},
     webRoot: resolve(here, "../../web/dist"),
     tlsCert: null,
     tlsKey: null,
@@ -258,6 +268,20 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
         return ids;
       }
       return items.map(String);
+    }
+    case "object": {
+      let v = raw;
+      if (typeof raw === "string") {
+        try {
+          v = JSON.parse(raw);
+        } catch {
+          throw bad("expected JSON");
+        }
+      }
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw bad("expected a JSON object");
+      if ("kind" in v) throw bad('"kind" is set by --loader');
+      return v;
     }
     case "faults": {
       let v = raw;

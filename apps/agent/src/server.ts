@@ -73,6 +73,17 @@ export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
   };
 }
 
+/**
+ * GRUB's tools run through packages/kexec (the one package that spawns). When it exports
+ * `runCommand(argv, {timeoutMs, signal}) -> Promise<{code, stdout, stderr}>`, the agent uses
+ * it; until then the GRUB install answers with the commands to run by hand.
+ */
+export async function kexecRunner(): Promise<CommandRunner | undefined> {
+  const kexec = (await import("@tessera/kexec")) as unknown as Record<string, unknown>;
+  const run = kexec.runCommand;
+  return typeof run === "function" ? (run as CommandRunner) : undefined;
+}
+
 /** The warning for a non-loopback address without TLS, or null. */
 export function bindWarning(cfg: Pick<AgentConfig, "host" | "tlsCert">): string | null {
   if (isLoopback(cfg.host) || cfg.tlsCert) return null;
@@ -90,6 +101,7 @@ export async function startServer(
   io: ServerIo,
   runner?: CommandRunner,
 ): Promise<Started> {
+  runner ??= await kexecRunner();
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
   let guestSink:
@@ -131,7 +143,9 @@ export async function startServer(
     app.addHook("onClose", async () => dry.close());
     return finish(app, cfg, io, loader);
   }
-  loader = createLoader({ kind: cfg.loader } as Parameters<typeof createLoader>[0]);
+  loader = createLoader({ ...cfg.loaderOptions, kind: cfg.loader } as Parameters<
+    typeof createLoader
+  >[0]);
   live = sysfsOnlineCpus(() => machine.machine);
   const app = await build(cfg, loader, machine, live, runner);
   return finish(app, cfg, io, loader);

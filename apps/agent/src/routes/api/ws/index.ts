@@ -18,10 +18,14 @@ function originAllowed(req: FastifyRequest, extra: string[]): boolean {
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  const timer = setInterval(
-    () => t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() }),
-    HEARTBEAT_MS,
-  );
+  // Every heartbeat also ends connections whose session expired (or was ended elsewhere).
+  const timer = setInterval(() => {
+    t.hub.closeWhere(
+      (c) => c.session !== undefined && !t.users.session(c.session),
+      "session expired",
+    );
+    t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() });
+  }, HEARTBEAT_MS);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
 
