@@ -175,7 +175,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "login-rate-limit",
     env: "TESSERA_LOGIN_RATE_LIMIT",
     kind: "int",
-    help: "login attempts per minute per address (default 10)",
+    help: "failed login attempts per minute per address before 429 (default 10)",
   },
   {
     key: "grubRoot",

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { verifyPassword } from "../../../auth/password";
 import { AgentError } from "../../../errors";
 import { SESSION_COOKIE } from "../../../plugins/auth";
+import { LoginLimiter } from "../../../auth/login-limiter";
 
 // A hash of a random password, checked when the user does not exist, so a wrong user name
 // costs the same time as a wrong password.
@@ -11,11 +12,12 @@ const DUMMY_HASH =
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
+  const limiter = new LoginLimiter(t.config.loginRateLimit);
 
   app.post<{ Body: { username: string; password: string } }>(
     "/session",
     {
-      config: { access: "public", rateLimit: { max: t.config.loginRateLimit, timeWindow: 60_000 } },
+      config: { access: "public" },
       schema: {
         body: {
           type: "object",
@@ -30,12 +32,18 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { username, password } = req.body;
+      if (!limiter.allowed(req.ip)) {
+        t.audit.record({ user: username, action: "session.login", result: "rate-limited" });
+        throw new AgentError("RATE-LIMITED");
+      }
       const user = t.users.get(username);
       const ok = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
       if (!user || !ok) {
+        limiter.fail(req.ip);
         t.audit.record({ user: username, action: "session.login", result: "failed" });
         throw new AgentError("AUTH-FAILED");
       }
+      limiter.succeed(req.ip);
       const s = t.users.createSession(user.name, t.config.sessionTtlMs);
       t.audit.record({ user: user.name, action: "session.login", result: "ok" });
       void reply.setCookie(SESSION_COOKIE, s.token, {
