@@ -60,6 +60,21 @@ describe("dry-run loader", () => {
     expect(guest.filter((g) => g.type === "heartbeat").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("streams a loader log for each phase, marked as the simulator's", async () => {
+    const l = sim();
+    const s = successor();
+    const logs = (ev: LoaderEvent[]) =>
+      ev.filter((e) => e.type === "log").map((e) => (e as { line: string }).line);
+    const load = logs(await collect(l.load(s)));
+    expect(load[0]).toBe(
+      `[dry-run] loading ${s.kernel} into 0x${s.memMin.toString(16)}-0x${s.memMax.toString(16)} (--mem-min/--mem-max)`,
+    );
+    expect(load).toContain(`[dry-run] command line: ${s.cmdline}`);
+    const start = logs(await collect(l.start("web")));
+    expect(start).toContain(`[dry-run] INIT/SIPI sent to LAPIC ${s.bsp}`);
+    expect(start.every((line) => line.startsWith("[dry-run] "))).toBe(true);
+  });
+
   it("delays make the phases take real time", async () => {
     const l = sim({ delays: { ...ZERO, "loading-image": 60, purgatory: 40 } });
     const t0 = Date.now();

@@ -124,13 +124,17 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
     for (const phase of phases) {
       set(name, { phase });
       ctx.phase(phase);
+      const plan = state.instances[name]?.plan;
+      if (plan) for (const line of simulatedLog(plan, phase)) ctx.log(line);
       const f = faultAt(name, phase);
-      if (f?.kind === "fail")
+      if (f?.kind === "fail") {
+        ctx.log(`[dry-run] injected fault: ${name} fails at ${phase}`);
         throw new LoaderFailure(
           "LOADER-FAULT",
           `injected fault: ${name} failed at ${phase}`,
           phase,
         );
+      }
       if (f?.kind === "hang") {
         ctx.log(`injected fault: ${name} hangs at ${phase}`);
         await new Promise<never>((_, reject) =>
@@ -399,4 +403,34 @@ function loadState(path: string | undefined): SimState | null {
     throw new Error(`${path} is not a dry-run state file`);
   }
   return parsed;
+}
+
+/**
+ * What a real loader and console would print at each phase, marked [dry-run] so nobody
+ * mistakes the simulator's log for a real boot.
+ */
+export function simulatedLog(plan: SuccessorPlan, phase: BootPhase): string[] {
+  const range = `${hex(plan.memMin)}-${hex(plan.memMax)}`;
+  switch (phase) {
+    case "loading-image":
+      return [
+        `[dry-run] loading ${plan.kernel ?? "(no kernel set)"} into ${range} (--mem-min/--mem-max)`,
+        ...(plan.initrd ? [`[dry-run] initrd ${plan.initrd}`] : []),
+        `[dry-run] command line: ${plan.cmdline}`,
+      ];
+    case "purgatory":
+      return [
+        `[dry-run] purgatory and start page at ${hex(plan.lowMemory.start)} (SIPI vector ${hex(plan.sipiVector)}); e820 with ${plan.e820.length} entries`,
+      ];
+    case "ipi-sent":
+      return [`[dry-run] INIT/SIPI sent to LAPIC ${plan.bsp}`];
+    case "kernel-booting":
+      return [
+        `[dry-run] ${plan.name}: kernel booting on ${plan.cpuCount} core(s), LAPIC ${plan.cpus.join(",")}`,
+      ];
+    case "userspace-up":
+      return [`[dry-run] ${plan.name}: init started, guest agent reporting`];
+    case "running":
+      return [`[dry-run] ${plan.name}: running`];
+  }
 }
