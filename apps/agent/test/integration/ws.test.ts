@@ -188,4 +188,20 @@ describe("live WebSocket", () => {
     expect(await slow.closed).toBe(4408);
     fast.ws.close();
   }, 30_000);
+
+  it("answers a ping with a heartbeat carrying the latest seq", async () => {
+    const c = await open();
+    await until(() => (c.messages.length ? true : undefined));
+    c.ws.send(JSON.stringify({ type: "ping" }));
+    const hb = await until(() => c.messages.find((m) => m.type === "heartbeat"), 3000, "heartbeat");
+    expect(hb.seq).toBe(t.app.tessera.hub.seq);
+    c.ws.send("not json"); // ignored, the connection stays
+    c.ws.send(JSON.stringify({ type: "ping" }));
+    await until(
+      () => (c.messages.filter((m) => m.type === "heartbeat").length === 2 ? true : undefined),
+      3000,
+      "second heartbeat",
+    );
+    c.ws.close();
+  });
 });
