@@ -91,6 +91,12 @@ export async function dragTo(
   await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 3 });
   await page.mouse.move(b.x + b.width / 2, b.y + 30, { steps: 8 });
   await page.mouse.move(b.x + b.width / 2 + 2, b.y + 32, { steps: 2 });
+  // release only once the slot shows its verdict: dnd-kit has registered the pointer over it
+  await page
+    .locator('[data-testid^="slot.verdict-"]')
+    .first()
+    .waitFor({ timeout: 3000 })
+    .catch(() => undefined);
   if (opts.hold) await opts.hold(page);
   await page.mouse.up();
   // dnd-kit swallows clicks for 50 ms after a drag ends; a person never clicks that fast.

@@ -36,18 +36,18 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByTestId("tabs.machine").click();
     await c.cores.selectRun(16, 19);
     await page.getByTestId("memory.zoom-low").click();
-    await page.screenshot({ path: `screenshots/machine-${scheme}.png`, fullPage: true });
+    await page.screenshot({ path: `screenshots/machine-${scheme}.png` });
     await scan(page, "machine");
 
     await page.getByTestId("memory.zoom-all").click();
     await page.getByTestId("tabs.boot").click();
     await expect(page.getByTestId("boot.preview")).toBeVisible();
-    await page.screenshot({ path: `screenshots/boot-${scheme}.png`, fullPage: true });
+    await page.screenshot({ path: `screenshots/boot-${scheme}.png` });
     await scan(page, "boot preview");
 
     await page.getByTestId("tabs.profiles").click();
     await expect(page.getByTestId("profiles.list")).toBeVisible();
-    await page.screenshot({ path: `screenshots/profiles-${scheme}.png`, fullPage: true });
+    await page.screenshot({ path: `screenshots/profiles-${scheme}.png` });
     await scan(page, "profiles");
     await context.close();
   });

@@ -1,5 +1,6 @@
 // Hit a validation error, see it on the core, on the slot and in the list, jump to it, fix it.
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { ConsolePage, dragTo, EXAMPLE_PROFILE } from "../support/console-page";
 
 test("hit and fix a validation error", async ({ page }) => {
@@ -36,4 +37,26 @@ test("hit and fix a validation error", async ({ page }) => {
   await c.selection.assignTo("os2");
   await expect(c.diagnostics.errors()).toHaveText("0 errors");
   await expect(c.slots.cores(1)).toContainText("LAPIC 4-7");
+});
+
+test("a profile made for other hardware opens with a clear warning", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  const json = JSON.parse(readFileSync(EXAMPLE_PROFILE, "utf8")) as {
+    machineFingerprint?: string;
+    instances: { devices: string[]; cpus: number[] }[];
+  };
+  json.machineFingerprint = "0123456789abcdef";
+  json.instances[2]!.devices.push("0000:7f:00.0");
+  json.instances[2]!.cpus.push(99);
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.import-file").setInputFiles({
+    name: "other-hardware.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(json)),
+  });
+  const banner = page.getByTestId("app.stale-hardware");
+  await expect(banner).toContainText("made for other hardware");
+  await expect(banner).toContainText("os3: cores with LAPIC ID 99");
+  await expect(banner).toContainText("os3: device 0000:7f:00.0");
 });

@@ -13,6 +13,10 @@ import {
   restoreDraft,
 } from "./actions";
 import { resetStore } from "./index";
+import { importJson } from "./profile-actions";
+import { profileToJson, type Profile } from "@tessera/core";
+
+const exportJsonOf = (p: Profile) => JSON.stringify(profileToJson(p));
 
 const s = () => useStore.getState();
 
@@ -127,6 +131,34 @@ describe("draft persistence and foreign hardware", () => {
     restoreDraft(exampleMachine());
     expect(s().draft.instances[1]!.name).toBe("web");
     expect(s().source).toMatchObject({ id: "abc", version: 3 });
+  });
+
+  it("a profile made for other hardware opens with a warning listing what no longer exists", () => {
+    loadExample(false);
+    const json = JSON.parse(exportJsonOf(exampleProfile())) as Record<string, unknown>;
+    json.machineFingerprint = "0123456789abcdef";
+    (json.instances as { devices: string[] }[])[2]!.devices.push("0000:7f:00.0");
+    expect(importJson(JSON.stringify(json))).toBeNull();
+    expect(s().staleHardware).toEqual(["os3: device 0000:7f:00.0"]);
+    expect(s().draft.instances[2]!.devices).toContain("0000:7f:00.0");
+    // the same profile for this machine opens without a warning
+    json.machineFingerprint = "f".repeat(16);
+    (json.instances as { devices: string[] }[])[2]!.devices.pop();
+    importJson(JSON.stringify(json));
+    expect(s().staleHardware).toBeNull();
+  });
+
+  it("import reports every parse problem with its path", () => {
+    loadExample();
+    const err = importJson(
+      JSON.stringify({
+        schema: "tessera/profile@1",
+        name: "x",
+        instances: [{ name: "a", cpus: ["z"], memory: [], devices: [] }],
+      }),
+    );
+    expect(err).toMatch(/instances\[0\]\.cpus\[0\]/);
+    expect(s().draft.name).toBe("seed-three-way");
   });
 
   it("lists what a profile names that this machine lacks", () => {

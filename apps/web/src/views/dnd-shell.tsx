@@ -5,6 +5,7 @@
 import {
   DndContext,
   DragOverlay,
+  MeasuringStrategy,
   PointerSensor,
   pointerWithin,
   useSensor,
@@ -66,16 +67,19 @@ export function DndShell({ children }: { children: ReactNode }) {
     useStore.getState().setDrag(null);
     endJudging();
     const index = slotIndex(e.over?.data.current);
-    if (drag && index !== null) assign(drag.payload, index);
+    if (drag && index !== null && assign(drag.payload, index)) useStore.getState().clearSelection();
   }
 
   return (
     <DndContext
       sensors={sensors}
       collisionDetection={pointerWithin}
-      // Only the slot list scrolls by itself during a drag: scrolling the machine views (the
-      // drag's own container) would shift dnd-kit's idea of the pointer and miss the slot.
-      autoScroll={{ canScroll: (el) => el.classList.contains("aside") }}
+      // No auto-scroll: dnd-kit counts any container it scrolls into the pointer's offset, and
+      // the drop then misses the slot. Off-screen slots are reached with "Assign to…".
+      autoScroll={false}
+      // The slot list scrolls on its own (the operator's wheel, auto-scroll): measure the few
+      // slot rectangles on every move so the pointer is matched against where they are now.
+      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}

@@ -247,7 +247,7 @@ export const SlotCard = memo(function SlotCard({
         <ul className="items" data-testid={`slot.devices-${index}`}>
           {inst.devices.map((id) => (
             <li key={id}>
-              <span>{devLabel(id)}</span>
+              <span title={devLabel(id)}>{devLabel(id)}</span>
               <button
                 className="icon"
                 aria-label={`Remove ${id} from ${inst.name}`}
