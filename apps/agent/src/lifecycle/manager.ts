@@ -203,6 +203,7 @@ export class InstanceManager extends InstanceStates {
       const cur = this.d.instances.get(name);
       // Real loaders end after the IPI: the instance boots until its guest reports back.
       if (cur && cur.state !== "running") this.transition(name, "booting", { phase: cur.phase });
+      this.audit(user, "instance.result", name, cur?.state === "running" ? "running" : "booting");
     } catch (err) {
       this.d.log?.error({ err, name }, "start failed unexpectedly");
       if (!this.closed)
@@ -300,8 +301,11 @@ export class InstanceManager extends InstanceStates {
     void this.drive(name, stream, "stopping")
       .then((r) => {
         if (this.closed) return;
-        if (r.ok) this.transition(name, "stopped", { phase: "stopped", stopRequested: false });
-        else {
+        if (r.ok) {
+          this.transition(name, "stopped", { phase: "stopped", stopRequested: false });
+          this.audit(user, "instance.result", name, "stopped");
+        }
+        if (!r.ok) {
           this.transition(name, "unknown", {
             reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`,
             phase: r.error.phase ?? null,
