@@ -184,7 +184,7 @@ export const SlotCard = memo(function SlotCard({
           onChange={(e) => setRunSize(Math.max(1, Number(e.target.value) || 1))}
         />
         <button data-testid={`slot.fill-cores-${index}`} onClick={() => fillCores(index, runSize)}>
-          Next {runSize} free cores
+          Next {runSize} cores
         </button>
         <button data-testid={`slot.fill-memory-${index}`} onClick={() => fillMemory(index)}>
           Largest free range
