@@ -47,7 +47,7 @@ export function reconcileRow(row: InstanceRow, st: LoaderStatus | undefined): Re
         state: "unknown",
         patch: {
           phase: st.phase ?? row.phase,
-          reason: `The agent restarted while ${n} was ${st.state === "unknown" ? "in an unknown state" : st.state}; the loader cannot tell how it ended${detail}. Force-stop it before starting again.`,
+          reason: `The agent restarted while ${n} was ${row.state}; the loader cannot tell how that ended${detail}. Force-stop it before starting again.`,
         },
       };
     case "failed":

@@ -19,7 +19,10 @@ interface Agent {
   output: string[];
 }
 
-function startAgent(env: TestEnv): Promise<Agent> {
+function startAgent(
+  env: TestEnv,
+  delays: Record<string, number> = { "loading-image": 50, "kernel-booting": 60_000 },
+): Promise<Agent> {
   const child = spawn(
     process.execPath,
     [
@@ -36,7 +39,7 @@ function startAgent(env: TestEnv): Promise<Agent> {
       "--dry-run-online-cpus",
       "0,1,2,3",
       "--dry-run-delays",
-      JSON.stringify({ "loading-image": 50, "kernel-booting": 60_000 }),
+      JSON.stringify(delays),
       "--heartbeat-timeout",
       "0",
       "--log-level",
@@ -155,6 +158,58 @@ describe("restart recovery", () => {
       "refused",
       "accepted",
     ]);
+    b.child.kill("SIGTERM");
+  }, 60_000);
+
+  it("after a kill -9 during the image load, says the start was interrupted and allows a clean retry", async () => {
+    env = testEnv();
+    const slowLoad = { "loading-image": 60_000 };
+    const a = await startAgent(env, slowLoad);
+    children.push(a.child);
+    const call = await session(a.url);
+    const rec = await call("POST", "/api/profiles", { profile: env.profile });
+    await call("POST", `/api/profiles/${rec.body.id}/activate`);
+    expect((await call("POST", "/api/instances/os2/start")).status).toBe(202);
+    await until(
+      async () =>
+        (await call("GET", "/api/instances")).body.instances[1].phase === "loading-image"
+          ? true
+          : undefined,
+      10_000,
+      "os2 loading",
+    );
+    a.child.kill("SIGKILL");
+    await new Promise((r) => a.child.once("exit", r));
+
+    const b = await startAgent(env, { "loading-image": 10, "kernel-booting": 10 });
+    children.push(b.child);
+    const call2 = await session(b.url);
+    const os2 = (await call2("GET", "/api/instances")).body.instances[1];
+    expect(os2.name).toBe("os2");
+    // Never left "loading": the agent says what it knows, in words.
+    expect(["failed", "loaded", "unknown"]).toContain(os2.state);
+    expect(os2.reason).toMatch(/restart/);
+    if (os2.state === "unknown") {
+      expect((await call2("POST", "/api/instances/os2/start")).status).toBe(409);
+      expect((await call2("POST", "/api/instances/os2/force-stop")).status).toBe(202);
+      await until(
+        async () =>
+          (await call2("GET", "/api/instances")).body.instances[1].state === "stopped"
+            ? true
+            : undefined,
+        10_000,
+        "stopped",
+      );
+    }
+    expect((await call2("POST", "/api/instances/os2/start")).status).toBe(202);
+    await until(
+      async () =>
+        (await call2("GET", "/api/instances")).body.instances[1].state === "running"
+          ? true
+          : undefined,
+      10_000,
+      "running",
+    );
     b.child.kill("SIGTERM");
   }, 60_000);
 });
