@@ -94,3 +94,32 @@ test("a conflict from a second browser context", async ({ page, browser }) => {
   await expect(page.getByTestId("app.notice")).toContainText("Saved lab-three as version");
   await expect(a.slots.slot("os4")).toBeVisible();
 });
+
+test("rename, duplicate, export and delete a stored profile", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  await page.getByTestId("tabs.profiles").click();
+  await page.getByTestId("profiles.open-lab-three").click();
+  await expect(page.getByTestId("app.notice")).toContainText("Opened lab-three");
+
+  await page.getByTestId("profiles.rename-name").fill("lab-three-renamed");
+  await page.getByTestId("profiles.rename").click();
+  await expect(page.getByTestId("profiles.row-lab-three-renamed")).toBeVisible();
+
+  await page.getByTestId("profiles.duplicate").click();
+  await expect(page.getByTestId("profiles.row-lab-three-renamed copy")).toBeVisible();
+  await expect(page.getByTestId("profiles.current")).toContainText("lab-three-renamed copy");
+
+  const download = page.waitForEvent("download");
+  await page.getByTestId("profiles.export").click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("lab-three-renamed copy.json");
+
+  page.once("dialog", (d) => void d.accept());
+  await page
+    .getByTestId("profiles.row-lab-three-renamed copy")
+    .getByRole("button", { name: "Delete" })
+    .click();
+  await expect(page.getByTestId("profiles.row-lab-three-renamed copy")).toHaveCount(0);
+  await expect(page.getByTestId("profiles.row-lab-three-renamed")).toBeVisible();
+});

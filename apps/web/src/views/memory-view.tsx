@@ -3,7 +3,15 @@
 // Drag on the map to draw a range; drag the range (or a sized chunk) onto a slot; drag a
 // range's handles to resize it (2 MiB snap). The table below is the keyboard route.
 import { useDraggable } from "@dnd-kit/core";
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent } from "react";
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+} from "react";
 import { parseQuantity, type Range } from "@tessera/core";
 import { replaceRange } from "../model/edits";
 import {
@@ -150,6 +158,23 @@ export function MemoryView() {
     resize.current = null;
   }
 
+  // Keyboard resize: arrows move an edge by 2 MiB (Shift: 1 GiB); one undo step per key.
+  function nudge(e: KeyboardEvent<HTMLButtonElement>, index: number, k: number, side: "l" | "r") {
+    const dir = e.key === "ArrowLeft" ? -1n : e.key === "ArrowRight" ? 1n : 0n;
+    if (dir === 0n) return;
+    e.preventDefault();
+    const r = useStore.getState().draft.instances[index]?.memory[k];
+    if (!r) return;
+    const step = (e.shiftKey ? 1024n : 2n) * ONE_MIB * dir;
+    const endAddr = r.start + r.size;
+    const next: Range =
+      side === "l"
+        ? { start: r.start + step, size: r.size - step }
+        : { start: r.start, size: r.size + step };
+    if (next.size <= 0n || next.start < 0n || (side === "l" && next.start >= endAddr)) return;
+    useStore.getState().edit((p) => replaceRange(p, index, k, next));
+  }
+
   const pendingSource: DragSource = {
     resolve: () => (pending ? { kind: "range", range: pending } : null),
   };
@@ -259,8 +284,9 @@ export function MemoryView() {
                       data-handle="l"
                       data-inst={i}
                       data-k={k}
-                      aria-label={`Resize start of ${inst.name} range ${k + 1}`}
-                      tabIndex={-1}
+                      data-testid={`memory.handle-l-${inst.name}-${k}`}
+                      aria-label={`Move the start of ${inst.name} range ${k + 1} (arrows: 2 MiB, Shift: 1 GiB)`}
+                      onKeyDown={(e) => nudge(e, i, k, "l")}
                     />
                     {inst.name} {sizeLabel(r.size)}
                     <button
@@ -268,8 +294,9 @@ export function MemoryView() {
                       data-handle="r"
                       data-inst={i}
                       data-k={k}
-                      aria-label={`Resize end of ${inst.name} range ${k + 1}`}
-                      tabIndex={-1}
+                      data-testid={`memory.handle-r-${inst.name}-${k}`}
+                      aria-label={`Move the end of ${inst.name} range ${k + 1} (arrows: 2 MiB, Shift: 1 GiB)`}
+                      onKeyDown={(e) => nudge(e, i, k, "r")}
                     />
                   </div>
                 );

@@ -101,6 +101,21 @@ describe("machine views", () => {
     expect(screen.getByTestId("memory.window").textContent).toMatch(/^0x0 – 0x10_8000_0000/);
   });
 
+  it("resizes a range from the keyboard in 2 MiB steps (Shift: 1 GiB), each step undoable", () => {
+    renderWorkspace();
+    const end = screen.getByTestId("memory.handle-r-os2-0");
+    fireEvent.keyDown(end, { key: "ArrowRight" });
+    expect(s().draft.instances[1]!.memory[0]).toEqual({ start: 0x100000000n, size: 0x200200000n });
+    fireEvent.keyDown(screen.getByTestId("memory.handle-l-os2-0"), {
+      key: "ArrowRight",
+      shiftKey: true,
+    });
+    expect(s().draft.instances[1]!.memory[0]).toEqual({ start: 0x140000000n, size: 0x1c0200000n });
+    act(() => s().undo());
+    act(() => s().undo());
+    expect(s().draft.instances[1]!.memory[0]).toEqual({ start: 0x100000000n, size: 0x200000000n });
+  });
+
   it("selects a range by typing it and assigns it from the keyboard", () => {
     renderWorkspace();
     fireEvent.change(screen.getByTestId("memory.entry-start"), {
@@ -144,6 +159,9 @@ describe("slots and diagnostics", () => {
     expect(screen.getByTestId("slot.os4")).toBeTruthy();
     fireEvent.change(screen.getByTestId("slot.name-3"), { target: { value: "batch" } });
     expect(screen.getByTestId("slot.batch")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Move batch up" }));
+    expect(s().draft.instances.map((i) => i.name)).toEqual(["os1", "os2", "batch", "os3"]);
+    fireEvent.click(screen.getByRole("button", { name: "Move batch down" }));
     fireEvent.click(screen.getByTestId("slot.remove-3"));
     expect(screen.queryByTestId("slot.batch")).toBeNull();
     act(() => s().undo());
