@@ -204,7 +204,7 @@ export function CoresView() {
             box.current = el;
             setNodeRef(el);
           }}
-          className="cores"
+          className={machine.cpus.length > 256 ? "cores dense" : "cores"}
           data-testid="cores.grid"
           onKeyDown={keyDown}
           onFocus={(e) => {
