@@ -2,13 +2,13 @@
 // the loader's event streams (start, stop, force-stop, start-all), guest reports,
 // heartbeats and the reconciliation after a restart. States and transitions: states.ts.
 import { timingSafeEqual } from "node:crypto";
-import { hex, type Diagnostic, type Profile, type SuccessorPlan } from "@tessera/core";
+import { hex, type Profile, type SuccessorPlan } from "@tessera/core";
 import type { GuestEvent, LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
-import { conflictsWith, LOCKED_STATES } from "./locks";
-import { gatherFacts, planLayout } from "./layout";
+import { LOCKED_STATES } from "./locks";
+import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
 import { reconcileRow } from "./reconcile";
 import type { InstanceView } from "./view";
 import { InstanceStates, type ManagerDeps } from "./states";
@@ -113,64 +113,12 @@ export class InstanceManager extends InstanceStates {
   }
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
-  private async livePlan(
-    profile: Profile,
-    name: string,
-  ): Promise<{ ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] }> {
-    const target = profile.instances.find((i) => i.name === name)!;
-    // Only the target's own files and cores matter for its start: the others are checked
-    // when they start (a missing kernel of os3 must not block os2).
-    const scoped: Profile = {
-      ...profile,
-      instances: profile.instances.map((i) =>
-        i.name === name || i === profile.instances[0]
-          ? i
-          : { ...i, kernel: undefined, initrd: undefined },
-      ),
-    };
-    const facts = await gatherFacts(scoped, this.d.live);
-    if (facts.onlineCpus) {
-      const others = new Set(
-        profile.instances
-          .slice(1)
-          .filter((i) => i.name !== name)
-          .flatMap((i) => i.cpus),
-      );
-      facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
-    }
-    const held: Diagnostic[] = this.held()
-      .filter((h) => h.name !== name)
-      .flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
-    const r = planLayout(this.d.machine(), scoped, facts);
-    if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
-    if (held.length) return { ok: false, diagnostics: held };
-    const s = r.plan.successors.find((x) => x.name === name);
-    if (!s)
-      return {
-        ok: false,
-        diagnostics: [
-          {
-            code: "PLAN-MISSING",
-            severity: "error",
-            path: "instances",
-            instance: name,
-            message: `The plan has no entry for ${name}.`,
-            hint: "",
-          },
-        ],
-      };
-    return { ok: true, plan: s };
+  private livePlan(profile: Profile, name: string): Promise<LivePlan> {
+    return livePlan(this.d.machine(), profile, name, this.held(), this.d.live);
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {
-    const extra = [`tessera.name=${s.name}`, `tessera.token=${token}`];
-    const url = this.d.controllerUrl?.();
-    if (url) extra.push(`tessera.controller=${url}`);
-    return {
-      ...s,
-      options: [...s.options, ...extra],
-      cmdline: [s.cmdline, ...extra].filter(Boolean).join(" "),
-    };
+    return withGuestOptions(s, token, this.d.controllerUrl?.());
   }
 
   private async runStart(
