@@ -53,3 +53,5 @@ export type { KerfAdapter } from "./multikernel-loader";
 export { createDryRunLoader, DEFAULT_DRY_RUN_DELAYS } from "./dry-run-loader";
 export type { DryRunLoader } from "./dry-run-loader";
 export { createLoader } from "./create-loader";
+export { runCommand } from "./run-command";
+export type { CommandOutcome, CommandOptions } from "./run-command";
