@@ -24,8 +24,10 @@ test("hit and fix a validation error", async ({ page }) => {
   // the list jumps to the core concerned
   await item.click();
   await expect(c.cores.cell(4).or(c.cores.cell(6)).or(c.cores.cell(5)).first()).toBeVisible();
-  const focused = await page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
-  expect(focused).toMatch(/^cores\.cell-\d+$/);
+  // focus moves on the next frame, after the list has scrolled the cell into view
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid")))
+    .toMatch(/^cores\.cell-\d+$/);
 
   // the boot preview refuses while errors remain
   await page.getByTestId("tabs.boot").click();
