@@ -3,7 +3,13 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createLoader, type DryRunLoader, type FaultSpec, type Loader } from "@tessera/kexec";
+import {
+  createLoader,
+  runCommand,
+  type DryRunLoader,
+  type FaultSpec,
+  type Loader,
+} from "@tessera/kexec";
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
@@ -73,17 +79,6 @@ export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
   };
 }
 
-/**
- * GRUB's tools run through packages/kexec (the one package that spawns). When it exports
- * `runCommand(argv, {timeoutMs, signal}) -> Promise<{code, stdout, stderr}>`, the agent uses
- * it; until then the GRUB install answers with the commands to run by hand.
- */
-export async function kexecRunner(): Promise<CommandRunner | undefined> {
-  const kexec = (await import("@tessera/kexec")) as unknown as Record<string, unknown>;
-  const run = kexec.runCommand;
-  return typeof run === "function" ? (run as CommandRunner) : undefined;
-}
-
 /** The warning for a non-loopback address without TLS, or null. */
 export function bindWarning(cfg: Pick<AgentConfig, "host" | "tlsCert">): string | null {
   if (isLoopback(cfg.host) || cfg.tlsCert) return null;
@@ -101,7 +96,7 @@ export async function startServer(
   io: ServerIo,
   runner?: CommandRunner,
 ): Promise<Started> {
-  runner ??= await kexecRunner();
+  runner ??= runCommand;
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
   let guestSink:

@@ -1,8 +1,6 @@
 // GRUB installation into a temporary root, checked with Debian's grub-common tools
-// (grub-script-check, grub-editenv). The runner below spawns them: tests may spawn, product
-// code may not (only packages/kexec does; the agent gets its runner injected).
-// eslint-disable-next-line no-restricted-imports
-import { execFile } from "node:child_process";
+// (grub-script-check, grub-editenv), run through the same runner the agent uses in
+// production: packages/kexec's runCommand (the only code that spawns processes).
 import {
   existsSync,
   mkdirSync,
@@ -16,16 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseProfile, plan } from "@tessera/core";
+import { runCommand } from "@tessera/kexec";
 import { exampleMachine, REPO } from "../../test/integration/helpers";
 import { BootConfigService, GrubError, type CommandRunner } from "./service";
 
-const run: CommandRunner = (argv) =>
-  new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+const run: CommandRunner = runCommand;
 
 function os1Entry(): string {
   const p = parseProfile(JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")));
