@@ -24,6 +24,7 @@ import {
   type Segment,
 } from "../model/memory";
 import { addrAt, clampView, fracOf, pan, ticks, zoom, type Viewport } from "../model/viewport";
+import { plan } from "../core-bridge";
 import { useStore } from "../store";
 import type { DragSource } from "./dnd-shell";
 
@@ -60,8 +61,17 @@ export function MemoryView() {
   const marks = useStore((s) => s.marks.ranges);
   const focus = useStore((s) => s.focus);
   const end = useMemo(() => (machine ? addressSpaceEnd(machine) : 1n << 32n), [machine]);
-  const segs = useMemo(() => (machine ? segments(machine) : []), [machine]);
+  const draft = useStore((s) => s.draft);
   const [view, setView] = useState<Viewport>({ start: 0n, span: end });
+  // Planned low slices only matter when the window shows low memory; planning costs a
+  // validate() run, so it is skipped otherwise.
+  const lowVisible = view.start < ONE_MIB && view.span <= 64n * ONE_MIB;
+  const plannedLow = useMemo(() => {
+    if (!machine || !lowVisible) return null;
+    const r = plan(machine, draft);
+    return r && r.ok ? new Map(r.plan.successors.map((x) => [x.name, x.lowMemory])) : null;
+  }, [machine, draft, lowVisible]);
+  const segs = useMemo(() => (machine ? segments(machine) : []), [machine]);
   const [hover, setHover] = useState<Segment | null>(null);
   const [chunk, setChunk] = useState("1G");
   const draw = useRef<{ from: bigint } | null>(null);
@@ -301,14 +311,16 @@ export function MemoryView() {
                   </div>
                 );
               });
-              const low = inst.lowMemory && place(view, inst.lowMemory.start, inst.lowMemory.size);
-              if (low && inst.lowMemory)
+              // the profile's own low slice, or the one the planner picks when it has none
+              const slice = inst.lowMemory ?? plannedLow?.get(inst.name);
+              const low = slice && place(view, slice.start, slice.size);
+              if (low && slice)
                 parts.push(
                   <div
                     key={`l${i}`}
-                    className="rng low"
+                    className={inst.lowMemory ? "rng low" : "rng low planned"}
                     style={{ ...style, ...low }}
-                    title={`${inst.name} low slice ${hexAddr(inst.lowMemory.start)} (${sizeLabel(inst.lowMemory.size)})`}
+                    title={`${inst.name} low slice ${hexAddr(slice.start)} (${sizeLabel(slice.size)})${inst.lowMemory ? "" : ", planned automatically"}`}
                     data-testid={`memory.low-${inst.name}`}
                   />,
                 );

@@ -94,6 +94,10 @@ describe("machine views", () => {
     expect(screen.getByTestId("memory.seg-0x0").className).toContain("t-usable");
     expect(screen.getByTestId("memory.seg-0xa_0000").className).toContain("t-hole");
     expect(screen.getByText("1 MiB")).toBeTruthy();
+    // the example profile sets no low slices: the planner's are shown, marked as planned
+    expect(screen.getByTestId("memory.low-os2").getAttribute("title")).toBe(
+      "os2 low slice 0x8_0000 (64 KiB), planned automatically",
+    );
     fireEvent.click(screen.getByTestId("memory.zoom-all"));
     expect(screen.getByTestId("memory.range-os2-0").getAttribute("title")).toBe(
       "os2: 0x1_0000_0000–0x2_ffff_ffff (8 GiB)",
