@@ -275,16 +275,18 @@ export function MemoryView() {
               const parts = inst.memory.map((r, k) => {
                 const st = place(view, r.start, r.size);
                 if (!st) return null;
-                const bad = marks.some(
-                  (m) =>
-                    m.severity === "error" &&
-                    m.range.start < r.start + r.size &&
-                    r.start < m.range.start + m.range.size,
+                const hits = marks.filter(
+                  (m) => m.range.start < r.start + r.size && r.start < m.range.start + m.range.size,
                 );
+                const sev = hits.some((m) => m.severity === "error")
+                  ? " diag-error"
+                  : hits.some((m) => m.severity === "warning")
+                    ? " diag-warning"
+                    : "";
                 return (
                   <div
                     key={`m${i}-${k}`}
-                    className={`rng${bad ? " diag-error" : ""}`}
+                    className={`rng${sev}`}
                     style={{ ...style, ...st }}
                     title={`${inst.name}: ${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`}
                     data-testid={`memory.range-${inst.name}-${k}`}
