@@ -14,6 +14,7 @@ import type { AgentConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { AuditLog } from "./db/audit";
 import { InstanceStore } from "./db/instances";
+import { InstanceRunStore } from "./db/instance-runs";
 import { ProfileStore } from "./db/profiles";
 import { UserStore } from "./db/users";
 import { AgentError, errorBody } from "./errors";
@@ -74,6 +75,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const audit = new AuditLog(db, now);
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
+    runs: new InstanceRunStore(db),
     profiles,
     audit,
     hub,

@@ -69,6 +69,26 @@ const MIGRATIONS: string[] = [
   CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 2: each instance's current run: phases reached with their times, its log (instance-runs.ts).
+  `
+  CREATE TABLE instance_phases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    phase TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX instance_phases_name ON instance_phases(name, id);
+  CREATE TABLE instance_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    epoch TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    stream TEXT NOT NULL,
+    line TEXT NOT NULL
+  );
+  CREATE INDEX instance_log_name ON instance_log(name, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

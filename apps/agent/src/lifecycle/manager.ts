@@ -1,17 +1,15 @@
 // The instance manager: one state machine per successor of the active profile, driven by
-// the loader's event streams (start, stop, force-stop, start-all), guest reports,
-// heartbeats and the reconciliation after a restart. States and transitions: states.ts.
-import { timingSafeEqual } from "node:crypto";
+// the loader's event streams (start, stop, force-stop, start-all). Guest reports, heartbeats
+// and the reconciliation after a restart: guests.ts; states and transitions: states.ts.
 import { hex, type Profile, type SuccessorPlan } from "@tessera/core";
-import type { GuestEvent, LoaderError, LoaderEvent } from "@tessera/kexec";
+import type { LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
-import { LOCKED_STATES } from "./locks";
 import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
-import { reconcileRow } from "./reconcile";
 import type { InstanceView } from "./view";
-import { InstanceStates, type ManagerDeps } from "./states";
+import type { ManagerDeps } from "./states";
+import { GuestStates } from "./guests";
 
 export type { ManagerDeps } from "./states";
 
@@ -24,8 +22,7 @@ const STOPPABLE: ReadonlySet<InstanceState> = new Set([
   "unresponsive",
 ]);
 
-export class InstanceManager extends InstanceStates {
-  private readonly inFlight = new Map<string, AbortController>();
+export class InstanceManager extends GuestStates {
   private monitor: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -183,13 +180,7 @@ export class InstanceManager extends InstanceStates {
       // After a force-stop took over, a cancelled start's late events change nothing.
       if (signal?.aborted && ev.type !== "result") continue;
       if (ev.type === "log") {
-        this.d.hub.publish({
-          type: "log",
-          at: new Date(ev.at).toISOString(),
-          name,
-          stream: ev.stream,
-          line: ev.line,
-        });
+        this.logLine(name, ev.stream, ev.line, new Date(ev.at).toISOString());
       } else if (ev.type === "phase") {
         const state = phaseState(ev.phase, base);
         const cur = this.d.instances.get(name);
@@ -310,106 +301,7 @@ export class InstanceManager extends InstanceStates {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-
-  // ------------------------------------------------------------------ guests and recovery
-
-  /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
-  guest(
-    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number },
-    token?: string,
-  ): { stop: boolean } {
-    const row = this.d.instances.get(e.name);
-    if (token !== undefined && !tokenMatches(row?.token ?? null, token)) {
-      throw new AgentError("AUTH-FAILED", {
-        message: "This guest token is not valid for this boot of the instance.",
-      });
-    }
-    // The token of the last boot stays valid after a stop (a new start replaces it): a
-    // guest still reporting for an instance that is meant to be down is told to stop.
-    if (!row || !LOCKED_STATES.has(row.state))
-      return { stop: row?.state === "stopped" || row?.state === "failed" };
-    const at = new Date(e.at ?? this.now()).toISOString();
-    if (e.type === "crashed")
-      this.transition(e.name, "failed", {
-        reason: `${e.name} crashed while running (reported by its guest).`,
-        phase: row.phase,
-      });
-    else if (e.type === "stopped")
-      this.transition(e.name, "stopped", { phase: "stopped", stopRequested: false });
-    else if (
-      e.type === "boot-complete" &&
-      (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")
-    ) {
-      this.transition(e.name, "running", { phase: "running", lastHeartbeat: at });
-    } else if (row.state === "unresponsive")
-      this.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
-    else this.d.instances.put({ ...row, lastHeartbeat: at });
-    return { stop: row.stopRequested };
-  }
-
-  /**
-   * Running instances must heartbeat within timeoutMs; a booting one (a real loader's start
-   * ends at the IPI) must report boot completion within BOOT_FACTOR x timeoutMs. Silence
-   * makes it unresponsive, which lets force-stop act.
-   */
-  private checkHeartbeats(timeoutMs: number): void {
-    const now = this.now();
-    for (const r of this.d.instances.all()) {
-      let reason: string | null = null;
-      if (r.state === "running") {
-        const last = Date.parse(r.lastHeartbeat ?? r.since);
-        if (now - last > timeoutMs) {
-          reason = `No heartbeat from ${r.name} for ${Math.round((now - last) / 1000)} s: it may have hung. Force-stop acts.`;
-        }
-      } else if (r.state === "booting" && !this.inFlight.has(r.name)) {
-        const since = Date.parse(r.since);
-        if (now - since > BOOT_FACTOR * timeoutMs) {
-          reason = `${r.name} has not reported boot completion ${Math.round((now - since) / 1000)} s after its start: its kernel may have hung in early boot, or it runs no tessera guest. Force-stop acts.`;
-        }
-      }
-      if (reason) this.transition(r.name, "unresponsive", { reason, phase: r.phase });
-    }
-  }
-
-  /** After an agent restart: every persisted state against the loader's own status. */
-  async reconcile(): Promise<void> {
-    const statuses = new Map(
-      (await this.d.loader.statusAll().catch(() => [])).map((s) => [s.name, s]),
-    );
-    // An instance the loader holds but the database does not know (a lost or replaced
-    // data directory): adopt it, so it is shown and never started twice.
-    for (const st of statuses.values()) {
-      if (this.d.instances.get(st.name) || st.state === "absent" || st.state === "stopped")
-        continue;
-      this.d.instances.put({
-        name: st.name,
-        profileId: null,
-        profileVersion: null,
-        state: "defined",
-        reason: null,
-        phase: null,
-        since: this.iso(),
-        token: null,
-        lastHeartbeat: null,
-        stopRequested: false,
-        plan: null,
-      });
-    }
-    for (const row of this.d.instances.all()) {
-      const st =
-        statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
-      const next = reconcileRow(row, st);
-      if (next)
-        this.transition(row.name, next.state, {
-          ...next.patch,
-          token: row.token,
-          lastHeartbeat: row.lastHeartbeat,
-        });
-    }
-  }
 }
-
-const BOOT_FACTOR = 4;
 
 function phaseState(phase: string, base: InstanceState): InstanceState {
   switch (phase) {
@@ -425,11 +317,4 @@ function phaseState(phase: string, base: InstanceState): InstanceState {
     default:
       return base;
   }
-}
-
-function tokenMatches(expected: string | null, given: string): boolean {
-  if (!expected) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

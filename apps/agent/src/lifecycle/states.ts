@@ -5,6 +5,7 @@ import type { Machine, Profile } from "@tessera/core";
 import type { Loader } from "@tessera/kexec";
 import type { AuditLog } from "../db/audit";
 import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
+import type { InstanceRunStore } from "../db/instance-runs";
 import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
@@ -14,6 +15,8 @@ import { toView, type InstanceView } from "./view";
 
 export interface ManagerDeps {
   instances: InstanceStore;
+  /** Phases and log of each instance's current run (same database). */
+  runs: InstanceRunStore;
   profiles: ProfileStore;
   audit: AuditLog;
   hub: LiveHub;
@@ -46,15 +49,16 @@ export class InstanceStates {
   list(): { profileId: string | null; profileVersion: number | null; instances: InstanceView[] } {
     const act = this.active();
     const rows = new Map(this.d.instances.all().map((r) => [r.name, r]));
+    const phases = this.d.runs.phases();
     const out: InstanceView[] = [];
     act?.profile.instances.forEach((inst, i) => {
-      out.push(
-        toView(inst.name, i + 1, inst.cpus, i === 0 ? undefined : rows.get(inst.name), i === 0),
-      );
+      const row = i === 0 ? undefined : rows.get(inst.name);
+      out.push(toView(inst.name, i + 1, inst.cpus, row, i === 0, phases.get(inst.name)));
       rows.delete(inst.name);
     });
     // Instances no longer in the active profile that may still run: never forgotten.
-    for (const r of rows.values()) if (LOCKED_STATES.has(r.state)) out.push(this.viewOf(r));
+    for (const r of rows.values())
+      if (LOCKED_STATES.has(r.state)) out.push(this.viewOf(r, phases.get(r.name)));
     return { profileId: act?.id ?? null, profileVersion: act?.version ?? null, instances: out };
   }
 
@@ -67,9 +71,21 @@ export class InstanceStates {
     return v;
   }
 
-  protected viewOf(r: InstanceRow): InstanceView {
+  /**
+   * The instance's run log after line id `since` (the newest `limit` lines), with the live
+   * stream's position at the time of reading: every event up to `seq` of `epoch` that
+   * carried a line is in it (lines are stored before they are sent; this runs in one
+   * synchronous block), so a client appends only live lines after `seq`.
+   */
+  log(name: string, since = 0, limit?: number) {
+    this.view(name); // 404 for a name the active profile does not know
+    const { lines, more } = this.d.runs.lines(name, since, limit);
+    return { name, epoch: this.d.hub.epoch, seq: this.d.hub.seq, lines, more };
+  }
+
+  protected viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
     const inst = this.instanceOf(r);
-    return toView(r.name, 0, inst?.cpus ?? [], r, false);
+    return toView(r.name, 0, inst?.cpus ?? [], r, false, phases);
   }
 
   protected instanceOf(r: InstanceRow) {
@@ -135,7 +151,12 @@ export class InstanceStates {
     return new Date(this.now()).toISOString();
   }
 
-  /** Persist, then announce. The only way a state changes. */
+  /**
+   * Persist, then announce. The only way a state changes. The row and the phase reached go
+   * in one transaction (a start into "loading" begins a new run: the last run's phases and
+   * log go); the event's line in the instance's log is stored under the event's seq before
+   * the event is sent.
+   */
   protected transition(
     name: string,
     state: InstanceState,
@@ -144,24 +165,45 @@ export class InstanceStates {
     const prev = this.d.instances.get(name);
     if (!prev) throw new Error(`no state row for ${name}`);
     const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
-    this.d.instances.put(row);
+    const runs = this.d.runs;
+    runs.atomically(() => {
+      this.d.instances.put(row);
+      if (state === "loading" && prev.state !== "loading") runs.clear(name);
+      if (row.phase && row.phase !== prev.phase) runs.addPhase(name, row.phase, row.since);
+    });
+    if (!LOCKED_STATES.has(state)) this.d.hub.forgetHeartbeat(name);
     let view: InstanceView;
     try {
       view = this.view(name);
     } catch {
       view = this.viewOf(row);
     }
-    this.d.hub.publish({
-      type: "instance",
-      at: row.since,
-      name,
-      state,
-      previous: prev.state,
-      reason: row.reason,
-      phase: row.phase,
-      instance: view,
-    });
+    const line = transitionLine(prev.state, state, row.phase, row.reason);
+    this.d.hub.publish(
+      {
+        type: "instance",
+        at: row.since,
+        name,
+        state,
+        previous: prev.state,
+        reason: row.reason,
+        phase: row.phase,
+        instance: view,
+      },
+      (seq) => this.storeLine(name, seq, row.since, "event", line),
+    );
     return row;
+  }
+
+  /** A loader log line: stored in the instance's run log, then sent as a `log` event. */
+  protected logLine(name: string, stream: string, line: string, at: string): void {
+    this.d.hub.publish({ type: "log", at, name, stream, line }, (seq) =>
+      this.storeLine(name, seq, at, stream, line),
+    );
+  }
+
+  private storeLine(name: string, seq: number, at: string, stream: string, line: string): void {
+    this.d.runs.addLine(name, { epoch: this.d.hub.epoch, seq, at, stream, line });
   }
 
   protected audit(
@@ -181,4 +223,14 @@ export class InstanceStates {
       detail: detail ?? null,
     });
   }
+}
+
+/** How a state change reads in an instance's log (the web console writes live ones the same way). */
+export function transitionLine(
+  previous: InstanceState,
+  state: InstanceState,
+  phase: string | null,
+  reason: string | null,
+): string {
+  return `${previous} → ${state}${phase ? ` (${phase})` : ""}${reason ? `: ${reason}` : ""}`;
 }

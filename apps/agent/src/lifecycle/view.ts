@@ -1,6 +1,7 @@
 // The InstanceView clients see (API.md): a state row plus where the instance sits in the
 // active profile.
 import type { InstanceRow, InstanceState } from "../db/instances";
+import type { PhaseEntry } from "../db/instance-runs";
 import { LOCKED_STATES } from "./locks";
 
 export interface InstanceView {
@@ -15,6 +16,8 @@ export interface InstanceView {
   locked: boolean;
   lastHeartbeat: string | null;
   profileVersion: number | null;
+  /** Phases of the current (or last) run with the time each was reached, oldest first. */
+  phases: PhaseEntry[];
 }
 
 export function toView(
@@ -23,6 +26,7 @@ export function toView(
   cpus: number[],
   row: InstanceRow | undefined,
   os1: boolean,
+  phases: PhaseEntry[] = [],
 ): InstanceView {
   if (os1) {
     return {
@@ -37,6 +41,7 @@ export function toView(
       locked: true,
       lastHeartbeat: null,
       profileVersion: null,
+      phases: [],
     };
   }
   const state = row?.state ?? "defined";
@@ -52,5 +57,6 @@ export function toView(
     locked: LOCKED_STATES.has(state),
     lastHeartbeat: row?.lastHeartbeat ?? null,
     profileVersion: row?.profileVersion ?? null,
+    phases: row ? phases : [],
   };
 }

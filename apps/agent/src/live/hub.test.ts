@@ -60,4 +60,53 @@ describe("live hub", () => {
     expect(fast.got).toHaveLength(2);
     expect(hub.size).toBe(1);
   });
+
+  it("stores an event under its seq before sending it, and announces nothing when storing fails", () => {
+    const hub = new LiveHub();
+    const a = client();
+    hub.add(a);
+    const stored: number[] = [];
+    hub.publish(ev(1), (seq) => {
+      expect(a.got).toEqual([]); // not sent yet
+      stored.push(seq);
+    });
+    expect(stored).toEqual([1]);
+    expect(() =>
+      hub.publish(ev(2), () => {
+        throw new Error("disk full");
+      }),
+    ).toThrow("disk full");
+    hub.publish(ev(3));
+    expect(a.got.map((t) => JSON.parse(t).seq)).toEqual([1, 2]);
+    expect(hub.since(hub.epoch, 0)!.map((t) => JSON.parse(t).line)).toEqual(["line 1", "line 3"]);
+  });
+
+  it("sends guest heartbeats outside the sequence, coalesced per instance, latest kept for resumes", () => {
+    const hub = new LiveHub({ heartbeatGapMs: 500 });
+    const a = client();
+    hub.add(a);
+    hub.publish(ev(1));
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    for (let ms = 0; ms <= 1000; ms += 50) hub.guestHeartbeat("os2", at(ms));
+    hub.guestHeartbeat("os3", at(20));
+    const beats = a.got.slice(1).map((t) => JSON.parse(t));
+    // 0, 500 and 1000 ms of os2, and os3's first: every other beat was coalesced
+    expect(beats.map((b) => `${b.name}@${Date.parse(b.at) - Date.UTC(2026, 0, 1)}`)).toEqual([
+      "os2@0",
+      "os2@500",
+      "os2@1000",
+      "os3@20",
+    ]);
+    expect(beats.every((b) => b.type === "guest-heartbeat" && b.seq === undefined)).toBe(true);
+    // the sequence and the resume window are untouched
+    expect(hub.seq).toBe(1);
+    expect(hub.since(hub.epoch, 0)).toHaveLength(1);
+    hub.guestHeartbeat("os2", at(1020)); // coalesced, but it is the latest
+    expect(hub.latestHeartbeats().map((t) => JSON.parse(t))).toEqual([
+      { type: "guest-heartbeat", at: at(1020), name: "os2" },
+      { type: "guest-heartbeat", at: at(20), name: "os3" },
+    ]);
+    hub.forgetHeartbeat("os2");
+    expect(hub.latestHeartbeats().map((t) => JSON.parse(t).name)).toEqual(["os3"]);
+  });
 });

@@ -28,6 +28,8 @@ export interface LiveClient {
 export interface HubOptions {
   bufferSize?: number;
   maxBufferedBytes?: number;
+  /** Guest heartbeats of one instance closer together than this are coalesced (default 500). */
+  heartbeatGapMs?: number;
 }
 
 export class LiveHub {
@@ -37,10 +39,14 @@ export class LiveHub {
   private readonly clients = new Set<LiveClient>();
   private readonly bufferSize: number;
   private readonly maxBuffered: number;
+  private readonly heartbeatGap: number;
+  private readonly beats = new Map<string, string>();
+  private readonly beatSent = new Map<string, number>();
 
   constructor(opts: HubOptions = {}) {
     this.bufferSize = opts.bufferSize ?? 2000;
     this.maxBuffered = opts.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.heartbeatGap = opts.heartbeatGapMs ?? 500;
   }
 
   get seq(): number {
@@ -51,8 +57,15 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  publish(event: LiveEvent): number {
-    const seq = ++this.seqNo;
+  /**
+   * Numbers, keeps and sends an event. `persist` runs with the event's seq before anything
+   * is sent (the lifecycle stores the line or transition under that seq); when it throws,
+   * nothing is announced and the number is not used.
+   */
+  publish(event: LiveEvent, persist?: (seq: number) => void): number {
+    const seq = this.seqNo + 1;
+    persist?.(seq);
+    this.seqNo = seq;
     const text = JSON.stringify({ ...event, seq });
     this.ring.push({ seq, text });
     if (this.ring.length > this.bufferSize) this.ring.shift();
@@ -64,6 +77,33 @@ export class LiveHub {
   broadcastUnsequenced(event: LiveEvent): void {
     const text = JSON.stringify({ ...event, seq: this.seqNo });
     for (const c of this.clients) this.deliver(c, text);
+  }
+
+  /**
+   * A guest's heartbeat (`guest-heartbeat`, outside the sequence: no seq, never in the ring,
+   * so frequent beats cannot push real events out of the resume window). Only the latest
+   * beat per instance is kept, for resuming clients (`latestHeartbeats`); beats of one
+   * instance closer than `heartbeatGapMs` to the last one sent are coalesced (kept, not sent).
+   */
+  guestHeartbeat(name: string, at: string): void {
+    const text = JSON.stringify({ type: "guest-heartbeat", at, name });
+    this.beats.set(name, text);
+    const t = Date.parse(at);
+    const last = this.beatSent.get(name);
+    if (last !== undefined && t - last < this.heartbeatGap && t >= last) return;
+    this.beatSent.set(name, t);
+    for (const c of this.clients) this.deliver(c, text);
+  }
+
+  /** The latest heartbeat of every instance that may still beat. */
+  latestHeartbeats(): string[] {
+    return [...this.beats.values()];
+  }
+
+  /** An instance stopped (or failed): its old heartbeat is no news for a resuming client. */
+  forgetHeartbeat(name: string): void {
+    this.beats.delete(name);
+    this.beatSent.delete(name);
   }
 
   /**

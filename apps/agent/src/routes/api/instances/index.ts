@@ -1,8 +1,9 @@
-// Instances of the active profile: list, start, stop, force-stop, start-all; and OS1's
-// running command line against the plan.
+// Instances of the active profile: list, the run log of one, start, stop, force-stop,
+// start-all; and OS1's running command line against the plan.
 import type { FastifyPluginAsync } from "fastify";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
+import { LOG_KEEP } from "../../../db/instance-runs";
 
 const nameParams = {
   type: "object",
@@ -13,6 +14,24 @@ const nameParams = {
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   app.get("/instances", async () => t.instances.list());
+
+  app.get<{ Params: { name: string }; Querystring: { since?: number; limit?: number } }>(
+    "/instances/:name/log",
+    {
+      schema: {
+        params: nameParams,
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            since: { type: "integer", minimum: 0 },
+            limit: { type: "integer", minimum: 1, maximum: LOG_KEEP },
+          },
+        },
+      },
+    },
+    async (req) => t.instances.log(req.params.name, req.query.since, req.query.limit),
+  );
 
   app.post<{ Params: { name: string } }>(
     "/instances/:name/start",

@@ -85,6 +85,8 @@ const routes: FastifyPluginAsync = async (app) => {
           JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }),
         );
         for (const text of missed) socket.send(text);
+        // Guest heartbeats are not replayed: the latest one of each instance stands for all.
+        for (const text of t.hub.latestHeartbeats()) socket.send(text);
       } else {
         socket.send(snapshot());
       }
