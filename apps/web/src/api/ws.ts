@@ -20,6 +20,8 @@ type ServerMessage =
     }
   | { type: "machine"; seq: number; fingerprint: string }
   | { type: "heartbeat"; seq: number; at: string }
+  // a guest's heartbeat, outside the sequence (no seq; API.md "guest-heartbeat")
+  | { type: "guest-heartbeat"; at: string; name: string }
   | { type: "error"; code: string; message: string }
   | InstanceMessage
   | LogMessage;
@@ -71,6 +73,9 @@ export function applyServerMessage(msg: ServerMessage): void {
     }
     case "heartbeat":
       s.runHeartbeat(msg.at);
+      return;
+    case "guest-heartbeat":
+      s.runGuestHeartbeat(msg.name, msg.at);
       return;
     case "machine":
       if (msg.fingerprint !== s.fingerprint) void loadMachine();

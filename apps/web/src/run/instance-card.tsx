@@ -66,25 +66,29 @@ function Timeline({ name, marks }: { name: string; marks: PhaseMark[] }) {
   );
 }
 
+/** The guest's latest heartbeat: live `guest-heartbeat` events, else the view's lastHeartbeat. */
 function Heartbeat({ v }: { v: InstanceView }) {
   const now = useNow();
+  const live = useStore((s) => s.runHeartbeats[v.name]);
   if (v.role === "os1") return <span className="muted heartbeat">host</span>;
   if (!["running", "unresponsive", "booting"].includes(v.state)) return null;
-  if (!v.lastHeartbeat)
+  const last = live && (!v.lastHeartbeat || live > v.lastHeartbeat) ? live : v.lastHeartbeat;
+  if (!last)
     return (
       <span className="heartbeat none" data-testid={`run.heartbeat-${v.name}`}>
         ♡ no heartbeat yet
       </span>
     );
-  const age = (now - Date.parse(v.lastHeartbeat)) / 1000;
+  const age = (now - Date.parse(last)) / 1000;
   const fresh = age < 20 && v.state !== "unresponsive";
   return (
     <span
       className={`heartbeat ${fresh ? "fresh" : "stale"}`}
       data-testid={`run.heartbeat-${v.name}`}
-      title={`Last heartbeat from the guest at ${new Date(v.lastHeartbeat).toLocaleTimeString()}`}
+      data-at={last}
+      title={`Last heartbeat from the guest at ${new Date(last).toLocaleTimeString()}`}
     >
-      {fresh ? "♥" : "♡"} heartbeat {relative(v.lastHeartbeat, now)}
+      {fresh ? "♥" : "♡"} heartbeat {relative(last, now)}
     </span>
   );
 }
@@ -108,12 +112,12 @@ function LogPanel({ name, open }: { name: string; open: boolean }) {
       >
         {lines?.length
           ? lines.map((l) => (
-              <span key={l.seq} className={`line ${l.stream}`}>
+              <span key={`${l.epoch ?? ""}:${l.seq}`} className={`line ${l.stream}`}>
                 {new Date(l.at).toLocaleTimeString()} {l.line}
                 {"\n"}
               </span>
             ))
-          : "No log lines since this page opened."}
+          : "No log lines for this run yet."}
       </pre>
     </details>
   );

@@ -3,7 +3,7 @@
 // only record what is in flight and any refusal, in words, where the action was.
 import * as api from "../api/client";
 import { useStore } from "../store";
-import type { InstanceView, RunAction, RunError } from "../store/run-slice";
+import type { InstanceView, LogReply, RunAction, RunError } from "../store/run-slice";
 import { withSession } from "../session/expiry";
 
 const get = useStore.getState;
@@ -96,8 +96,38 @@ export const forceStopInstance = (name: string) =>
   act(name, "force-stop", path(name, "force-stop"));
 export const startAll = () => act("*", "start-all", "/api/instances/start-all");
 
-/** Re-reads the instances now and then: guest heartbeats update lastHeartbeat silently. */
-export function pollRun(ms = 5000): () => void {
-  const t = setInterval(() => void loadRun(), ms);
-  return () => clearInterval(t);
+/**
+ * The stored log of each successor's current (or last) run, merged with the live lines held:
+ * after a reload or a reconnect the log panel shows what happened before. One read per
+ * instance at a time.
+ */
+const logReads = new Map<string, Promise<void>>();
+export async function loadRunLogs(): Promise<void> {
+  const s = get();
+  const names = s.runOrder.filter((n) => s.runInstances[n]?.role === "successor");
+  await Promise.all(names.map(loadRunLog));
+}
+
+function loadRunLog(name: string): Promise<void> {
+  const running = logReads.get(name);
+  if (running) return running;
+  const read = api
+    .request<LogReply>("GET", `/api/instances/${encodeURIComponent(name)}/log`)
+    .then((r) => get().runLogLoaded(name, r))
+    .catch(() => {
+      // An agent without the route, or the instance went away: the live lines stay.
+    })
+    .finally(() => logReads.delete(name));
+  logReads.set(name, read);
+  return read;
+}
+
+/**
+ * Instances and their logs, read again: on opening the view, and each time the live
+ * connection comes back (its snapshot or resume covers states; this also covers the log
+ * lines of a run the console did not watch). Guest heartbeats arrive live; no polling.
+ */
+export async function refreshRun(): Promise<void> {
+  await loadRun();
+  await loadRunLogs();
 }

@@ -6,6 +6,7 @@ import { SessionExpiredDialog } from "../session/session-dialog";
 import { watchSessionExpiry } from "../session/expiry";
 import { RunView } from "./run-view";
 import { standInAgent } from "./stand-in-agent";
+import { applyServerMessage } from "../api/ws";
 
 const s = () => useStore.getState();
 
@@ -320,5 +321,100 @@ describe("run view", () => {
     expect(s().sessionStatus).toBe("signed-in");
     expect(s().draft).toBe(draftBefore);
     unwatch();
+  });
+});
+
+describe("run view after a reload", () => {
+  beforeEach(() => signIn("operator"));
+
+  const phases = [
+    { phase: "loading-image", at: "2026-11-26T07:00:00.000Z" },
+    { phase: "purgatory", at: "2026-11-26T07:00:00.400Z" },
+    { phase: "ipi-sent", at: "2026-11-26T07:00:00.500Z" },
+    { phase: "kernel-booting", at: "2026-11-26T07:00:00.550Z" },
+    { phase: "userspace-up", at: "2026-11-26T07:00:02.050Z" },
+    { phase: "running", at: "2026-11-26T07:00:02.550Z" },
+  ];
+  const log = {
+    name: "os2",
+    epoch: "e1",
+    seq: 20,
+    more: false,
+    lines: [
+      { id: 1, epoch: "e1", seq: 3, at: phases[0]!.at, stream: "event", line: "stopped → loading" },
+      {
+        id: 2,
+        epoch: "e1",
+        seq: 5,
+        at: phases[3]!.at,
+        stream: "loader",
+        line: "[dry-run] os2: kernel-booting",
+      },
+    ],
+  };
+
+  it("shows the phase times the agent recorded and its stored log", async () => {
+    const agent = agentWith(
+      [view("os1", 1), view("os2", 2, { state: "running", phase: "running", phases })],
+      { "GET /api/instances/os2/log": { status: 200, body: log } },
+    );
+    render(<RunView />);
+    const booting = await screen.findByTestId("run.phase-os2-kernel-booting");
+    expect(booting.textContent).toMatch(/\+0\.55 s/);
+    expect(screen.getByTestId("run.phase-os2-running").textContent).toMatch(/\+2\.55 s/);
+    await waitFor(() =>
+      expect(screen.getByTestId("run.log-os2").textContent).toMatch(
+        /stopped → loading[\s\S]*\[dry-run\] os2: kernel-booting/,
+      ),
+    );
+    // OS1 has no log to read
+    expect(agent.calls.some((c) => c.path.includes("/os1/log"))).toBe(false);
+  });
+
+  it("the heartbeat follows live guest-heartbeat events, with no polling; the connection's return reads once", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "Date"] });
+    vi.setSystemTime(new Date("2026-11-26T07:01:00.000Z"));
+    try {
+      const agent = agentWith(
+        [
+          view("os1", 1),
+          view("os2", 2, {
+            state: "running",
+            phase: "running",
+            phases,
+            lastHeartbeat: "2026-11-26T07:00:30.000Z",
+          }),
+        ],
+        { "GET /api/instances/os2/log": { status: 200, body: log } },
+      );
+      render(<RunView />);
+      const beat = await screen.findByTestId("run.heartbeat-os2");
+      expect(beat.textContent).toMatch(/heartbeat 30 s ago/);
+      expect(beat.className).toMatch(/stale/);
+      act(() => {
+        applyServerMessage({
+          type: "guest-heartbeat",
+          name: "os2",
+          at: "2026-11-26T07:00:59.000Z",
+        });
+      });
+      expect(screen.getByTestId("run.heartbeat-os2").textContent).toMatch(/heartbeat 1 s ago/);
+      expect(screen.getByTestId("run.heartbeat-os2").className).toMatch(/fresh/);
+      const reads = () => agent.calls.filter((c) => c.path === "/api/instances").length;
+      await waitFor(() => expect(reads()).toBe(1));
+      act(() => {
+        vi.advanceTimersByTime(60_000);
+      });
+      expect(reads()).toBe(1);
+      // the connection drops and comes back: one read of the instances and the logs
+      act(() => s().setWsStatus("closed"));
+      act(() => s().setWsStatus("open"));
+      await waitFor(() => expect(reads()).toBe(2));
+      await waitFor(() =>
+        expect(agent.calls.filter((c) => c.path === "/api/instances/os2/log")).toHaveLength(2),
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

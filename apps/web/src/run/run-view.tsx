@@ -1,5 +1,5 @@
 // The run view: the active profile's instances live. Entry for the "Run" tab.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useStore } from "../store";
 import type { InstanceView } from "../store/run-slice";
 import { useGate } from "../session/roles";
@@ -9,9 +9,8 @@ import { ErrorBox, InstanceCard, type Ask } from "./instance-card";
 import {
   LOAD_KEY,
   forceStopInstance,
-  loadRun,
   loadSettings,
-  pollRun,
+  refreshRun,
   startAll,
   startInstance,
   stopInstance,
@@ -87,11 +86,17 @@ export function RunView() {
   const globalError = useStore((s) => s.runErrors["*"]);
   const loadError = useStore((s) => s.runErrors[LOAD_KEY]);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const ws = useStore((s) => s.wsStatus);
+  const wasOpen = useRef(ws === "open");
   useEffect(() => {
-    void loadRun();
+    void refreshRun();
     void loadSettings();
-    return pollRun();
   }, []);
+  // The one fallback read: when the live connection comes back after a loss.
+  useEffect(() => {
+    if (ws === "open" && !wasOpen.current) void refreshRun();
+    wasOpen.current = ws === "open";
+  }, [ws]);
 
   const ask: Ask = (action, v) => {
     if (action === "start") {

@@ -239,3 +239,109 @@ describe("run slice after a reconnect", () => {
     expect(last.seq).toBeLessThan(0);
   });
 });
+
+describe("run slice with the agent's run history", () => {
+  it("guest heartbeats from the live stream move the instance's last heartbeat, never back", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "running", "running")]);
+    const before = s().runInstances;
+    applyServerMessage({ type: "guest-heartbeat", name: "os2", at: "2026-11-26T07:10:01.000Z" });
+    applyServerMessage({ type: "guest-heartbeat", name: "os2", at: "2026-11-26T07:10:02.000Z" });
+    // a late, older beat (a resume's latest after a live one) changes nothing
+    applyServerMessage({ type: "guest-heartbeat", name: "os2", at: "2026-11-26T07:10:01.500Z" });
+    expect(s().runHeartbeats).toEqual({ os2: "2026-11-26T07:10:02.000Z" });
+    expect(s().runInstances).toBe(before); // only the heartbeat field's readers re-render
+    // a new start forgets the previous run's beat
+    event("os2", "stopped", "loading", "loading-image", "2026-11-26T07:11:00.000Z");
+    expect(s().runHeartbeats.os2).toBeUndefined();
+  });
+
+  it("the agent's recorded phases give the timeline its times after a reload; a failed run marks where", () => {
+    const phases = [
+      { phase: "loading-image", at: "2026-11-26T07:12:00.000Z" },
+      { phase: "purgatory", at: "2026-11-26T07:12:00.400Z" },
+      { phase: "ipi-sent", at: "2026-11-26T07:12:00.500Z" },
+      { phase: "kernel-booting", at: "2026-11-26T07:12:00.550Z" },
+    ];
+    snapshot([
+      view("os1", 1, "running", "running"),
+      { ...view("os2", 2, "booting", "kernel-booting"), phases },
+      {
+        ...view("os3", 3, "failed", "kernel-booting"),
+        phases,
+        reason: "injected fault",
+      },
+    ]);
+    expect(s().runTimelines.os2).toEqual(phases);
+    expect(s().runTimelines.os3!.at(-1)).toEqual({ ...phases[3], failed: true });
+    expect(s().runTimelines.os3!.filter((m) => m.failed)).toHaveLength(1);
+    // a live event carries the view with its history: the times stay the agent's
+    const next = [...phases, { phase: "userspace-up", at: "2026-11-26T07:12:02.050Z" }];
+    applyServerMessage({
+      type: "instance",
+      seq: ++seq,
+      at: "2026-11-26T07:12:02.050Z",
+      name: "os2",
+      state: "booting",
+      previous: "booting",
+      reason: null,
+      phase: "userspace-up",
+      instance: { ...view("os2", 2, "booting", "userspace-up"), phases: next },
+    });
+    expect(s().runTimelines.os2).toEqual(next);
+  });
+
+  it("the stored log replaces what the console pieced together and keeps live lines after the read", () => {
+    snapshot([view("os1", 1, "running", "running"), view("os2", 2, "booting", "kernel-booting")]);
+    // the console watched one line of epoch e1 (seq 2), then the agent's read (at seq 3)
+    // arrives, then a live line with seq 4
+    applyServerMessage({
+      type: "log",
+      seq: 2,
+      at: "2026-11-26T07:13:00.100Z",
+      name: "os2",
+      stream: "loader",
+      line: "[dry-run] os2: kernel booting",
+    });
+    applyServerMessage({
+      type: "log",
+      seq: 4,
+      at: "2026-11-26T07:13:00.300Z",
+      name: "os2",
+      stream: "loader",
+      line: "after the read",
+    });
+    s().runLogLoaded("os2", {
+      epoch: "e1",
+      seq: 3,
+      lines: [
+        {
+          epoch: "e0",
+          seq: 9,
+          at: "2026-11-26T07:12:59.000Z",
+          stream: "event",
+          line: "stopped → loading",
+        },
+        {
+          epoch: "e1",
+          seq: 2,
+          at: "2026-11-26T07:13:00.100Z",
+          stream: "loader",
+          line: "[dry-run] os2: kernel booting",
+        },
+        {
+          epoch: "e1",
+          seq: 3,
+          at: "2026-11-26T07:13:00.200Z",
+          stream: "event",
+          line: "booting → booting",
+        },
+      ],
+    });
+    expect(s().runLogs.os2!.map((l) => `${l.epoch}:${l.seq} ${l.line}`)).toEqual([
+      "e0:9 stopped → loading",
+      "e1:2 [dry-run] os2: kernel booting",
+      "e1:3 booting → booting",
+      "e1:4 after the read",
+    ]);
+  });
+});

@@ -31,6 +31,8 @@ export interface InstanceView {
   locked: boolean;
   lastHeartbeat: string | null;
   profileVersion: number | null;
+  /** Phases of the current (or last) run with their times (agents before this field: absent). */
+  phases?: { phase: string; at: string }[];
 }
 
 /** The loader's boot phases in order (packages/kexec BootPhase). */
@@ -51,10 +53,20 @@ export interface PhaseMark {
 }
 
 export interface LogLine {
+  /** The live stream's seq (negative: written by the console itself). */
   seq: number;
+  /** The agent run (`epoch`) the seq belongs to; (epoch, seq) identifies a line. */
+  epoch?: string;
   at: string;
   stream: string;
   line: string;
+}
+
+/** apps/agent/API.md `GET /api/instances/:name/log`. */
+export interface LogReply {
+  epoch: string;
+  seq: number;
+  lines: { epoch: string; seq: number; at: string; stream: string; line: string }[];
 }
 
 /** A refused or failed action, in words, shown where the action was. */
@@ -105,6 +117,10 @@ export interface RunSlice {
   runLogs: Record<string, LogLine[]>;
   /** When the agent last said anything on the live stream (its 15 s heartbeat included). */
   runLastEventAt: string | null;
+  /** The agent run the live stream belongs to (from the snapshot). */
+  runEpoch: string | null;
+  /** The latest guest heartbeat per instance, from `guest-heartbeat` events. */
+  runHeartbeats: Record<string, string>;
   runPending: Record<string, RunAction>;
   runErrors: Record<string, RunError>;
   runSnapshot(msg: SnapshotMessage): void;
@@ -114,14 +130,17 @@ export interface RunSlice {
   ): void;
   runInstanceEvent(msg: InstanceMessage): void;
   runLog(msg: LogMessage): void;
+  /** The agent's stored log of an instance's run, merged with the live lines held. */
+  runLogLoaded(name: string, reply: LogReply): void;
   runHeartbeat(at: string): void;
+  runGuestHeartbeat(name: string, at: string): void;
   runSetLoader(kind: string | null): void;
   runSetPending(name: string, action: RunAction | null): void;
   runSetError(name: string, error: RunError | null): void;
 }
 
 /** Lines kept per instance: enough for a start's whole log, bounded for a long session. */
-export const LOG_LIMIT = 400;
+export const LOG_LIMIT = 500;
 
 /** Keys for log lines the console writes itself (negative: never a server seq). */
 let syntheticSeq = 0;
@@ -130,6 +149,29 @@ const IDLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed"
 
 function byIndex(list: InstanceView[]): string[] {
   return [...list].sort((a, b) => a.index - b.index).map((i) => i.name);
+}
+
+/**
+ * The timeline the agent recorded (InstanceView.phases): the boot phases reached with their
+ * times; the one a failed run stopped at is marked. Null when the agent sent no history.
+ */
+function recordedTimeline(v: InstanceView): PhaseMark[] | null {
+  if (!v.phases) return null;
+  if (v.role === "os1" || v.state === "stopped" || v.state === "defined") return [];
+  const marks: PhaseMark[] = [];
+  for (const p of v.phases)
+    if (
+      PHASES.includes(p.phase as (typeof PHASES)[number]) &&
+      !marks.some((m) => m.phase === p.phase)
+    )
+      marks.push({ phase: p.phase, at: p.at });
+  if (v.state === "failed") {
+    const at = v.phase ?? marks[marks.length - 1]?.phase;
+    const hit = marks.find((m) => m.phase === at);
+    if (hit) hit.failed = true;
+    else if (at) marks.push({ phase: at, at: v.since, failed: true });
+  }
+  return marks;
 }
 
 /** Phases up to and including `phase`, without times: what a snapshot tells us. */
@@ -151,6 +193,8 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
   runTimelines: {},
   runLogs: {},
   runLastEventAt: null,
+  runEpoch: null,
+  runHeartbeats: {},
   runPending: {},
   runErrors: {},
   runSnapshot(msg) {
@@ -166,6 +210,7 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
         name: msg.profile?.name ?? null,
       },
       runLastEventAt: new Date().toISOString(),
+      runEpoch: msg.epoch ?? get().runEpoch,
     });
   },
   runSetInstances(list, profile) {
@@ -184,9 +229,10 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       const old = prev[v.name] ?? [];
       const seen = new Map(old.map((m) => [m.phase, m]));
       timelines[v.name] =
-        old.length && old[old.length - 1]?.phase === v.phase && v.state !== "stopped"
+        recordedTimeline(v) ??
+        (old.length && old[old.length - 1]?.phase === v.phase && v.state !== "stopped"
           ? old
-          : impliedTimeline(v).map((m) => ({ ...m, at: seen.get(m.phase)?.at ?? null }));
+          : impliedTimeline(v).map((m) => ({ ...m, at: seen.get(m.phase)?.at ?? null })));
       // A state that changed while we were not listening (agent restart, reconnect) is
       // written into the log too, so the story has no gap.
       if (was && was.state !== v.state) {
@@ -233,12 +279,15 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
         marks = [...marks, { phase: msg.phase, at: msg.at }];
     }
     if (msg.state === "stopped" || msg.state === "defined") marks = [];
+    // The agent's own record, when it sends one, is the truth (times included).
+    marks = (msg.instance && recordedTimeline(msg.instance)) ?? marks;
     // State changes go into the same log as the loader's lines, marked as events, so the
     // log reads as one story (the dry-run loader itself prints little).
     const what = `${msg.previous} → ${msg.state}${msg.phase ? ` (${msg.phase})` : ""}${msg.reason ? `: ${msg.reason}` : ""}`;
+    const epoch = s.runEpoch ?? undefined;
     const withEvent = [
       ...(logs[msg.name] ?? []),
-      { seq: msg.seq, at: msg.at, stream: "event", line: what },
+      { seq: msg.seq, epoch, at: msg.at, stream: "event", line: what },
     ];
     logs = {
       ...logs,
@@ -249,19 +298,26 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       : byIndex([...Object.values(s.runInstances), v as InstanceView]);
     const errors = { ...s.runErrors };
     if (fresh) delete errors[msg.name];
+    let beats = s.runHeartbeats;
+    if (fresh && beats[msg.name]) {
+      beats = { ...beats };
+      delete beats[msg.name];
+    }
     set({
       runInstances: { ...s.runInstances, [msg.name]: v as InstanceView },
       runOrder: order,
       runTimelines: { ...s.runTimelines, [msg.name]: marks },
       runLogs: logs,
       runErrors: errors,
+      runHeartbeats: beats,
       runLastEventAt: msg.at,
     });
   },
   runLog(msg) {
     const s = get();
     const old = s.runLogs[msg.name] ?? [];
-    const next = [...old, { seq: msg.seq, at: msg.at, stream: msg.stream, line: msg.line }];
+    const epoch = s.runEpoch ?? undefined;
+    const next = [...old, { seq: msg.seq, epoch, at: msg.at, stream: msg.stream, line: msg.line }];
     set({
       runLogs: {
         ...s.runLogs,
@@ -270,8 +326,36 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       runLastEventAt: msg.at,
     });
   },
+  runLogLoaded(name, reply) {
+    const stored: LogLine[] = reply.lines.map((l) => ({
+      seq: l.seq,
+      epoch: l.epoch,
+      at: l.at,
+      stream: l.stream,
+      line: l.line,
+    }));
+    const have = new Set(stored.map((l) => `${l.epoch}:${l.seq}`));
+    // Live lines announced after the agent read its log are not in the reply: keep them.
+    // Everything else (older live lines, lines the console wrote itself) the reply holds.
+    const later = (get().runLogs[name] ?? []).filter(
+      (l) => l.epoch === reply.epoch && l.seq > reply.seq && !have.has(`${l.epoch}:${l.seq}`),
+    );
+    const merged = [...stored, ...later];
+    set({
+      runLogs: {
+        ...get().runLogs,
+        [name]: merged.length > LOG_LIMIT ? merged.slice(-LOG_LIMIT) : merged,
+      },
+    });
+  },
   runHeartbeat(at) {
     set({ runLastEventAt: at });
+  },
+  runGuestHeartbeat(name, at) {
+    const s = get();
+    const cur = s.runHeartbeats[name];
+    if (cur && cur >= at) return;
+    set({ runHeartbeats: { ...s.runHeartbeats, [name]: at }, runLastEventAt: at });
   },
   runSetLoader(runLoader) {
     set({ runLoader });
