@@ -1,6 +1,9 @@
 // Build a three-instance layout by mouse drag; the drop target says "invalid, and why"
 // before the drop (core's validate on the would-be profile).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { standInBzImage } from "../support/agent-process";
 import { ConsolePage, dragTo } from "../support/console-page";
 
 test("three instances by mouse drag, with the verdict shown while dragging", async ({ page }) => {
@@ -68,5 +71,22 @@ test("three instances by mouse drag, with the verdict shown while dragging", asy
 
   await expect(c.diagnostics.errors()).toHaveText("0 errors");
   await page.getByTestId("tabs.boot").click();
+  // The agent builds the loader argv; a successor without a kernel gets a reason instead.
+  await expect(page.getByTestId("boot.os2-argv-problem")).toContainText("os2 has no kernel");
+  await expect(page.getByTestId("boot.download")).toBeDisabled();
+  // A kernel path that does not exist on the agent's host: the agent's live facts refuse it.
+  await page.getByTestId("tabs.machine").click();
+  await page.getByTestId("slot.kernel-1").fill("/nonexistent/vmlinuz");
+  await page.getByTestId("tabs.boot").click();
+  await expect(page.getByTestId("boot.os2-argv-error")).toContainText("does not exist");
+  // A real file with a bzImage header (a stand-in kernel) on the agent's host: argv appear.
+  const kernel = join(process.env.TESSERA_E2E_DATA!, "vmlinuz");
+  writeFileSync(kernel, standInBzImage());
+  await page.getByTestId("tabs.machine").click();
+  await page.getByTestId("slot.kernel-1").fill(kernel);
+  await page.getByTestId("slot.kernel-2").fill(kernel);
+  await page.getByTestId("tabs.boot").click();
   await expect(page.getByTestId("boot.os2-argv")).toContainText("--mem-min=0x100000000");
+  await expect(page.getByTestId("boot.os2-argv")).toContainText(`-l ${kernel}`);
+  await expect(page.getByTestId("boot.download")).toBeEnabled();
 });

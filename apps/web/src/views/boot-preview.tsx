@@ -1,16 +1,9 @@
 // What each instance will boot with, from core's plan(): OS1's command line and GRUB entry,
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
-import { useMemo, useState } from "react";
-import {
-  hex,
-  kernelSize,
-  profileToJson,
-  type BootPlan,
-  type Profile,
-  type SuccessorPlan,
-} from "@tessera/core";
-import { request } from "../api/client";
+import { useEffect, useMemo, useState } from "react";
+import { profileToJson, type Profile } from "@tessera/core";
+import { ApiError, request } from "../api/client";
 import { plan } from "../core-bridge";
 import { hexAddr, sizeLabel } from "../model/memory";
 import { useStore } from "../store";
@@ -34,76 +27,85 @@ function Code({ id, text }: { id: string; text: string }) {
   );
 }
 
-const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-// The mint loader's default argv contract (packages/kexec argv.ts, DEFAULT_MINT_CONFIG),
-// mirrored for display because @tessera/kexec's entry also exports process-spawning loaders
-// the browser cannot load. The agent's own script (when it offers one) is preferred.
-const MINT = "/usr/local/sbin/mint-kexec";
-
-export function loaderArgv(s: SuccessorPlan): string[] {
-  return [
-    MINT,
-    "-l",
-    s.kernel ?? "<kernel: set it on the slot>",
-    ...(s.initrd ? [`--initrd=${s.initrd}`] : []),
-    `--mem-min=${hex(s.memMin)}`,
-    `--mem-max=${hex(s.memMax)}`,
-    `--append=${s.cmdline}`,
-    `--apic-id=${s.bsp}`,
-    ...s.e820.map((e) => `--memmap=${hex(e.start)},${hex(e.size)},${e.type}`),
-  ];
+interface AgentCommands {
+  loader: string;
+  commands: { name: string; load: string[] | null; start: string[]; problem: string | null }[];
+  script: string | null;
+  scriptProblem?: string;
 }
 
-export function startArgv(s: SuccessorPlan): string[] {
-  return [MINT, "-e", `--apic-id=${s.bsp}`];
-}
+type AgentPlan =
+  | { state: "asking" }
+  | { state: "ready"; value: AgentCommands }
+  | { state: "failed"; message: string };
 
-// eslint-disable-next-line no-control-regex -- a newline in a name must never start a command
-const oneLine = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, " ");
+const sq = (s: string) => (/^[A-Za-z0-9_/.,:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const shLine = (argv: string[]) => argv.map(sq).join(" ");
 
 /**
- * The plan as a shell script, in the same shape as the agent's planToShell: one commented
- * block per successor, its load and start argv safely quoted.
+ * The loader commands come from the agent: it builds them with packages/kexec and its own
+ * loader settings, so the preview shows exactly what it would run. Asked again (debounced)
+ * whenever the layout changes; core's plan above stays instant.
  */
-export function planScript(p: BootPlan): string {
-  const lines = [
-    "#!/bin/sh",
-    `# Tessera boot plan for profile ${oneLine(JSON.stringify(p.profile))}.`,
-    "# Run in OS1, as root, after OS1 has booted with:",
-    `#   ${oneLine(p.os1.cmdline)}`,
-    "set -eu",
-  ];
-  for (const s of p.successors) {
-    lines.push(
-      "",
-      `# --- OS${s.index}: ${oneLine(s.name)} ---`,
-      `# cores (LAPIC IDs): ${s.cpus.join(",")}; BSP ${s.bsp}. They must be offline in OS1.`,
-      `# memory: ${s.memory.map((r) => `${hex(r.start)}+${kernelSize(r.size)}`).join(", ")}; low slice ${hex(s.lowMemory.start)} (SIPI ${hex(s.sipiVector)})`,
-      loaderArgv(s).map(sq).join(" "),
-      startArgv(s).map(sq).join(" "),
-    );
-  }
-  return lines.join("\n") + "\n";
+function useAgentCommands(draft: Profile, enabled: boolean): AgentPlan {
+  const [state, setState] = useState<AgentPlan>({ state: "asking" });
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    setState({ state: "asking" });
+    const timer = setTimeout(() => {
+      request<AgentCommands>("POST", "/api/plan", { profile: profileToJson(draft), format: "sh" })
+        .then((value) => live && setState({ state: "ready", value }))
+        .catch((err: unknown) => {
+          if (live) setState({ state: "failed", message: agentRefusal(err) });
+        });
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [draft, enabled]);
+  return state;
 }
 
-async function scriptFor(p: BootPlan, profile: Profile): Promise<string> {
-  try {
-    const res = await request<{ script?: string }>("POST", "/api/plan", {
-      profile: profileToJson(profile),
-      format: "sh",
-    });
-    if (typeof res?.script === "string") return res.script;
-  } catch {
-    // the agent does not offer the script format: build it from core's plan
-  }
-  return planScript(p);
+/** The agent's reason in words; with live facts (files, online cores) it may refuse a plan. */
+function agentRefusal(err: unknown): string {
+  if (!(err instanceof ApiError)) return "The agent did not answer.";
+  const diags = (err.body?.diagnostics ?? []) as { severity: string; message: string }[];
+  const errors = diags.filter((d) => d.severity === "error").map((d) => d.message);
+  return errors.length ? `The agent refuses this plan: ${errors.join(" ")}` : err.message;
+}
+
+function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
+  if (agent.state === "asking")
+    return <p className="muted">Asking the agent for its loader commands…</p>;
+  if (agent.state === "failed")
+    return (
+      <p className="banner error" role="alert" data-testid={`boot.${name}-argv-error`}>
+        {agent.message}
+      </p>
+    );
+  const c = agent.value.commands.find((x) => x.name === name);
+  if (!c) return null;
+  return (
+    <>
+      {c.load ? (
+        <Code id={`${name}-argv`} text={shLine(c.load)} />
+      ) : (
+        <p className="banner warning" data-testid={`boot.${name}-argv-problem`}>
+          {c.problem}
+        </p>
+      )}
+      <Code id={`${name}-start`} text={shLine(c.start)} />
+    </>
+  );
 }
 
 export function BootPreview() {
   const machine = useStore((s) => s.machine);
   const draft = useStore((s) => s.draft);
   const result = useMemo(() => (machine ? plan(machine, draft) : null), [machine, draft]);
+  const agent = useAgentCommands(draft, result?.ok === true);
   if (!result) return <p className="muted">The planner is not available.</p>;
   if (!result.ok) {
     return (
@@ -115,8 +117,10 @@ export function BootPreview() {
     );
   }
   const p = result.plan;
-  const download = async () => {
-    const blob = new Blob([await scriptFor(p, draft)], { type: "text/x-shellscript" });
+  const script = agent.state === "ready" ? agent.value.script : null;
+  const download = () => {
+    if (!script) return;
+    const blob = new Blob([script], { type: "text/x-shellscript" });
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = `${p.profile}-boot.sh`;
@@ -128,7 +132,12 @@ export function BootPreview() {
       <div className="row">
         <h2>Boot preview</h2>
         <span className="grow" />
-        <button onClick={() => void download()} data-testid="boot.download">
+        {agent.state === "ready" && !script && (
+          <span className="muted" data-testid="boot.download-problem">
+            {agent.value.scriptProblem}
+          </span>
+        )}
+        <button onClick={download} disabled={!script} data-testid="boot.download">
           Download plan as script
         </button>
       </div>
@@ -160,10 +169,9 @@ export function BootPreview() {
           <div className="body" style={{ display: "grid", gap: 8 }}>
             <strong>Loader arguments</strong>
             <span className="muted">
-              The mint loader's default contract; a site's loader settings may rename options.
+              What the agent runs: the mint loader's argv with the agent&apos;s own settings.
             </span>
-            <Code id={`${s.name}-argv`} text={loaderArgv(s).map(sq).join(" ")} />
-            <Code id={`${s.name}-start`} text={startArgv(s).map(sq).join(" ")} />
+            <LoaderCommands name={s.name} agent={agent} />
             <strong>Command line</strong>
             <Code id={`${s.name}-cmdline`} text={s.cmdline} />
           </div>

@@ -9,9 +9,8 @@ import { DndShell } from "./dnd-shell";
 import { MemoryView } from "./memory-view";
 import { SelectionBar } from "./selection-bar";
 import { SlotsView } from "./slots-view";
-import { BootPreview, planScript } from "./boot-preview";
-import { plan } from "../core-bridge";
-import { exampleMachine, exampleProfile } from "../test-fixtures";
+import { BootPreview } from "./boot-preview";
+import { standInAgent } from "../run/stand-in-agent";
 import { LoginView } from "./login-view";
 
 const s = () => useStore.getState();
@@ -190,28 +189,69 @@ describe("slots and diagnostics", () => {
     expect(s().focus).toMatchObject({ kind: "cpu" });
   });
 
-  it("the boot preview shows OS1's command line and GRUB entry and each successor's loader argv", () => {
+  // The agent's answer is a stand-in here (jsdom has no agent); the agent's own route test
+  // (apps/agent/src/routes/api/layout/plan-commands.test.ts) and the e2e journeys are the proof.
+  const agentPlan = {
+    loader: "mint",
+    commands: [
+      {
+        name: "os2",
+        load: ["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"],
+        start: ["/opt/site/kexec", "-e", "--apic-id=4"],
+        problem: null,
+      },
+      {
+        name: "os3",
+        load: null,
+        start: ["/opt/site/kexec", "-e", "--apic-id=16"],
+        problem: "instance os3 has no kernel: set instances[].kernel in the profile",
+      },
+    ],
+    script: null,
+    scriptProblem: "instance os3 has no kernel: set instances[].kernel in the profile",
+  };
+
+  it("the boot preview shows OS1's command line and GRUB entry, and each successor's loader argv from the agent", async () => {
+    const agent = standInAgent({ "POST /api/plan": { status: 200, body: agentPlan } });
     render(<BootPreview />);
     expect(screen.getByTestId("boot.os1-cmdline").textContent).toMatch(/maxcpus=4/);
     expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(/menuentry/);
-    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(/--mem-min=0x100000000/);
     expect(screen.getByTestId("boot.os2-cmdline").textContent).toMatch(/nokaslr/);
-    expect(screen.getByTestId("boot.os2-argv").textContent).toMatch(
-      /'--apic-id=4' '--memmap=0x80000,0x10000,usable'/,
+    expect(await screen.findByTestId("boot.os2-argv")).toHaveProperty(
+      "textContent",
+      "/opt/site/kexec -l /boot/vmlinuz --mem-min=0x100000000",
     );
     expect(screen.getByTestId("boot.os3-start").textContent).toBe(
-      "'/usr/local/sbin/mint-kexec' '-e' '--apic-id=16'",
+      "/opt/site/kexec -e --apic-id=16",
     );
+    expect(screen.getByTestId("boot.os3-argv-problem").textContent).toMatch(/os3 has no kernel/);
+    expect(agent.calls[0]).toMatchObject({
+      method: "POST",
+      path: "/api/plan",
+      body: { format: "sh" },
+    });
   });
 
-  it("the downloadable script quotes every argument and names each successor's cores", () => {
-    const r = plan(exampleMachine(), exampleProfile());
-    if (!r || !r.ok) throw new Error("the example profile should plan");
-    const script = planScript(r.plan);
-    expect(script.startsWith("#!/bin/sh\n")).toBe(true);
-    expect(script).toMatch(/# cores \(LAPIC IDs\): 4,5,6,7; BSP 4/);
-    expect(script).toContain("'--append=nokaslr maxcpus=4 ");
-    expect(script.match(/^'\/usr\/local\/sbin\/mint-kexec' '-e'/gm)).toHaveLength(2);
+  it("offers no script download while the agent says a successor lacks a kernel, and says why", async () => {
+    standInAgent({ "POST /api/plan": { status: 200, body: agentPlan } });
+    render(<BootPreview />);
+    expect(await screen.findByTestId("boot.download-problem")).toHaveProperty(
+      "textContent",
+      agentPlan.scriptProblem,
+    );
+    expect(screen.getByTestId("boot.download")).toHaveProperty("disabled", true);
+  });
+
+  it("shows the agent's error where the loader argv would be, never a guessed argv", async () => {
+    standInAgent({
+      "POST /api/plan": {
+        status: 500,
+        body: { error: { code: "INTERNAL", message: "The agent failed: see its log." } },
+      },
+    });
+    render(<BootPreview />);
+    expect((await screen.findByTestId("boot.os2-argv-error")).textContent).toMatch(/agent failed/);
+    expect(screen.queryByTestId("boot.os2-argv")).toBeNull();
   });
 
   it("the boot preview refuses while the layout has errors", () => {
