@@ -30,7 +30,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "no-restricted-imports": ["error", { patterns: [deepImports], ...childProcess }],
     },
   },
@@ -45,11 +48,31 @@ export default tseslint.config(
         {
           patterns: [
             deepImports,
-            { group: ["node:*", "fs", "path", "os", "child_process", "net", "http", "https", "crypto"], message: "packages/core is pure: no node built-ins." },
+            {
+              group: [
+                "node:*",
+                "fs",
+                "path",
+                "os",
+                "child_process",
+                "net",
+                "http",
+                "https",
+                "crypto",
+              ],
+              message: "packages/core is pure: no node built-ins.",
+            },
           ],
         },
       ],
-      "no-restricted-globals": ["error", "process", "setTimeout", "setInterval", "fetch", "require"],
+      "no-restricted-globals": [
+        "error",
+        "process",
+        "setTimeout",
+        "setInterval",
+        "fetch",
+        "require",
+      ],
       "no-restricted-properties": [
         "error",
         { object: "Date", property: "now", message: "packages/core is pure: pass the clock in." },
@@ -57,7 +80,10 @@ export default tseslint.config(
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date']", message: "packages/core is pure: pass the clock in." },
+        {
+          selector: "NewExpression[callee.name='Date']",
+          message: "packages/core is pure: pass the clock in.",
+        },
         { selector: "ExportAllDeclaration", message: "No export *: name what the entry exposes." },
       ],
     },

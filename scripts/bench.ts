@@ -7,12 +7,20 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { RESULTS, fmt, type Figure } from "./bench-report";
 
 rmSync(RESULTS, { force: true });
-const run = spawnSync("npx", ["turbo", "run", "bench", "--concurrency=1", "--output-logs=new-only"], {
-  stdio: "inherit",
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
-});
+const run = spawnSync(
+  "npx",
+  ["turbo", "run", "bench", "--concurrency=1", "--output-logs=new-only"],
+  {
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1" },
+  },
+);
 const rows: (Figure & { ratio: number })[] = existsSync(RESULTS)
-  ? readFileSync(RESULTS, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+  ? readFileSync(RESULTS, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
   : [];
 const table = [
   ["area", "figure", "value", "target", "ratio", "verdict"],
@@ -26,7 +34,9 @@ const table = [
   ]),
 ];
 const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-console.log("\nTessera benchmarks (ratio = value / target for ceilings, target / value for floors; <= 1 meets)\n");
+console.log(
+  "\nTessera benchmarks (ratio = value / target for ceilings, target / value for floors; <= 1 meets)\n",
+);
 for (const [n, row] of table.entries()) {
   console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join("  "));
   if (n === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));

@@ -6,42 +6,60 @@ import { indexMachine } from "./machine-index";
 import { hex, kernelSize } from "./units";
 
 export interface Ownership {
-  /** Instance index owning each device id (first owner wins; sharing is an error elsewhere). */
-  owner: Map<string, number>;
-  /** "vvvv:dddd" -> instance indexes owning a device of that vendor:device pair. */
-  pciOwners: Map<string, Set<number>>;
+  /**
+   * Where each device id is first listed, as instance * 65536 + position in its list (first
+   * owner wins; sharing is an error elsewhere). One map serves ownership and duplicates.
+   */
+  first: Map<string, number>;
+  /** "vvvv:dddd" -> the instances owning a device of that vendor:device pair, and the ids. */
+  pciOwners: Map<string, { owners: Set<number>; ids: string[] }>;
 }
 
 export function ownershipOf(m: Machine, p: Profile): Ownership {
   const idx = indexMachine(m);
-  const owner = new Map<string, number>();
-  const pciOwners = new Map<string, Set<number>>();
+  const first = new Map<string, number>();
+  const pciOwners: Ownership["pciOwners"] = new Map();
   for (let i = 0; i < p.instances.length; i++) {
-    for (const id of p.instances[i]!.devices) {
-      if (!owner.has(id)) owner.set(id, i);
+    const devices = p.instances[i]!.devices;
+    for (let k = 0; k < devices.length; k++) {
+      const id = devices[k]!;
+      if (!first.has(id)) first.set(id, i * 65536 + k);
       const key = idx.pciPair.get(id);
       if (key !== undefined) {
-        let set = pciOwners.get(key);
-        if (!set) pciOwners.set(key, (set = new Set()));
-        set.add(i);
+        let entry = pciOwners.get(key);
+        if (!entry) pciOwners.set(key, (entry = { owners: new Set(), ids: [] }));
+        entry.owners.add(i);
+        entry.ids.push(id);
       }
     }
   }
-  return { owner, pciOwners };
+  return { first, pciOwners };
+}
+
+/** The index of the instance that owns a device, undefined when none does. */
+export function ownerOf(own: Ownership, id: string): number | undefined {
+  const at = own.first.get(id);
+  return at === undefined ? undefined : at >> 16;
 }
 
 /** Ownership option plus the stock options that say the same where Linux can. */
-export function deviceOptions(m: Machine, p: Profile, own: Ownership, i: number, opts: PlanOptions): string[] {
+export function deviceOptions(
+  m: Machine,
+  p: Profile,
+  own: Ownership,
+  i: number,
+  opts: PlanOptions,
+): string[] {
   const idx = indexMachine(m);
   const name = opts.ownershipOption ?? DEFAULT_OWNERSHIP_OPTION;
   const mine = p.instances[i]!.devices.filter((id) => idx.deviceById.has(id));
   const out = [`${name}=${mine.join(",")}`];
-  const kbd = own.owner.get("ps2-keyboard");
-  const aux = own.owner.get("ps2-mouse");
+  const kbd = ownerOf(own, "ps2-keyboard");
+  const aux = ownerOf(own, "ps2-mouse");
   if (kbd !== undefined && kbd !== i) out.push("i8042.nokbd");
   if (aux !== undefined && aux !== i) out.push("i8042.noaux");
   const stub: string[] = [];
-  for (const [pair, owners] of own.pciOwners) {
+  for (const [pair, { owners }] of own.pciOwners) {
     // A pair this instance also owns cannot be stubbed without stubbing its own device:
     // DEV-STOCK-AMBIGUOUS says so; the ownership option still tells them apart.
     if (!owners.has(i)) stub.push(pair);
@@ -50,11 +68,18 @@ export function deviceOptions(m: Machine, p: Profile, own: Ownership, i: number,
   return out;
 }
 
-export function os1Options(m: Machine, p: Profile, own: Ownership, slices: (Range | null)[], opts: PlanOptions): string[] {
+export function os1Options(
+  m: Machine,
+  p: Profile,
+  own: Ownership,
+  slices: (Range | null)[],
+  opts: PlanOptions,
+): string[] {
   const inst = p.instances[0]!;
   const end = inst.memory[0] ? inst.memory[0].start + inst.memory[0].size : 0n;
   const out = [`maxcpus=${inst.cpus.length}`, `mem=${kernelSize(end)}`];
-  for (const r of os1Reservations(p, slices)) out.push(`memmap=${kernelSize(r.size)}$${hex(r.start)}`);
+  for (const r of os1Reservations(p, slices))
+    out.push(`memmap=${kernelSize(r.size)}$${hex(r.start)}`);
   out.push(...deviceOptions(m, p, own, 0, opts));
   return out;
 }
@@ -88,7 +113,8 @@ export function successorOptions(
   // nokaslr: the decompressor picks its address from the e820 map stock kexec copies from
   // OS1, before memmap= applies; with KASLR the kernel can land outside its range.
   const out = ["nokaslr", `maxcpus=${inst.cpus.length}`, "memmap=exactmap"];
-  for (const r of successorMemory(p, i, slice)) out.push(`memmap=${kernelSize(r.size)}@${hex(r.start)}`);
+  for (const r of successorMemory(p, i, slice))
+    out.push(`memmap=${kernelSize(r.size)}@${hex(r.start)}`);
   out.push(...deviceOptions(m, p, own, i, opts));
   return out;
 }

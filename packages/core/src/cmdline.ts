@@ -6,7 +6,15 @@ export const DEFAULT_CMDLINE_SIZE = 2048;
 export const DEFAULT_OWNERSHIP_OPTION = "tessera.devices";
 
 /** Options Tessera writes itself: a user value would contradict the plan. */
-export const RESERVED_OPTIONS = ["mem", "maxcpus", "nr_cpus", "memmap", "kaslr", "nokaslr", "tessera.token"] as const;
+export const RESERVED_OPTIONS = [
+  "mem",
+  "maxcpus",
+  "nr_cpus",
+  "memmap",
+  "kaslr",
+  "nokaslr",
+  "tessera.token",
+] as const;
 
 export interface CmdlineToken {
   text: string;

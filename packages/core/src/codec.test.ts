@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { machineToJson, parseMachine, parseProfile, profileToJson, formatParseErrors } from "./codec";
+import {
+  machineToJson,
+  parseMachine,
+  parseProfile,
+  profileToJson,
+  formatParseErrors,
+} from "./codec";
 import type { Profile } from "./model";
 
-const example = (f: string) => JSON.parse(readFileSync(new URL(`../../../examples/${f}`, import.meta.url), "utf8"));
+const example = (f: string) =>
+  JSON.parse(readFileSync(new URL(`../../../examples/${f}`, import.meta.url), "utf8"));
 
 describe("parseProfile", () => {
   it("reports every error with its JSON path", () => {
@@ -26,8 +33,14 @@ describe("parseProfile", () => {
     ]);
   });
   it("rejects the wrong schema and a non-object", () => {
-    expect(parseProfile({ schema: "tessera/profile@2", name: "p", instances: [] })).toMatchObject({ ok: false, errors: [{ path: "schema" }] });
-    expect(parseProfile([])).toMatchObject({ ok: false, errors: [{ path: "", message: "expected an object, found an array" }] });
+    expect(parseProfile({ schema: "tessera/profile@2", name: "p", instances: [] })).toMatchObject({
+      ok: false,
+      errors: [{ path: "schema" }],
+    });
+    expect(parseProfile([])).toMatchObject({
+      ok: false,
+      errors: [{ path: "", message: "expected an object, found an array" }],
+    });
   });
   it("reads the bundled example", () => {
     const r = parseProfile(example("profile.json"));
@@ -57,11 +70,19 @@ describe("parseMachine", () => {
       ],
     });
     if (r.ok) throw new Error("expected errors");
-    expect(r.errors.map((e) => e.path)).toEqual(["memoryMap[0].type", "devices[0].id", "cpus[1].apicId", "devices[2].id"]);
+    expect(r.errors.map((e) => e.path)).toEqual([
+      "memoryMap[0].type",
+      "devices[0].id",
+      "cpus[1].apicId",
+      "devices[2].id",
+    ]);
   });
 });
 
-const range = fc.record({ start: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) });
+const range = fc.record({
+  start: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  size: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+});
 const arbProfile: fc.Arbitrary<Profile> = fc.record({
   schema: fc.constant("tessera/profile@1" as const),
   name: fc.string({ minLength: 1 }).filter((s) => s.trim() !== ""),

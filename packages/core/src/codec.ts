@@ -76,7 +76,10 @@ class Reader {
       const n = Number(v.trim());
       if (Number.isSafeInteger(n) && n >= min) return n;
     }
-    return this.fail(path, `expected an integer${min > 0 ? ` of at least ${min}` : min === 0 ? " of 0 or more" : ""}, found ${describe(v)}`);
+    return this.fail(
+      path,
+      `expected an integer${min > 0 ? ` of at least ${min}` : min === 0 ? " of 0 or more" : ""}, found ${describe(v)}`,
+    );
   }
 
   optInt(v: unknown, path: string, min = 0): number | null | undefined {
@@ -131,20 +134,26 @@ export function parseMachine(json: unknown): ParseResult<Machine> {
   if (!o) return result<Machine>(r, undefined);
   r.schema(o, MACHINE_SCHEMA);
   const cpus = (r.array(o.cpus, "cpus") ?? []).map((c, i) => readCpu(r, c, `cpus[${i}]`));
-  const memoryMap = (r.array(o.memoryMap, "memoryMap") ?? []).map((m, i) => readRegion(r, m, `memoryMap[${i}]`));
-  const devices = (r.array(o.devices, "devices") ?? []).map((d, i) => readDevice(r, d, `devices[${i}]`));
+  const memoryMap = (r.array(o.memoryMap, "memoryMap") ?? []).map((m, i) =>
+    readRegion(r, m, `memoryMap[${i}]`),
+  );
+  const devices = (r.array(o.devices, "devices") ?? []).map((d, i) =>
+    readDevice(r, d, `devices[${i}]`),
+  );
   const seenApic = new Map<number, number>();
   cpus.forEach((c, i) => {
     if (!c) return;
     const first = seenApic.get(c.apicId);
-    if (first !== undefined) r.fail(`cpus[${i}].apicId`, `LAPIC ID ${c.apicId} is listed twice (also cpus[${first}])`);
+    if (first !== undefined)
+      r.fail(`cpus[${i}].apicId`, `LAPIC ID ${c.apicId} is listed twice (also cpus[${first}])`);
     else seenApic.set(c.apicId, i);
   });
   const seenDev = new Map<string, number>();
   devices.forEach((d, i) => {
     if (!d) return;
     const first = seenDev.get(d.id);
-    if (first !== undefined) r.fail(`devices[${i}].id`, `device ${d.id} is listed twice (also devices[${first}])`);
+    if (first !== undefined)
+      r.fail(`devices[${i}].id`, `device ${d.id} is listed twice (also devices[${first}])`);
     else seenDev.set(d.id, i);
   });
   const machine: Machine = {
@@ -177,7 +186,8 @@ function readCpu(r: Reader, v: unknown, path: string): Cpu | undefined {
   const siblings = (siblingsRaw ?? []).map((s, i) => r.int(s, `${path}.siblings[${i}]`));
   const online = o.online === undefined ? true : r.bool(o.online, `${path}.online`);
   let coreType: CoreType | null | undefined = null;
-  if (o.coreType !== undefined && o.coreType !== null) coreType = r.oneOf(o.coreType, `${path}.coreType`, CORE_TYPES);
+  if (o.coreType !== undefined && o.coreType !== null)
+    coreType = r.oneOf(o.coreType, `${path}.coreType`, CORE_TYPES);
   if (
     apicId === undefined ||
     cpu === undefined ||
@@ -213,7 +223,8 @@ function readRegion(r: Reader, v: unknown, path: string): MemoryRegion | undefin
   const size = r.quantity(o.size, `${path}.size`);
   const type = r.oneOf<E820Type>(o.type, `${path}.type`, E820_TYPES);
   const node = r.optInt(o.node, `${path}.node`);
-  if (start === undefined || size === undefined || type === undefined || node === undefined) return undefined;
+  if (start === undefined || size === undefined || type === undefined || node === undefined)
+    return undefined;
   if (size === 0n) return r.fail(`${path}.size`, "a memory region cannot be empty");
   const out: MemoryRegion = { start, size, type };
   if (node !== null) out.node = node;
@@ -233,7 +244,8 @@ function readDevice(r: Reader, v: unknown, path: string): Device | undefined {
 }
 
 function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undefined {
-  if (!BDF.test(id)) return r.fail(`${path}.id`, `${JSON.stringify(id)} is not a PCI address like "0000:00:1f.2"`);
+  if (!BDF.test(id))
+    return r.fail(`${path}.id`, `${JSON.stringify(id)} is not a PCI address like "0000:00:1f.2"`);
   const vendor = r.int(o.vendor, `${path}.vendor`);
   const device = r.int(o.device, `${path}.device`);
   const cls = r.int(o.class, `${path}.class`);
@@ -250,7 +262,8 @@ function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undef
         ? null
         : r.oneOf<PciPin>(irqObj.pin, `${path}.irq.pin`, ["A", "B", "C", "D"]);
     const line = r.optInt(irqObj.line, `${path}.irq.line`);
-    if (msi !== undefined && msix !== undefined && pin !== undefined && line !== undefined) irq = { msi, msix, pin, line };
+    if (msi !== undefined && msix !== undefined && pin !== undefined && line !== undefined)
+      irq = { msi, msix, pin, line };
   }
   if (
     vendor === undefined ||
@@ -263,7 +276,17 @@ function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undef
   ) {
     return undefined;
   }
-  const out: PciDevice = { id, bus: "pci", vendor, device, class: cls, driver, irq, iommuGroup, node };
+  const out: PciDevice = {
+    id,
+    bus: "pci",
+    vendor,
+    device,
+    class: cls,
+    driver,
+    irq,
+    iommuGroup,
+    node,
+  };
   const sv = r.optInt(o.subsystemVendor, `${path}.subsystemVendor`);
   const sd = r.optInt(o.subsystemDevice, `${path}.subsystemDevice`);
   if (sv !== undefined && sv !== null) out.subsystemVendor = sv;
@@ -273,7 +296,9 @@ function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undef
     if (s) out[key] = s;
   }
   if (o.bars !== undefined) {
-    const bars = (r.array(o.bars, `${path}.bars`) ?? []).map((b, i) => readBar(r, b, `${path}.bars[${i}]`));
+    const bars = (r.array(o.bars, `${path}.bars`) ?? []).map((b, i) =>
+      readBar(r, b, `${path}.bars[${i}]`),
+    );
     out.bars = bars.filter((b): b is PciBar => b !== undefined);
   }
   if (o.capabilities !== undefined) {
@@ -296,7 +321,8 @@ function readBar(r: Reader, v: unknown, path: string): PciBar | undefined {
   const start = r.quantity(o.start, `${path}.start`);
   const size = r.quantity(o.size, `${path}.size`);
   const kind = r.oneOf(o.kind, `${path}.kind`, ["mem", "io"] as const);
-  if (index === undefined || start === undefined || size === undefined || kind === undefined) return undefined;
+  if (index === undefined || start === undefined || size === undefined || kind === undefined)
+    return undefined;
   const bar: PciBar = { index, start, size, kind };
   if (o.prefetchable !== undefined) {
     const p = r.bool(o.prefetchable, `${path}.prefetchable`);
@@ -307,13 +333,17 @@ function readBar(r: Reader, v: unknown, path: string): PciBar | undefined {
 
 function readLegacy(r: Reader, o: Obj, id: string, path: string): LegacyDevice | undefined {
   if (!LEGACY_ID.test(id)) {
-    return r.fail(`${path}.id`, `${JSON.stringify(id)} is not a legacy device id (serial@0x3f8, ps2-keyboard, ps2-mouse, vga)`);
+    return r.fail(
+      `${path}.id`,
+      `${JSON.stringify(id)} is not a legacy device id (serial@0x3f8, ps2-keyboard, ps2-mouse, vga)`,
+    );
   }
   const kind = r.oneOf<LegacyKind>(o.kind ?? legacyKindOf(id), `${path}.kind`, LEGACY_KINDS);
   const irq = r.optInt(o.irq, `${path}.irq`);
   const ioPort = r.optInt(o.ioPort, `${path}.ioPort`);
   const name = r.optString(o.name, `${path}.name`);
-  if (kind === undefined || irq === undefined || ioPort === undefined || name === undefined) return undefined;
+  if (kind === undefined || irq === undefined || ioPort === undefined || name === undefined)
+    return undefined;
   if (kind !== legacyKindOf(id)) return r.fail(`${path}.kind`, `${kind} does not match id ${id}`);
   const out: LegacyDevice = { id, bus: "legacy", kind, irq };
   if (ioPort !== null) out.ioPort = ioPort;
@@ -379,8 +409,10 @@ export function machineToJson(m: Machine): unknown {
       return o;
     }
     const o: Obj = { ...d, vendor: hex4(d.vendor), device: hex4(d.device), class: hex6(d.class) };
-    if (d.subsystemVendor !== undefined && d.subsystemVendor !== null) o.subsystemVendor = hex4(d.subsystemVendor);
-    if (d.subsystemDevice !== undefined && d.subsystemDevice !== null) o.subsystemDevice = hex4(d.subsystemDevice);
+    if (d.subsystemVendor !== undefined && d.subsystemVendor !== null)
+      o.subsystemVendor = hex4(d.subsystemVendor);
+    if (d.subsystemDevice !== undefined && d.subsystemDevice !== null)
+      o.subsystemDevice = hex4(d.subsystemDevice);
     if (d.bars) {
       o.bars = d.bars.map((b) => ({ ...b, start: hex(b.start), size: hex(b.size) }));
     }
@@ -405,8 +437,13 @@ export function parseProfile(json: unknown): ParseResult<Profile> {
   if (!o) return result<Profile>(r, undefined);
   r.schema(o, PROFILE_SCHEMA);
   const name = r.string(o.name, "name", { nonEmpty: true });
-  const instances = (r.array(o.instances, "instances") ?? []).map((v, i) => readInstance(r, v, `instances[${i}]`));
-  const fp = o.machineFingerprint === undefined ? undefined : r.string(o.machineFingerprint, "machineFingerprint");
+  const instances = (r.array(o.instances, "instances") ?? []).map((v, i) =>
+    readInstance(r, v, `instances[${i}]`),
+  );
+  const fp =
+    o.machineFingerprint === undefined
+      ? undefined
+      : r.string(o.machineFingerprint, "machineFingerprint");
   if (name === undefined) return result<Profile>(r, undefined);
   const profile: Profile = {
     schema: PROFILE_SCHEMA,
@@ -417,25 +454,38 @@ export function parseProfile(json: unknown): ParseResult<Profile> {
   return result(r, profile);
 }
 
-const INSTANCE_KEYS = new Set(["name", "cpus", "memory", "lowMemory", "devices", "kernel", "initrd", "cmdline"]);
+const INSTANCE_KEYS = new Set([
+  "name",
+  "cpus",
+  "memory",
+  "lowMemory",
+  "devices",
+  "kernel",
+  "initrd",
+  "cmdline",
+]);
 
 function readInstance(r: Reader, v: unknown, path: string): Instance | undefined {
   const o = r.object(v, path);
   if (!o) return undefined;
   for (const key of Object.keys(o)) {
-    if (!INSTANCE_KEYS.has(key)) r.fail(`${path}.${key}`, `unknown field (expected one of ${[...INSTANCE_KEYS].join(", ")})`);
+    if (!INSTANCE_KEYS.has(key))
+      r.fail(`${path}.${key}`, `unknown field (expected one of ${[...INSTANCE_KEYS].join(", ")})`);
   }
   const name = r.string(o.name, `${path}.name`, { nonEmpty: true });
-  const cpus = (o.cpus === undefined ? [] : r.array(o.cpus, `${path}.cpus`) ?? []).map((c, i) =>
+  const cpus = (o.cpus === undefined ? [] : (r.array(o.cpus, `${path}.cpus`) ?? [])).map((c, i) =>
     r.int(c, `${path}.cpus[${i}]`),
   );
-  const memory = (o.memory === undefined ? [] : r.array(o.memory, `${path}.memory`) ?? []).map((m, i) =>
-    r.range(m, `${path}.memory[${i}]`),
+  const memory = (o.memory === undefined ? [] : (r.array(o.memory, `${path}.memory`) ?? [])).map(
+    (m, i) => r.range(m, `${path}.memory[${i}]`),
   );
-  const devices = (o.devices === undefined ? [] : r.array(o.devices, `${path}.devices`) ?? []).map((d, i) =>
-    r.string(d, `${path}.devices[${i}]`, { nonEmpty: true }),
-  );
-  const low = o.lowMemory === undefined || o.lowMemory === null ? null : r.range(o.lowMemory, `${path}.lowMemory`);
+  const devices = (
+    o.devices === undefined ? [] : (r.array(o.devices, `${path}.devices`) ?? [])
+  ).map((d, i) => r.string(d, `${path}.devices[${i}]`, { nonEmpty: true }));
+  const low =
+    o.lowMemory === undefined || o.lowMemory === null
+      ? null
+      : r.range(o.lowMemory, `${path}.lowMemory`);
   const inst: Instance = {
     name: name ?? "",
     cpus: cpus.filter((c): c is number => c !== undefined),
@@ -488,5 +538,7 @@ export function diagnosticsToJson(diagnostics: Diagnostic[]): unknown[] {
 
 /** Any model value as plain JSON: every bigint becomes a hex string. */
 export function toJsonValue(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)));
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+  );
 }

@@ -15,29 +15,53 @@ export const DIAGNOSTIC_CODES = {
     rule: "An instance name is 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit.",
   },
   "CPU-NONE": { severity: "error", rule: "Every instance has at least one core." },
-  "CPU-UNKNOWN": { severity: "error", rule: "Every LAPIC ID in a profile is a present core of the machine." },
+  "CPU-UNKNOWN": {
+    severity: "error",
+    rule: "Every LAPIC ID in a profile is a present core of the machine.",
+  },
   "CPU-SHARED": { severity: "error", rule: "A core belongs to one instance, once." },
   "CPU-CONTIGUOUS": {
     severity: "error",
     rule: "An instance's cores are a run of consecutive present LAPIC IDs in ascending order.",
   },
-  "CPU-BOOT-CORE": { severity: "error", rule: "OS1 holds the machine's lowest LAPIC ID (the boot core)." },
+  "CPU-BOOT-CORE": {
+    severity: "error",
+    rule: "OS1 holds the machine's lowest LAPIC ID (the boot core).",
+  },
   "CPU-MAXCPUS-ORDER": {
     severity: "warning",
     rule: "OS1's maxcpus=N brings up Linux CPUs 0..N-1; they should be exactly OS1's cores.",
   },
-  "CPU-ONLINE": { severity: "error", rule: "A successor's cores are offline in OS1 before it starts (live check)." },
-  "CPU-SMT-SPLIT": { severity: "warning", rule: "SMT siblings of one physical core stay in one instance." },
+  "CPU-ONLINE": {
+    severity: "error",
+    rule: "A successor's cores are offline in OS1 before it starts (live check).",
+  },
+  "CPU-SMT-SPLIT": {
+    severity: "warning",
+    rule: "SMT siblings of one physical core stay in one instance.",
+  },
   "CPU-HYBRID": { severity: "warning", rule: "An instance does not mix P-cores and E-cores." },
-  "CPU-NUMA": { severity: "warning", rule: "An instance's cores and memory are on the same NUMA nodes." },
+  "CPU-NUMA": {
+    severity: "warning",
+    rule: "An instance's cores and memory are on the same NUMA nodes.",
+  },
   "MEM-NONE": { severity: "error", rule: "Every instance has memory." },
-  "MEM-NOT-USABLE": { severity: "error", rule: "A successor's ranges lie in usable e820 RAM, byte for byte." },
-  "MEM-OVERLAP": { severity: "error", rule: "No byte belongs to two instances, low slices included." },
+  "MEM-NOT-USABLE": {
+    severity: "error",
+    rule: "A successor's ranges lie in usable e820 RAM, byte for byte.",
+  },
+  "MEM-OVERLAP": {
+    severity: "error",
+    rule: "No byte belongs to two instances, low slices included.",
+  },
   "MEM-ALIGN": {
     severity: "error",
     rule: "Ranges are 4 KiB aligned; a successor's main range starts on the kernel's alignment.",
   },
-  "MEM-OS1-START": { severity: "error", rule: "OS1's memory is one range starting at 0 (its mem= limit)." },
+  "MEM-OS1-START": {
+    severity: "error",
+    rule: "OS1's memory is one range starting at 0 (its mem= limit).",
+  },
   "MEM-LOW-SLICE": {
     severity: "error",
     rule: "Each successor has its own slice of usable low memory (64 KiB-1 MiB), at least 32 KiB, 4 KiB aligned, leaving OS1 64 KiB.",
@@ -52,8 +76,14 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "Devices on one I/O APIC line (INTx, no MSI/MSI-X) belong to one instance.",
   },
-  "DEV-INTX": { severity: "warning", rule: "A successor's devices use MSI/MSI-X, not a shared I/O APIC line." },
-  "DEV-IOMMU-SPLIT": { severity: "warning", rule: "Devices of one IOMMU group stay in one instance." },
+  "DEV-INTX": {
+    severity: "warning",
+    rule: "A successor's devices use MSI/MSI-X, not a shared I/O APIC line.",
+  },
+  "DEV-IOMMU-SPLIT": {
+    severity: "warning",
+    rule: "Devices of one IOMMU group stay in one instance.",
+  },
   "DEV-STOCK-AMBIGUOUS": {
     severity: "warning",
     rule: "Stock kernel options cannot tell identical devices owned by different instances apart.",
@@ -71,7 +101,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "A successor's kernel is a relocatable bzImage of boot protocol 2.10 or later (live check).",
   },
-  "FILE-MISSING": { severity: "error", rule: "A successor's kernel and initrd files exist (live check)." },
+  "FILE-MISSING": {
+    severity: "error",
+    rule: "A successor's kernel and initrd files exist (live check).",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

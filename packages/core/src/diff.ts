@@ -13,7 +13,13 @@ export type ProfileChange =
   | { kind: "memory"; instance: string; added: string[]; removed: string[] }
   | { kind: "low-memory"; instance: string; before: string | null; after: string | null }
   | { kind: "devices"; instance: string; added: string[]; removed: string[] }
-  | { kind: "option"; instance: string; field: "kernel" | "initrd" | "cmdline"; before: string | null; after: string | null };
+  | {
+      kind: "option";
+      instance: string;
+      field: "kernel" | "initrd" | "cmdline";
+      before: string | null;
+      after: string | null;
+    };
 
 const showRange = (r: Range) => `${hex(r.start)}+${hex(r.size)}`;
 
@@ -26,11 +32,13 @@ function setDiff<T>(a: T[], b: T[]): { added: T[]; removed: T[] } {
 /** Instances are matched by name; a rename shows as a removal and an addition. */
 export function diffProfiles(before: Profile, after: Profile): ProfileChange[] {
   const out: ProfileChange[] = [];
-  if (before.name !== after.name) out.push({ kind: "profile-renamed", before: before.name, after: after.name });
+  if (before.name !== after.name)
+    out.push({ kind: "profile-renamed", before: before.name, after: after.name });
   const beforeByName = new Map(before.instances.map((x, i) => [x.name, { x, i }] as const));
   const afterByName = new Map(after.instances.map((x, i) => [x.name, { x, i }] as const));
   before.instances.forEach((x, i) => {
-    if (!afterByName.has(x.name)) out.push({ kind: "instance-removed", instance: x.name, position: i + 1 });
+    if (!afterByName.has(x.name))
+      out.push({ kind: "instance-removed", instance: x.name, position: i + 1 });
   });
   after.instances.forEach((x, i) => {
     const prev = beforeByName.get(x.name);
@@ -38,7 +46,8 @@ export function diffProfiles(before: Profile, after: Profile): ProfileChange[] {
       out.push({ kind: "instance-added", instance: x.name, position: i + 1 });
       return;
     }
-    if (prev.i !== i) out.push({ kind: "instance-moved", instance: x.name, before: prev.i + 1, after: i + 1 });
+    if (prev.i !== i)
+      out.push({ kind: "instance-moved", instance: x.name, before: prev.i + 1, after: i + 1 });
     out.push(...diffInstance(prev.x, x));
   });
   return out;
@@ -47,14 +56,17 @@ export function diffProfiles(before: Profile, after: Profile): ProfileChange[] {
 function diffInstance(a: Instance, b: Instance): ProfileChange[] {
   const out: ProfileChange[] = [];
   const cpus = setDiff(a.cpus, b.cpus);
-  if (cpus.added.length || cpus.removed.length) out.push({ kind: "cpus", instance: b.name, ...cpus });
+  if (cpus.added.length || cpus.removed.length)
+    out.push({ kind: "cpus", instance: b.name, ...cpus });
   const mem = setDiff(a.memory.map(showRange), b.memory.map(showRange));
-  if (mem.added.length || mem.removed.length) out.push({ kind: "memory", instance: b.name, ...mem });
+  if (mem.added.length || mem.removed.length)
+    out.push({ kind: "memory", instance: b.name, ...mem });
   const la = a.lowMemory ? showRange(a.lowMemory) : null;
   const lb = b.lowMemory ? showRange(b.lowMemory) : null;
   if (la !== lb) out.push({ kind: "low-memory", instance: b.name, before: la, after: lb });
   const dev = setDiff(a.devices, b.devices);
-  if (dev.added.length || dev.removed.length) out.push({ kind: "devices", instance: b.name, ...dev });
+  if (dev.added.length || dev.removed.length)
+    out.push({ kind: "devices", instance: b.name, ...dev });
   for (const field of ["kernel", "initrd", "cmdline"] as const) {
     const x = a[field] ?? null;
     const y = b[field] ?? null;

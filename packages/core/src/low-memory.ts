@@ -52,7 +52,8 @@ export function assignLowSlices(idx: MachineIndex, profile: Profile): SliceAssig
   const unassigned: number[] = [];
   for (let i = 1; i < n; i++) {
     if (slices[i]) continue;
-    const slot = left - AUTO_SLICE >= OS1_LOW_RESERVE ? highestFreeSlot(idx, taken, AUTO_SLICE) : null;
+    const slot =
+      left - AUTO_SLICE >= OS1_LOW_RESERVE ? highestFreeSlot(idx, taken, AUTO_SLICE) : null;
     if (slot) {
       slices[i] = slot;
       auto[i] = true;

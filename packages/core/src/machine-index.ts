@@ -20,6 +20,8 @@ export interface MachineIndex {
   usableLow: Range[];
   /** PCI device id -> "vvvv:dddd", the pair stock options name devices by. */
   pciPair: Map<string, string>;
+  /** Ids of the devices an instance can own: all but bridges (class 0x06), which carry no workload. */
+  assignable: string[];
 }
 
 const cache = new WeakMap<Machine, MachineIndex>();
@@ -41,9 +43,16 @@ export function indexMachine(m: Machine): MachineIndex {
   }
   const pciPair = new Map<string, string>();
   for (const d of m.devices) {
-    if (d.bus === "pci") pciPair.set(d.id, `${d.vendor.toString(16).padStart(4, "0")}:${d.device.toString(16).padStart(4, "0")}`);
+    if (d.bus === "pci")
+      pciPair.set(
+        d.id,
+        `${d.vendor.toString(16).padStart(4, "0")}:${d.device.toString(16).padStart(4, "0")}`,
+      );
   }
-  idx = { apicIds, position, cpuByApic, deviceById, usable, usableLow, pciPair };
+  const assignable = m.devices
+    .filter((d) => d.bus !== "pci" || d.class >> 16 !== 0x06)
+    .map((d) => d.id);
+  idx = { apicIds, position, cpuByApic, deviceById, usable, usableLow, pciPair, assignable };
   cache.set(m, idx);
   return idx;
 }
@@ -54,7 +63,8 @@ function mergeRegions(regions: MemoryRegion[]): MemoryRegion[] {
   for (const r of sorted) {
     const last = out[out.length - 1];
     if (last && last.start + last.size >= r.start && (last.node ?? null) === (r.node ?? null)) {
-      const end = r.start + r.size > last.start + last.size ? r.start + r.size : last.start + last.size;
+      const end =
+        r.start + r.size > last.start + last.size ? r.start + r.size : last.start + last.size;
       last.size = end - last.start;
     } else {
       out.push({ ...r });
@@ -101,7 +111,8 @@ export function nodesOfRange(idx: MachineIndex, r: Range): Set<number> {
   const nodes = new Set<number>();
   const end = r.start + r.size;
   for (const u of idx.usable) {
-    if (u.start < end && r.start < u.start + u.size && u.node !== undefined && u.node !== null) nodes.add(u.node);
+    if (u.start < end && r.start < u.start + u.size && u.node !== undefined && u.node !== null)
+      nodes.add(u.node);
   }
   return nodes;
 }
@@ -110,7 +121,7 @@ export function nodesOfRange(idx: MachineIndex, r: Range): Set<number> {
 export function formatCpuList(ids: number[]): string {
   const sorted = [...ids].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -6,7 +6,15 @@ export const MACHINE_SCHEMA = "tessera/machine@1";
 export const PROFILE_SCHEMA = "tessera/profile@1";
 export const PLAN_SCHEMA = "tessera/plan@1";
 
-export const E820_TYPES = ["usable", "reserved", "acpi", "nvs", "unusable", "pmem", "unknown"] as const;
+export const E820_TYPES = [
+  "usable",
+  "reserved",
+  "acpi",
+  "nvs",
+  "unusable",
+  "pmem",
+  "unknown",
+] as const;
 export type E820Type = (typeof E820_TYPES)[number];
 
 export const CORE_TYPES = ["performance", "efficiency"] as const;

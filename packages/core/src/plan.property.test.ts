@@ -9,9 +9,19 @@ import { MiB, GiB } from "./units";
 import { notUsableParts, indexMachine } from "./machine-index";
 
 const arbMachine = fc
-  .record({ sockets: fc.integer({ min: 1, max: 4 }), cores: fc.integer({ min: 2, max: 12 }), threads: fc.integer({ min: 1, max: 2 }), stride: fc.integer({ min: 1, max: 2 }) })
+  .record({
+    sockets: fc.integer({ min: 1, max: 4 }),
+    cores: fc.integer({ min: 2, max: 12 }),
+    threads: fc.integer({ min: 1, max: 2 }),
+    stride: fc.integer({ min: 1, max: 2 }),
+  })
   .map(({ sockets, cores, threads, stride }) =>
-    makeMachine({ sockets, coresPerSocket: cores, threads, apic: (s, c, t) => (s * 64 + c * threads + t) * stride }),
+    makeMachine({
+      sockets,
+      coresPerSocket: cores,
+      threads,
+      apic: (s, c, t) => (s * 64 + c * threads + t) * stride,
+    }),
   );
 
 /** A layout built to be valid: consecutive runs of cores, 2 MiB aligned ranges above 4 GiB. */
@@ -33,7 +43,12 @@ function arbValidLayout(m: Machine): fc.Arbitrary<Profile> {
       for (let k = 1; k < runs.length; k++) {
         cursor += BigInt(gaps[k]!) * 2n * MiB;
         const size = BigInt(sizes[k]!) * 2n * MiB;
-        instances.push({ name: `os${k + 1}`, cpus: runs[k]!, memory: [{ start: cursor, size }], devices: [] });
+        instances.push({
+          name: `os${k + 1}`,
+          cpus: runs[k]!,
+          memory: [{ start: cursor, size }],
+          devices: [],
+        });
         cursor += size;
       }
       return profile(...instances);
@@ -45,11 +60,26 @@ const arbAnyLayout = fc
   .array(
     fc.record({
       cpus: fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 6 }),
-      ranges: fc.array(fc.record({ start: fc.bigInt({ min: 0n, max: 20n * GiB }), size: fc.bigInt({ min: 0n, max: 8n * GiB }) }), { maxLength: 2 }),
+      ranges: fc.array(
+        fc.record({
+          start: fc.bigInt({ min: 0n, max: 20n * GiB }),
+          size: fc.bigInt({ min: 0n, max: 8n * GiB }),
+        }),
+        { maxLength: 2 },
+      ),
     }),
     { minLength: 1, maxLength: 5 },
   )
-  .map((xs) => profile(...xs.map((x, i) => ({ name: `os${i + 1}`, cpus: x.cpus, memory: x.ranges as Range[], devices: [] }))));
+  .map((xs) =>
+    profile(
+      ...xs.map((x, i) => ({
+        name: `os${i + 1}`,
+        cpus: x.cpus,
+        memory: x.ranges as Range[],
+        devices: [],
+      })),
+    ),
+  );
 
 function assertDisjoint(m: Machine, p: BootPlan): void {
   const cores = [p.os1.cpus, ...p.successors.map((s) => s.cpus)].flat();
@@ -65,7 +95,10 @@ function assertDisjoint(m: Machine, p: BootPlan): void {
   // Low slices are carved out of OS1 by its memmap=$ reservations, so they are checked
   // against each other and the successors' ranges; main ranges against everything.
   const slices = p.successors.map((s) => s.lowMemory);
-  const all = [...held.map((r, k) => ({ r, k, low: false })), ...slices.map((r) => ({ r, k: -1, low: true }))];
+  const all = [
+    ...held.map((r, k) => ({ r, k, low: false })),
+    ...slices.map((r) => ({ r, k: -1, low: true })),
+  ];
   for (let a = 0; a < all.length; a++) {
     for (let b = a + 1; b < all.length; b++) {
       const x = all[a]!;
@@ -83,12 +116,18 @@ function assertDisjoint(m: Machine, p: BootPlan): void {
 describe("plan invariants", () => {
   it("a valid generated layout always plans, and never gives two instances one byte or one core", () => {
     fc.assert(
-      fc.property(arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))), ([m, p]) => {
-        const r = plan(m, p);
-        if (!r.ok) throw new Error(JSON.stringify(r.diagnostics.filter((d) => d.severity === "error")));
-        assertDisjoint(m, r.plan);
-        expect(r.plan.successors.every((s) => s.cpus.length === s.cpuCount && s.bsp === s.cpus[0])).toBe(true);
-      }),
+      fc.property(
+        arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
+        ([m, p]) => {
+          const r = plan(m, p);
+          if (!r.ok)
+            throw new Error(JSON.stringify(r.diagnostics.filter((d) => d.severity === "error")));
+          assertDisjoint(m, r.plan);
+          expect(
+            r.plan.successors.every((s) => s.cpus.length === s.cpuCount && s.bsp === s.cpus[0]),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -107,10 +146,13 @@ describe("plan invariants", () => {
 
   it("the boot core always stays with OS1", () => {
     fc.assert(
-      fc.property(arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))), ([m, p]) => {
-        const r = plan(m, p);
-        expect(r.ok && r.plan.os1.cpus[0]).toBe(indexMachine(m).apicIds[0]);
-      }),
+      fc.property(
+        arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
+        ([m, p]) => {
+          const r = plan(m, p);
+          expect(r.ok && r.plan.os1.cpus[0]).toBe(indexMachine(m).apicIds[0]);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -24,12 +24,25 @@ function unwrap(r: ReturnType<typeof plan>) {
 
 describe("plan", () => {
   it("gives the verified QEMU layout the verified options (DOMAIN.md section 3)", () => {
-    const p = profile(inst("os1", [0], [["0x0", "1G"]]), inst("os2", [1], [["0x40000000", "512M"]]));
+    const p = profile(
+      inst("os1", [0], [["0x0", "1G"]]),
+      inst("os2", [1], [["0x40000000", "512M"]]),
+    );
     const r = unwrap(plan(qemu, p));
     expect(r.os1.cmdline).toBe("maxcpus=1 mem=1G memmap=64K$0x80000 tessera.devices=");
     const s = r.successors[0]!;
-    expect(s.cmdline).toBe("nokaslr maxcpus=1 memmap=exactmap memmap=64K@0x80000 memmap=512M@0x40000000 tessera.devices=");
-    expect(s).toMatchObject({ name: "os2", index: 2, bsp: 1, cpuCount: 1, memMin: q("0x40000000"), memMax: q("0x5fffffff"), sipiVector: 0x80 });
+    expect(s.cmdline).toBe(
+      "nokaslr maxcpus=1 memmap=exactmap memmap=64K@0x80000 memmap=512M@0x40000000 tessera.devices=",
+    );
+    expect(s).toMatchObject({
+      name: "os2",
+      index: 2,
+      bsp: 1,
+      cpuCount: 1,
+      memMin: q("0x40000000"),
+      memMax: q("0x5fffffff"),
+      sipiVector: 0x80,
+    });
     expect(s.e820).toEqual([
       { start: q("0x80000"), size: q("64K"), type: "usable" },
       { start: q("0x40000000"), size: q("512M"), type: "usable" },
@@ -37,22 +50,33 @@ describe("plan", () => {
   });
 
   it("refuses an invalid layout and returns the diagnostics instead", () => {
-    const p = profile(inst("os1", [0], [["0x0", "1G"]]), inst("os2", [0], [["0x40000000", "512M"]]));
+    const p = profile(
+      inst("os1", [0], [["0x0", "1G"]]),
+      inst("os2", [0], [["0x40000000", "512M"]]),
+    );
     const r = plan(qemu, p);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.diagnostics.map((d) => d.code)).toContain("CPU-SHARED");
   });
 
   it("keeps warnings in the plan", () => {
-    const m = makeMachine({ coresPerSocket: 4, devices: [pci("0000:00:1d.0", { irq: { msi: false, msix: false, pin: "A", line: 16 } })] });
-    const p = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [2, 3], [["4G", "1G"]], { devices: ["0000:00:1d.0"] }));
+    const m = makeMachine({
+      coresPerSocket: 4,
+      devices: [pci("0000:00:1d.0", { irq: { msi: false, msix: false, pin: "A", line: 16 } })],
+    });
+    const p = profile(
+      inst("os1", [0, 1], [["0x0", "2G"]]),
+      inst("os2", [2, 3], [["4G", "1G"]], { devices: ["0000:00:1d.0"] }),
+    );
     expect(unwrap(plan(m, p)).diagnostics.map((d) => d.code)).toEqual(["DEV-INTX"]);
   });
 
   it("uses explicit low slices and reserves every slice in OS1", () => {
     const p = profile(
       inst("os1", [0], [["0x0", "1G"]]),
-      inst("os2", [1], [["0x40000000", "512M"]], { lowMemory: { start: q("0x60000"), size: q("32K") } }),
+      inst("os2", [1], [["0x40000000", "512M"]], {
+        lowMemory: { start: q("0x60000"), size: q("32K") },
+      }),
     );
     const r = unwrap(plan(qemu, p));
     expect(r.os1.reservations).toEqual([{ start: q("0x60000"), size: q("32K") }]);
@@ -71,24 +95,41 @@ describe("plan", () => {
     });
     const p = profile(
       inst("os1", [0, 1], [["0x0", "2G"]], { devices: ["ps2-keyboard"] }),
-      inst("os2", [2, 3], [["4G", "1G"]], { devices: ["0000:03:00.0", "ps2-mouse"], cmdline: "console=ttyS0" }),
+      inst("os2", [2, 3], [["4G", "1G"]], {
+        devices: ["0000:03:00.0", "ps2-mouse"],
+        cmdline: "console=ttyS0",
+      }),
     );
     const r = unwrap(plan(m, p));
-    expect(r.os1.options).toEqual(["maxcpus=2", "mem=2G", "memmap=64K$0x80000", "tessera.devices=ps2-keyboard", "i8042.noaux", "pci-stub.ids=8086:10d3"]);
+    expect(r.os1.options).toEqual([
+      "maxcpus=2",
+      "mem=2G",
+      "memmap=64K$0x80000",
+      "tessera.devices=ps2-keyboard",
+      "i8042.noaux",
+      "pci-stub.ids=8086:10d3",
+    ]);
     expect(r.successors[0]!.cmdline).toBe(
       "nokaslr maxcpus=2 memmap=exactmap memmap=64K@0x80000 memmap=1G@0x100000000 tessera.devices=0000:03:00.0,ps2-mouse i8042.nokbd console=ttyS0",
     );
   });
 
   it("honours a configured ownership option name", () => {
-    const p = profile(inst("os1", [0], [["0x0", "1G"]]), inst("os2", [1], [["0x40000000", "512M"]]));
+    const p = profile(
+      inst("os1", [0], [["0x0", "1G"]]),
+      inst("os2", [1], [["0x40000000", "512M"]]),
+    );
     const r = unwrap(plan(qemu, p, {}, { ownershipOption: "mint.devices" }));
     expect(r.successors[0]!.cmdline).toContain("mint.devices=");
   });
 
   it("escapes $ (and GRUB's other specials) only in the GRUB entry", () => {
     const p = profile(
-      inst("os1", [0], [["0x0", "1G"]], { kernel: "/boot/vmlinuz-6.1", initrd: "/boot/initrd.img-6.1", cmdline: 'root=/dev/sda1 dyndbg="file x.c +p"' }),
+      inst("os1", [0], [["0x0", "1G"]], {
+        kernel: "/boot/vmlinuz-6.1",
+        initrd: "/boot/initrd.img-6.1",
+        cmdline: 'root=/dev/sda1 dyndbg="file x.c +p"',
+      }),
       inst("os2", [1], [["0x40000000", "512M"]]),
     );
     const r = unwrap(plan(qemu, p));
@@ -109,8 +150,16 @@ describe("plan", () => {
       coresPerSocket: 2,
       memoryMap: [...qemuMap, { start: q("0x40000000000000"), size: q("1G"), type: "usable" }],
     });
-    const p = profile(inst("os1", [0], [["0x0", "1G"]]), inst("os2", [1], [["0x40000000000000", "1G"]]));
-    const json = planToJson(unwrap(plan(big, p))) as { successors: { memMin: string; memMax: string }[] };
-    expect(json.successors[0]).toMatchObject({ memMin: "0x40000000000000", memMax: "0x4000003fffffff" });
+    const p = profile(
+      inst("os1", [0], [["0x0", "1G"]]),
+      inst("os2", [1], [["0x40000000000000", "1G"]]),
+    );
+    const json = planToJson(unwrap(plan(big, p))) as {
+      successors: { memMin: string; memMax: string }[];
+    };
+    expect(json.successors[0]).toMatchObject({
+      memMin: "0x40000000000000",
+      memMax: "0x4000003fffffff",
+    });
   });
 });

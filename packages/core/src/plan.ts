@@ -1,13 +1,28 @@
 // plan(machine, profile, facts?) turns a valid layout into what the bootloader and the loader
 // need: OS1's options and GRUB entry, and each successor's BSP, memory window, e820 map,
 // low slice and command line. An invalid layout never yields a plan.
-import type { BootPlan, E820Entry, Facts, Machine, Os1Plan, PlanOptions, PlanResult, Profile, SuccessorPlan } from "./model";
+import type {
+  BootPlan,
+  E820Entry,
+  Facts,
+  Machine,
+  Os1Plan,
+  PlanOptions,
+  PlanResult,
+  Profile,
+  SuccessorPlan,
+} from "./model";
 import { PLAN_SCHEMA } from "./model";
 import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubEscape } from "./cmdline";
 
-export function plan(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): PlanResult {
+export function plan(
+  m: Machine,
+  p: Profile,
+  facts: Facts = {},
+  opts: PlanOptions = {},
+): PlanResult {
   const ctx = buildContext(m, p, facts, opts);
   const diagnostics = validateContext(ctx);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics };
@@ -47,11 +62,17 @@ function grubEntry(ctx: Ctx, cmdline: string): string {
   const inst = ctx.p.instances[0]!;
   const kernel = inst.kernel ?? ctx.opts.os1Kernel;
   const initrd = inst.initrd ?? ctx.opts.os1Initrd;
-  const title = (ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`).replace(/'/g, "'\\''");
+  const title = (ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`).replace(
+    /'/g,
+    "'\\''",
+  );
   const id = `tessera-${ctx.p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   const lines = [`menuentry '${title}' --id '${id}' {`];
   if (ctx.opts.os1Root) lines.push(`\tsearch --no-floppy --fs-uuid --set=root ${ctx.opts.os1Root}`);
-  if (!kernel) lines.push("\t# OS1's kernel is not set in the profile: /boot/vmlinuz is a placeholder, check it.");
+  if (!kernel)
+    lines.push(
+      "\t# OS1's kernel is not set in the profile: /boot/vmlinuz is a placeholder, check it.",
+    );
   lines.push(`\tlinux\t${kernel ?? "/boot/vmlinuz"} ${grubEscape(cmdline)}`);
   if (initrd) lines.push(`\tinitrd\t${initrd}`);
   lines.push("}");
@@ -64,7 +85,11 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
   const cpus = sortedCpus(ctx, inst.cpus);
   const main = inst.memory[0]!;
   const memory = successorMemory(ctx.p, i, null);
-  const e820: E820Entry[] = successorMemory(ctx.p, i, slice).map((r) => ({ start: r.start, size: r.size, type: "usable" }));
+  const e820: E820Entry[] = successorMemory(ctx.p, i, slice).map((r) => ({
+    start: r.start,
+    size: r.size,
+    type: "usable",
+  }));
   const options = instanceOptions(ctx, i);
   return {
     name: inst.name,

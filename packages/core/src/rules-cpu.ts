@@ -13,7 +13,14 @@ export function checkCpus(ctx: Ctx): void {
     const label = instanceLabel(ctx, i);
     if (inst.cpus.length === 0) {
       const run = suggestRun(ctx, i, 1);
-      report(ctx, "CPU-NONE", i, path, `${label} has no cores.`, run ? `Give it a core, e.g. ${run}.` : "Free a core from another instance first.");
+      report(
+        ctx,
+        "CPU-NONE",
+        i,
+        path,
+        `${label} has no cores.`,
+        run ? `Give it a core, e.g. ${run}.` : "Free a core from another instance first.",
+      );
       return;
     }
     const known: number[] = [];
@@ -32,7 +39,15 @@ export function checkCpus(ctx: Ctx): void {
         return;
       }
       if (seen.has(a)) {
-        report(ctx, "CPU-SHARED", i, `${path}[${k}]`, `${label} lists core ${a} twice.`, "Remove the repeated LAPIC ID.", { cpus: [a] });
+        report(
+          ctx,
+          "CPU-SHARED",
+          i,
+          `${path}[${k}]`,
+          `${label} lists core ${a} twice.`,
+          "Remove the repeated LAPIC ID.",
+          { cpus: [a] },
+        );
         return;
       }
       seen.add(a);
@@ -88,7 +103,9 @@ function checkContiguous(ctx: Ctx, i: number, known: number[]): void {
     i,
     `instances[${i}].cpus`,
     `${label}'s cores ${formatCpuList(known)} are not one run of consecutive present cores: ${formatCpuList(gaps)} ${gaps.length === 1 ? "lies" : "lie"} between them. A kernel uses the cores from its BSP upward, without gaps.`,
-    run ? `Use ${run}.` : `No free run of ${known.length} cores is left: free cores in another instance first.`,
+    run
+      ? `Use ${run}.`
+      : `No free run of ${known.length} cores is left: free cores in another instance first.`,
     { cpus: known },
   );
 }
@@ -156,7 +173,9 @@ function checkSmt(ctx: Ctx, i: number, known: number[]): void {
 }
 
 function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
-  const types = new Set(known.map((a) => ctx.idx.cpuByApic.get(a)!.coreType).filter((t) => t !== null));
+  const types = new Set(
+    known.map((a) => ctx.idx.cpuByApic.get(a)!.coreType).filter((t) => t !== null),
+  );
   if (types.size < 2) return;
   const e = known.filter((a) => ctx.idx.cpuByApic.get(a)!.coreType === "efficiency");
   report(
@@ -177,7 +196,8 @@ function checkNuma(ctx: Ctx, i: number, known: number[]): void {
     if (n !== null) cpuNodes.add(n);
   }
   const memNodes = new Set<number>();
-  for (const r of ctx.p.instances[i]!.memory) for (const n of nodesOfRange(ctx.idx, r)) memNodes.add(n);
+  for (const r of ctx.p.instances[i]!.memory)
+    for (const n of nodesOfRange(ctx.idx, r)) memNodes.add(n);
   if (cpuNodes.size === 0 || memNodes.size === 0) return;
   const far = [...memNodes].filter((n) => !cpuNodes.has(n));
   const bare = [...cpuNodes].filter((n) => !memNodes.has(n));
@@ -207,5 +227,7 @@ function formatRun(run: number[]): string {
 }
 
 function summarize(ids: number[]): string {
-  return ids.length > 24 ? `${formatCpuList(ids.slice(0, 24))}, … (${ids.length} in all)` : formatCpuList(ids);
+  return ids.length > 24
+    ? `${formatCpuList(ids.slice(0, 24))}, … (${ids.length} in all)`
+    : formatCpuList(ids);
 }

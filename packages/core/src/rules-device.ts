@@ -14,11 +14,6 @@ function devicePath(i: number, k: number): string {
   return `instances[${i}].devices[${k}]`;
 }
 
-function isInfrastructure(d: Device): boolean {
-  // Host, PCI-PCI and ISA bridges carry no workload; nobody "owns" them.
-  return d.bus === "pci" && d.class >> 16 === 0x06;
-}
-
 export function checkDevices(ctx: Ctx): void {
   const { idx } = ctx;
   const lineOwner = new Map<number, { i: number; id: string }>();
@@ -27,7 +22,6 @@ export function checkDevices(ctx: Ctx): void {
   for (let i = 0; i < instances.length; i++) {
     const inst = instances[i]!;
     const label = instanceLabel(ctx, i);
-    const seen = new Set<string>();
     // Plain loops and paths built only when reported: this runs on every drag event.
     for (let k = 0; k < inst.devices.length; k++) {
       const id = inst.devices[k]!;
@@ -40,25 +34,30 @@ export function checkDevices(ctx: Ctx): void {
           i,
           devicePath(i, k),
           `${label} lists device ${JSON.stringify(id)}, which this machine does not have.`,
-          near ? `Did you mean ${near}? PCI ids carry the domain.` : "Remove it, or rescan the machine if the device was added since.",
+          near
+            ? `Did you mean ${near}? PCI ids carry the domain.`
+            : "Remove it, or rescan the machine if the device was added since.",
           { devices: [id] },
         );
         continue;
       }
-      const owner = ctx.own.owner.get(id)!;
-      if (seen.has(id) || owner !== i) {
+      const first = ctx.own.first.get(id)!;
+      if (first !== i * 65536 + k) {
+        const owner = first >> 16;
+        const twice = owner === i;
         report(
           ctx,
           "DEV-SHARED",
           i,
           devicePath(i, k),
-          seen.has(id) ? `${label} lists ${id} twice.` : `${id} belongs to ${instanceLabel(ctx, owner)} and ${label}: a device can be driven by one kernel only.`,
-          seen.has(id) ? "Remove the repeated id." : "Take it out of one of them.",
+          twice
+            ? `${label} lists ${id} twice.`
+            : `${id} belongs to ${instanceLabel(ctx, owner)} and ${label}: a device can be driven by one kernel only.`,
+          twice ? "Remove the repeated id." : "Take it out of one of them.",
           { devices: [id] },
         );
         continue;
       }
-      seen.add(id);
       const line = intxLine(d);
       if (line !== null) {
         const prev = lineOwner.get(line);
@@ -112,31 +111,33 @@ export function checkDevices(ctx: Ctx): void {
 }
 
 function checkStockAmbiguity(ctx: Ctx): void {
-  const ambiguous = new Map<string, string[]>();
-  for (const [pair, owners] of ctx.own.pciOwners) if (owners.size > 1) ambiguous.set(pair, []);
-  if (ambiguous.size === 0) return;
-  for (const id of ctx.own.owner.keys()) {
-    const pair = ctx.idx.pciPair.get(id);
-    if (pair !== undefined) ambiguous.get(pair)?.push(id);
-  }
-  for (const [pair, ids] of ambiguous) {
-    const names = [...ctx.own.pciOwners.get(pair)!].map((i) => instanceLabel(ctx, i));
+  for (const [pair, { owners, ids }] of ctx.own.pciOwners) {
+    if (owners.size < 2) continue;
+    const names = [...owners].map((i) => instanceLabel(ctx, i));
     report(
       ctx,
       "DEV-STOCK-AMBIGUOUS",
       null,
       "instances",
-      `${names.join(" and ")} each own a ${pair} device (${ids.join(", ")}): pci-stub.ids= names devices by vendor:device, so stock options cannot keep them apart; only the ownership option does.`,
+      `${names.join(" and ")} each own a ${pair} device (${listed(ids)}): pci-stub.ids= names devices by vendor:device, so stock options cannot keep them apart; only the ownership option does.`,
       "Boot kernels that honour the ownership option, or bind the devices by address after boot (driver_override).",
       { devices: ids },
     );
   }
 }
 
+/** At most 8 ids in a sentence; the subject carries them all. */
+function listed(ids: string[]): string {
+  return ids.length > 8
+    ? `${ids.slice(0, 8).join(", ")} and ${ids.length - 8} more`
+    : ids.join(", ");
+}
+
 function checkUnassigned(ctx: Ctx): void {
-  const free = ctx.m.devices.filter((d) => !ctx.own.owner.has(d.id) && !isInfrastructure(d)).map((d) => d.id);
+  const free: string[] = [];
+  for (const id of ctx.idx.assignable) if (!ctx.own.first.has(id)) free.push(id);
   if (free.length === 0) return;
-  const shown = free.length > 8 ? `${free.slice(0, 8).join(", ")} and ${free.length - 8} more` : free.join(", ");
+  const shown = listed(free);
   report(
     ctx,
     "DEV-UNASSIGNED",

@@ -27,7 +27,11 @@ export function checkMemory(ctx: Ctx): void {
         i,
         path,
         `${label} has no memory.`,
-        i === 0 ? 'Give OS1 one range from 0, e.g. {"start": "0x0", "size": "4G"}.' : free ? `Give it memory, e.g. the free range ${show(free)}.` : "Free memory in another instance first.",
+        i === 0
+          ? 'Give OS1 one range from 0, e.g. {"start": "0x0", "size": "4G"}.'
+          : free
+            ? `Give it memory, e.g. the free range ${show(free)}.`
+            : "Free memory in another instance first.",
       );
     }
     inst.memory.forEach((r, k) => checkAlignment(ctx, i, r, `${path}[${k}]`, k === 0));
@@ -41,7 +45,15 @@ export function checkMemory(ctx: Ctx): void {
 function checkAlignment(ctx: Ctx, i: number, r: Range, path: string, main: boolean): void {
   const label = instanceLabel(ctx, i);
   if (r.size === 0n) {
-    report(ctx, "MEM-ALIGN", i, `${path}.size`, `${label} has an empty memory range at ${hex(r.start)}.`, "Give the range a size, or remove it.", { ranges: [r] });
+    report(
+      ctx,
+      "MEM-ALIGN",
+      i,
+      `${path}.size`,
+      `${label} has an empty memory range at ${hex(r.start)}.`,
+      "Give the range a size, or remove it.",
+      { ranges: [r] },
+    );
     return;
   }
   if (r.start % PAGE !== 0n || r.size % PAGE !== 0n) {
@@ -95,7 +107,8 @@ function checkOs1(ctx: Ctx): void {
   }
   const main = inst.memory[0]!;
   let usable = usableBytesIn(ctx.idx, main);
-  for (const s of ctx.slices.slices) if (s && s.start < main.size) usable -= usableBytesIn(ctx.idx, s);
+  for (const s of ctx.slices.slices)
+    if (s && s.start < main.size) usable -= usableBytesIn(ctx.idx, s);
   if (usable < MIN_MEMORY) {
     report(
       ctx,
@@ -169,7 +182,8 @@ function describeParts(ctx: Ctx, b: Range): string[] {
   const regions = ctx.m.memoryMap
     .filter((r) => r.type !== "usable" && overlaps(r, b))
     .sort((x, y) => (x.start < y.start ? -1 : 1));
-  const piece = (s: bigint, e: bigint, what: string) => out.push(`${show({ start: s, size: e - s })} is ${what}`);
+  const piece = (s: bigint, e: bigint, what: string) =>
+    out.push(`${show({ start: s, size: e - s })} is ${what}`);
   for (const r of regions) {
     const s = r.start > cursor ? r.start : cursor;
     const e = r.start + r.size < end ? r.start + r.size : end;
@@ -182,7 +196,9 @@ function describeParts(ctx: Ctx, b: Range): string[] {
 }
 
 function hole(at: bigint): string {
-  return at >= 0xfec00000n && at < 0x100000000n ? "a hole (MMIO below 4 GiB)" : "a hole (not in the firmware's map)";
+  return at >= 0xfec00000n && at < 0x100000000n
+    ? "a hole (MMIO below 4 GiB)"
+    : "a hole (not in the firmware's map)";
 }
 
 function apicWindow(s: bigint, e: bigint): string {
@@ -200,7 +216,9 @@ function usableHint(ctx: Ctx, r: Range): string {
     const a = ((s + DEFAULT_KERNEL_ALIGN - 1n) / DEFAULT_KERNEL_ALIGN) * DEFAULT_KERNEL_ALIGN;
     if (e > a && (!best || e - a > best.size)) best = { start: a, size: e - a };
   }
-  return best ? `Keep to usable RAM, e.g. ${show(best)}.` : "Choose a range inside a usable e820 region.";
+  return best
+    ? `Keep to usable RAM, e.g. ${show(best)}.`
+    : "Choose a range inside a usable e820 region.";
 }
 
 function checkLowSlices(ctx: Ctx): void {
@@ -229,9 +247,14 @@ function checkLowSlices(ctx: Ctx): void {
     }
     const problems: string[] = [];
     if (low.start % PAGE !== 0n || low.size % PAGE !== 0n) problems.push("it is not 4 KiB aligned");
-    if (low.size < MIN_SLICE) problems.push(`it is smaller than ${humanSize(MIN_SLICE)}, the verified minimum (smaller slices hang in early boot)`);
-    if (low.start + low.size > LOW_MEMORY_END) problems.push("it reaches above 1 MiB, where a core cannot start in real mode");
-    if (low.start < LOW_RESERVED_END) problems.push("it starts below 64 KiB, which every Linux kernel reserves for the BIOS");
+    if (low.size < MIN_SLICE)
+      problems.push(
+        `it is smaller than ${humanSize(MIN_SLICE)}, the verified minimum (smaller slices hang in early boot)`,
+      );
+    if (low.start + low.size > LOW_MEMORY_END)
+      problems.push("it reaches above 1 MiB, where a core cannot start in real mode");
+    if (low.start < LOW_RESERVED_END)
+      problems.push("it starts below 64 KiB, which every Linux kernel reserves for the BIOS");
     if (notUsableParts(ctx.idx, low).length) problems.push("it is not all usable RAM");
     if (problems.length) {
       report(
@@ -268,9 +291,13 @@ function checkOverlaps(ctx: Ctx): void {
   const held: Held[] = [];
   ctx.p.instances.forEach((inst, i) => {
     if (i === 0) return;
-    inst.memory.forEach((r, k) => r.size > 0n && held.push({ r, i, path: `instances[${i}].memory[${k}]`, what: "range" }));
+    inst.memory.forEach(
+      (r, k) =>
+        r.size > 0n && held.push({ r, i, path: `instances[${i}].memory[${k}]`, what: "range" }),
+    );
     const s = ctx.slices.slices[i];
-    if (s && inst.lowMemory) held.push({ r: s, i, path: `instances[${i}].lowMemory`, what: "low slice" });
+    if (s && inst.lowMemory)
+      held.push({ r: s, i, path: `instances[${i}].lowMemory`, what: "low slice" });
   });
   held.sort((a, b) => (a.r.start < b.r.start ? -1 : a.r.start > b.r.start ? 1 : 0));
   for (let a = 0; a < held.length; a++) {
@@ -280,7 +307,8 @@ function checkOverlaps(ctx: Ctx): void {
       const later = x.i > y.i || (x.i === y.i && x.path > y.path) ? x : y;
       const other = later === x ? y : x;
       const start = y.r.start;
-      const end = x.r.start + x.r.size < y.r.start + y.r.size ? x.r.start + x.r.size : y.r.start + y.r.size;
+      const end =
+        x.r.start + x.r.size < y.r.start + y.r.size ? x.r.start + x.r.size : y.r.start + y.r.size;
       const shared = { start, size: end - start };
       report(
         ctx,

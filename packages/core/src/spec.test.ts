@@ -8,14 +8,20 @@ const spec = readFileSync(new URL("../SPEC.md", import.meta.url), "utf8");
 const tests = readFileSync(new URL("./validate.test.ts", import.meta.url), "utf8");
 
 describe("SPEC.md", () => {
-  const rows = [...spec.matchAll(/^\| `([A-Z0-9-]+)` \| (error|warning|info) \| (.+) \|$/gm)].map((m) => ({
-    code: m[1]!,
-    severity: m[2]!,
-    rule: m[3]!,
-  }));
+  const rows = [...spec.matchAll(/^\| `([A-Z0-9-]+)` \| (error|warning|info) \| (.+) \|$/gm)].map(
+    (m) => ({
+      code: m[1]!,
+      severity: m[2]!,
+      rule: m[3]!,
+    }),
+  );
 
   it("lists exactly the codes of the registry, with the same severity and rule", () => {
-    const registry = Object.entries(DIAGNOSTIC_CODES).map(([code, info]) => ({ code, severity: info.severity, rule: info.rule }));
+    const registry = Object.entries(DIAGNOSTIC_CODES).map(([code, info]) => ({
+      code,
+      severity: info.severity,
+      rule: info.rule,
+    }));
     expect(rows).toEqual(registry);
   });
 
@@ -27,10 +33,32 @@ describe("SPEC.md", () => {
 
   it("names every code the issue requires", () => {
     const required = [
-      "CPU-UNKNOWN", "CPU-SHARED", "CPU-NONE", "CPU-CONTIGUOUS", "CPU-BOOT-CORE", "CPU-SMT-SPLIT", "CPU-HYBRID", "CPU-NUMA",
-      "MEM-NONE", "MEM-NOT-USABLE", "MEM-OVERLAP", "MEM-ALIGN", "MEM-OS1-START", "MEM-LOW-SLICE", "MEM-TOO-SMALL",
-      "DEV-UNKNOWN", "DEV-SHARED", "DEV-IRQ-SHARED", "DEV-INTX", "DEV-IOMMU-SPLIT", "DEV-UNASSIGNED", "DEV-STOCK-AMBIGUOUS",
-      "PROFILE-EMPTY", "PROFILE-NAME-DUP", "CMDLINE-RESERVED", "CMDLINE-TOO-LONG",
+      "CPU-UNKNOWN",
+      "CPU-SHARED",
+      "CPU-NONE",
+      "CPU-CONTIGUOUS",
+      "CPU-BOOT-CORE",
+      "CPU-SMT-SPLIT",
+      "CPU-HYBRID",
+      "CPU-NUMA",
+      "MEM-NONE",
+      "MEM-NOT-USABLE",
+      "MEM-OVERLAP",
+      "MEM-ALIGN",
+      "MEM-OS1-START",
+      "MEM-LOW-SLICE",
+      "MEM-TOO-SMALL",
+      "DEV-UNKNOWN",
+      "DEV-SHARED",
+      "DEV-IRQ-SHARED",
+      "DEV-INTX",
+      "DEV-IOMMU-SPLIT",
+      "DEV-UNASSIGNED",
+      "DEV-STOCK-AMBIGUOUS",
+      "PROFILE-EMPTY",
+      "PROFILE-NAME-DUP",
+      "CMDLINE-RESERVED",
+      "CMDLINE-TOO-LONG",
     ];
     expect(required.filter((c) => !(c in DIAGNOSTIC_CODES))).toEqual([]);
   });

@@ -8,7 +8,11 @@ const m = makeMachine({ coresPerSocket: 8 });
 
 describe("nextFreeCpuRun", () => {
   it("gives OS1 the run from the boot core, and a successor the first free run after its predecessor", () => {
-    const p = profile(inst("os1", [], [["0x0", "2G"]]), inst("os2", [4, 5], [["4G", "1G"]]), inst("os3", [], []));
+    const p = profile(
+      inst("os1", [], [["0x0", "2G"]]),
+      inst("os2", [4, 5], [["4G", "1G"]]),
+      inst("os3", [], []),
+    );
     expect(nextFreeCpuRun(m, p, 0, 3)).toEqual([0, 1, 2]);
     expect(nextFreeCpuRun(m, p, 2, 2)).toEqual([6, 7]);
     expect(nextFreeCpuRun(m, p, 2, 3)).toEqual([0, 1, 2]);
@@ -30,7 +34,11 @@ describe("largestFreeRange", () => {
 
 describe("diffProfiles", () => {
   it("lists what changed per instance in the operator's terms", () => {
-    const a = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [2, 3], [["4G", "1G"]], { devices: ["vga"] }), inst("os3", [4], [["8G", "1G"]]));
+    const a = profile(
+      inst("os1", [0, 1], [["0x0", "2G"]]),
+      inst("os2", [2, 3], [["4G", "1G"]], { devices: ["vga"] }),
+      inst("os3", [4], [["8G", "1G"]]),
+    );
     const b = profile(
       inst("os1", [0, 1], [["0x0", "2G"]]),
       inst("os2", [2, 3, 4], [["4G", "2G"]], { devices: ["serial@0x3f8"], cmdline: "quiet" }),
@@ -39,7 +47,12 @@ describe("diffProfiles", () => {
     expect(diffProfiles(a, b)).toEqual([
       { kind: "instance-removed", instance: "os3", position: 3 },
       { kind: "cpus", instance: "os2", added: [4], removed: [] },
-      { kind: "memory", instance: "os2", added: ["0x100000000+0x80000000"], removed: ["0x100000000+0x40000000"] },
+      {
+        kind: "memory",
+        instance: "os2",
+        added: ["0x100000000+0x80000000"],
+        removed: ["0x100000000+0x40000000"],
+      },
       { kind: "devices", instance: "os2", added: ["serial@0x3f8"], removed: ["vga"] },
       { kind: "option", instance: "os2", field: "cmdline", before: null, after: "quiet" },
       { kind: "instance-added", instance: "os4", position: 3 },

@@ -8,7 +8,12 @@ import { MiB, overlaps } from "./units";
  * Runs of `count` consecutive present cores that no instance other than `self` holds, in
  * ascending LAPIC order (non-overlapping, first fit).
  */
-export function freeCpuRuns(idx: MachineIndex, owner: Map<number, number>, self: number, count: number): number[][] {
+export function freeCpuRuns(
+  idx: MachineIndex,
+  owner: Map<number, number>,
+  self: number,
+  count: number,
+): number[][] {
   const runs: number[][] = [];
   let current: number[] = [];
   for (const a of idx.apicIds) {
@@ -37,7 +42,12 @@ function ownerMap(p: Profile): Map<number, number> {
  * core, for a successor the first free run after the previous instance's cores (or the
  * first free run anywhere). Null when none is left.
  */
-export function nextFreeCpuRun(m: Machine, p: Profile, index: number, count: number): number[] | null {
+export function nextFreeCpuRun(
+  m: Machine,
+  p: Profile,
+  index: number,
+  count: number,
+): number[] | null {
   if (count < 1) return null;
   const idx = indexMachine(m);
   const owner = ownerMap(p);

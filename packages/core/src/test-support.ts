@@ -34,7 +34,12 @@ export function pcMemoryMap(highGiB = 14, nodes = 1): MemoryRegion[] {
   ];
   const per = BigInt(highGiB) / BigInt(nodes);
   for (let n = 0; n < nodes; n++) {
-    map.push({ start: q("4G") + BigInt(n) * per * q("1G"), size: per * q("1G"), type: "usable", node: n });
+    map.push({
+      start: q("4G") + BigInt(n) * per * q("1G"),
+      size: per * q("1G"),
+      type: "usable",
+      node: n,
+    });
   }
   return map;
 }
@@ -86,8 +91,19 @@ export function makeMachine(shape: Shape = {}): Machine {
   };
 }
 
-export function inst(name: string, cpus: number[], memory: [string, string][], extra: Partial<Instance> = {}): Instance {
-  return { name, cpus, memory: memory.map(([s, z]) => ({ start: q(s), size: q(z) })), devices: [], ...extra };
+export function inst(
+  name: string,
+  cpus: number[],
+  memory: [string, string][],
+  extra: Partial<Instance> = {},
+): Instance {
+  return {
+    name,
+    cpus,
+    memory: memory.map(([s, z]) => ({ start: q(s), size: q(z) })),
+    devices: [],
+    ...extra,
+  };
 }
 
 export function profile(...instances: Instance[]): Profile {

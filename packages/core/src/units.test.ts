@@ -16,11 +16,23 @@ describe("parseQuantity", () => {
     expect(hex(q("0xffffffffffffffff"))).toBe("0xffffffffffffffff");
   });
   it("says what is wrong, never throws", () => {
-    expect(parseQuantity("12Q")).toEqual({ ok: false, reason: '"12Q" is not a size (use hex like "0x40000000" or a size like "512M")' });
-    expect(parseQuantity("0x10000000000000000")).toMatchObject({ ok: false, reason: expect.stringContaining("64 bits") });
-    expect(parseQuantity(2 ** 60)).toMatchObject({ ok: false, reason: expect.stringContaining("hex string") });
+    expect(parseQuantity("12Q")).toEqual({
+      ok: false,
+      reason: '"12Q" is not a size (use hex like "0x40000000" or a size like "512M")',
+    });
+    expect(parseQuantity("0x10000000000000000")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("64 bits"),
+    });
+    expect(parseQuantity(2 ** 60)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("hex string"),
+    });
     expect(parseQuantity(-1)).toMatchObject({ ok: false });
-    expect(parseQuantity(null)).toMatchObject({ ok: false, reason: "null is not an address or size" });
+    expect(parseQuantity(null)).toMatchObject({
+      ok: false,
+      reason: "null is not an address or size",
+    });
     expect(parseQuantity("1.5G")).toMatchObject({ ok: false });
   });
 });

@@ -34,11 +34,15 @@ export function parseQuantity(input: unknown): QuantityResult {
   if (typeof input === "bigint") return inRange(input, String(input));
   if (typeof input === "number") {
     if (!Number.isSafeInteger(input) || input < 0) {
-      return { ok: false, reason: `${input} is not an exact non-negative integer: write it as a hex string` };
+      return {
+        ok: false,
+        reason: `${input} is not an exact non-negative integer: write it as a hex string`,
+      };
     }
     return { ok: true, value: BigInt(input) };
   }
-  if (typeof input !== "string") return { ok: false, reason: `${describe(input)} is not an address or size` };
+  if (typeof input !== "string")
+    return { ok: false, reason: `${describe(input)} is not an address or size` };
   const text = input.trim();
   if (HEX.test(text) || DEC.test(text)) return inRange(BigInt(text), input);
   const m = SUFFIXED.exec(text);
@@ -46,12 +50,16 @@ export function parseQuantity(input: unknown): QuantityResult {
     const unit = SUFFIX[m[2]!.toUpperCase()]!;
     return inRange(BigInt(m[1]!) * unit, input);
   }
-  return { ok: false, reason: `${JSON.stringify(input)} is not a size (use hex like "0x40000000" or a size like "512M")` };
+  return {
+    ok: false,
+    reason: `${JSON.stringify(input)} is not a size (use hex like "0x40000000" or a size like "512M")`,
+  };
 }
 
 function inRange(value: bigint, shown: string): QuantityResult {
   if (value < 0n) return { ok: false, reason: `${JSON.stringify(shown)} is negative` };
-  if (value > U64_MAX) return { ok: false, reason: `${JSON.stringify(shown)} does not fit in 64 bits` };
+  if (value > U64_MAX)
+    return { ok: false, reason: `${JSON.stringify(shown)} does not fit in 64 bits` };
   return { ok: true, value };
 }
 
@@ -112,7 +120,10 @@ export function rangeEnd(r: { start: bigint; size: bigint }): bigint {
   return r.start + r.size;
 }
 
-export function overlaps(a: { start: bigint; size: bigint }, b: { start: bigint; size: bigint }): boolean {
+export function overlaps(
+  a: { start: bigint; size: bigint },
+  b: { start: bigint; size: bigint },
+): boolean {
   return a.start < b.start + b.size && b.start < a.start + a.size;
 }
 

@@ -125,7 +125,9 @@ describe("CPU-MAXCPUS-ORDER", () => {
     const p = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [2, 3], [["4G", "4G"]]));
     const [d] = codes(validate(m, p), "CPU-MAXCPUS-ORDER");
     expect(d).toMatchObject({ severity: "warning", subject: { cpus: [2] } });
-    expect(codes(validate(makeMachine({ sockets: 2, coresPerSocket: 2 }), p), "CPU-MAXCPUS-ORDER")).toEqual([]);
+    expect(
+      codes(validate(makeMachine({ sockets: 2, coresPerSocket: 2 }), p), "CPU-MAXCPUS-ORDER"),
+    ).toEqual([]);
   });
 });
 
@@ -141,20 +143,35 @@ describe("CPU-ONLINE", () => {
 describe("CPU-SMT-SPLIT", () => {
   it("warns when siblings of one physical core go to two instances", () => {
     const smt = makeMachine({ coresPerSocket: 4, threads: 2 }); // 0,1 | 2,3 | ...
-    const split = profile(inst("os1", [0, 1, 2], [["0x0", "2G"]]), inst("os2", [3, 4, 5], [["4G", "4G"]]));
+    const split = profile(
+      inst("os1", [0, 1, 2], [["0x0", "2G"]]),
+      inst("os2", [3, 4, 5], [["4G", "4G"]]),
+    );
     const [d] = codes(validate(smt, split), "CPU-SMT-SPLIT");
     expect(d).toMatchObject({ severity: "warning", instance: "os2", subject: { cpus: [3, 2] } });
-    const whole = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [2, 3], [["4G", "4G"]]));
+    const whole = profile(
+      inst("os1", [0, 1], [["0x0", "2G"]]),
+      inst("os2", [2, 3], [["4G", "4G"]]),
+    );
     expect(codes(validate(smt, whole), "CPU-SMT-SPLIT")).toEqual([]);
   });
 });
 
 describe("CPU-HYBRID", () => {
   it("warns when an instance mixes P-cores and E-cores", () => {
-    const hybrid = makeMachine({ coresPerSocket: 8, coreType: (_s, c) => (c < 4 ? "performance" : "efficiency") });
+    const hybrid = makeMachine({
+      coresPerSocket: 8,
+      coreType: (_s, c) => (c < 4 ? "performance" : "efficiency"),
+    });
     const p = profile(inst("os1", [0, 1, 2], [["0x0", "2G"]]), inst("os2", [3, 4], [["4G", "4G"]]));
-    expect(codes(validate(hybrid, p), "CPU-HYBRID")[0]).toMatchObject({ instance: "os2", subject: { cpus: [4] } });
-    const ok = profile(inst("os1", [0, 1, 2, 3], [["0x0", "2G"]]), inst("os2", [4, 5], [["4G", "4G"]]));
+    expect(codes(validate(hybrid, p), "CPU-HYBRID")[0]).toMatchObject({
+      instance: "os2",
+      subject: { cpus: [4] },
+    });
+    const ok = profile(
+      inst("os1", [0, 1, 2, 3], [["0x0", "2G"]]),
+      inst("os2", [4, 5], [["4G", "4G"]]),
+    );
     expect(codes(validate(hybrid, ok), "CPU-HYBRID")).toEqual([]);
   });
 });
@@ -163,8 +180,13 @@ describe("CPU-NUMA", () => {
   it("warns when an instance's memory is on another node than its cores", () => {
     const numa = makeMachine({ sockets: 2, coresPerSocket: 4 }); // node 0: 4-11 GiB, node 1: 11-18 GiB
     const far = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [4, 5], [["4G", "4G"]]));
-    expect(codes(validate(numa, far), "CPU-NUMA")[0]?.message).toContain("node 1 but its memory is on node 0");
-    const near = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [4, 5], [["12G", "4G"]]));
+    expect(codes(validate(numa, far), "CPU-NUMA")[0]?.message).toContain(
+      "node 1 but its memory is on node 0",
+    );
+    const near = profile(
+      inst("os1", [0, 1], [["0x0", "2G"]]),
+      inst("os2", [4, 5], [["12G", "4G"]]),
+    );
     expect(codes(validate(numa, near), "CPU-NUMA")).toEqual([]);
   });
 });
@@ -184,7 +206,9 @@ describe("MEM-NOT-USABLE", () => {
     p.instances[1]!.memory = [{ start: q("0x7fe00000"), size: q("4M") }];
     p.instances[0]!.memory = [{ start: 0n, size: q("0x7fe00000") }];
     const [d] = codes(validate(machine, p), "MEM-NOT-USABLE");
-    expect(d!.message).toContain("0x7ff00000-0x7fffffff (1 MiB) is acpi; 0x80000000-0x801fffff (2 MiB) is a hole");
+    expect(d!.message).toContain(
+      "0x7ff00000-0x7fffffff (1 MiB) is acpi; 0x80000000-0x801fffff (2 MiB) is a hole",
+    );
     expect(d!.subject?.ranges).toEqual([{ start: q("0x7ff00000"), size: q("3M") }]);
   });
   it("names a hole and the I/O APIC window", () => {
@@ -200,7 +224,10 @@ describe("MEM-OVERLAP", () => {
     const p = base();
     p.instances[2]!.memory = [{ start: q("6G"), size: q("4G") }];
     const [d] = codes(validate(machine, p), "MEM-OVERLAP");
-    expect(d).toMatchObject({ instance: "os3", subject: { ranges: [{ start: q("6G"), size: q("2G") }] } });
+    expect(d).toMatchObject({
+      instance: "os3",
+      subject: { ranges: [{ start: q("6G"), size: q("2G") }] },
+    });
   });
   it("reports a successor range inside OS1's mem= range", () => {
     const p = base();
@@ -226,7 +253,17 @@ describe("MEM-ALIGN", () => {
     p.instances[1]!.memory = [{ start: q("0x100100000"), size: q("1G") }];
     expect(codes(validate(machine, p), "MEM-ALIGN")[0]?.hint).toContain("0x100200000");
     p.instances[1]!.kernel = "/k";
-    const facts = { kernels: { "/k": { initSize: q("64M"), kernelAlignment: q("1M"), cmdlineSize: 2048, relocatable: true, protocol: 0x20f } } };
+    const facts = {
+      kernels: {
+        "/k": {
+          initSize: q("64M"),
+          kernelAlignment: q("1M"),
+          cmdlineSize: 2048,
+          relocatable: true,
+          protocol: 0x20f,
+        },
+      },
+    };
     expect(codes(validate(machine, p, facts), "MEM-ALIGN")).toEqual([]);
   });
 });
@@ -236,7 +273,10 @@ describe("MEM-OS1-START", () => {
     const p = base();
     p.instances[0]!.memory = [{ start: q("1M"), size: q("2G") }];
     expect(codes(validate(machine, p), "MEM-OS1-START")).toHaveLength(1);
-    p.instances[0]!.memory = [{ start: 0n, size: q("1G") }, { start: q("1G"), size: q("512M") }];
+    p.instances[0]!.memory = [
+      { start: 0n, size: q("1G") },
+      { start: q("1G"), size: q("512M") },
+    ];
     expect(codes(validate(machine, p), "MEM-OS1-START")[0]?.hint).toContain("0x60000000");
   });
   it("accepts firmware holes inside OS1's range", () => {
@@ -292,7 +332,15 @@ describe("MEM-TOO-SMALL", () => {
     p.instances[1]!.kernel = "/k";
     p.instances[1]!.initrd = "/i";
     const facts = {
-      kernels: { "/k": { initSize: q("0x3f98000"), kernelAlignment: q("2M"), cmdlineSize: 2048, relocatable: true, protocol: 0x20f } },
+      kernels: {
+        "/k": {
+          initSize: q("0x3f98000"),
+          kernelAlignment: q("2M"),
+          cmdlineSize: 2048,
+          relocatable: true,
+          protocol: 0x20f,
+        },
+      },
       fileSizes: { "/i": q("40M") },
     };
     const [d] = codes(validate(machine, p, facts), "MEM-TOO-SMALL");
@@ -375,7 +423,9 @@ describe("DEV-IOMMU-SPLIT", () => {
     const p = base();
     p.instances[1]!.devices = ["0000:00:1d.0"];
     p.instances[2]!.devices = ["0000:00:1d.1"];
-    expect(codes(validate(devMachine, p), "DEV-IOMMU-SPLIT")[0]?.message).toContain("IOMMU group 2");
+    expect(codes(validate(devMachine, p), "DEV-IOMMU-SPLIT")[0]?.message).toContain(
+      "IOMMU group 2",
+    );
   });
 });
 
@@ -405,7 +455,11 @@ describe("CMDLINE-RESERVED", () => {
     const p = base();
     p.instances[1]!.cmdline = "console=ttyS0 mem=1G nokaslr tessera.devices=x quiet";
     const d = codes(validate(machine, p), "CMDLINE-RESERVED");
-    expect(d.map((x) => x.message.split(" sets ")[1]?.split(",")[0])).toEqual(["mem=1G", "nokaslr", "tessera.devices=x"]);
+    expect(d.map((x) => x.message.split(" sets ")[1]?.split(",")[0])).toEqual([
+      "mem=1G",
+      "nokaslr",
+      "tessera.devices=x",
+    ]);
   });
 });
 
@@ -417,8 +471,20 @@ describe("CMDLINE-TOO-LONG", () => {
     p.instances[1]!.cmdline = "x".repeat(1500);
     expect(codes(validate(machine, p), "CMDLINE-TOO-LONG")).toEqual([]);
     p.instances[1]!.kernel = "/k";
-    const facts = { kernels: { "/k": { initSize: q("64M"), kernelAlignment: q("2M"), cmdlineSize: 1024, relocatable: true, protocol: 0x20f } } };
-    expect(codes(validate(machine, p, facts), "CMDLINE-TOO-LONG")[0]?.message).toContain("at most 1023");
+    const facts = {
+      kernels: {
+        "/k": {
+          initSize: q("64M"),
+          kernelAlignment: q("2M"),
+          cmdlineSize: 1024,
+          relocatable: true,
+          protocol: 0x20f,
+        },
+      },
+    };
+    expect(codes(validate(machine, p, facts), "CMDLINE-TOO-LONG")[0]?.message).toContain(
+      "at most 1023",
+    );
   });
 });
 
@@ -426,7 +492,9 @@ describe("KERNEL-UNUSABLE", () => {
   it("reports a kernel the image reader rejected (live facts)", () => {
     const p = base();
     p.instances[1]!.kernel = "/boot/vmlinux";
-    const d = validate(machine, p, { kernelProblems: { "/boot/vmlinux": "it is an ELF vmlinux, not a bzImage" } });
+    const d = validate(machine, p, {
+      kernelProblems: { "/boot/vmlinux": "it is an ELF vmlinux, not a bzImage" },
+    });
     expect(codes(d, "KERNEL-UNUSABLE")[0]?.message).toContain("ELF vmlinux");
   });
 });
@@ -435,7 +503,9 @@ describe("FILE-MISSING", () => {
   it("reports a kernel or initrd that does not exist (live facts)", () => {
     const p = base();
     p.instances[2]!.initrd = "/boot/none.img";
-    expect(codes(validate(machine, p, { missingFiles: ["/boot/none.img"] }), "FILE-MISSING")[0]?.path).toBe("instances[2].initrd");
+    expect(
+      codes(validate(machine, p, { missingFiles: ["/boot/none.img"] }), "FILE-MISSING")[0]?.path,
+    ).toBe("instances[2].initrd");
   });
 });
 
@@ -446,7 +516,9 @@ describe("every finding, not the first", () => {
     p.instances[2]!.memory = [{ start: q("0xfec00000"), size: q("2M") }];
     p.instances[2]!.devices = ["nope"];
     const d = validate(devMachine, p);
-    expect(new Set(d.map((x) => x.code))).toEqual(new Set(["CPU-UNKNOWN", "MEM-NOT-USABLE", "MEM-TOO-SMALL", "DEV-UNKNOWN", "DEV-UNASSIGNED"]));
+    expect(new Set(d.map((x) => x.code))).toEqual(
+      new Set(["CPU-UNKNOWN", "MEM-NOT-USABLE", "MEM-TOO-SMALL", "DEV-UNKNOWN", "DEV-UNASSIGNED"]),
+    );
     const sev = d.map((x) => x.severity);
     expect(sev.indexOf("info")).toBeGreaterThan(sev.lastIndexOf("error"));
   });

@@ -62,7 +62,12 @@ export function instanceLabel(ctx: Ctx, i: number): string {
   return ctx.p.instances[i]?.name || `instance ${i + 1}`;
 }
 
-export function buildContext(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): Ctx {
+export function buildContext(
+  m: Machine,
+  p: Profile,
+  facts: Facts = {},
+  opts: PlanOptions = {},
+): Ctx {
   const idx = indexMachine(m);
   const cpuOwner = new Map<number, number>();
   p.instances.forEach((inst, i) => {
@@ -84,13 +89,25 @@ export function buildContext(m: Machine, p: Profile, facts: Facts = {}, opts: Pl
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-export function validate(m: Machine, p: Profile, facts: Facts = {}, opts: PlanOptions = {}): Diagnostic[] {
+export function validate(
+  m: Machine,
+  p: Profile,
+  facts: Facts = {},
+  opts: PlanOptions = {},
+): Diagnostic[] {
   return validateContext(buildContext(m, p, facts, opts));
 }
 
 export function validateContext(ctx: Ctx): Diagnostic[] {
   if (ctx.p.instances.length === 0) {
-    report(ctx, "PROFILE-EMPTY", null, "instances", "The profile has no instances.", "Add OS1, the instance the bootloader starts.");
+    report(
+      ctx,
+      "PROFILE-EMPTY",
+      null,
+      "instances",
+      "The profile has no instances.",
+      "Add OS1, the instance the bootloader starts.",
+    );
     return ctx.out;
   }
   checkProfile(ctx);

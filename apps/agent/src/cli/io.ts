@@ -20,7 +20,9 @@ export function processIo(): CliIo {
 }
 
 /** Collects output in memory: for tests. */
-export function memoryIo(files: Record<string, string> = {}): CliIo & { stdout: string[]; stderr: string[] } {
+export function memoryIo(
+  files: Record<string, string> = {},
+): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return {

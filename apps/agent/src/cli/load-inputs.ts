@@ -17,13 +17,23 @@ async function readJson(io: CliIo, file: string, what: string): Promise<Loaded<u
     text = await io.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (err as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a directory"
+            : (err as Error).message;
     return { ok: false, message: `${file}: cannot read the ${what} file: ${why}` };
   }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
-    return { ok: false, message: `${file}: the ${what} file is not valid JSON: ${(err as Error).message}` };
+    return {
+      ok: false,
+      message: `${file}: the ${what} file is not valid JSON: ${(err as Error).message}`,
+    };
   }
 }
 

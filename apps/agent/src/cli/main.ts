@@ -8,21 +8,54 @@ interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
-  validate: { summary: "check a profile against a machine (exit 0 ok, 1 errors, 2 bad input)", load: () => import("./validate") },
-  plan: { summary: "turn a valid profile into a boot plan (--format json|sh|grub)", load: () => import("./plan") },
-  discover: { summary: "read this machine (or a captured tree with --root) as tessera/machine@1", load: () => import("./discover") },
-  capture: { summary: "pack the files discovery reads into a .tar.gz (-o FILE)", load: () => import("./capture") },
-  import: { summary: "build a machine from dmesg / lspci / cpuinfo / interrupts text", load: () => import("./import") },
-  "inspect-kernel": { summary: "read a bzImage's boot protocol header", load: () => import("./inspect-kernel") },
+  validate: {
+    summary: "check a profile against a machine (exit 0 ok, 1 errors, 2 bad input)",
+    load: () => import("./validate"),
+  },
+  plan: {
+    summary: "turn a valid profile into a boot plan (--format json|sh|grub)",
+    load: () => import("./plan"),
+  },
+  discover: {
+    summary: "read this machine (or a captured tree with --root) as tessera/machine@1",
+    load: () => import("./discover"),
+  },
+  capture: {
+    summary: "pack the files discovery reads into a .tar.gz (-o FILE)",
+    load: () => import("./capture"),
+  },
+  import: {
+    summary: "build a machine from dmesg / lspci / cpuinfo / interrupts text",
+    load: () => import("./import"),
+  },
+  "inspect-kernel": {
+    summary: "read a bzImage's boot protocol header",
+    load: () => import("./inspect-kernel"),
+  },
   serve: { summary: "run the agent and the web console", load: () => import("./serve") },
-  user: { summary: "manage console users (add, passwd, remove, list)", load: () => import("./user") },
-  guest: { summary: "run inside a successor: report to the agent and obey stop requests", load: () => import("./guest") },
+  user: {
+    summary: "manage console users (add, passwd, remove, list)",
+    load: () => import("./user"),
+  },
+  guest: {
+    summary: "run inside a successor: report to the agent and obey stop requests",
+    load: () => import("./guest"),
+  },
 };
 
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ["usage: tessera <command> [options]", "", "commands:", ...lines, "", "tessera <command> --help for its options."].join("\n");
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`,
+  );
+  return [
+    "usage: tessera <command> [options]",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "tessera <command> --help for its options.",
+  ].join("\n");
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -25,7 +25,9 @@ Exit status: 0 plan printed, 1 the layout has errors, 2 unreadable or malformed 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args;
   try {
-    args = parseArgs(argv, { values: ["machine", "profile", "format", "ownership-option", "os1-kernel", "os1-initrd"] });
+    args = parseArgs(argv, {
+      values: ["machine", "profile", "format", "ownership-option", "os1-kernel", "os1-initrd"],
+    });
   } catch (err) {
     io.err(`tessera plan: ${(err as ArgError).message}\n\n${HELP}`);
     return 2;
@@ -37,22 +39,31 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const format = (args.values.format ?? "json") as Format;
   const missing = ["machine", "profile"].filter((k) => !args.values[k]);
   if (missing.length || !FORMATS.includes(format)) {
-    io.err(`tessera plan: ${missing.length ? `missing ${missing.map((m) => `--${m}`).join(" and ")}` : `--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(format)}`}\n\n${HELP}`);
+    io.err(
+      `tessera plan: ${missing.length ? `missing ${missing.map((m) => `--${m}`).join(" and ")}` : `--format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(format)}`}\n\n${HELP}`,
+    );
     return 2;
   }
-  const [machine, profile] = await Promise.all([loadMachine(io, args.values.machine!), loadProfile(io, args.values.profile!)]);
+  const [machine, profile] = await Promise.all([
+    loadMachine(io, args.values.machine!),
+    loadProfile(io, args.values.profile!),
+  ]);
   if (!machine.ok || !profile.ok) {
     io.err([machine, profile].flatMap((r) => (r.ok ? [] : [r.message])).join("\n"));
     return 2;
   }
   const opts = {
-    ...(args.values["ownership-option"] ? { ownershipOption: args.values["ownership-option"] } : {}),
+    ...(args.values["ownership-option"]
+      ? { ownershipOption: args.values["ownership-option"] }
+      : {}),
     ...(args.values["os1-kernel"] ? { os1Kernel: args.values["os1-kernel"] } : {}),
     ...(args.values["os1-initrd"] ? { os1Initrd: args.values["os1-initrd"] } : {}),
   };
   const result = plan(machine.value, profile.value, {}, opts);
   if (!result.ok) {
-    io.err(`tessera plan: the layout is not valid, no plan made.\n${formatDiagnostics(profile.value.name, result.diagnostics)}`);
+    io.err(
+      `tessera plan: the layout is not valid, no plan made.\n${formatDiagnostics(profile.value.name, result.diagnostics)}`,
+    );
     return 1;
   }
   io.out(render(result.plan, format));

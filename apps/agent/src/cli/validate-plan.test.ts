@@ -36,23 +36,40 @@ describe("tessera validate", () => {
     expect(r.out).toContain("hint:");
   });
   it("exits 1 with every error as JSON", async () => {
-    const r = await cli(["validate", "--machine", machine, "--profile", "/p.json", "--json"], { "/p.json": broken });
+    const r = await cli(["validate", "--machine", machine, "--profile", "/p.json", "--json"], {
+      "/p.json": broken,
+    });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.out);
     expect(json.ok).toBe(false);
     const codes = json.diagnostics.map((d: { code: string }) => d.code);
-    expect(codes).toEqual(expect.arrayContaining(["CPU-SHARED", "CPU-CONTIGUOUS", "MEM-NOT-USABLE", "MEM-OVERLAP"]));
+    expect(codes).toEqual(
+      expect.arrayContaining(["CPU-SHARED", "CPU-CONTIGUOUS", "MEM-NOT-USABLE", "MEM-OVERLAP"]),
+    );
   });
   it("exits 2 on malformed input, naming the file and the JSON path", async () => {
-    const bad = JSON.stringify({ schema: "tessera/profile@1", name: "x", instances: [{ name: "os1", cpus: [0], memory: [{ start: "0", size: "12Q" }] }] });
-    const r = await cli(["validate", "--machine", machine, "--profile", "/bad.json"], { "/bad.json": bad });
+    const bad = JSON.stringify({
+      schema: "tessera/profile@1",
+      name: "x",
+      instances: [{ name: "os1", cpus: [0], memory: [{ start: "0", size: "12Q" }] }],
+    });
+    const r = await cli(["validate", "--machine", machine, "--profile", "/bad.json"], {
+      "/bad.json": bad,
+    });
     expect(r.code).toBe(2);
-    expect(r.err).toBe('/bad.json: instances[0].memory[0].size: "12Q" is not a size (use hex like "0x40000000" or a size like "512M")');
+    expect(r.err).toBe(
+      '/bad.json: instances[0].memory[0].size: "12Q" is not a size (use hex like "0x40000000" or a size like "512M")',
+    );
   });
   it("exits 2 on a missing file, invalid JSON or a bad option, without a stack trace", async () => {
     const missing = await cli(["validate", "--machine", "/nope.json", "--profile", profile]);
-    expect(missing).toMatchObject({ code: 2, err: "/nope.json: cannot read the machine file: no such file" });
-    const notJson = await cli(["validate", "--machine", machine, "--profile", "/x.json"], { "/x.json": "{ nope" });
+    expect(missing).toMatchObject({
+      code: 2,
+      err: "/nope.json: cannot read the machine file: no such file",
+    });
+    const notJson = await cli(["validate", "--machine", machine, "--profile", "/x.json"], {
+      "/x.json": "{ nope",
+    });
     expect(notJson.code).toBe(2);
     expect(notJson.err).toMatch(/^\/x\.json: the profile file is not valid JSON: /);
     const opt = await cli(["validate", "--machin", machine]);
@@ -68,14 +85,24 @@ describe("tessera plan", () => {
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.out);
     expect(plan.os1).toMatchObject({ name: "os1", maxcpus: 4, memEnd: "0x100000000" });
-    expect(plan.successors.map((s: { name: string; memMin: string; memMax: string }) => [s.name, s.memMin, s.memMax])).toEqual([
+    expect(
+      plan.successors.map((s: { name: string; memMin: string; memMax: string }) => [
+        s.name,
+        s.memMin,
+        s.memMax,
+      ]),
+    ).toEqual([
       ["os2", "0x100000000", "0x2ffffffff"],
       ["os3", "0x880000000", "0xc7fffffff"],
     ]);
-    expect(plan.successors[0].cmdline).toMatch(/^nokaslr maxcpus=4 memmap=exactmap memmap=64K@0x80000 memmap=8G@0x100000000 /);
+    expect(plan.successors[0].cmdline).toMatch(
+      /^nokaslr maxcpus=4 memmap=exactmap memmap=64K@0x80000 memmap=8G@0x100000000 /,
+    );
   });
   it("refuses an invalid layout: exit 1, diagnostics, no plan", async () => {
-    const r = await cli(["plan", "--machine", machine, "--profile", "/p.json"], { "/p.json": broken });
+    const r = await cli(["plan", "--machine", machine, "--profile", "/p.json"], {
+      "/p.json": broken,
+    });
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toContain("CPU-SHARED");
@@ -87,7 +114,17 @@ describe("tessera plan", () => {
     expect(r.out.match(/^# --- /gm)).toHaveLength(2);
   });
   it("writes a GRUB entry that grub-script-check accepts", async () => {
-    const r = await cli(["plan", "--machine", machine, "--profile", profile, "--format", "grub", "--os1-kernel", "/boot/vmlinuz-6.1"]);
+    const r = await cli([
+      "plan",
+      "--machine",
+      machine,
+      "--profile",
+      profile,
+      "--format",
+      "grub",
+      "--os1-kernel",
+      "/boot/vmlinuz-6.1",
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("memmap=64K\\$0x80000");
     const check = "/usr/bin/grub-script-check";
@@ -106,10 +143,23 @@ describe("tessera plan", () => {
 
 describe("the installed bin", () => {
   it("runs as npx tessera from the repository root", () => {
-    const out = execFileSync("npx", ["--no-install", "tessera", "validate", "--machine", "examples/machine.json", "--profile", "examples/profile.json", "--json"], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      "npx",
+      [
+        "--no-install",
+        "tessera",
+        "validate",
+        "--machine",
+        "examples/machine.json",
+        "--profile",
+        "examples/profile.json",
+        "--json",
+      ],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
     expect(JSON.parse(out).ok).toBe(true);
   });
 });

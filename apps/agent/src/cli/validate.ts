@@ -27,11 +27,18 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const missing = ["machine", "profile"].filter((k) => !args.values[k]);
   if (missing.length || args.positional.length) {
-    io.err(`tessera validate: ${missing.length ? `missing ${missing.map((m) => `--${m}`).join(" and ")}` : `unexpected argument ${args.positional[0]}`}\n\n${HELP}`);
+    io.err(
+      `tessera validate: ${missing.length ? `missing ${missing.map((m) => `--${m}`).join(" and ")}` : `unexpected argument ${args.positional[0]}`}\n\n${HELP}`,
+    );
     return 2;
   }
-  const [machine, profile] = await Promise.all([loadMachine(io, args.values.machine!), loadProfile(io, args.values.profile!)]);
-  const problems = [machine, profile].filter((r) => !r.ok).map((r) => (r as { message: string }).message);
+  const [machine, profile] = await Promise.all([
+    loadMachine(io, args.values.machine!),
+    loadProfile(io, args.values.profile!),
+  ]);
+  const problems = [machine, profile]
+    .filter((r) => !r.ok)
+    .map((r) => (r as { message: string }).message);
   if (!machine.ok || !profile.ok) {
     io.err(problems.join("\n"));
     return 2;
@@ -53,7 +60,8 @@ export function formatDiagnostics(profileName: string, diagnostics: Diagnostic[]
   const i = count("info");
   const head = `${profileName}: ${e} error${e === 1 ? "" : "s"}, ${w} warning${w === 1 ? "" : "s"}, ${i} info`;
   const body = diagnostics.map(
-    (d) => `\n${d.severity.padEnd(7)} ${d.code}  ${d.path}${d.instance ? `  (${d.instance})` : ""}\n  ${d.message}\n  hint: ${d.hint}`,
+    (d) =>
+      `\n${d.severity.padEnd(7)} ${d.code}  ${d.path}${d.instance ? `  (${d.instance})` : ""}\n  ${d.message}\n  hint: ${d.hint}`,
   );
   return [head, ...body].join("\n");
 }
