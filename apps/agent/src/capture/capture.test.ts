@@ -59,12 +59,15 @@ describe("capture", () => {
   });
 
   it("writes paths longer than 100 bytes through the ustar prefix or a pax record and reads them back", () => {
-    const long = "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:01.0/0000:03:00.0/0000:04:00.0/msi_irqs/123";
+    const long =
+      "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:01.0/0000:03:00.0/0000:04:00.0/msi_irqs/123";
     const longer = "x".repeat(120) + "/" + "y".repeat(120);
-    const back = readTar(tarBytes([
-      { type: "file", path: long, data: Buffer.from("msix\n") },
-      { type: "file", path: longer, data: Buffer.from("z") },
-    ]));
+    const back = readTar(
+      tarBytes([
+        { type: "file", path: long, data: Buffer.from("msix\n") },
+        { type: "file", path: longer, data: Buffer.from("z") },
+      ]),
+    );
     expect(back.map((e) => e.path)).toEqual([long, longer]);
   });
 });

@@ -15,12 +15,15 @@ export interface CaptureResult {
   problems: { path: string; message: string }[];
 }
 
-export async function captureMachine(options: DiscoverOptions & { mtime?: number } = {}): Promise<CaptureResult> {
+export async function captureMachine(
+  options: DiscoverOptions & { mtime?: number } = {},
+): Promise<CaptureResult> {
   const result = await discoverRecorded(options);
   const entries: TarEntry[] = [];
   const dirs = new Set<string>();
   const addDirs = (p: string) => {
-    for (let d = posix.dirname(p); d !== "." && d !== "" && !dirs.has(d); d = posix.dirname(d)) dirs.add(d);
+    for (let d = posix.dirname(p); d !== "." && d !== "" && !dirs.has(d); d = posix.dirname(d))
+      dirs.add(d);
   };
   const strip = (p: string) => p.replace(/^\/+/, "");
   for (const [p, data] of result.record.files) {
@@ -46,7 +49,8 @@ export async function unpackCapture(archive: Buffer, dir: string): Promise<numbe
   let n = 0;
   for (const e of entries) {
     const rel = posix.normalize(e.path);
-    if (rel.startsWith("/") || rel.startsWith("..")) throw new Error(`archive entry ${JSON.stringify(e.path)} leaves the directory`);
+    if (rel.startsWith("/") || rel.startsWith(".."))
+      throw new Error(`archive entry ${JSON.stringify(e.path)} leaves the directory`);
     const dest = posix.join(dir, rel);
     if (e.type === "dir") {
       await mkdir(dest, { recursive: true });

@@ -13,7 +13,15 @@ function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, "0") + "\0";
 }
 
-function header(name: string, size: number, typeflag: string, mode: number, linkname = "", prefix = "", mtime = 0): Buffer {
+function header(
+  name: string,
+  size: number,
+  typeflag: string,
+  mode: number,
+  linkname = "",
+  prefix = "",
+  mtime = 0,
+): Buffer {
   const h = Buffer.alloc(BLOCK);
   h.write(name, 0, 100, "utf8");
   h.write(octal(mode, 8), 100, "ascii");
@@ -46,7 +54,8 @@ function split(path: string): { prefix: string; name: string } | null {
   for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) {
     const prefix = path.slice(0, i);
     const name = path.slice(i + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100 && name !== "") return { prefix, name };
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100 && name !== "")
+      return { prefix, name };
   }
   return null;
 }
@@ -54,7 +63,8 @@ function split(path: string): { prefix: string; name: string } | null {
 function paxRecord(key: string, value: string): Buffer {
   const body = ` ${key}=${value}\n`;
   let len = Buffer.byteLength(body) + 1;
-  while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body);
+  while (String(len).length + Buffer.byteLength(body) !== len)
+    len = String(len).length + Buffer.byteLength(body);
   return Buffer.from(`${len}${body}`, "utf8");
 }
 
@@ -72,7 +82,10 @@ function entryBlocks(e: TarEntry, mtime: number): Buffer[] {
     names ??= { prefix: "", name: path.slice(-100) };
   }
   if (e.type === "file") {
-    out.push(header(names.name, e.data.length, "0", e.mode ?? 0o644, "", names.prefix, mtime), ...pad(e.data));
+    out.push(
+      header(names.name, e.data.length, "0", e.mode ?? 0o644, "", names.prefix, mtime),
+      ...pad(e.data),
+    );
   } else if (e.type === "symlink") {
     out.push(header(names.name, 0, "2", 0o777, e.target.slice(0, 100), names.prefix, mtime));
   } else {

@@ -31,7 +31,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const out = parsed.values.output;
   if (!out || out === "-" || parsed.positional.length) {
-    io.err(`tessera capture: ${out ? (out === "-" ? "-o - is not supported" : `unexpected argument ${JSON.stringify(parsed.positional[0])}`) : "-o FILE.tar.gz is required"}\n\n${HELP}`);
+    io.err(
+      `tessera capture: ${out ? (out === "-" ? "-o - is not supported" : `unexpected argument ${JSON.stringify(parsed.positional[0])}`) : "-o FILE.tar.gz is required"}\n\n${HELP}`,
+    );
     return 2;
   }
   const { archive, files, problems } = await captureMachine({ root: parsed.values.root ?? "/" });
@@ -39,10 +41,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     await writeFile(dest, archive);
   } catch (err) {
-    io.err(`tessera capture: cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    io.err(
+      `tessera capture: cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
     return 2;
   }
   io.out(`tessera capture: wrote ${dest} (${files.length} paths, ${archive.length} bytes)`);
-  if (problems.length) io.err(`${problems.length} problem(s) while reading:\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+  if (problems.length)
+    io.err(
+      `${problems.length} problem(s) while reading:\n` +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"),
+    );
   return problems.length ? 1 : 0;
 }

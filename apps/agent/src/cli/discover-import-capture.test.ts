@@ -48,7 +48,16 @@ describe("tessera discover", () => {
 describe("tessera import", () => {
   it("builds a machine from the T440's dmesg and lspci -vvv, exit 0", async () => {
     const io = memoryIo();
-    const code = await importCmd(["--dmesg", fixture("dell-poweredge-t440-xeon-gold-5118", "dmesg.txt"), "--lspci", fixture("dell-poweredge-t440-xeon-gold-5118", "lspci-vvv.txt"), "--json"], io);
+    const code = await importCmd(
+      [
+        "--dmesg",
+        fixture("dell-poweredge-t440-xeon-gold-5118", "dmesg.txt"),
+        "--lspci",
+        fixture("dell-poweredge-t440-xeon-gold-5118", "lspci-vvv.txt"),
+        "--json",
+      ],
+      io,
+    );
     expect(code).toBe(0);
     const m = JSON.parse(io.stdout.join(""));
     expect(m.discovery.source).toBe("import");

@@ -35,7 +35,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (parsed.positional.length) {
-    io.err(`tessera discover: unexpected argument ${JSON.stringify(parsed.positional[0])}\n\n${HELP}`);
+    io.err(
+      `tessera discover: unexpected argument ${JSON.stringify(parsed.positional[0])}\n\n${HELP}`,
+    );
     return 2;
   }
   let root = parsed.values.root ?? "/";
@@ -51,22 +53,33 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       await unpackCapture(await readFile(root), unpacked);
     } catch (err) {
       await rm(unpacked, { recursive: true, force: true });
-      io.err(`tessera discover: --root ${root}: not a capture archive (${err instanceof Error ? err.message : String(err)})`);
+      io.err(
+        `tessera discover: --root ${root}: not a capture archive (${err instanceof Error ? err.message : String(err)})`,
+      );
       return 2;
     }
     root = unpacked;
   }
-  const { machine, problems } = await discoverMachine({ root, pciIds: parsed.flags.has("no-pci-ids") ? null : undefined }).finally(
-    () => unpacked && rm(unpacked, { recursive: true, force: true }),
-  );
-  if (root !== "/" && machine.cpus.length === 0 && machine.devices.length === 0 && machine.memoryMap.length === 0) {
+  const { machine, problems } = await discoverMachine({
+    root,
+    pciIds: parsed.flags.has("no-pci-ids") ? null : undefined,
+  }).finally(() => unpacked && rm(unpacked, { recursive: true, force: true }));
+  if (
+    root !== "/" &&
+    machine.cpus.length === 0 &&
+    machine.devices.length === 0 &&
+    machine.memoryMap.length === 0
+  ) {
     io.err(`tessera discover: nothing readable under ${root} (expected proc/ and sys/ there)`);
     return 2;
   }
   if (parsed.flags.has("json")) io.out(JSON.stringify(machineToJson(machine), null, 2));
   else io.out(summary(machine));
   if (problems.length && !parsed.flags.has("json")) {
-    io.err(`${problems.length} problem(s):\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+    io.err(
+      `${problems.length} problem(s):\n` +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"),
+    );
   }
   return problems.length ? 1 : 0;
 }
@@ -74,23 +87,44 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 export function summary(m: Machine): string {
   const id = m.identity ?? {};
   const out: string[] = [];
-  out.push(`machine   ${[id.vendor, id.product].filter(Boolean).join(" ") || "(no DMI)"}  host ${id.hostname ?? "?"}  kernel ${id.kernel ?? "?"}`);
-  out.push(`fingerprint ${id.fingerprint ?? "?"}  source ${m.discovery?.source ?? "?"}  memory map from ${m.discovery?.memorySource ?? "?"}`);
+  out.push(
+    `machine   ${[id.vendor, id.product].filter(Boolean).join(" ") || "(no DMI)"}  host ${id.hostname ?? "?"}  kernel ${id.kernel ?? "?"}`,
+  );
+  out.push(
+    `fingerprint ${id.fingerprint ?? "?"}  source ${m.discovery?.source ?? "?"}  memory map from ${m.discovery?.memorySource ?? "?"}`,
+  );
   const packages = new Set(m.cpus.map((c) => c.package)).size;
   const nodes = new Set(m.cpus.map((c) => c.node).filter((n) => n !== null)).size;
-  out.push(`cores     ${m.cpus.length} (${packages} package(s), ${nodes} NUMA node(s)), online ${m.cpus.filter((c) => c.online).length}`);
-  out.push(`          LAPIC IDs ${m.cpus.map((c) => c.apicId).sort((a, b) => a - b).join(",")}`);
-  out.push(`memory    ${m.memoryMap.length} range(s), usable ${humanSize(m.memoryMap.filter((r) => r.type === "usable").reduce((s, r) => s + r.size, 0n))}`);
+  out.push(
+    `cores     ${m.cpus.length} (${packages} package(s), ${nodes} NUMA node(s)), online ${m.cpus.filter((c) => c.online).length}`,
+  );
+  out.push(
+    `          LAPIC IDs ${m.cpus
+      .map((c) => c.apicId)
+      .sort((a, b) => a - b)
+      .join(",")}`,
+  );
+  out.push(
+    `memory    ${m.memoryMap.length} range(s), usable ${humanSize(m.memoryMap.filter((r) => r.type === "usable").reduce((s, r) => s + r.size, 0n))}`,
+  );
   for (const r of m.memoryMap) {
-    out.push(`          ${hex(r.start).padEnd(14)} ${humanSize(r.size).padStart(10)}  ${r.type}${r.node != null ? `  node ${r.node}` : ""}`);
+    out.push(
+      `          ${hex(r.start).padEnd(14)} ${humanSize(r.size).padStart(10)}  ${r.type}${r.node != null ? `  node ${r.node}` : ""}`,
+    );
   }
   out.push(`devices   ${m.devices.length}`);
   for (const d of m.devices) {
     if (d.bus === "pci") {
-      const irq = [d.irq.msi && "MSI", d.irq.msix && "MSI-X", d.irq.pin && `INT${d.irq.pin}${d.irq.line !== null ? `->${d.irq.line}` : ""}`]
+      const irq = [
+        d.irq.msi && "MSI",
+        d.irq.msix && "MSI-X",
+        d.irq.pin && `INT${d.irq.pin}${d.irq.line !== null ? `->${d.irq.line}` : ""}`,
+      ]
         .filter(Boolean)
         .join(" ");
-      out.push(`          ${d.id}  ${d.className ?? ""}: ${d.deviceName ?? hex(d.device)}  [${irq}]${d.iommuGroup !== null ? ` group ${d.iommuGroup}` : ""}${d.driver ? ` (${d.driver})` : ""}`);
+      out.push(
+        `          ${d.id}  ${d.className ?? ""}: ${d.deviceName ?? hex(d.device)}  [${irq}]${d.iommuGroup !== null ? ` group ${d.iommuGroup}` : ""}${d.driver ? ` (${d.driver})` : ""}`,
+      );
     } else {
       out.push(`          ${d.id}${d.irq !== null ? `  irq ${d.irq}` : ""}`);
     }

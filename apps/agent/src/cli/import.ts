@@ -35,7 +35,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (parsed.positional.length || !KEYS.some((k) => parsed.values[k] !== undefined)) {
-    io.err(`tessera import: ${parsed.positional.length ? `unexpected argument ${JSON.stringify(parsed.positional[0])}` : "give at least one of --dmesg, --lspci, --cpuinfo, --interrupts"}\n\n${HELP}`);
+    io.err(
+      `tessera import: ${parsed.positional.length ? `unexpected argument ${JSON.stringify(parsed.positional[0])}` : "give at least one of --dmesg, --lspci, --cpuinfo, --interrupts"}\n\n${HELP}`,
+    );
     return 2;
   }
   const input: ImportInput = {};
@@ -46,13 +48,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       input[k] = await io.readFile(file);
     } catch (err) {
-      io.err(`tessera import: cannot read --${k} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      io.err(
+        `tessera import: cannot read --${k} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
       return 2;
     }
     names[k] = file;
   }
-  const { machine, problems } = await importMachine(input, { names, pciIds: parsed.flags.has("no-pci-ids") ? null : undefined });
-  io.out(parsed.flags.has("json") ? JSON.stringify(machineToJson(machine), null, 2) : summary(machine));
-  if (problems.length) io.err(`${problems.length} problem(s):\n` + problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"));
+  const { machine, problems } = await importMachine(input, {
+    names,
+    pciIds: parsed.flags.has("no-pci-ids") ? null : undefined,
+  });
+  io.out(
+    parsed.flags.has("json") ? JSON.stringify(machineToJson(machine), null, 2) : summary(machine),
+  );
+  if (problems.length)
+    io.err(
+      `${problems.length} problem(s):\n` +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"),
+    );
   return problems.length ? 1 : 0;
 }

@@ -19,7 +19,8 @@ async function list(r: TreeReader, rel: string, required = false): Promise<numbe
   const t = await r.line(rel, required);
   if (t === null) return null;
   const v = parseCpuList(t);
-  if (v === null) r.problem(rel, `expected a CPU list like "0-3,8", got ${JSON.stringify(t.slice(0, 40))}`);
+  if (v === null)
+    r.problem(rel, `expected a CPU list like "0-3,8", got ${JSON.stringify(t.slice(0, 40))}`);
   return v;
 }
 
@@ -68,7 +69,9 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
     const m = /^cpu(\d+)$/.exec(n);
     return m ? [Number(m[1])] : [];
   });
-  const numbers = [...new Set([...(present ?? []), ...dirs, ...byCpu.keys()])].sort((a, b) => a - b);
+  const numbers = [...new Set([...(present ?? []), ...dirs, ...byCpu.keys()])].sort(
+    (a, b) => a - b,
+  );
   const nodeOfCpu = await readCpuNodes(r);
 
   const pcores = await list(r, "/sys/devices/cpu_core/cpus");
@@ -94,7 +97,11 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
         noApic.push(n);
         return;
       }
-      const isOnline = online ? online.includes(n) : onlineFile !== null ? onlineFile === "1" : p !== undefined;
+      const isOnline = online
+        ? online.includes(n)
+        : onlineFile !== null
+          ? onlineFile === "1"
+          : p !== undefined;
       found.push({
         cpu: n,
         apicId,
@@ -104,7 +111,8 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
         online: isOnline,
         threadCpus: threads,
       });
-      if (pkg === null && p?.physicalId == null) unknown.push(`package of cpu${n}: neither topology nor cpuinfo says; 0 assumed`);
+      if (pkg === null && p?.physicalId == null)
+        unknown.push(`package of cpu${n}: neither topology nor cpuinfo says; 0 assumed`);
     }),
   );
   noApic.sort((a, b) => a - b);
@@ -112,7 +120,9 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
   found.push(...offline);
   const stillMissing = noApic.filter((n) => !offline.some((o) => o.cpu === n));
   if (stillMissing.length) {
-    unknown.push(`LAPIC IDs of cpu ${stillMissing.join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`);
+    unknown.push(
+      `LAPIC IDs of cpu ${stillMissing.join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`,
+    );
   }
   found.sort((a, b) => a.cpu - b.cpu);
   const apicOfCpu = new Map(found.map((f) => [f.cpu, f.apicId]));
@@ -179,7 +189,9 @@ async function offlineFromMadt(
   if (!layout || missing.length !== spare.length) {
     unknown.push(
       `cores with LAPIC IDs ${missing.join(",")} are enabled in the MADT but offline: ` +
-        (layout ? "their Linux CPU numbers do not match the present CPUs" : "the online cores do not pin down the APIC ID layout, so their package and core are unknown") +
+        (layout
+          ? "their Linux CPU numbers do not match the present CPUs"
+          : "the online cores do not pin down the APIC ID layout, so their package and core are unknown") +
         "; left out",
     );
     return [];

@@ -27,15 +27,22 @@ describe("discovery on broken trees", () => {
     const { machine, problems } = await discoverMachine({ root });
     const nic = machine.devices.find((d) => d.id === "0000:00:02.0");
     expect(nic?.bus === "pci" && nic.capabilities).toBeUndefined();
-    expect(problems.find((p) => p.path === "/sys/bus/pci/devices/*/config")?.message).toMatch(/64 bytes.*0000:00:02\.0/);
-    expect(machine.discovery?.unknown?.some((u) => /capability lists of 1 PCI device/.test(u))).toBe(true);
+    expect(problems.find((p) => p.path === "/sys/bus/pci/devices/*/config")?.message).toMatch(
+      /64 bytes.*0000:00:02\.0/,
+    );
+    expect(
+      machine.discovery?.unknown?.some((u) => /capability lists of 1 PCI device/.test(u)),
+    ).toBe(true);
   });
 
   it("a config space shorter than the header is a problem with its path and the device still comes from sysfs", async () => {
     const root = await copyOfCapture();
     await truncate(join(root, NIC, "config"), 20);
     const { machine, problems } = await discoverMachine({ root });
-    expect(problems).toContainEqual({ path: `/${NIC}/config`, message: "only 20 bytes: the standard header needs 64" });
+    expect(problems).toContainEqual({
+      path: `/${NIC}/config`,
+      message: "only 20 bytes: the standard header needs 64",
+    });
     expect(machine.devices.some((d) => d.id === "0000:00:02.0")).toBe(true);
   });
 
@@ -55,7 +62,9 @@ describe("discovery on broken trees", () => {
     const { machine, problems } = await discoverMachine({ root });
     expect(machine.cpus).toEqual([]);
     expect(problems).toContainEqual({ path: "/proc/cpuinfo", message: "missing" });
-    expect(machine.discovery?.unknown?.some((u) => /LAPIC IDs of cpu 0,1,2,3,4,5,6,7/.test(u))).toBe(true);
+    expect(
+      machine.discovery?.unknown?.some((u) => /LAPIC IDs of cpu 0,1,2,3,4,5,6,7/.test(u)),
+    ).toBe(true);
     expect(machine.memoryMap.length).toBeGreaterThan(0);
   });
 
@@ -63,10 +72,16 @@ describe("discovery on broken trees", () => {
     const root = await copyOfCapture();
     await writeFile(join(root, "sys/devices/system/node/node1/cpulist"), "4-x\n");
     const { machine, problems } = await discoverMachine({ root });
-    expect(problems.some((p) => p.path === "/sys/devices/system/node/node1/cpulist" && /CPU list/.test(p.message))).toBe(true);
+    expect(
+      problems.some(
+        (p) => p.path === "/sys/devices/system/node/node1/cpulist" && /CPU list/.test(p.message),
+      ),
+    ).toBe(true);
     expect(machine.cpus).toHaveLength(8);
     expect(machine.cpus.filter((c) => c.node === 1).map((c) => c.cpu)).toEqual([4, 5, 6, 7]);
-    expect(machine.discovery?.unknown).toContain("NUMA node of cpu 4,5,6,7: not in the node directories, taken from the SRAT");
+    expect(machine.discovery?.unknown).toContain(
+      "NUMA node of cpu 4,5,6,7: not in the node directories, taken from the SRAT",
+    );
   });
 
   it("a malformed node cpulist without an SRAT leaves those cores without a node", async () => {
@@ -90,7 +105,10 @@ describe("discovery on broken trees", () => {
     await rm(join(root, "sys/firmware/memmap"), { recursive: true });
     const iomem = await readFile(join(root, "proc/iomem"), "utf8");
     // What the kernel shows a non-root reader: the same lines with every address zeroed.
-    await writeFile(join(root, "proc/iomem"), iomem.replace(/[0-9a-f]+-[0-9a-f]+ :/g, (m) => m.replace(/[0-9a-f]/g, "0")));
+    await writeFile(
+      join(root, "proc/iomem"),
+      iomem.replace(/[0-9a-f]+-[0-9a-f]+ :/g, (m) => m.replace(/[0-9a-f]/g, "0")),
+    );
     const { machine, problems } = await discoverMachine({ root });
     expect(machine.memoryMap).toEqual([]);
     expect(machine.discovery?.memorySource).toBe("unknown");
@@ -100,17 +118,27 @@ describe("discovery on broken trees", () => {
   it("a /proc/ioports of zeros (non-root) is reported, and the keyboard and VGA are still found by name", async () => {
     const root = await copyOfCapture();
     const ioports = await readFile(join(root, "proc/ioports"), "utf8");
-    await writeFile(join(root, "proc/ioports"), ioports.replace(/[0-9a-f]{4}-[0-9a-f]{4} :/g, "0000-0000 :"));
+    await writeFile(
+      join(root, "proc/ioports"),
+      ioports.replace(/[0-9a-f]{4}-[0-9a-f]{4} :/g, "0000-0000 :"),
+    );
     const { machine, problems } = await discoverMachine({ root });
-    expect(problems.some((p) => p.path === "/proc/ioports" && /0000-0000/.test(p.message))).toBe(true);
-    expect(machine.devices.map((d) => d.id)).toEqual(expect.arrayContaining(["ps2-keyboard", "vga"]));
+    expect(problems.some((p) => p.path === "/proc/ioports" && /0000-0000/.test(p.message))).toBe(
+      true,
+    );
+    expect(machine.devices.map((d) => d.id)).toEqual(
+      expect.arrayContaining(["ps2-keyboard", "vga"]),
+    );
   });
 
   it("a memmap entry with a malformed start is reported and left out", async () => {
     const root = await copyOfCapture();
     await writeFile(join(root, "sys/firmware/memmap/3/start"), "banana\n");
     const { machine, problems } = await discoverMachine({ root });
-    expect(problems).toContainEqual({ path: "/sys/firmware/memmap/3/start", message: 'expected a hex address, got "banana"' });
+    expect(problems).toContainEqual({
+      path: "/sys/firmware/memmap/3/start",
+      message: 'expected a hex address, got "banana"',
+    });
     expect(machine.memoryMap.length).toBeGreaterThan(0);
   });
 
@@ -119,7 +147,9 @@ describe("discovery on broken trees", () => {
     await rm(join(root, NIC, "config"));
     await writeFile(join(root, NIC, "config.hex"), "00: 86 80 d3 10\n10: zz\n");
     const { problems } = await discoverMachine({ root });
-    expect(problems.some((p) => p.path === `/${NIC}/config.hex` && /line 2/.test(p.message))).toBe(true);
+    expect(problems.some((p) => p.path === `/${NIC}/config.hex` && /line 2/.test(p.message))).toBe(
+      true,
+    );
   });
 
   it("an empty directory gives an empty machine and a list of problems, not an exception", async () => {
@@ -128,6 +158,8 @@ describe("discovery on broken trees", () => {
     const { machine, problems } = await discoverMachine({ root });
     expect(machine.cpus).toEqual([]);
     expect(machine.devices).toEqual([]);
-    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(["/proc/cpuinfo", "/sys/bus/pci/devices"]));
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["/proc/cpuinfo", "/sys/bus/pci/devices"]),
+    );
   });
 });

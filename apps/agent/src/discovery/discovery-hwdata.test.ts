@@ -33,7 +33,9 @@ describe("AMD EPYC 7451 2-socket, 96 CPUs", () => {
     const { machine, problems } = await discoverMachine({ root });
     expect(machine.memoryMap).toEqual([]);
     expect(machine.discovery?.memorySource).toBe("unknown");
-    expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(["/sys/firmware/memmap", "/sys/bus/pci/devices"]));
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(["/sys/firmware/memmap", "/sys/bus/pci/devices"]),
+    );
   });
 });
 
@@ -63,7 +65,11 @@ describe("Xeon E5-2680 2-socket PCI tree (hwloc capture, T2 .symlink links, 64-b
     const dev = machine.devices.find((d) => d.id === "0000:00:02.0");
     expect(dev?.bus === "pci" && dev.irq.msix).toBe(true);
     expect(dev?.bus === "pci" && dev.capabilities).toBeUndefined();
-    expect(problems.some((p) => p.path === "/sys/bus/pci/devices/*/config" && /64 bytes/.test(p.message))).toBe(true);
+    expect(
+      problems.some(
+        (p) => p.path === "/sys/bus/pci/devices/*/config" && /64 bytes/.test(p.message),
+      ),
+    ).toBe(true);
     expect(machine.discovery?.unknown?.some((u) => /capability lists/.test(u))).toBe(true);
   });
 });
@@ -89,7 +95,9 @@ describe("Dell PowerEdge T440 Jailhouse config-collect tree (T1 config.hex, iome
   });
   it("lists the ISA serial ports from sysfs confirmed by /proc/ioports, not the PCI UART's", async () => {
     const { machine } = await discoverMachine({ root });
-    const serial = machine.devices.filter((d) => d.bus === "legacy" && d.kind === "serial").map((d) => d.id);
+    const serial = machine.devices
+      .filter((d) => d.bus === "legacy" && d.kind === "serial")
+      .map((d) => d.id);
     expect(serial.sort()).toEqual(["serial@0x2f8", "serial@0x3f8"]);
   });
 });

@@ -41,7 +41,9 @@ describe("discover on the live host", () => {
         expect(p.start + p.size <= r.start).toBe(true);
       }
     }
-    const usable = machine.memoryMap.filter((r) => r.type === "usable").reduce((s, r) => s + r.size, 0n);
+    const usable = machine.memoryMap
+      .filter((r) => r.type === "usable")
+      .reduce((s, r) => s + r.size, 0n);
     const memTotalKb = /MemTotal:\s+(\d+) kB/.exec(await readFile("/proc/meminfo", "utf8"))![1]!;
     // The kernel reserves some of the usable RAM for itself: MemTotal is at most the usable sum.
     expect(BigInt(memTotalKb) * 1024n <= usable).toBe(true);
@@ -50,7 +52,12 @@ describe("discover on the live host", () => {
   it("lists exactly the PCI devices of /sys/bus/pci/devices", async () => {
     const { machine } = await live;
     const names = await readdir("/sys/bus/pci/devices").catch(() => [] as string[]);
-    expect(machine.devices.filter((d) => d.bus === "pci").map((d) => d.id).sort()).toEqual(names.sort());
+    expect(
+      machine.devices
+        .filter((d) => d.bus === "pci")
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(names.sort());
   });
 
   it("names every path it read, each of which exists", async () => {

@@ -25,13 +25,21 @@ describe("a machine seen from an OS1 booted with maxcpus=6 mem=1G", () => {
     ]);
     expect(off[0]!.core).toBe(off[1]!.core);
     expect(off.every((c) => c.siblings.join() === "6,7")).toBe(true);
-    expect(machine.discovery?.unknown?.some((u) => /cpu 6,7 \(LAPIC 6,7\) are offline/.test(u))).toBe(true);
+    expect(
+      machine.discovery?.unknown?.some((u) => /cpu 6,7 \(LAPIC 6,7\) are offline/.test(u)),
+    ).toBe(true);
   });
 
   it("is the same hardware as the all-online boot: same cores, same memory map with nodes, same fingerprint", async () => {
     const all = (await discoverMachine({ root: QEMU_TREE })).machine;
     const os1 = (await discoverMachine({ root: QEMU_OS1_TREE })).machine;
-    const key = (c: (typeof all.cpus)[number]) => [c.apicId, c.package, c.core, c.node, c.siblings.join()];
+    const key = (c: (typeof all.cpus)[number]) => [
+      c.apicId,
+      c.package,
+      c.core,
+      c.node,
+      c.siblings.join(),
+    ];
     expect(os1.cpus.map(key)).toEqual(all.cpus.map(key));
     expect(os1.memoryMap).toEqual(all.memoryMap);
     expect(os1.memoryMap.some((r) => r.type === "usable" && r.node === 1)).toBe(true);
@@ -44,7 +52,9 @@ describe("a machine seen from an OS1 booted with maxcpus=6 mem=1G", () => {
       await cp(QEMU_OS1_TREE, root, { recursive: true, verbatimSymlinks: true });
       await rm(join(root, "sys/firmware/acpi/tables/SRAT"));
       const { machine } = await discoverMachine({ root });
-      const high = machine.memoryMap.find((r) => r.type === "usable" && r.start + r.size > 0x40000000n);
+      const high = machine.memoryMap.find(
+        (r) => r.type === "usable" && r.start + r.size > 0x40000000n,
+      );
       expect(high?.node).toBe(0); // the range starts in node 0's blocks; node 1 shows none
       expect(machine.cpus.filter((c) => !c.online).every((c) => c.node === null)).toBe(true);
     } finally {
@@ -55,16 +65,32 @@ describe("a machine seen from an OS1 booted with maxcpus=6 mem=1G", () => {
 
 describe("ACPI tables", () => {
   it("the T440's MADT (T1 hex dump) enables exactly the LAPIC IDs of its cpuinfo", async () => {
-    const hex = await readFile(fixture("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/sys/firmware/acpi/tables/APIC.hex"), "utf8");
+    const hex = await readFile(
+      fixture(
+        "dell-poweredge-t440-xeon-gold-5118",
+        "jailhouse-config-collect/sys/firmware/acpi/tables/APIC.hex",
+      ),
+      "utf8",
+    );
     const bytes = parseHexDump(hex);
     expect(bytes.ok).toBe(true);
     if (!bytes.ok) return;
     const madt = parseMadt(bytes.bytes);
     expect(madt.ok).toBe(true);
     if (!madt.ok) return;
-    const cpuinfo = await readFile(fixture("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/proc/cpuinfo"), "utf8");
-    const apic = [...cpuinfo.matchAll(/^apicid\s*:\s*(\d+)/gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
-    expect(madt.lapics.filter((l) => l.enabled).map((l) => l.apicId).sort((a, b) => a - b)).toEqual(apic);
+    const cpuinfo = await readFile(
+      fixture("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/proc/cpuinfo"),
+      "utf8",
+    );
+    const apic = [...cpuinfo.matchAll(/^apicid\s*:\s*(\d+)/gm)]
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    expect(
+      madt.lapics
+        .filter((l) => l.enabled)
+        .map((l) => l.apicId)
+        .sort((a, b) => a - b),
+    ).toEqual(apic);
   });
 
   it("the QEMU SRAT puts LAPIC 0-3 and the first GiB in one domain, LAPIC 4-7 and the second in another", async () => {
@@ -79,7 +105,15 @@ describe("ACPI tables", () => {
   });
 
   it("does not derive a core layout the online cores do not pin down (one package: any wide shift fits)", () => {
-    expect(apicLayout([{ apicId: 0, package: 0, core: 0 }, { apicId: 2, package: 0, core: 1 }])).toBeNull();
-    expect(parseMadt(new Uint8Array(10))).toEqual({ ok: false, message: "only 10 bytes: a MADT has a 44-byte header" });
+    expect(
+      apicLayout([
+        { apicId: 0, package: 0, core: 0 },
+        { apicId: 2, package: 0, core: 1 },
+      ]),
+    ).toBeNull();
+    expect(parseMadt(new Uint8Array(10))).toEqual({
+      ok: false,
+      message: "only 10 bytes: a MADT has a 44-byte header",
+    });
   });
 });

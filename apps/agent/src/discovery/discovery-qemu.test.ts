@@ -71,7 +71,9 @@ describe("discover --root on the QEMU q35 capture", () => {
     const { machine } = await result;
     for (const d of machine.devices) {
       if (d.bus !== "pci" || !d.irq.pin) continue;
-      const irq = Number((await readFile(`${QEMU_TREE}/sys/bus/pci/devices/${d.id}/irq`, "utf8")).trim());
+      const irq = Number(
+        (await readFile(`${QEMU_TREE}/sys/bus/pci/devices/${d.id}/irq`, "utf8")).trim(),
+      );
       expect(d.irq.line).toBe(irq);
     }
   });
@@ -79,7 +81,11 @@ describe("discover --root on the QEMU q35 capture", () => {
   it("finds the legacy serial port, the i8042 keyboard and mouse on lines 1 and 12, and VGA", async () => {
     const { machine } = await result;
     const legacy = machine.devices.filter((d) => d.bus === "legacy");
-    expect(legacy.find((d) => d.id === "serial@0x3f8")).toMatchObject({ kind: "serial", ioPort: 0x3f8, irq: 4 });
+    expect(legacy.find((d) => d.id === "serial@0x3f8")).toMatchObject({
+      kind: "serial",
+      ioPort: 0x3f8,
+      irq: 4,
+    });
     expect(legacy.find((d) => d.id === "ps2-keyboard")?.irq).toBe(1);
     expect(legacy.find((d) => d.id === "ps2-mouse")?.irq).toBe(12);
     expect(legacy.some((d) => d.id === "vga")).toBe(true);

@@ -1,7 +1,13 @@
 // Hardware discovery: the machine as the kernel and firmware describe it, read from the live
 // host ("/") or from a captured tree (--root DIR) the same way. Every path is read through one
 // TreeReader, so `files` lists exactly what a capture must pack.
-import { MACHINE_SCHEMA, fingerprint, type DiscoveryProblem, type Machine, type MachineIdentity } from "@tessera/core";
+import {
+  MACHINE_SCHEMA,
+  fingerprint,
+  type DiscoveryProblem,
+  type Machine,
+  type MachineIdentity,
+} from "@tessera/core";
 import { readCpus } from "./cpus";
 import { readLegacy } from "./legacy";
 import { assignNodes, readMemory, type NodeExtent } from "./memory";
@@ -38,7 +44,9 @@ export async function discoverMachine(options: DiscoverOptions = {}): Promise<Di
   return rest;
 }
 
-export async function discoverRecorded(options: DiscoverOptions = {}): Promise<DiscoverRecordedResult> {
+export async function discoverRecorded(
+  options: DiscoverOptions = {},
+): Promise<DiscoverRecordedResult> {
   const root = options.root ?? "/";
   const r = new TreeReader(root);
   const unknown: string[] = [];
@@ -61,7 +69,8 @@ export async function discoverRecorded(options: DiscoverOptions = {}): Promise<D
     readIdentity(r),
   ]);
   const nodeExtents = await applySrat(r, cpus.cpus, memory, unknown);
-  if (nodeExtents.length === 0 && memory.regions.length) unknown.push("NUMA node of each memory range: no node memory blocks and no SRAT");
+  if (nodeExtents.length === 0 && memory.regions.length)
+    unknown.push("NUMA node of each memory range: no node memory blocks and no SRAT");
   const memoryMap = assignNodes(memory.regions, nodeExtents);
   const pci = await readPci(r, rows ?? [], ids);
   const legacy = await readLegacy(r, rows, pci.devices);
@@ -75,7 +84,9 @@ export async function discoverRecorded(options: DiscoverOptions = {}): Promise<D
     devices: [...pci.devices, ...legacy.devices],
   };
   machine.identity!.fingerprint = fingerprint(machine);
-  const problems = r.problems.sort((a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
+  const problems = r.problems.sort(
+    (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+  );
   machine.discovery = {
     source: root === "/" ? "live" : "capture",
     memorySource: memory.source,
@@ -106,7 +117,10 @@ async function applySrat(
   }
   const map = pxmToNode(parsed.srat, cpus, memory.blocks);
   if (map === null) {
-    r.problem(path, "its proximity domains disagree with the kernel's node directories: SRAT not used");
+    r.problem(
+      path,
+      "its proximity domains disagree with the kernel's node directories: SRAT not used",
+    );
     return memory.extents;
   }
   const filled: number[] = [];
@@ -118,9 +132,14 @@ async function applySrat(
       filled.push(c.cpu);
     }
   }
-  if (filled.length) unknown.push(`NUMA node of cpu ${filled.join(",")}: not in the node directories, taken from the SRAT`);
+  if (filled.length)
+    unknown.push(
+      `NUMA node of cpu ${filled.join(",")}: not in the node directories, taken from the SRAT`,
+    );
   const ext = parsed.srat.memory.map((m) => ({ start: m.start, end: m.end, node: map.get(m.pxm) }));
-  return ext.every((e) => e.node !== undefined) && ext.length ? (ext as NodeExtent[]) : memory.extents;
+  return ext.every((e) => e.node !== undefined) && ext.length
+    ? (ext as NodeExtent[])
+    : memory.extents;
 }
 
 async function readIdentity(r: TreeReader): Promise<MachineIdentity> {
@@ -130,7 +149,13 @@ async function readIdentity(r: TreeReader): Promise<MachineIdentity> {
     r.line("/sys/class/dmi/id/sys_vendor"),
     r.line("/sys/class/dmi/id/product_name"),
   ]);
-  return { hostname: hostname || null, vendor: vendor || null, product: product || null, kernel: kernel || null, fingerprint: null };
+  return {
+    hostname: hostname || null,
+    vendor: vendor || null,
+    product: product || null,
+    kernel: kernel || null,
+    fingerprint: null,
+  };
 }
 
 export { TreeReader, parseCpuList, parseCpuMask, parseHexDump } from "./tree-reader";

@@ -36,19 +36,30 @@ export function parseProcSerial(text: string): SerialPort[] {
   return out;
 }
 
-async function sysfsSerial(r: TreeReader, ioports: IoportEntry[], unknown: string[]): Promise<SerialPort[]> {
+async function sysfsSerial(
+  r: TreeReader,
+  ioports: IoportEntry[],
+  unknown: string[],
+): Promise<SerialPort[]> {
   const out: SerialPort[] = [];
   for (const name of (await r.list("/sys/class/tty")) ?? []) {
     if (!/^ttyS\d+$/.test(name)) continue;
     const dir = await r.resolve(`/sys/class/tty/${name}`);
-    const [portT, irqT, typeT] = await Promise.all([r.line(`${dir}/port`), r.line(`${dir}/irq`), r.line(`${dir}/type`)]);
+    const [portT, irqT, typeT] = await Promise.all([
+      r.line(`${dir}/port`),
+      r.line(`${dir}/irq`),
+      r.line(`${dir}/type`),
+    ]);
     if (portT === null || !/^0x[0-9a-f]+$/i.test(portT)) continue;
     const port = parseInt(portT, 16);
     if (port === 0) continue;
     // type 0 is PORT_UNKNOWN: the kernel probed and found no UART there.
-    const present = typeT !== null ? typeT !== "0" : ioports.some((e) => e.start === port && e.name === "serial");
+    const present =
+      typeT !== null ? typeT !== "0" : ioports.some((e) => e.start === port && e.name === "serial");
     if (typeT === null && !present) {
-      unknown.push(`${name} at 0x${port.toString(16)}: no type file and no serial entry in /proc/ioports`);
+      unknown.push(
+        `${name} at 0x${port.toString(16)}: no type file and no serial entry in /proc/ioports`,
+      );
       continue;
     }
     if (present) out.push({ port, irq: irqT !== null && /^\d+$/.test(irqT) ? Number(irqT) : null });
@@ -67,7 +78,11 @@ export async function readLegacy(
   if (ioportsText === null) unknown.push("legacy I/O ports: no /proc/ioports");
   // Non-root readers see every range as 0000-0000: then only the names can be trusted.
   const hidden = ioports.length > 0 && ioports.every((e) => e.start === 0 && e.end === 0);
-  if (hidden) r.problem("/proc/ioports", "every range reads as 0000-0000: the kernel hides them from non-root readers (run as root)");
+  if (hidden)
+    r.problem(
+      "/proc/ioports",
+      "every range reads as 0000-0000: the kernel hides them from non-root readers (run as root)",
+    );
   const rows = interrupts ?? [];
   const lineOf = (irq: number | null): number | null => {
     if (irq === null || irq === 0) return null;
@@ -77,32 +92,70 @@ export async function readLegacy(
 
   const devices: LegacyDevice[] = [];
   const procSerial = await r.text("/proc/tty/driver/serial");
-  const ports = procSerial !== null ? parseProcSerial(procSerial) : await sysfsSerial(r, ioports, unknown);
+  const ports =
+    procSerial !== null ? parseProcSerial(procSerial) : await sysfsSerial(r, ioports, unknown);
   // A UART behind a PCI I/O BAR belongs to that PCI device, not to the legacy set.
   const inPciBar = (port: number) =>
-    pci.some((d) => d.bars?.some((b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size));
+    pci.some((d) =>
+      d.bars?.some(
+        (b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size,
+      ),
+    );
   for (const p of ports) {
     if (inPciBar(p.port)) continue;
-    devices.push({ id: `serial@0x${p.port.toString(16)}`, bus: "legacy", kind: "serial", ioPort: p.port, irq: lineOf(p.irq), name: null });
+    devices.push({
+      id: `serial@0x${p.port.toString(16)}`,
+      bus: "legacy",
+      kind: "serial",
+      ioPort: p.port,
+      irq: lineOf(p.irq),
+      name: null,
+    });
   }
 
-  const i8042Lines = rows.filter((x) => x.kind === "ioapic" && x.actions.includes("i8042")).map((x) => x.ioapicLine);
+  const i8042Lines = rows
+    .filter((x) => x.kind === "ioapic" && x.actions.includes("i8042"))
+    .map((x) => x.ioapicLine);
   const kbdPorts = ioports.some((e) => (hidden || e.start === 0x60) && e.name === "keyboard");
   if (kbdPorts || i8042Lines.length) {
     const kbdLine = i8042Lines.includes(1) ? 1 : null;
-    devices.push({ id: "ps2-keyboard", bus: "legacy", kind: "ps2-keyboard", ioPort: 0x60, irq: kbdLine, name: "i8042" });
-    if (kbdLine === null) unknown.push("ps2-keyboard interrupt line: no i8042 row in /proc/interrupts");
+    devices.push({
+      id: "ps2-keyboard",
+      bus: "legacy",
+      kind: "ps2-keyboard",
+      ioPort: 0x60,
+      irq: kbdLine,
+      name: "i8042",
+    });
+    if (kbdLine === null)
+      unknown.push("ps2-keyboard interrupt line: no i8042 row in /proc/interrupts");
     if (i8042Lines.includes(12)) {
-      devices.push({ id: "ps2-mouse", bus: "legacy", kind: "ps2-mouse", ioPort: 0x60, irq: 12, name: "i8042" });
+      devices.push({
+        id: "ps2-mouse",
+        bus: "legacy",
+        kind: "ps2-mouse",
+        ioPort: 0x60,
+        irq: 12,
+        name: "i8042",
+      });
     } else if (interrupts === null) {
       unknown.push("ps2-mouse: whether the i8042 has an AUX port (no /proc/interrupts)");
     }
   }
 
   const bootVga = pci.find((d) => d.bootVga);
-  const vgaPorts = ioports.find((e) => (hidden || (e.start <= 0x3c0 && e.end >= 0x3df)) && /^vga/i.test(e.name));
+  const vgaPorts = ioports.find(
+    (e) => (hidden || (e.start <= 0x3c0 && e.end >= 0x3df)) && /^vga/i.test(e.name),
+  );
   if (vgaPorts || bootVga) {
-    devices.push({ id: "vga", bus: "legacy", kind: "vga", ioPort: 0x3c0, irq: null, name: bootVga ? `boot VGA ${bootVga.id}` : vgaPorts!.name });
+    devices.push({
+      id: "vga",
+      bus: "legacy",
+      kind: "vga",
+      ioPort: 0x3c0,
+      irq: null,
+      name: bootVga ? `boot VGA ${bootVga.id}` : vgaPorts!.name,
+    });
   }
   return { devices, unknown };
 }

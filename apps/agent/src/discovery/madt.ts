@@ -15,22 +15,33 @@ export type MadtResult = { ok: true; lapics: MadtLapic[] } | { ok: false; messag
 
 /** Processor entries of a MADT (type 0 local APIC, type 9 local x2APIC), in table order. */
 export function parseMadt(buf: Uint8Array): MadtResult {
-  if (buf.length < 44) return { ok: false, message: `only ${buf.length} bytes: a MADT has a 44-byte header` };
+  if (buf.length < 44)
+    return { ok: false, message: `only ${buf.length} bytes: a MADT has a 44-byte header` };
   const sig = String.fromCharCode(buf[0]!, buf[1]!, buf[2]!, buf[3]!);
-  if (sig !== "APIC") return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "APIC"` };
+  if (sig !== "APIC")
+    return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "APIC"` };
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const length = Math.min(view.getUint32(4, true), buf.length);
   const lapics: MadtLapic[] = [];
-  for (let off = 44; off + 2 <= length; ) {
+  for (let off = 44; off + 2 <= length;) {
     const type = buf[off]!;
     const len = buf[off + 1]!;
-    if (len < 2 || off + len > length) return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
+    if (len < 2 || off + len > length)
+      return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
     if (type === 0 && len >= 8) {
       const flags = view.getUint32(off + 4, true);
-      lapics.push({ apicId: buf[off + 3]!, enabled: (flags & 1) !== 0, onlineCapable: (flags & 2) !== 0 });
+      lapics.push({
+        apicId: buf[off + 3]!,
+        enabled: (flags & 1) !== 0,
+        onlineCapable: (flags & 2) !== 0,
+      });
     } else if (type === 9 && len >= 16) {
       const flags = view.getUint32(off + 8, true);
-      lapics.push({ apicId: view.getUint32(off + 4, true), enabled: (flags & 1) !== 0, onlineCapable: (flags & 2) !== 0 });
+      lapics.push({
+        apicId: view.getUint32(off + 4, true),
+        enabled: (flags & 1) !== 0,
+        onlineCapable: (flags & 2) !== 0,
+      });
     }
     off += len;
   }
@@ -49,12 +60,16 @@ function uniqueShift(ok: (s: number) => boolean, max: number): number | null {
  * cores pin them down. Returns null unless exactly one pair of shifts fits every online core:
  * then an offline core's package and core follow from its LAPIC ID alone.
  */
-export function apicLayout(online: Pick<Cpu, "apicId" | "package" | "core">[]): { pkgShift: number; smtShift: number } | null {
+export function apicLayout(
+  online: Pick<Cpu, "apicId" | "package" | "core">[],
+): { pkgShift: number; smtShift: number } | null {
   if (online.length === 0) return null;
   const pkgShift = uniqueShift((s) => online.every((c) => c.package === c.apicId >>> s), 16);
   if (pkgShift === null) return null;
   const smtShift = uniqueShift(
-    (t) => t <= pkgShift && online.every((c) => c.core === ((c.apicId >>> t) & ((1 << (pkgShift - t)) - 1))),
+    (t) =>
+      t <= pkgShift &&
+      online.every((c) => c.core === ((c.apicId >>> t) & ((1 << (pkgShift - t)) - 1))),
     pkgShift,
   );
   return smtShift === null ? null : { pkgShift, smtShift };

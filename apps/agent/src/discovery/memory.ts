@@ -42,12 +42,18 @@ async function readFirmwareMemmap(r: TreeReader): Promise<MemoryRegion[] | null>
       .filter((n) => /^\d+$/.test(n))
       .map(async (n) => {
         const base = `${MEMMAP}/${n}`;
-        const [s, e, t] = await Promise.all([r.line(`${base}/start`, true), r.line(`${base}/end`, true), r.line(`${base}/type`, true)]);
+        const [s, e, t] = await Promise.all([
+          r.line(`${base}/start`, true),
+          r.line(`${base}/end`, true),
+          r.line(`${base}/type`, true),
+        ]);
         const start = hexValue(s);
         const end = hexValue(e);
         if (start === null || end === null || t === null) {
-          if (s !== null && start === null) r.problem(`${base}/start`, `expected a hex address, got ${JSON.stringify(s)}`);
-          if (e !== null && end === null) r.problem(`${base}/end`, `expected a hex address, got ${JSON.stringify(e)}`);
+          if (s !== null && start === null)
+            r.problem(`${base}/start`, `expected a hex address, got ${JSON.stringify(s)}`);
+          if (e !== null && end === null)
+            r.problem(`${base}/end`, `expected a hex address, got ${JSON.stringify(e)}`);
           return;
         }
         if (end < start) {
@@ -61,7 +67,11 @@ async function readFirmwareMemmap(r: TreeReader): Promise<MemoryRegion[] | null>
 }
 
 /** Top-level e820 entries of /proc/iomem; adjacent entries of one type are merged. */
-export function parseIomem(text: string): { regions: MemoryRegion[]; zeroed: boolean; bad: { line: number; text: string }[] } {
+export function parseIomem(text: string): {
+  regions: MemoryRegion[];
+  zeroed: boolean;
+  bad: { line: number; text: string }[];
+} {
   const regions: MemoryRegion[] = [];
   const bad: { line: number; text: string }[] = [];
   let topLevel = 0;
@@ -80,14 +90,17 @@ export function parseIomem(text: string): { regions: MemoryRegion[]; zeroed: boo
     if (!isE820Name(m[3]!) || end < start) return;
     const type = e820Type(m[3]!);
     const last = regions[regions.length - 1];
-    if (last && last.type === type && last.start + last.size === start) last.size += end - start + 1n;
+    if (last && last.type === type && last.start + last.size === start)
+      last.size += end - start + 1n;
     else regions.push({ start, size: end - start + 1n, type });
   });
   return { regions, zeroed: topLevel > 0 && allZero, bad };
 }
 
 /** Node extents from nodeN/memoryM block links and the block size. */
-async function readNodeBlocks(r: TreeReader): Promise<{ blocks: { start: bigint; node: number }[]; extents: NodeExtent[] }> {
+async function readNodeBlocks(
+  r: TreeReader,
+): Promise<{ blocks: { start: bigint; node: number }[]; extents: NodeExtent[] }> {
   const names = await r.list(NODE);
   if (names === null) return { blocks: [], extents: [] };
   const bs = hexValue(await r.line("/sys/devices/system/memory/block_size_bytes"));
@@ -114,7 +127,10 @@ async function readNodeBlocks(r: TreeReader): Promise<{ blocks: { start: bigint;
 }
 
 /** Gives each usable range its node; a range spanning nodes is cut at the node boundary. */
-export function assignNodes(regions: MemoryRegion[], extents: { start: bigint; end: bigint; node: number }[]): MemoryRegion[] {
+export function assignNodes(
+  regions: MemoryRegion[],
+  extents: { start: bigint; end: bigint; node: number }[],
+): MemoryRegion[] {
   if (extents.length === 0) return regions;
   const out: MemoryRegion[] = [];
   for (const reg of regions) {
@@ -134,7 +150,8 @@ export function assignNodes(regions: MemoryRegion[], extents: { start: bigint; e
     for (const h of hits.slice(1)) {
       if (h.node === node) continue;
       const cut = h.start > pieceStart ? h.start : pieceStart;
-      if (cut > pieceStart) out.push({ start: pieceStart, size: cut - pieceStart, type: reg.type, node });
+      if (cut > pieceStart)
+        out.push({ start: pieceStart, size: cut - pieceStart, type: reg.type, node });
       pieceStart = cut;
       node = h.node;
     }
@@ -152,13 +169,32 @@ export async function readMemory(r: TreeReader): Promise<MemoryResult> {
     const text = await r.text("/proc/iomem");
     if (text === null) {
       r.problem("/sys/firmware/memmap", "missing, and /proc/iomem too: no memory map");
-      return { regions: [], blocks: [], extents: [], source: "unknown", unknown: ["memory map: neither /sys/firmware/memmap nor /proc/iomem"] };
+      return {
+        regions: [],
+        blocks: [],
+        extents: [],
+        source: "unknown",
+        unknown: ["memory map: neither /sys/firmware/memmap nor /proc/iomem"],
+      };
     }
     const parsed = parseIomem(text);
-    for (const b of parsed.bad) r.problem("/proc/iomem", `line ${b.line}: expected "START-END : NAME", got ${JSON.stringify(b.text.slice(0, 60))}`);
+    for (const b of parsed.bad)
+      r.problem(
+        "/proc/iomem",
+        `line ${b.line}: expected "START-END : NAME", got ${JSON.stringify(b.text.slice(0, 60))}`,
+      );
     if (parsed.zeroed) {
-      r.problem("/proc/iomem", "every address reads as zero: the kernel hides them from non-root readers (run as root)");
-      return { regions: [], blocks: [], extents: [], source: "unknown", unknown: ["memory map: /proc/iomem addresses hidden (not root)"] };
+      r.problem(
+        "/proc/iomem",
+        "every address reads as zero: the kernel hides them from non-root readers (run as root)",
+      );
+      return {
+        regions: [],
+        blocks: [],
+        extents: [],
+        source: "unknown",
+        unknown: ["memory map: /proc/iomem addresses hidden (not root)"],
+      };
     }
     regions = parsed.regions;
   }

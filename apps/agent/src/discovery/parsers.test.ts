@@ -10,7 +10,10 @@ import { fixture, QEMU_TREE } from "../../test/fixture-paths";
 
 describe("/proc/interrupts", () => {
   it("reads the new layout with non-contiguous CPU columns and per-device MSI-X domains (hybrid laptop, SMT off)", async () => {
-    const text = await readFile(fixture("intel-hybrid-laptop-vmd-smt-off", "interrupts.txt"), "utf8");
+    const text = await readFile(
+      fixture("intel-hybrid-laptop-vmd-smt-off", "interrupts.txt"),
+      "utf8",
+    );
     const { rows, problems } = parseInterrupts(text);
     expect(problems).toEqual([]);
     const i8042 = rows.filter((r) => r.actions.includes("i8042"));
@@ -21,7 +24,10 @@ describe("/proc/interrupts", () => {
   });
 
   it("reads the old IR-IO-APIC-edge layout, where the IRQ number is the I/O APIC line", async () => {
-    const text = await readFile(fixture("laptop-4cpu-interrupts-node-exporter", "interrupts.txt"), "utf8");
+    const text = await readFile(
+      fixture("laptop-4cpu-interrupts-node-exporter", "interrupts.txt"),
+      "utf8",
+    );
     const { rows, problems } = parseInterrupts(text);
     expect(problems).toEqual([]);
     const acpi = rows.find((r) => r.actions.includes("acpi"));
@@ -52,19 +58,31 @@ describe("PCI config space", () => {
   });
 
   it("reads an lspci -xxx style .hex dump into the same bytes (T440 config.hex)", async () => {
-    const text = await readFile(fixture("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/sys/bus/pci/devices/0000:00:11.5/config.hex"), "utf8");
+    const text = await readFile(
+      fixture(
+        "dell-poweredge-t440-xeon-gold-5118",
+        "jailhouse-config-collect/sys/bus/pci/devices/0000:00:11.5/config.hex",
+      ),
+      "utf8",
+    );
     const r = parseHexDump(text);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.bytes.length % 256).toBe(0);
     expect(readHeader(r.bytes)!.vendor).toBe(0x8086);
-    expect(text.split("\n")[0]!.split(/\s+/).slice(1, 3)).toEqual([r.bytes[0]!.toString(16).padStart(2, "0"), r.bytes[1]!.toString(16).padStart(2, "0")]);
+    expect(text.split("\n")[0]!.split(/\s+/).slice(1, 3)).toEqual([
+      r.bytes[0]!.toString(16).padStart(2, "0"),
+      r.bytes[1]!.toString(16).padStart(2, "0"),
+    ]);
   });
 });
 
 describe("small sysfs formats", () => {
   it("cpulist and cpumask agree on the EPYC node files", async () => {
-    const mask = await readFile(fixture("amd-epyc-7451-2s-96cpu", "sys/devices/system/node/node0/cpumap"), "utf8");
+    const mask = await readFile(
+      fixture("amd-epyc-7451-2s-96cpu", "sys/devices/system/node/node0/cpumap"),
+      "utf8",
+    );
     const cpus = parseCpuMask(mask)!;
     expect(cpus.length).toBeGreaterThan(0);
     expect(parseCpuList(cpus.join(","))).toEqual(cpus);
@@ -73,22 +91,53 @@ describe("small sysfs formats", () => {
   });
 
   it("reads BARs from sysfs resource: kind, size and prefetchable", async () => {
-    const text = await readFile(`${QEMU_TREE}/sys/devices/pci0000:00/0000:00:01.0/resource`, "utf8");
+    const text = await readFile(
+      `${QEMU_TREE}/sys/devices/pci0000:00/0000:00:01.0/resource`,
+      "utf8",
+    );
     const { bars, badLine } = parseResource(text);
     expect(badLine).toBeNull();
     expect(bars.find((b) => b.index === 0)).toMatchObject({ kind: "mem", prefetchable: true });
   });
 
   it("maps the e820 type names of sysfs and dmesg", () => {
-    expect(["System RAM", "Reserved", "reserved", "ACPI Tables", "ACPI data", "ACPI Non-volatile Storage", "ACPI NVS", "Unusable memory", "Persistent Memory", "persistent (type 12)", "type 7", "Soft Reserved"].map(e820Type)).toEqual(
-      ["usable", "reserved", "reserved", "acpi", "acpi", "nvs", "nvs", "unusable", "pmem", "pmem", "pmem", "unknown"],
-    );
+    expect(
+      [
+        "System RAM",
+        "Reserved",
+        "reserved",
+        "ACPI Tables",
+        "ACPI data",
+        "ACPI Non-volatile Storage",
+        "ACPI NVS",
+        "Unusable memory",
+        "Persistent Memory",
+        "persistent (type 12)",
+        "type 7",
+        "Soft Reserved",
+      ].map(e820Type),
+    ).toEqual([
+      "usable",
+      "reserved",
+      "reserved",
+      "acpi",
+      "acpi",
+      "nvs",
+      "nvs",
+      "unusable",
+      "pmem",
+      "pmem",
+      "pmem",
+      "unknown",
+    ]);
   });
 
   it("names classes from the built-in table and devices from pci.ids text", () => {
     expect(className(0x010601)).toBe("SATA controller");
     expect(className(0x0c0330)).toBe("USB controller");
-    const ids = parsePciIds("8086  Intel Corporation\n\t10d3  82574L Gigabit Network Connection\n\t\t8086 0001  sub\nC 00  Unclassified device\n");
+    const ids = parsePciIds(
+      "8086  Intel Corporation\n\t10d3  82574L Gigabit Network Connection\n\t\t8086 0001  sub\nC 00  Unclassified device\n",
+    );
     expect(ids.vendor(0x8086)).toBe("Intel Corporation");
     expect(ids.device(0x8086, 0x10d3)).toBe("82574L Gigabit Network Connection");
     expect(ids.deviceIdsByName(0x8086, "82574L Gigabit Network Connection")).toEqual([0x10d3]);

@@ -95,7 +95,9 @@ export function subclassByName(name: string): number | null {
 /** Name of a 24-bit class code: the subclass name when known, else the base class name. */
 export function className(classCode: number): string {
   const sub = (classCode >> 8) & 0xffff;
-  return SUBCLASS[sub] ?? CLASS[(classCode >> 16) & 0xff] ?? `Class ${sub.toString(16).padStart(4, "0")}`;
+  return (
+    SUBCLASS[sub] ?? CLASS[(classCode >> 16) & 0xff] ?? `Class ${sub.toString(16).padStart(4, "0")}`
+  );
 }
 
 export interface PciIds {
@@ -135,7 +137,8 @@ export function parsePciIds(text: string): PciIds {
     vendorsByName: () => {
       if (!byName) {
         byName = new Map();
-        for (const [id, name] of vendors) (byName.get(name) ?? byName.set(name, []).get(name)!).push(id);
+        for (const [id, name] of vendors)
+          (byName.get(name) ?? byName.set(name, []).get(name)!).push(id);
       }
       return byName;
     },

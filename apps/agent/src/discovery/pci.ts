@@ -65,31 +65,48 @@ async function readDevice(
   notes: { truncated: string[]; lineUnknown: string[] },
 ): Promise<PciDevice | null> {
   const dir = await r.resolve(`${BUS}/${bdf}`);
-  const [vendorF, deviceF, classF, subVF, subDF, irqF, numa, cfg, driverLink, groupLink, resource, bootVga, msiNames] =
-    await Promise.all([
-      hexAttr(r, `${dir}/vendor`),
-      hexAttr(r, `${dir}/device`),
-      hexAttr(r, `${dir}/class`),
-      hexAttr(r, `${dir}/subsystem_vendor`),
-      hexAttr(r, `${dir}/subsystem_device`),
-      intAttr(r, `${dir}/irq`),
-      intAttr(r, `${dir}/numa_node`),
-      // The standard capability list lives in the first 256 bytes. Reading the 4 KiB extended
-      // space costs a trap per dword under a hypervisor, and nothing here needs it.
-      r.bytes(`${dir}/config`, 256),
-      r.link(`${dir}/driver`),
-      r.link(`${dir}/iommu_group`),
-      r.text(`${dir}/resource`),
-      r.line(`${dir}/boot_vga`),
-      r.list(`${dir}/msi_irqs`),
-    ]);
+  const [
+    vendorF,
+    deviceF,
+    classF,
+    subVF,
+    subDF,
+    irqF,
+    numa,
+    cfg,
+    driverLink,
+    groupLink,
+    resource,
+    bootVga,
+    msiNames,
+  ] = await Promise.all([
+    hexAttr(r, `${dir}/vendor`),
+    hexAttr(r, `${dir}/device`),
+    hexAttr(r, `${dir}/class`),
+    hexAttr(r, `${dir}/subsystem_vendor`),
+    hexAttr(r, `${dir}/subsystem_device`),
+    intAttr(r, `${dir}/irq`),
+    intAttr(r, `${dir}/numa_node`),
+    // The standard capability list lives in the first 256 bytes. Reading the 4 KiB extended
+    // space costs a trap per dword under a hypervisor, and nothing here needs it.
+    r.bytes(`${dir}/config`, 256),
+    r.link(`${dir}/driver`),
+    r.link(`${dir}/iommu_group`),
+    r.text(`${dir}/resource`),
+    r.line(`${dir}/boot_vga`),
+    r.list(`${dir}/msi_irqs`),
+  ]);
   const header = cfg ? readHeader(cfg) : null;
-  if (cfg && !header) r.problem(`${dir}/config`, `only ${cfg.length} bytes: the standard header needs 64`);
+  if (cfg && !header)
+    r.problem(`${dir}/config`, `only ${cfg.length} bytes: the standard header needs 64`);
   const vendor = vendorF ?? header?.vendor ?? null;
   const device = deviceF ?? header?.device ?? null;
   const cls = classF ?? header?.class ?? null;
   if (vendor === null || device === null || cls === null) {
-    r.problem(dir, "no vendor, device or class (neither the sysfs files nor config space): device left out");
+    r.problem(
+      dir,
+      "no vendor, device or class (neither the sysfs files nor config space): device left out",
+    );
     return null;
   }
 
@@ -102,7 +119,10 @@ async function readDevice(
       notes.truncated.push(bdf);
       caps = null;
     } else {
-      r.problem(`${dir}/config`, `capability list ${walk.reason === "loop" ? "loops" : "points into the header"} at 0x${walk.at.toString(16)}`);
+      r.problem(
+        `${dir}/config`,
+        `capability list ${walk.reason === "loop" ? "loops" : "points into the header"} at 0x${walk.at.toString(16)}`,
+      );
       caps = walk.ids;
     }
   }
@@ -125,7 +145,8 @@ async function readDevice(
     const row = rowsByIrq.get(irqF);
     const msiIrq = (msiNames ?? []).includes(String(irqF));
     if (row?.kind === "ioapic") line = row.ioapicLine;
-    else if (!row && !msiIrq) line = irqF; // x86 with ACPI numbers INTx IRQs by GSI
+    else if (!row && !msiIrq)
+      line = irqF; // x86 with ACPI numbers INTx IRQs by GSI
     else notes.lineUnknown.push(bdf);
   } else if (pin) {
     notes.lineUnknown.push(bdf);
@@ -144,12 +165,16 @@ async function readDevice(
     className: className(cls),
     driver: driverLink ? driverLink.split("/").pop()! : null,
     irq: { msi, msix, pin, line },
-    iommuGroup: groupLink && /^\d+$/.test(groupLink.split("/").pop()!) ? Number(groupLink.split("/").pop()) : null,
+    iommuGroup:
+      groupLink && /^\d+$/.test(groupLink.split("/").pop()!)
+        ? Number(groupLink.split("/").pop())
+        : null,
     node: numa === null || numa < 0 ? null : numa,
   };
   if (resource !== null) {
     const res = parseResource(resource);
-    if (res.badLine !== null) r.problem(`${dir}/resource`, `line ${res.badLine}: expected "0xSTART 0xEND 0xFLAGS"`);
+    if (res.badLine !== null)
+      r.problem(`${dir}/resource`, `line ${res.badLine}: expected "0xSTART 0xEND 0xFLAGS"`);
     dev.bars = res.bars;
   }
   if (caps) dev.capabilities = [...new Set(caps.map(capabilityName))];
@@ -157,7 +182,11 @@ async function readDevice(
   return dev;
 }
 
-export async function readPci(r: TreeReader, interrupts: InterruptRow[], ids: PciIds | null): Promise<PciResult> {
+export async function readPci(
+  r: TreeReader,
+  interrupts: InterruptRow[],
+  ids: PciIds | null,
+): Promise<PciResult> {
   const unknown: string[] = [];
   const names = await r.list(BUS);
   if (names === null) {
@@ -166,21 +195,32 @@ export async function readPci(r: TreeReader, interrupts: InterruptRow[], ids: Pc
   }
   const rowsByIrq = new Map(interrupts.map((x) => [x.irq, x]));
   const rowsByBdf = new Map<string, InterruptRow[]>();
-  for (const row of interrupts) if (row.bdf) (rowsByBdf.get(row.bdf) ?? rowsByBdf.set(row.bdf, []).get(row.bdf)!).push(row);
+  for (const row of interrupts)
+    if (row.bdf) (rowsByBdf.get(row.bdf) ?? rowsByBdf.set(row.bdf, []).get(row.bdf)!).push(row);
   const notes = { truncated: [] as string[], lineUnknown: [] as string[] };
   const bdfs = names.filter((n) => /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(n));
-  const found = await Promise.all(bdfs.map((b) => readDevice(r, b, rowsByIrq, rowsByBdf, ids, notes)));
+  const found = await Promise.all(
+    bdfs.map((b) => readDevice(r, b, rowsByIrq, rowsByBdf, ids, notes)),
+  );
   if (notes.truncated.length) {
     r.problem(
       `${BUS}/*/config`,
       `config space of ${notes.truncated.length} device(s) stops at 64 bytes (a non-root reader sees only the header): ` +
         `MSI/MSI-X taken from msi_irqs/ and /proc/interrupts instead (${notes.truncated.slice(0, 4).join(", ")}${notes.truncated.length > 4 ? ", ..." : ""})`,
     );
-    unknown.push(`capability lists of ${notes.truncated.length} PCI device(s): config space truncated`);
+    unknown.push(
+      `capability lists of ${notes.truncated.length} PCI device(s): config space truncated`,
+    );
   }
   if (notes.lineUnknown.length) {
     unknown.push(`I/O APIC line of the INTx pin of ${notes.lineUnknown.sort().join(", ")}`);
   }
-  if (!ids) unknown.push("PCI vendor and device names: pci.ids is not installed (Debian package pci.ids)");
-  return { devices: found.filter((d): d is PciDevice => d !== null).sort((a, b) => a.id.localeCompare(b.id)), unknown };
+  if (!ids)
+    unknown.push("PCI vendor and device names: pci.ids is not installed (Debian package pci.ids)");
+  return {
+    devices: found
+      .filter((d): d is PciDevice => d !== null)
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    unknown,
+  };
 }

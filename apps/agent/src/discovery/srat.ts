@@ -12,25 +12,30 @@ export interface SratFacts {
 export type SratResult = { ok: true; srat: SratFacts } | { ok: false; message: string };
 
 export function parseSrat(buf: Uint8Array): SratResult {
-  if (buf.length < 48) return { ok: false, message: `only ${buf.length} bytes: an SRAT has a 48-byte header` };
+  if (buf.length < 48)
+    return { ok: false, message: `only ${buf.length} bytes: an SRAT has a 48-byte header` };
   const sig = String.fromCharCode(buf[0]!, buf[1]!, buf[2]!, buf[3]!);
-  if (sig !== "SRAT") return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "SRAT"` };
+  if (sig !== "SRAT")
+    return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "SRAT"` };
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const length = Math.min(view.getUint32(4, true), buf.length);
   const srat: SratFacts = { cpuPxm: new Map(), memory: [] };
-  for (let off = 48; off + 2 <= length; ) {
+  for (let off = 48; off + 2 <= length;) {
     const type = buf[off]!;
     const len = buf[off + 1]!;
-    if (len < 2 || off + len > length) return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
+    if (len < 2 || off + len > length)
+      return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
     if (type === 0 && len >= 16) {
       const flags = view.getUint32(off + 4, true);
-      const pxm = buf[off + 2]! | (buf[off + 9]! << 8) | (buf[off + 10]! << 16) | (buf[off + 11]! << 24);
+      const pxm =
+        buf[off + 2]! | (buf[off + 9]! << 8) | (buf[off + 10]! << 16) | (buf[off + 11]! << 24);
       if (flags & 1) srat.cpuPxm.set(buf[off + 3]!, pxm >>> 0);
     } else if (type === 1 && len >= 40) {
       const flags = view.getUint32(off + 28, true);
       const start = view.getBigUint64(off + 8, true);
       const size = view.getBigUint64(off + 16, true);
-      if (flags & 1 && size > 0n) srat.memory.push({ start, end: start + size, pxm: view.getUint32(off + 2, true) });
+      if (flags & 1 && size > 0n)
+        srat.memory.push({ start, end: start + size, pxm: view.getUint32(off + 2, true) });
     } else if (type === 2 && len >= 24) {
       const flags = view.getUint32(off + 12, true);
       if (flags & 1) srat.cpuPxm.set(view.getUint32(off + 8, true), view.getUint32(off + 4, true));

@@ -19,7 +19,10 @@ export interface LineProblem {
 }
 
 /** Splits /proc/cpuinfo into processor blocks. Lines that are not "key : value" are reported. */
-export function parseCpuinfo(text: string): { processors: CpuinfoProcessor[]; problems: LineProblem[] } {
+export function parseCpuinfo(text: string): {
+  processors: CpuinfoProcessor[];
+  problems: LineProblem[];
+} {
   const processors: CpuinfoProcessor[] = [];
   const problems: LineProblem[] = [];
   let cur: CpuinfoProcessor | null = null;
@@ -34,14 +37,25 @@ export function parseCpuinfo(text: string): { processors: CpuinfoProcessor[]; pr
     if (raw.trim() === "") continue;
     const colon = raw.indexOf(":");
     if (colon === -1) {
-      problems.push({ line: i + 1, message: `expected "key : value", got ${JSON.stringify(raw.slice(0, 60))}` });
+      problems.push({
+        line: i + 1,
+        message: `expected "key : value", got ${JSON.stringify(raw.slice(0, 60))}`,
+      });
       continue;
     }
     const key = raw.slice(0, colon).trim();
     const value = raw.slice(colon + 1).trim();
     if (key === "processor") {
       const n = int(value, i + 1, key);
-      cur = { processor: n ?? -1, apicId: null, initialApicId: null, physicalId: null, coreId: null, modelName: null, line: i + 1 };
+      cur = {
+        processor: n ?? -1,
+        apicId: null,
+        initialApicId: null,
+        physicalId: null,
+        coreId: null,
+        modelName: null,
+        line: i + 1,
+      };
       if (n !== null) processors.push(cur);
       continue;
     }
@@ -99,7 +113,10 @@ export function parseInterrupts(text: string): { rows: InterruptRow[]; problems:
     const m = /^\s*(\d+):(.*)$/.exec(raw);
     if (!m) {
       if (!/^\s*[A-Za-z]{2,4}:/.test(raw)) {
-        problems.push({ line: i + 1, message: `expected "IRQ: counts chip ...", got ${JSON.stringify(raw.slice(0, 60))}` });
+        problems.push({
+          line: i + 1,
+          message: `expected "IRQ: counts chip ...", got ${JSON.stringify(raw.slice(0, 60))}`,
+        });
       }
       continue;
     }
@@ -118,7 +135,11 @@ export function parseInterrupts(text: string): { rows: InterruptRow[]; problems:
     } else if (rest[1] !== undefined && /^(edge|level|fasteoi)$/i.test(rest[1])) {
       next = 2;
     }
-    const actions = rest.slice(next).join(" ").split(/,\s*/).filter((a) => a !== "");
+    const actions = rest
+      .slice(next)
+      .join(" ")
+      .split(/,\s*/)
+      .filter((a) => a !== "");
     const upper = chip.toUpperCase();
     let kind: InterruptRow["kind"] = "other";
     if (upper.includes("IO-APIC")) kind = "ioapic";
@@ -149,7 +170,13 @@ export function e820Type(name: string): E820Type {
   if (lower === "acpi tables" || lower === "acpi data") return "acpi";
   if (lower === "acpi non-volatile storage" || lower === "acpi nvs") return "nvs";
   if (lower === "unusable memory" || lower === "unusable") return "unusable";
-  if (lower.startsWith("persistent memory") || lower === "persistent (type 12)" || lower === "type 7" || lower === "persistent (type 7)") return "pmem";
+  if (
+    lower.startsWith("persistent memory") ||
+    lower === "persistent (type 12)" ||
+    lower === "type 7" ||
+    lower === "persistent (type 7)"
+  )
+    return "pmem";
   return "unknown";
 }
 
@@ -157,6 +184,8 @@ export function e820Type(name: string): E820Type {
 export function isE820Name(name: string): boolean {
   const lower = name.trim().toLowerCase();
   return (
-    e820Type(name) !== "unknown" || lower === "soft reserved" || lower.startsWith("unknown e820 type")
+    e820Type(name) !== "unknown" ||
+    lower === "soft reserved" ||
+    lower.startsWith("unknown e820 type")
   );
 }

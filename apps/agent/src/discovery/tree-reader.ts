@@ -11,7 +11,15 @@
 // Reads are synchronous on purpose: sysfs and procfs files are tiny and served from kernel
 // memory, so a thread-pool round trip per file (fs/promises) costs several times the read
 // itself; a full discovery of a few hundred files stays in the low milliseconds this way.
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from "node:fs";
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+} from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveryProblem } from "@tessera/core";
 
@@ -42,7 +50,8 @@ export class TreeReader {
   /** Raw bytes of a file (at most `limit` bytes when given), or null. */
   async raw(rel: string, required = false, limit?: number): Promise<Buffer | null> {
     try {
-      const buf = limit === undefined ? readFileSync(this.abs(rel)) : readHead(this.abs(rel), limit);
+      const buf =
+        limit === undefined ? readFileSync(this.abs(rel)) : readHead(this.abs(rel), limit);
       this.record.files.set(rel, buf);
       return buf;
     } catch (err) {
@@ -97,7 +106,8 @@ export class TreeReader {
       return null;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ENOTDIR") this.problem(rel, `cannot read the link: ${code ?? String(err)}`);
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        this.problem(rel, `cannot read the link: ${code ?? String(err)}`);
     }
     const stored = await this.line(rel + ".symlink");
     return stored === null || stored === "" ? null : stored;
@@ -107,7 +117,9 @@ export class TreeReader {
   async resolve(rel: string): Promise<string> {
     const target = await this.link(rel);
     if (target === null) return rel;
-    return target.startsWith("/") ? posix.normalize(target) : posix.normalize(posix.join(posix.dirname(rel), target));
+    return target.startsWith("/")
+      ? posix.normalize(target)
+      : posix.normalize(posix.join(posix.dirname(rel), target));
   }
 
   /** Entry names of a directory (T2 `.symlink` suffixes removed), sorted; null when absent. */
@@ -158,9 +170,17 @@ export function parseHexDump(text: string): HexDumpResult {
     const line = lines[i]!.trim();
     if (line === "") continue;
     const m = /^([0-9a-f]+):\s*((?:[0-9a-f]{2}\s*)+)$/i.exec(line);
-    if (!m) return { ok: false, message: `line ${i + 1}: expected "OFFSET: hex bytes", got ${JSON.stringify(line.slice(0, 60))}` };
+    if (!m)
+      return {
+        ok: false,
+        message: `line ${i + 1}: expected "OFFSET: hex bytes", got ${JSON.stringify(line.slice(0, 60))}`,
+      };
     const offset = parseInt(m[1]!, 16);
-    if (offset !== out.length) return { ok: false, message: `line ${i + 1}: offset 0x${m[1]} does not follow 0x${out.length.toString(16)}` };
+    if (offset !== out.length)
+      return {
+        ok: false,
+        message: `line ${i + 1}: offset 0x${m[1]} does not follow 0x${out.length.toString(16)}`,
+      };
     for (const b of m[2]!.trim().split(/\s+/)) out.push(parseInt(b, 16));
   }
   return { ok: true, bytes: Buffer.from(out) };

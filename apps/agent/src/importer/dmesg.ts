@@ -24,7 +24,8 @@ export interface DmesgFacts {
 
 const NEW_E820 = /BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+?)\s*$/i;
 const OLD_E820 = /BIOS-e820: ([0-9a-f]+) - ([0-9a-f]+) \((.+)\)\s*$/i;
-const LAPIC = /ACPI: LAPIC \(acpi_id\[0x([0-9a-f]+)\] lapic_id\[0x([0-9a-f]+)\] (enabled|disabled)\)/i;
+const LAPIC =
+  /ACPI: LAPIC \(acpi_id\[0x([0-9a-f]+)\] lapic_id\[0x([0-9a-f]+)\] (enabled|disabled)\)/i;
 const X2APIC = /ACPI: X2APIC \(apic_id\[0x([0-9a-f]+)\] uid\[0x([0-9a-f]+)\] (enabled|disabled)\)/i;
 const NODE_RANGE = /^\s*node\s+(\d+): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]\s*$/i;
 const SERIAL = /(ttyS\d+) at I\/O (0x[0-9a-f]+) \(irq = (\d+)/i;
@@ -60,7 +61,10 @@ export function parseDmesg(text: string): DmesgFacts {
       const n = NEW_E820.exec(line);
       const o = n ? null : OLD_E820.exec(line);
       if (!n && !o) {
-        f.problems.push({ line: i + 1, message: `expected "BIOS-e820: [mem 0xSTART-0xEND] TYPE", got ${JSON.stringify(line.trim().slice(0, 80))}` });
+        f.problems.push({
+          line: i + 1,
+          message: `expected "BIOS-e820: [mem 0xSTART-0xEND] TYPE", got ${JSON.stringify(line.trim().slice(0, 80))}`,
+        });
         continue;
       }
       const start = BigInt(n ? n[1]! : "0x" + o![1]);
@@ -83,7 +87,10 @@ export function parseDmesg(text: string): DmesgFacts {
       continue;
     }
     if (line.includes("ACPI: LAPIC (") || line.includes("ACPI: X2APIC (")) {
-      f.problems.push({ line: i + 1, message: 'expected "ACPI: LAPIC (acpi_id[0xNN] lapic_id[0xNN] enabled)"' });
+      f.problems.push({
+        line: i + 1,
+        message: 'expected "ACPI: LAPIC (acpi_id[0xNN] lapic_id[0xNN] enabled)"',
+      });
       continue;
     }
     const srat = /SRAT: PXM \d+ -> (?:X2)?APIC (0x[0-9a-f]+) -> Node (\d+)/i.exec(line);
@@ -103,8 +110,13 @@ export function parseDmesg(text: string): DmesgFacts {
     }
     const kbd = /serio: i8042 (KBD|AUX) port at 0x60,0x64 irq (\d+)/.exec(line);
     if (kbd) f.i8042.push({ port: kbd[1] as "KBD" | "AUX", irq: Number(kbd[2]) });
-    const vga = /vgaarb: (?:setting as boot VGA device|Boot VGA device).*?PCI:([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])/i.exec(line) ??
-      /pci ([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): vgaarb: setting as boot VGA device/i.exec(line);
+    const vga =
+      /vgaarb: (?:setting as boot VGA device|Boot VGA device).*?PCI:([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])/i.exec(
+        line,
+      ) ??
+      /pci ([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): vgaarb: setting as boot VGA device/i.exec(
+        line,
+      );
     if (vga) f.bootVga = vga[1]!.toLowerCase();
     const kv = /^Linux version (\S+)/.exec(line);
     if (kv && f.kernel === null) f.kernel = kv[1]!;

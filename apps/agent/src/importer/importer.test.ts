@@ -7,12 +7,18 @@ import { fixture } from "../../test/fixture-paths";
 
 const read = (...p: string[]) => readFile(fixture(...p), "utf8");
 const e820Lines = (text: string) => text.split("\n").filter((l) => l.includes("BIOS-e820:")).length;
-const hasPciIds = await access("/usr/share/misc/pci.ids").then(() => true, () => false);
+const hasPciIds = await access("/usr/share/misc/pci.ids").then(
+  () => true,
+  () => false,
+);
 
 describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () => {
   const dmesg = await read("dell-poweredge-t440-xeon-gold-5118", "dmesg.txt");
   const lspci = await read("dell-poweredge-t440-xeon-gold-5118", "lspci-vvv.txt");
-  const cpuinfo = await read("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/proc/cpuinfo");
+  const cpuinfo = await read(
+    "dell-poweredge-t440-xeon-gold-5118",
+    "jailhouse-config-collect/proc/cpuinfo",
+  );
   const { machine, problems } = await importMachine({ dmesg, lspci, cpuinfo });
 
   it("takes the firmware BIOS-e820 map, not the user-defined memmap= map", () => {
@@ -20,7 +26,9 @@ describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () =>
     expect(machine.memoryMap).toHaveLength(e820Lines(dmesg));
     expect(machine.discovery?.memorySource).toBe("dmesg-e820");
     // memmap=0x5200000$0x3a000000 reserved it for Jailhouse; the firmware says usable.
-    const r = machine.memoryMap.find((m) => m.start <= 0x3a000000n && 0x3a000000n < m.start + m.size);
+    const r = machine.memoryMap.find(
+      (m) => m.start <= 0x3a000000n && 0x3a000000n < m.start + m.size,
+    );
     expect(r?.type).toBe("usable");
   });
 
@@ -41,7 +49,9 @@ describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () =>
   });
 
   it("keeps the PCI UART's ports out of the legacy serial ports", () => {
-    const serial = machine.devices.filter((d) => d.bus === "legacy" && d.kind === "serial").map((d) => d.id);
+    const serial = machine.devices
+      .filter((d) => d.bus === "legacy" && d.kind === "serial")
+      .map((d) => d.id);
     expect(serial.sort()).toEqual(["serial@0x2f8", "serial@0x3f8"]);
   });
 
@@ -64,16 +74,26 @@ describe("import: Dell PowerEdge T630 (dmesg and lspci -nn only)", async () => {
     expect(e820).toHaveLength(14);
     const total = (rs: { size: bigint }[]) => rs.reduce((s, r) => s + r.size, 0n);
     expect(total(machine.memoryMap)).toBe(total(e820));
-    expect(new Set(machine.memoryMap.filter((r) => r.type === "usable").map((r) => r.node))).toEqual(new Set([0, 1]));
-    expect(machine.devices.find((d) => d.id === "0000:00:00.0")).toMatchObject({ vendor: 0x8086, device: 0x6f00, class: 0x060000 });
+    expect(
+      new Set(machine.memoryMap.filter((r) => r.type === "usable").map((r) => r.node)),
+    ).toEqual(new Set([0, 1]));
+    expect(machine.devices.find((d) => d.id === "0000:00:00.0")).toMatchObject({
+      vendor: 0x8086,
+      device: 0x6f00,
+      class: 0x060000,
+    });
   });
 
   it("leaves cores and MSI capabilities as honest gaps, naming the LAPIC IDs the SRAT lines list", () => {
     expect(machine.cpus).toEqual([]);
     const u = machine.discovery?.unknown?.join("\n") ?? "";
-    const sratApics = [...dmesg.matchAll(/SRAT: PXM \d+ -> APIC (0x[0-9a-f]+)/g)].map((m) => parseInt(m[1]!, 16));
+    const sratApics = [...dmesg.matchAll(/SRAT: PXM \d+ -> APIC (0x[0-9a-f]+)/g)].map((m) =>
+      parseInt(m[1]!, 16),
+    );
     expect(sratApics).toHaveLength(12);
-    expect(u).toContain(`cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (dmesg's SRAT lines list LAPIC IDs ${sratApics.join(",")})`);
+    expect(u).toContain(
+      `cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (dmesg's SRAT lines list LAPIC IDs ${sratApics.join(",")})`,
+    );
     expect(u).toMatch(/MSI\/MSI-X capabilities of \d+ device/);
   });
 });
@@ -98,8 +118,15 @@ describe("import: Dell XPS 13 9360 laptop (dmesg, lspci -vv without -nn)", async
 
   it("without pci.ids writes the 0xffff sentinel and lists the devices whose ids are unknown", async () => {
     const { machine } = await importMachine({ dmesg, lspci }, { pciIds: null });
-    expect(machine.devices.find((d) => d.id === "0000:00:02.0")).toMatchObject({ vendor: 0xffff, device: 0xffff });
-    expect(machine.discovery?.unknown?.some((u) => /numeric vendor\/device\/class ids of .*0000:00:02\.0/.test(u))).toBe(true);
+    expect(machine.devices.find((d) => d.id === "0000:00:02.0")).toMatchObject({
+      vendor: 0xffff,
+      device: 0xffff,
+    });
+    expect(
+      machine.discovery?.unknown?.some((u) =>
+        /numeric vendor\/device\/class ids of .*0000:00:02\.0/.test(u),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -117,25 +144,43 @@ describe("import: malformed input names the file, the line and what was expected
     const lines = (await read("dell-poweredge-t630-2s-xeon-e5-2603v4", "dmesg.txt")).split("\n");
     const at = lines.findIndex((l) => l.includes("BIOS-e820:"));
     lines[at] = lines[at]!.replace(/\[mem 0x[0-9a-f]+-/, "[mem zz-");
-    const { machine, problems } = await importMachine({ dmesg: lines.join("\n") }, { names: { dmesg: "t630.log" } });
+    const { machine, problems } = await importMachine(
+      { dmesg: lines.join("\n") },
+      { names: { dmesg: "t630.log" } },
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]!.path).toBe("t630.log");
-    expect(problems[0]!.message).toMatch(new RegExp(`^line ${at + 1}: expected "BIOS-e820: \\[mem 0xSTART-0xEND\\] TYPE"`));
+    expect(problems[0]!.message).toMatch(
+      new RegExp(`^line ${at + 1}: expected "BIOS-e820: \\[mem 0xSTART-0xEND\\] TYPE"`),
+    );
     expect(machine.memoryMap.some((r) => r.start === 0n)).toBe(false);
     expect(parseDmesg(lines.join("\n")).e820).toHaveLength(13);
   });
 
   it("a cpuinfo processor without apicid", async () => {
-    const cpuinfo = (await read("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/proc/cpuinfo")).replace(/^apicid\s*:.*\n/m, "").replace(/^initial apicid\s*:.*\n/m, "");
+    const cpuinfo = (
+      await read("dell-poweredge-t440-xeon-gold-5118", "jailhouse-config-collect/proc/cpuinfo")
+    )
+      .replace(/^apicid\s*:.*\n/m, "")
+      .replace(/^initial apicid\s*:.*\n/m, "");
     const { machine, problems } = await importMachine({ cpuinfo }, { names: { cpuinfo: "c.txt" } });
-    expect(problems.some((p) => p.path === "c.txt" && /processor 0 has no "apicid"/.test(p.message))).toBe(true);
+    expect(
+      problems.some((p) => p.path === "c.txt" && /processor 0 has no "apicid"/.test(p.message)),
+    ).toBe(true);
     expect(machine.cpus.some((c) => c.cpu === 0)).toBe(false);
   });
 
   it("an lspci line that is not a device line", async () => {
-    const lspci = "00:00.0 Host bridge [0600]: Intel Corporation Device [8086:6f00] (rev 01)\nthis is not lspci\n";
+    const lspci =
+      "00:00.0 Host bridge [0600]: Intel Corporation Device [8086:6f00] (rev 01)\nthis is not lspci\n";
     const { problems } = await importMachine({ lspci }, { names: { lspci: "l.txt" } });
-    expect(problems).toEqual([{ path: "l.txt", message: 'line 2: expected a device line "BB:DD.F Class: Vendor Device", got "this is not lspci"' }]);
+    expect(problems).toEqual([
+      {
+        path: "l.txt",
+        message:
+          'line 2: expected a device line "BB:DD.F Class: Vendor Device", got "this is not lspci"',
+      },
+    ]);
   });
 
   it("the old e820 format (end exclusive) reads as the same range as the new one (end inclusive)", () => {
@@ -164,6 +209,8 @@ describe("import: ACPI LAPIC lines of older kernels", () => {
   it("without cpuinfo names the LAPIC IDs it saw but makes no cores up", async () => {
     const { machine } = await importMachine({ dmesg });
     expect(machine.cpus).toEqual([]);
-    expect(machine.discovery?.unknown?.some((u) => u.includes("dmesg lists LAPIC IDs 0,2,256"))).toBe(true);
+    expect(
+      machine.discovery?.unknown?.some((u) => u.includes("dmesg lists LAPIC IDs 0,2,256")),
+    ).toBe(true);
   });
 });

@@ -45,7 +45,10 @@ export interface ImportResult {
 const NO_ID = 0xffff;
 const NO_CLASS = 0xffffff;
 
-export async function importMachine(input: ImportInput, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importMachine(
+  input: ImportInput,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const name = (k: keyof ImportInput) => options.names?.[k] ?? k;
   const problems: DiscoveryProblem[] = [];
   const unknown: string[] = [];
@@ -75,11 +78,15 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
   let memoryMap = d?.e820 ?? [];
   if (!d) unknown.push("memory map: no dmesg given");
   else if (d.e820.length === 0) {
-    problems.push({ path: name("dmesg"), message: 'no "BIOS-e820:" lines (is it the start of a boot log?)' });
+    problems.push({
+      path: name("dmesg"),
+      message: 'no "BIOS-e820:" lines (is it the start of a boot log?)',
+    });
     unknown.push("memory map: no BIOS-e820 lines in dmesg");
   }
   if (d && d.nodeRanges.length) memoryMap = assignNodes(memoryMap, d.nodeRanges);
-  else if (memoryMap.length) unknown.push("NUMA node of each memory range: no early memory node ranges in dmesg");
+  else if (memoryMap.length)
+    unknown.push("NUMA node of each memory range: no early memory node ranges in dmesg");
 
   // Cores: only cpuinfo has LAPIC IDs with their package and core.
   const cpus: Cpu[] = [];
@@ -87,32 +94,54 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
     const info = parseCpuinfo(input.cpuinfo);
     report("cpuinfo", info.problems);
     const procs = info.processors.filter((p) => {
-      if ((p.apicId ?? p.initialApicId) !== null && p.physicalId !== null && p.coreId !== null) return true;
-      problems.push({ path: name("cpuinfo"), message: `line ${p.line}: processor ${p.processor} has no "apicid", "physical id" or "core id"` });
+      if ((p.apicId ?? p.initialApicId) !== null && p.physicalId !== null && p.coreId !== null)
+        return true;
+      problems.push({
+        path: name("cpuinfo"),
+        message: `line ${p.line}: processor ${p.processor} has no "apicid", "physical id" or "core id"`,
+      });
       return false;
     });
     for (const p of procs) {
       const apicId = (p.apicId ?? p.initialApicId)!;
-      const siblings = procs.filter((q) => q.physicalId === p.physicalId && q.coreId === p.coreId).map((q) => (q.apicId ?? q.initialApicId)!);
-      cpus.push({ apicId, cpu: p.processor, package: p.physicalId!, core: p.coreId!, node: d?.apicNodes.get(apicId) ?? null, siblings: siblings.sort((a, b) => a - b), online: true, coreType: null });
+      const siblings = procs
+        .filter((q) => q.physicalId === p.physicalId && q.coreId === p.coreId)
+        .map((q) => (q.apicId ?? q.initialApicId)!);
+      cpus.push({
+        apicId,
+        cpu: p.processor,
+        package: p.physicalId!,
+        core: p.coreId!,
+        node: d?.apicNodes.get(apicId) ?? null,
+        siblings: siblings.sort((a, b) => a - b),
+        online: true,
+        coreType: null,
+      });
     }
     if (cpus.length) unknown.push("hybrid core types: not in /proc/cpuinfo");
-    if (cpus.some((c) => c.node === null)) unknown.push("NUMA node of cores: no \"SRAT: PXM -> APIC -> Node\" lines in dmesg");
+    if (cpus.some((c) => c.node === null))
+      unknown.push('NUMA node of cores: no "SRAT: PXM -> APIC -> Node" lines in dmesg');
     const missing = (d?.lapics ?? []).filter((id) => !cpus.some((c) => c.apicId === id));
-    if (missing.length) unknown.push(`cores with LAPIC IDs ${missing.join(",")} (in the MADT, not in cpuinfo: offline?): package and core unknown, left out`);
+    if (missing.length)
+      unknown.push(
+        `cores with LAPIC IDs ${missing.join(",")} (in the MADT, not in cpuinfo: offline?): package and core unknown, left out`,
+      );
   } else {
     const hint = d?.lapics.length
       ? `dmesg lists LAPIC IDs ${d.lapics.join(",")}`
       : d?.apicNodes.size
         ? `dmesg's SRAT lines list LAPIC IDs ${[...d.apicNodes.keys()].join(",")}`
-        : d?.cpusBroughtUp ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up` : "nothing given";
+        : d?.cpusBroughtUp
+          ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up`
+          : "nothing given";
     unknown.push(`cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (${hint})`);
   }
 
   // PCI devices.
   const devices: (PciDevice | LegacyDevice)[] = [];
   if (input.lspci !== undefined) {
-    const ids = options.pciIds === null ? null : await loadPciIds(options.pciIds ?? DEFAULT_PCI_IDS);
+    const ids =
+      options.pciIds === null ? null : await loadPciIds(options.pciIds ?? DEFAULT_PCI_IDS);
     const parsed = parseLspci(input.lspci, ids);
     report("lspci", parsed.problems);
     const noIds: string[] = [];
@@ -124,7 +153,8 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
       let line: number | null = null;
       // IRQ 255 is the PCI "not connected" value; an IRQ that MSI has taken over says nothing
       // about the INTx route.
-      if (l.pin && l.irq !== null && l.irq > 0 && l.irq !== 255) line = lineOfIrq(l.irq, l.msiEnabled || l.msixEnabled);
+      if (l.pin && l.irq !== null && l.irq > 0 && l.irq !== 255)
+        line = lineOfIrq(l.irq, l.msiEnabled || l.msixEnabled);
       if (l.pin && line === null) noLine.push(l.id);
       const cls = l.class ?? NO_CLASS;
       const dev: PciDevice = {
@@ -148,12 +178,24 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
       if (d?.bootVga === l.id) dev.bootVga = true;
       devices.push(dev);
     }
-    if (parsed.devices.length === 0) problems.push({ path: name("lspci"), message: "no device lines found" });
-    if (noIds.length) unknown.push(`numeric vendor/device/class ids of ${noIds.join(", ")}: lspci printed names only and pci.ids has no unique match (use lspci -nn); 0xffff written`);
-    if (noCaps.length) unknown.push(`MSI/MSI-X capabilities of ${noCaps.length} device(s): no Capabilities lines (lspci -vvv as root shows them)`);
-    if (parsed.devices.some((l) => l.capsDenied)) problems.push({ path: name("lspci"), message: "capabilities show <access denied>: lspci was run without root" });
+    if (parsed.devices.length === 0)
+      problems.push({ path: name("lspci"), message: "no device lines found" });
+    if (noIds.length)
+      unknown.push(
+        `numeric vendor/device/class ids of ${noIds.join(", ")}: lspci printed names only and pci.ids has no unique match (use lspci -nn); 0xffff written`,
+      );
+    if (noCaps.length)
+      unknown.push(
+        `MSI/MSI-X capabilities of ${noCaps.length} device(s): no Capabilities lines (lspci -vvv as root shows them)`,
+      );
+    if (parsed.devices.some((l) => l.capsDenied))
+      problems.push({
+        path: name("lspci"),
+        message: "capabilities show <access denied>: lspci was run without root",
+      });
     if (noLine.length) unknown.push(`I/O APIC line of the INTx pin of ${noLine.join(", ")}`);
-    if (!parsed.devices.some((l) => l.iommuGroup !== null)) unknown.push("IOMMU groups: not in the lspci text");
+    if (!parsed.devices.some((l) => l.iommuGroup !== null))
+      unknown.push("IOMMU groups: not in the lspci text");
   } else {
     unknown.push("PCI devices: no lspci given");
   }
@@ -161,29 +203,81 @@ export async function importMachine(input: ImportInput, options: ImportOptions =
   // Legacy devices the log or the interrupt table names.
   // A UART behind a PCI I/O BAR belongs to that PCI device, not to the legacy set.
   const inPciBar = (port: number) =>
-    devices.some((x) => x.bus === "pci" && x.bars?.some((b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size));
+    devices.some(
+      (x) =>
+        x.bus === "pci" &&
+        x.bars?.some(
+          (b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size,
+        ),
+    );
   for (const s of d?.serial ?? []) {
     if (inPciBar(s.port)) continue;
     if (!devices.some((x) => x.id === `serial@0x${s.port.toString(16)}`)) {
-      devices.push({ id: `serial@0x${s.port.toString(16)}`, bus: "legacy", kind: "serial", ioPort: s.port, irq: lineOfIrq(s.irq), name: null });
+      devices.push({
+        id: `serial@0x${s.port.toString(16)}`,
+        bus: "legacy",
+        kind: "serial",
+        ioPort: s.port,
+        irq: lineOfIrq(s.irq),
+        name: null,
+      });
     }
   }
   const i8042Rows = (rows ?? []).filter((r) => r.kind === "ioapic" && r.actions.includes("i8042"));
-  const kbd = d?.i8042.find((p) => p.port === "KBD") ?? (i8042Rows.some((r) => r.ioapicLine === 1) ? { irq: 1 } : null);
-  const aux = d?.i8042.find((p) => p.port === "AUX") ?? (i8042Rows.some((r) => r.ioapicLine === 12) ? { irq: 12 } : null);
-  if (kbd) devices.push({ id: "ps2-keyboard", bus: "legacy", kind: "ps2-keyboard", ioPort: 0x60, irq: lineOfIrq(kbd.irq), name: "i8042" });
-  if (aux) devices.push({ id: "ps2-mouse", bus: "legacy", kind: "ps2-mouse", ioPort: 0x60, irq: lineOfIrq(aux.irq), name: "i8042" });
-  if (d?.bootVga) devices.push({ id: "vga", bus: "legacy", kind: "vga", ioPort: 0x3c0, irq: null, name: `boot VGA ${d.bootVga}` });
+  const kbd =
+    d?.i8042.find((p) => p.port === "KBD") ??
+    (i8042Rows.some((r) => r.ioapicLine === 1) ? { irq: 1 } : null);
+  const aux =
+    d?.i8042.find((p) => p.port === "AUX") ??
+    (i8042Rows.some((r) => r.ioapicLine === 12) ? { irq: 12 } : null);
+  if (kbd)
+    devices.push({
+      id: "ps2-keyboard",
+      bus: "legacy",
+      kind: "ps2-keyboard",
+      ioPort: 0x60,
+      irq: lineOfIrq(kbd.irq),
+      name: "i8042",
+    });
+  if (aux)
+    devices.push({
+      id: "ps2-mouse",
+      bus: "legacy",
+      kind: "ps2-mouse",
+      ioPort: 0x60,
+      irq: lineOfIrq(aux.irq),
+      name: "i8042",
+    });
+  if (d?.bootVga)
+    devices.push({
+      id: "vga",
+      bus: "legacy",
+      kind: "vga",
+      ioPort: 0x3c0,
+      irq: null,
+      name: `boot VGA ${d.bootVga}`,
+    });
   if (!d) unknown.push("legacy devices (serial ports, i8042, boot VGA): no dmesg given");
 
   const machine: Machine = {
     schema: MACHINE_SCHEMA,
-    identity: { hostname: null, vendor: null, product: d?.dmi ? d.dmi.split("/")[0]!.trim() : null, kernel: d?.kernel ?? null, fingerprint: null },
+    identity: {
+      hostname: null,
+      vendor: null,
+      product: d?.dmi ? d.dmi.split("/")[0]!.trim() : null,
+      kernel: d?.kernel ?? null,
+      fingerprint: null,
+    },
     cpus: cpus.sort((a, b) => a.cpu - b.cpu),
     memoryMap,
     devices,
   };
   machine.identity!.fingerprint = fingerprint(machine);
-  machine.discovery = { source: "import", memorySource: memoryMap.length ? "dmesg-e820" : "unknown", problems, unknown };
+  machine.discovery = {
+    source: "import",
+    memorySource: memoryMap.length ? "dmesg-e820" : "unknown",
+    problems,
+    unknown,
+  };
   return { machine, problems };
 }

@@ -46,23 +46,41 @@ const CAPS: [RegExp, string][] = [
   [/^Enhanced Allocation/, "enhanced-allocation"],
 ];
 
-const HEAD = /^((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (.+?)(?: \[([0-9a-f]{4})\])?: (.*)$/i;
+const HEAD =
+  /^((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) (.+?)(?: \[([0-9a-f]{4})\])?: (.*)$/i;
 
 function size(text: string): bigint | null {
   const m = /^(\d+)([KMGT]?)$/.exec(text);
   if (!m) return null;
-  const mult = { "": 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n }[m[2] as "" | "K"]!;
+  const mult = { "": 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n }[
+    m[2] as "" | "K"
+  ]!;
   return BigInt(m[1]!) * mult;
 }
 
 /** Splits "Vendor Device" printed without -nn using pci.ids; ids only when unique. */
-function idsFromNames(rest: string, ids: PciIds | null): { vendor: number | null; device: number | null; vendorName: string | null; deviceName: string | null } {
+function idsFromNames(
+  rest: string,
+  ids: PciIds | null,
+): {
+  vendor: number | null;
+  device: number | null;
+  vendorName: string | null;
+  deviceName: string | null;
+} {
   const bare = /^(?:Device )?([0-9a-f]{4}):([0-9a-f]{4})$/i.exec(rest);
-  if (bare) return { vendor: parseInt(bare[1]!, 16), device: parseInt(bare[2]!, 16), vendorName: null, deviceName: null };
+  if (bare)
+    return {
+      vendor: parseInt(bare[1]!, 16),
+      device: parseInt(bare[2]!, 16),
+      vendorName: null,
+      deviceName: null,
+    };
   if (!ids) return { vendor: null, device: null, vendorName: null, deviceName: rest };
   let best: { name: string; ids: number[] } | null = null;
   for (const [name, vids] of ids.vendorsByName()) {
-    if ((rest === name || rest.startsWith(name + " ")) && (!best || name.length > best.name.length)) best = { name, ids: vids };
+    if ((rest === name || rest.startsWith(name + " ")) && (!best || name.length > best.name.length))
+      best = { name, ids: vids };
   }
   if (!best) return { vendor: null, device: null, vendorName: null, deviceName: rest };
   const vendor = best.ids.length === 1 ? best.ids[0]! : null;
@@ -76,7 +94,10 @@ function idsFromNames(rest: string, ids: PciIds | null): { vendor: number | null
   return { vendor, device, vendorName: best.name, deviceName: bareDev ? null : devName };
 }
 
-export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDevice[]; problems: { line: number; message: string }[] } {
+export function parseLspci(
+  text: string,
+  ids: PciIds | null,
+): { devices: LspciDevice[]; problems: { line: number; message: string }[] } {
   const devices: LspciDevice[] = [];
   const problems: { line: number; message: string }[] = [];
   let cur: LspciDevice | null = null;
@@ -92,11 +113,17 @@ export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDe
     if (!/^\s/.test(raw)) {
       const h = HEAD.exec(raw);
       if (!h) {
-        problems.push({ line: i + 1, message: `expected a device line "BB:DD.F Class: Vendor Device", got ${JSON.stringify(raw.slice(0, 70))}` });
+        problems.push({
+          line: i + 1,
+          message: `expected a device line "BB:DD.F Class: Vendor Device", got ${JSON.stringify(raw.slice(0, 70))}`,
+        });
         cur = null;
         continue;
       }
-      const rest = h[4]!.replace(/\s*\(prog-if [0-9a-f]{2}.*$/i, "").replace(/\s*\(rev [0-9a-f]+\)/i, "").trim();
+      const rest = h[4]!
+        .replace(/\s*\(prog-if [0-9a-f]{2}.*$/i, "")
+        .replace(/\s*\(rev [0-9a-f]+\)/i, "")
+        .trim();
       const progIf = /\(prog-if ([0-9a-f]{2})/i.exec(h[4]!);
       let vendor: number | null;
       let device: number | null;
@@ -105,7 +132,10 @@ export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDe
       if (nn) {
         vendor = parseInt(nn[1]!, 16);
         device = parseInt(nn[2]!, 16);
-        names = { vendorName: ids?.vendor(vendor) ?? null, deviceName: ids?.device(vendor, device) ?? null };
+        names = {
+          vendorName: ids?.vendor(vendor) ?? null,
+          deviceName: ids?.device(vendor, device) ?? null,
+        };
       } else {
         const r = idsFromNames(rest, ids);
         vendor = r.vendor;
@@ -173,14 +203,25 @@ export function parseLspci(text: string, ids: PciIds | null): { devices: LspciDe
       cur.iommuGroup = Number(m[1]);
     } else if ((m = /^NUMA node: (\d+)/.exec(t))) {
       cur.node = Number(m[1]);
-    } else if ((m = /^Region (\d+): (Memory|I\/O ports) at ([0-9a-f]+)(.*?)\[size=(\d+[KMGT]?)\]/i.exec(t))) {
+    } else if (
+      (m = /^Region (\d+): (Memory|I\/O ports) at ([0-9a-f]+)(.*?)\[size=(\d+[KMGT]?)\]/i.exec(t))
+    ) {
       const s = size(m[5]!);
       if (s === null) {
-        problems.push({ line: i + 1, message: `expected a size like [size=64K], got ${JSON.stringify(t.slice(0, 70))}` });
+        problems.push({
+          line: i + 1,
+          message: `expected a size like [size=64K], got ${JSON.stringify(t.slice(0, 70))}`,
+        });
         continue;
       }
-      const bar: PciBar = { index: Number(m[1]), start: BigInt("0x" + m[3]), size: s, kind: m[2] === "Memory" ? "mem" : "io" };
-      if (bar.kind === "mem") bar.prefetchable = /\bprefetchable/.test(m[4]!) && !/non-prefetchable/.test(m[4]!);
+      const bar: PciBar = {
+        index: Number(m[1]),
+        start: BigInt("0x" + m[3]),
+        size: s,
+        kind: m[2] === "Memory" ? "mem" : "io",
+      };
+      if (bar.kind === "mem")
+        bar.prefetchable = /\bprefetchable/.test(m[4]!) && !/non-prefetchable/.test(m[4]!);
       cur.bars.push(bar);
     }
   }
