@@ -18,10 +18,7 @@ export interface AgentOptions {
   /** Set TESSERA_ADMIN_PASSWORD; leave out to have the agent print a one-time password. */
   adminPassword?: string;
   extraArgs?: string[];
-  /**
-   * Dry-run faults (packages/kexec FaultSpec). `tessera serve` has no option for them yet,
-   * so the agent then runs through the test harness support/fault-agent.ts.
-   */
+  /** Dry-run faults (packages/kexec FaultSpec), passed as `tessera serve --dry-run-faults`. */
   faults?: { instance?: string; at: string; kind: string }[];
 }
 
@@ -48,17 +45,9 @@ export class Agent {
 
   /** Starts (or restarts, on the same port and data) and resolves once it listens. */
   async start(): Promise<void> {
-    const entry = this.opts.faults
-      ? [
-          "--import",
-          "tsx",
-          join(ROOT, "e2e/support/fault-agent.ts"),
-          "--faults",
-          JSON.stringify(this.opts.faults),
-        ]
-      : [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve"];
     const args = [
-      ...entry,
+      join(ROOT, "apps/agent/bin/tessera.mjs"),
+      "serve",
       "--port",
       String(this.port),
       "--data-dir",
@@ -72,6 +61,7 @@ export class Agent {
       "--log-level",
       "warn",
       ...(this.opts.delays ? ["--dry-run-delays", JSON.stringify(this.opts.delays)] : []),
+      ...(this.opts.faults ? ["--dry-run-faults", JSON.stringify(this.opts.faults)] : []),
       ...(this.opts.extraArgs ?? []),
     ];
     const env = { ...process.env };

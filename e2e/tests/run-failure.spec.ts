@@ -1,35 +1,18 @@
 // An injected failure at "kernel booting" ends in failed, with the reason and what it
 // means shown in plain words; a refused start shows the agent's diagnostics. The fault is
-// injected into the real dry-run loader: through `tessera serve --dry-run-faults` when the
-// agent has that option, else through the harness support/fault-agent.ts (same agent code).
-// Test code reads the agent's --help as a user would; the product never spawns from here.
-// eslint-disable-next-line no-restricted-imports
-import { execFileSync } from "node:child_process";
+// injected into the real dry-run loader by the agent's own `tessera serve --dry-run-faults`.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { Agent, ROOT } from "../support/agent-process";
+import { Agent } from "../support/agent-process";
 import { AuditPage } from "../support/audit-page";
 import { RunPage } from "../support/run-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
-const FAULT = [{ instance: "os2", at: "kernel-booting", kind: "fail" }];
-
-const help = execFileSync(
-  process.execPath,
-  [join(ROOT, "apps/agent/bin/tessera.mjs"), "serve", "--help"],
-  {
-    encoding: "utf8",
-  },
-);
-const hasFaultFlag = /--dry-run-faults\b/.test(help);
 const agent = new Agent({
   adminPassword: "fail-admin-pw",
-  // The agent's own option when it has one; else the harness around the same agent code.
-  ...(hasFaultFlag
-    ? { extraArgs: ["--dry-run-faults", JSON.stringify(FAULT)] }
-    : { faults: FAULT }),
+  faults: [{ instance: "os2", at: "kernel-booting", kind: "fail" }],
 });
 
 test.describe.configure({ mode: "serial" });
@@ -83,6 +66,14 @@ test("an injected failure at kernel booting ends in failed with its reason shown
   await page.getByTestId("app.theme").selectOption("dark");
   await page.screenshot({ path: `${SHOTS}/run-failed-dark.png`, fullPage: true });
   await page.getByTestId("app.theme").selectOption("system");
+  // a reload keeps where it failed, when, and the log of that run
+  await page.reload();
+  await run.open();
+  await run.expectState("os2", "failed", 5000);
+  await expect(run.phase("os2", "kernel-booting")).toHaveAttribute("data-status", "failed");
+  await expect(run.phase("os2", "kernel-booting")).toContainText(/\+\d+\.\d\d s/);
+  await expect(run.log("os2")).toContainText("injected fault: os2 fails at kernel-booting");
+  await expect(run.log("os2")).toContainText(/→ failed \(kernel-booting\)/);
   // it may be started again once the cause is fixed
   await expect(run.button("start", "os2")).toBeEnabled();
   const axe = await new AxeBuilder({ page }).include('[data-testid="run.view"]').analyze();

@@ -37,8 +37,13 @@ function Timeline({ name, marks }: { name: string; marks: PhaseMark[] }) {
       {PHASES.map((p) => {
         const m = byPhase.get(p);
         const status = m?.failed ? "failed" : m ? "done" : "todo";
+        // The first phase says when the run began (clock time); the others how long after.
         const when =
-          m?.at && t0 ? `+${((Date.parse(m.at) - Date.parse(t0)) / 1000).toFixed(2)} s` : "";
+          m?.at && t0
+            ? m.at === t0
+              ? `at ${new Date(m.at).toLocaleTimeString()}`
+              : `+${((Date.parse(m.at) - Date.parse(t0)) / 1000).toFixed(2)} s`
+            : "";
         return (
           <li
             key={p}

@@ -361,6 +361,9 @@ describe("run view after a reload", () => {
     render(<RunView />);
     const booting = await screen.findByTestId("run.phase-os2-kernel-booting");
     expect(booting.textContent).toMatch(/\+0\.55 s/);
+    expect(screen.getByTestId("run.phase-os2-loading-image").textContent).toMatch(
+      new RegExp(`at ${new Date(phases[0]!.at).toLocaleTimeString()}`),
+    );
     expect(screen.getByTestId("run.phase-os2-running").textContent).toMatch(/\+2\.55 s/);
     await waitFor(() =>
       expect(screen.getByTestId("run.log-os2").textContent).toMatch(
