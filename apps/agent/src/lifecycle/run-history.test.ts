@@ -127,6 +127,14 @@ describe("run history", () => {
     const body = res.json() as { epoch: string; seq: number; lines: Line[]; more: boolean };
     expect(body.epoch).toBe(t.app.tessera.hub.epoch);
     const texts = body.lines.map((l) => `${l.stream} ${l.line}`);
+    // the loader echoes the command line, but never the guest's token to readers of the log
+    const token = t.app.tessera.db
+      .prepare("SELECT token FROM instances WHERE name = 'os2'")
+      .get() as {
+      token: string;
+    };
+    expect(texts.some((x) => x.includes("tessera.token=…"))).toBe(true);
+    expect(texts.some((x) => x.includes(token.token))).toBe(false);
     expect(texts[0]).toBe("event defined → loading");
     expect(texts.some((x) => /^loader \[dry-run\].*kernel/i.test(x))).toBe(true);
     expect(texts.some((x) => /^event \w+ → running \(running\)$/.test(x))).toBe(true);

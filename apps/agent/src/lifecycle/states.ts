@@ -195,8 +195,13 @@ export class InstanceStates {
     return row;
   }
 
-  /** A loader log line: stored in the instance's run log, then sent as a `log` event. */
-  protected logLine(name: string, stream: string, line: string, at: string): void {
+  /**
+   * A loader log line: stored in the instance's run log, then sent as a `log` event. The
+   * guest's per-boot token (on the command line the loader echoes) is masked first: every
+   * viewer reads the log, and the token would let them report as that guest.
+   */
+  protected logLine(name: string, stream: string, raw: string, at: string): void {
+    const line = raw.replace(/(tessera\.token=)\S+/g, "$1…");
     this.d.hub.publish({ type: "log", at, name, stream, line }, (seq) =>
       this.storeLine(name, seq, at, stream, line),
     );
