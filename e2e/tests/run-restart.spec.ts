@@ -51,6 +51,9 @@ test("killed mid-start and restarted: the console shows the reconciled truth", a
   // times it watched before the kill are kept
   await expect(run.log("os2")).toContainText(`booting → ${os2.state}`);
   await expect(run.phase("os2", "kernel-booting")).toContainText(/\+\d+\.\d\d s/);
+  // an instance found running is watched live again: its guest's heartbeats arrive
+  if (os2.state === "running")
+    await expect(page.getByTestId("run.heartbeat-os2")).toHaveClass(/fresh/, { timeout: 5000 });
   await page.screenshot({ path: `${SHOTS}/restart-reconciled.png`, fullPage: true });
   // the start was not run twice: a second start is refused while it may run
   const again = await api.call("POST", "/api/instances/os2/start", {});

@@ -288,6 +288,19 @@ describe("run slice with the agent's run history", () => {
       instance: { ...view("os2", 2, "booting", "userspace-up"), phases: next },
     });
     expect(s().runTimelines.os2).toEqual(next);
+    // found running after an agent restart: the phases it passed unrecorded are reached, time unknown
+    snapshot([
+      view("os1", 1, "running", "running"),
+      {
+        ...view("os2", 2, "running", "running"),
+        phases: [...phases, { phase: "running", at: "2026-11-26T07:13:00.000Z" }],
+      },
+    ]);
+    expect(s().runTimelines.os2!.map((m) => [m.phase, m.at])).toEqual([
+      ...phases.map((p) => [p.phase, p.at]),
+      ["userspace-up", null],
+      ["running", "2026-11-26T07:13:00.000Z"],
+    ]);
   });
 
   it("the stored log replaces what the console pieced together and keeps live lines after the read", () => {

@@ -158,18 +158,22 @@ function byIndex(list: InstanceView[]): string[] {
 function recordedTimeline(v: InstanceView): PhaseMark[] | null {
   if (!v.phases) return null;
   if (v.role === "os1" || v.state === "stopped" || v.state === "defined") return [];
-  const marks: PhaseMark[] = [];
-  for (const p of v.phases)
-    if (
-      PHASES.includes(p.phase as (typeof PHASES)[number]) &&
-      !marks.some((m) => m.phase === p.phase)
-    )
-      marks.push({ phase: p.phase, at: p.at });
+  // Every boot phase up to the furthest one known was passed; one the agent did not record
+  // (an agent restart in between) is reached at an unknown time.
+  const at = new Map<string, string>();
+  for (const p of v.phases) if (!at.has(p.phase)) at.set(p.phase, p.at);
+  const known = [...at.keys(), v.phase ?? ""].map((p) =>
+    PHASES.indexOf(p as (typeof PHASES)[number]),
+  );
+  const marks: PhaseMark[] = PHASES.slice(0, Math.max(...known) + 1).map((p) => ({
+    phase: p,
+    at: at.get(p) ?? null,
+  }));
   if (v.state === "failed") {
-    const at = v.phase ?? marks[marks.length - 1]?.phase;
-    const hit = marks.find((m) => m.phase === at);
+    const where = v.phase ?? marks[marks.length - 1]?.phase;
+    const hit = marks.find((m) => m.phase === where);
     if (hit) hit.failed = true;
-    else if (at) marks.push({ phase: at, at: v.since, failed: true });
+    else if (where) marks.push({ phase: where, at: v.since, failed: true });
   }
   return marks;
 }
