@@ -40,6 +40,8 @@ test("an expired session keeps the draft and the pending start carries on after 
     headers: { "x-csrf-token": s.csrfToken },
   });
   expect(del.status()).toBe(204);
+  // the agent closes the live connection of the ended session
+  await expect(page.getByTestId("app.live")).toHaveAttribute("data-state", "closed");
 
   await run.start("os2");
   const dialog = page.getByTestId("session.dialog");
@@ -49,6 +51,10 @@ test("an expired session keeps the draft and the pending start carries on after 
   await page.getByTestId("session.password").fill(OPERATOR.password);
   await page.getByTestId("session.submit").click();
   await expect(dialog).toHaveCount(0);
+  // live events come back at once with the new session, not after a backoff
+  await expect(page.getByTestId("app.live")).toHaveAttribute("data-state", "open", {
+    timeout: 2000,
+  });
   // the start went through after the new sign-in, and the view never left
   await run.expectState("os2", "running");
   await expect(page.getByTestId("app.dirty")).toBeVisible();

@@ -147,7 +147,7 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
-        <span className="muted" title={`Live events: ${ws}`}>
+        <span className="muted" title={`Live events: ${ws}`} data-testid="app.live" data-state={ws}>
           {ws === "open" ? "● live" : "○ offline"}
         </span>
         <span data-testid="app.user">

@@ -92,9 +92,13 @@ export function applyServerMessage(msg: ServerMessage): void {
 let socket: WebSocket | null = null;
 let retry = 0;
 let stopped = false;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
 export function connectEvents(): void {
   stopped = false;
+  // One connection at a time: a pending retry or an older socket is superseded.
+  clearTimeout(retryTimer);
+  if (socket && socket.readyState <= WebSocket.OPEN) return;
   const s = useStore.getState();
   s.setWsStatus("connecting");
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
@@ -126,15 +130,27 @@ export function connectEvents(): void {
     }
   };
   ws.onclose = (e) => {
+    if (socket !== ws) return; // a socket already replaced by a newer one
     useStore.getState().setWsStatus("closed");
     socket = null;
+    // 4401: the session ended; reconnectEvents() runs once the operator signs in again.
     if (stopped || e.code === 4401 || e.code === 4406) return;
     retry = Math.min(retry + 1, 6);
-    setTimeout(connectEvents, 500 * 2 ** retry);
+    retryTimer = setTimeout(connectEvents, 500 * 2 ** retry);
   };
+}
+
+/** Reconnects now, without waiting for a backoff: after signing in again. */
+export function reconnectEvents(): void {
+  if (stopped) return;
+  retry = 0;
+  connectEvents();
 }
 
 export function disconnectEvents(): void {
   stopped = true;
-  socket?.close();
+  clearTimeout(retryTimer);
+  const ws = socket;
+  socket = null;
+  ws?.close();
 }
