@@ -87,3 +87,13 @@ export {
 } from "./cmdline";
 export { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity } from "./low-memory";
 export { formatCpuList, LOW_MEMORY_END } from "./machine-index";
+export {
+  HEX_PATTERN,
+  QUANTITY_PATTERN,
+  rangeJsonSchema,
+  machineJsonSchema,
+  profileJsonSchema,
+  diagnosticJsonSchema,
+  diagnosticsJsonSchema,
+  planJsonSchema,
+} from "./json-schema";
