@@ -1,6 +1,34 @@
 // The audit log, read-only: there is deliberately no route that writes or deletes it.
 import type { FastifyPluginAsync } from "fastify";
 
+const nullableString = { type: ["string", "null"] } as const;
+const auditAnswer = {
+  type: "object",
+  required: ["entries"],
+  properties: {
+    entries: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["id", "at", "user", "action", "result"],
+        properties: {
+          id: { type: "integer" },
+          at: { type: "string" },
+          user: { type: "string" },
+          action: { type: "string" },
+          target: nullableString,
+          instance: nullableString,
+          profileId: nullableString,
+          result: { type: "string" },
+          detail: nullableString,
+        },
+        additionalProperties: true,
+      },
+    },
+  },
+  additionalProperties: true,
+} as const;
+
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   app.get<{
@@ -28,6 +56,7 @@ const routes: FastifyPluginAsync = async (app) => {
             limit: { type: "integer", minimum: 1, maximum: 1000 },
           },
         },
+        response: { 200: auditAnswer },
       },
     },
     async (req) => {

@@ -26,9 +26,48 @@ function mapGrub(err: unknown): never {
   throw err;
 }
 
+const commands = { type: "array", items: { type: "array", items: { type: "string" } } } as const;
+const previewAnswer = {
+  type: "object",
+  required: ["found", "file", "content", "diff"],
+  properties: {
+    found: { type: "boolean" },
+    file: { type: "string" },
+    content: { type: "string" },
+    diff: { type: "string" },
+    manual: { type: ["string", "null"] },
+  },
+  additionalProperties: true,
+} as const;
+const installAnswer = {
+  type: "object",
+  required: ["installed", "file", "commands"],
+  properties: {
+    installed: { type: "boolean" },
+    file: { type: "string" },
+    backup: { type: ["string", "null"] },
+    commands,
+  },
+  additionalProperties: true,
+} as const;
+const defaultAnswer = {
+  type: "object",
+  required: ["default", "commands"],
+  properties: { default: { type: "string" }, commands, note: { type: ["string", "null"] } },
+  additionalProperties: true,
+} as const;
+const uninstallAnswer = {
+  type: "object",
+  required: ["removed", "commands"],
+  properties: { removed: { type: "boolean" }, commands },
+  additionalProperties: true,
+} as const;
+
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get("/grub", async () => t.boot.preview((await os1Entry(t)).entry));
+  app.get("/grub", { schema: { response: { 200: previewAnswer } } }, async () =>
+    t.boot.preview((await os1Entry(t)).entry),
+  );
 
   app.post<{ Body: { oneTime?: boolean } }>(
     "/grub/install",
@@ -40,6 +79,7 @@ const routes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: { oneTime: { type: "boolean" } },
         },
+        response: { 200: installAnswer },
       },
     },
     async (req) => {
@@ -76,6 +116,7 @@ const routes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: { force: { type: "boolean" } },
         },
+        response: { 200: defaultAnswer },
       },
     },
     async (req) => {
@@ -94,19 +135,23 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete("/grub", { config: { access: "admin" } }, async (req) => {
-    try {
-      const r = await t.boot.uninstall();
-      t.audit.record({
-        user: actor(req),
-        action: "grub.uninstall",
-        result: r.removed ? "ok" : "absent",
-      });
-      return r;
-    } catch (err) {
-      mapGrub(err);
-    }
-  });
+  app.delete(
+    "/grub",
+    { config: { access: "admin" }, schema: { response: { 200: uninstallAnswer } } },
+    async (req) => {
+      try {
+        const r = await t.boot.uninstall();
+        t.audit.record({
+          user: actor(req),
+          action: "grub.uninstall",
+          result: r.removed ? "ok" : "absent",
+        });
+        return r;
+      } catch (err) {
+        mapGrub(err);
+      }
+    },
+  );
 };
 
 export default routes;

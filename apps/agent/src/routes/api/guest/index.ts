@@ -19,6 +19,15 @@ const routes: FastifyPluginAsync = async (app) => {
             event: { type: "string", enum: ["boot-complete", "heartbeat", "stopped"] },
           },
         },
+        // Whether the guest should stop (its instance is being stopped).
+        response: {
+          200: {
+            type: "object",
+            required: ["stop"],
+            properties: { stop: { type: "boolean" } },
+            additionalProperties: true,
+          },
+        },
       },
     },
     async (req) => {

@@ -1,7 +1,14 @@
 // Validate and plan any profile or unsaved draft, with the facts of the real kernel files
 // and the cores online in OS1 merged in.
 import type { FastifyPluginAsync } from "fastify";
-import { planToJson, type BootPlan } from "@tessera/core";
+import {
+  diagnosticsJsonSchema,
+  diagnosticsToJson,
+  planJsonSchema,
+  planToJson,
+  profileJsonSchema,
+  type BootPlan,
+} from "@tessera/core";
 import {
   mintLoadArgv,
   mintStartArgv,
@@ -12,36 +19,74 @@ import {
 import { AgentError } from "../../../errors";
 import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
-
-const body = {
-  type: "object",
-  required: ["profile"],
-  additionalProperties: false,
-  properties: { profile: { type: "object" } },
-} as const;
+import { profileBodySchema, strictValidator } from "../profiles/schemas";
 
 const planBody = {
   type: "object",
   required: ["profile"],
   additionalProperties: false,
   properties: {
-    profile: { type: "object" },
+    profile: profileJsonSchema,
     format: { type: "string", enum: ["json", "sh", "grub"] },
   },
+} as const;
+
+const validateAnswer = {
+  type: "object",
+  required: ["ok", "diagnostics"],
+  properties: { ok: { type: "boolean" }, diagnostics: diagnosticsJsonSchema },
+  additionalProperties: true,
+} as const;
+
+const argv = { type: "array", items: { type: "string" } } as const;
+const planAnswer = {
+  type: "object",
+  required: ["plan", "loader", "commands"],
+  properties: {
+    plan: planJsonSchema,
+    loader: { type: "string" },
+    commands: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name", "load", "start", "problem"],
+        properties: {
+          name: { type: "string" },
+          load: { anyOf: [argv, { type: "null" }] },
+          start: argv,
+          problem: { type: ["string", "null"] },
+        },
+        additionalProperties: true,
+      },
+    },
+    // Only with format "sh" or "grub"; null when a successor lacks its kernel.
+    script: { type: ["string", "null"] },
+    scriptProblem: { type: "string" },
+  },
+  additionalProperties: true,
 } as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
 
-  app.post<{ Body: { profile: unknown } }>("/validate", { schema: { body } }, async (req) => {
-    const profile = readProfile(req.body.profile, "profile");
-    const diagnostics = validateLayout(
-      t.machine.machine,
-      profile,
-      await gatherFacts(profile, t.live),
-    );
-    return { ok: !hasErrors(diagnostics), diagnostics };
-  });
+  app.post<{ Body: { profile: unknown } }>(
+    "/validate",
+    {
+      // No type coercion: a number where an address string belongs is a 400.
+      validatorCompiler: strictValidator,
+      schema: { body: profileBodySchema, response: { 200: validateAnswer } },
+    },
+    async (req) => {
+      const profile = readProfile(req.body.profile, "profile");
+      const diagnostics = validateLayout(
+        t.machine.machine,
+        profile,
+        await gatherFacts(profile, t.live),
+      );
+      // The wire form: subject ranges as hex strings (a bigint has no JSON form).
+      return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
+    },
+  );
 
   // The loader commands come from packages/kexec with this agent's own loader settings, so
   // the console shows (and the script holds) exactly what the agent would run.
@@ -64,7 +109,10 @@ const routes: FastifyPluginAsync = async (app) => {
   // `scriptProblem` says which instance lacks it.
   app.post<{ Body: { profile: unknown; format?: "json" | "sh" | "grub" } }>(
     "/plan",
-    { schema: { body: planBody } },
+    {
+      validatorCompiler: strictValidator,
+      schema: { body: planBody, response: { 200: planAnswer } },
+    },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
       const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));

@@ -1,7 +1,28 @@
 // The machine the agent partitions, and a rescan.
 import type { FastifyPluginAsync } from "fastify";
+import { machineJsonSchema } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
+
+const machineAnswer = {
+  type: "object",
+  required: ["activeProfileMismatch", "machine", "fingerprint"],
+  properties: {
+    activeProfileMismatch: { type: "boolean" },
+    machine: machineJsonSchema,
+    fingerprint: { type: "string" },
+    source: { type: ["string", "null"] },
+    problems: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { path: { type: "string" }, message: { type: "string" } },
+        additionalProperties: true,
+      },
+    },
+  },
+  additionalProperties: true,
+} as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
@@ -13,32 +34,40 @@ const routes: FastifyPluginAsync = async (app) => {
   const body = () =>
     `{"activeProfileMismatch":${activeMismatch()},${t.machine.jsonText().slice(1)}`;
 
-  app.get("/machine", async (_req, reply) => reply.type("application/json").send(body()));
+  // GET sends the cached JSON text as it is (a string payload is not re-serialised); the
+  // schema states its shape, POST /machine/rescan is serialised through it.
+  app.get("/machine", { schema: { response: { 200: machineAnswer } } }, async (_req, reply) =>
+    reply.type("application/json").send(body()),
+  );
 
-  app.post("/machine/rescan", { config: { access: "operator" } }, async (req) => {
-    let changed: boolean;
-    try {
-      changed = await t.machine.rescan();
-    } catch (err) {
-      req.log.error({ err }, "rescan failed");
-      t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
-      throw new AgentError("MACHINE-UNAVAILABLE", {
-        message: "The machine could not be read again; the previous reading is kept.",
+  app.post(
+    "/machine/rescan",
+    { config: { access: "operator" }, schema: { response: { 200: machineAnswer } } },
+    async (req) => {
+      let changed: boolean;
+      try {
+        changed = await t.machine.rescan();
+      } catch (err) {
+        req.log.error({ err }, "rescan failed");
+        t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
+        throw new AgentError("MACHINE-UNAVAILABLE", {
+          message: "The machine could not be read again; the previous reading is kept.",
+        });
+      }
+      t.audit.record({
+        user: actor(req),
+        action: "machine.rescan",
+        result: changed ? "changed" : "unchanged",
       });
-    }
-    t.audit.record({
-      user: actor(req),
-      action: "machine.rescan",
-      result: changed ? "changed" : "unchanged",
-    });
-    if (changed)
-      t.hub.publish({
-        type: "machine",
-        at: new Date(t.now()).toISOString(),
-        fingerprint: t.machine.fingerprint,
-      });
-    return { activeProfileMismatch: activeMismatch(), ...t.machine.json() };
-  });
+      if (changed)
+        t.hub.publish({
+          type: "machine",
+          at: new Date(t.now()).toISOString(),
+          fingerprint: t.machine.fingerprint,
+        });
+      return { activeProfileMismatch: activeMismatch(), ...t.machine.json() };
+    },
+  );
 };
 
 export default routes;

@@ -2,7 +2,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
-import { idParams, mustGet, mismatch, profileBody, readProfile, record, stamped } from "./shared";
+import { profileJsonSchema } from "@tessera/core";
+import { idParams, mustGet, mismatch, readProfile, record, stamped } from "./shared";
+import {
+  noContent,
+  profileBodySchema,
+  profileRecordSchema,
+  profileSummarySchema,
+  strictValidator,
+} from "./schemas";
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
@@ -17,30 +25,40 @@ const routes: FastifyPluginAsync = async (app) => {
       by,
     });
 
-  app.get("/profiles", async () => ({
-    profiles: t.profiles.list().map((p) => ({
-      id: p.id,
-      name: p.name,
-      version: p.version,
-      updatedAt: p.updatedAt,
-      updatedBy: p.updatedBy,
-      active: p.active,
-      fingerprintMismatch: mismatch(t, p.profile),
-    })),
-  }));
+  app.get(
+    "/profiles",
+    {
+      schema: {
+        response: {
+          200: {
+            type: "object",
+            required: ["profiles"],
+            properties: { profiles: { type: "array", items: profileSummarySchema } },
+            additionalProperties: true,
+          },
+        },
+      },
+    },
+    async () => ({
+      profiles: t.profiles.list().map((p) => ({
+        id: p.id,
+        name: p.name,
+        version: p.version,
+        updatedAt: p.updatedAt,
+        updatedBy: p.updatedBy,
+        active: p.active,
+        fingerprintMismatch: mismatch(t, p.profile),
+      })),
+    }),
+  );
 
   app.post<{ Body: { profile: unknown } }>(
     "/profiles",
     {
       config: { access: "operator" },
-      schema: {
-        body: {
-          type: "object",
-          required: ["profile"],
-          additionalProperties: false,
-          properties: { profile: profileBody },
-        },
-      },
+      // No type coercion: a number where an address string belongs is a 400 (see schemas.ts).
+      validatorCompiler: strictValidator,
+      schema: { body: profileBodySchema, response: { 201: profileRecordSchema } },
     },
     async (req, reply) => {
       const profile = stamped(t, readProfile(req.body.profile, "profile"));
@@ -60,7 +78,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>(
     "/profiles/:id",
-    { schema: { params: idParams } },
+    { schema: { params: idParams, response: { 200: profileRecordSchema } } },
     async (req) => record(t, mustGet(t, req.params.id)),
   );
 
@@ -68,14 +86,16 @@ const routes: FastifyPluginAsync = async (app) => {
     "/profiles/:id",
     {
       config: { access: "operator" },
+      validatorCompiler: strictValidator,
       schema: {
         params: idParams,
         body: {
           type: "object",
           required: ["baseVersion", "profile"],
           additionalProperties: false,
-          properties: { baseVersion: { type: "integer", minimum: 1 }, profile: profileBody },
+          properties: { baseVersion: { type: "integer", minimum: 1 }, profile: profileJsonSchema },
         },
+        response: { 200: profileRecordSchema },
       },
     },
     async (req) => {
@@ -137,7 +157,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.delete<{ Params: { id: string } }>(
     "/profiles/:id",
-    { config: { access: "operator" }, schema: { params: idParams } },
+    { config: { access: "operator" }, schema: { params: idParams, response: { 204: noContent } } },
     async (req, reply) => {
       const p = mustGet(t, req.params.id);
       if (p.active && t.instances.anyLocked()) {

@@ -60,5 +60,3 @@ export const idParams = {
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
 } as const;
-
-export const profileBody = { type: "object" } as const;

@@ -1,10 +1,11 @@
 // Profile history, diff, duplicate, activation, import and export.
 import type { FastifyPluginAsync } from "fastify";
-import { diffProfiles, profileToJson } from "@tessera/core";
+import { diffProfiles, profileJsonSchema, profileToJson } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
 import { idParams, mustGet, readProfile, record, stamped } from "./shared";
+import { openObject, profileRecordSchema, strictValidator, versionSummarySchema } from "./schemas";
 
 const versionParams = {
   type: "object",
@@ -36,7 +37,19 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>(
     "/profiles/:id/versions",
-    { schema: { params: idParams } },
+    {
+      schema: {
+        params: idParams,
+        response: {
+          200: {
+            type: "object",
+            required: ["versions"],
+            properties: { versions: { type: "array", items: versionSummarySchema } },
+            additionalProperties: true,
+          },
+        },
+      },
+    },
     async (req) => {
       mustGet(t, req.params.id);
       return { versions: t.profiles.versions(req.params.id) };
@@ -45,7 +58,24 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string; v: number } }>(
     "/profiles/:id/versions/:v",
-    { schema: { params: versionParams } },
+    {
+      schema: {
+        params: versionParams,
+        response: {
+          200: {
+            type: "object",
+            required: ["version", "profile"],
+            properties: {
+              version: { type: "integer" },
+              profile: profileJsonSchema,
+              updatedAt: { type: ["string", "null"] },
+              updatedBy: { type: ["string", "null"] },
+            },
+            additionalProperties: true,
+          },
+        },
+      },
+    },
     async (req) => {
       mustGet(t, req.params.id);
       const pv = version(req.params.id, req.params.v);
@@ -69,6 +99,21 @@ const routes: FastifyPluginAsync = async (app) => {
           properties: {
             from: { type: "integer", minimum: 1 },
             to: { type: "integer", minimum: 1 },
+          },
+        },
+        response: {
+          200: {
+            type: "object",
+            required: ["from", "to", "changes", "paths"],
+            properties: {
+              from: { type: "integer" },
+              to: { type: "integer" },
+              // Core's ProfileChange and diffJson's Change carry before/after values of any
+              // type: open objects, passed through as they are.
+              changes: { type: "array", items: openObject },
+              paths: { type: "array", items: openObject },
+            },
+            additionalProperties: true,
           },
         },
       },
@@ -97,6 +142,7 @@ const routes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: { name: { type: "string", minLength: 1, maxLength: 200 } },
         },
+        response: { 201: profileRecordSchema },
       },
     },
     async (req, reply) => {
@@ -117,7 +163,10 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { id: string } }>(
     "/profiles/:id/activate",
-    { config: { access: "operator" }, schema: { params: idParams } },
+    {
+      config: { access: "operator" },
+      schema: { params: idParams, response: { 200: profileRecordSchema } },
+    },
     async (req) => {
       const p = mustGet(t, req.params.id);
       if (!p.active) {
@@ -153,7 +202,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string } }>(
     "/profiles/:id/export",
-    { schema: { params: idParams } },
+    { schema: { params: idParams, response: { 200: profileJsonSchema } } },
     async (req, reply) => {
       const p = mustGet(t, req.params.id);
       const file = p.name.replace(/[^A-Za-z0-9._-]+/g, "_") || "profile";
@@ -164,7 +213,11 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Body: unknown }>(
     "/profiles/import",
-    { config: { access: "operator" }, schema: { body: { type: "object" } } },
+    {
+      config: { access: "operator" },
+      validatorCompiler: strictValidator,
+      schema: { body: profileJsonSchema, response: { 201: profileRecordSchema } },
+    },
     async (req, reply) => {
       const profile = stamped(t, readProfile(req.body, ""));
       const rec = t.profiles.create(profile, actor(req));

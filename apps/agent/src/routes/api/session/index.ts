@@ -10,6 +10,22 @@ import { LoginLimiter } from "../../../auth/login-limiter";
 const DUMMY_HASH =
   "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$Xh2bRk1vQ0a8Y2l8sJgYgq9zq5+ZzvK3dY2XbQvUeBs=";
 
+const sessionAnswer = {
+  type: "object",
+  required: ["user", "csrfToken"],
+  properties: {
+    user: {
+      type: "object",
+      required: ["name", "role"],
+      properties: { name: { type: "string" }, role: { type: "string" } },
+      additionalProperties: true,
+    },
+    csrfToken: { type: "string" },
+  },
+  additionalProperties: true,
+} as const;
+const noContent = { type: "null", description: "No content" } as const;
+
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const limiter = new LoginLimiter(t.config.loginRateLimit);
@@ -28,6 +44,7 @@ const routes: FastifyPluginAsync = async (app) => {
             password: { type: "string", maxLength: 1024 },
           },
         },
+        response: { 200: sessionAnswer },
       },
     },
     async (req, reply) => {
@@ -57,12 +74,12 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get("/session", async (req) => {
+  app.get("/session", { schema: { response: { 200: sessionAnswer } } }, async (req) => {
     const s = req.session!;
     return { user: { name: s.user, role: s.role }, csrfToken: s.csrf };
   });
 
-  app.delete("/session", async (req, reply) => {
+  app.delete("/session", { schema: { response: { 204: noContent } } }, async (req, reply) => {
     t.users.endSession(req.session!.token);
     const token = req.session!.token;
     t.hub.closeWhere((c) => c.session === token, "logged out");

@@ -1,9 +1,30 @@
 // What the console shows about the agent itself (a dry-run banner, TLS, GRUB).
 import type { FastifyPluginAsync } from "fastify";
 
+const settingsAnswer = {
+  type: "object",
+  required: ["loader", "dryRun", "version", "tls", "grub"],
+  properties: {
+    loader: {
+      type: "object",
+      properties: { kind: { type: "string" } },
+      additionalProperties: true,
+    },
+    dryRun: { type: "boolean" },
+    version: { type: "string" },
+    tls: { type: "boolean" },
+    grub: {
+      type: "object",
+      properties: { found: { type: "boolean" }, target: { type: ["string", "null"] } },
+      additionalProperties: true,
+    },
+  },
+  additionalProperties: true,
+} as const;
+
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get("/settings", async () => ({
+  app.get("/settings", { schema: { response: { 200: settingsAnswer } } }, async () => ({
     loader: { kind: t.loader.kind },
     dryRun: t.loader.kind === "dry-run",
     version: "0.1.0",

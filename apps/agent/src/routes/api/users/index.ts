@@ -12,12 +12,35 @@ const nameParams = {
 } as const;
 const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
 const role = { type: "string", enum: [...ROLES] } as const;
+const userView = {
+  type: "object",
+  required: ["name", "role"],
+  properties: { name: { type: "string" }, role: { type: "string" }, createdAt: { type: "string" } },
+  additionalProperties: true,
+} as const;
+const noContent = { type: "null", description: "No content" } as const;
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const view = (name: string) => t.users.list().find((u) => u.name === name)!;
 
-  app.get("/users", { config: { access: "admin" } }, async () => ({ users: t.users.list() }));
+  app.get(
+    "/users",
+    {
+      config: { access: "admin" },
+      schema: {
+        response: {
+          200: {
+            type: "object",
+            required: ["users"],
+            properties: { users: { type: "array", items: userView } },
+            additionalProperties: true,
+          },
+        },
+      },
+    },
+    async () => ({ users: t.users.list() }),
+  );
 
   app.post<{ Body: { name: string; role: Role; password: string } }>(
     "/users",
@@ -34,6 +57,7 @@ const routes: FastifyPluginAsync = async (app) => {
             password,
           },
         },
+        response: { 201: userView },
       },
     },
     async (req, reply) => {
@@ -64,6 +88,7 @@ const routes: FastifyPluginAsync = async (app) => {
           minProperties: 1,
           properties: { role, password },
         },
+        response: { 200: userView },
       },
     },
     async (req) => {
@@ -88,7 +113,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.delete<{ Params: { name: string } }>(
     "/users/:name",
-    { config: { access: "admin" }, schema: { params: nameParams } },
+    { config: { access: "admin" }, schema: { params: nameParams, response: { 204: noContent } } },
     async (req, reply) => {
       const r = t.users.remove(req.params.name);
       t.audit.record({
