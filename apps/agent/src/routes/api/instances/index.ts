@@ -4,6 +4,13 @@ import type { FastifyPluginAsync } from "fastify";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import { LOG_KEEP } from "../../../db/instance-runs";
+import {
+  instanceListSchema,
+  manyInstancesSchema,
+  oneInstanceSchema,
+  os1ReportSchema,
+  runLogSchema,
+} from "./schemas";
 
 const nameParams = {
   type: "object",
@@ -13,7 +20,9 @@ const nameParams = {
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  app.get("/instances", async () => t.instances.list());
+  app.get("/instances", { schema: { response: { 200: instanceListSchema } } }, async () =>
+    t.instances.list(),
+  );
 
   app.get<{ Params: { name: string }; Querystring: { since?: number; limit?: number } }>(
     "/instances/:name/log",
@@ -28,6 +37,7 @@ const routes: FastifyPluginAsync = async (app) => {
             limit: { type: "integer", minimum: 1, maximum: LOG_KEEP },
           },
         },
+        response: { 200: runLogSchema },
       },
     },
     async (req) => t.instances.log(req.params.name, req.query.since, req.query.limit),
@@ -35,27 +45,39 @@ const routes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { name: string } }>(
     "/instances/:name/start",
-    { config: { access: "operator" }, schema: { params: nameParams } },
+    {
+      config: { access: "operator" },
+      schema: { params: nameParams, response: { 202: oneInstanceSchema } },
+    },
     async (req, reply) =>
       reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
   );
   app.post<{ Params: { name: string } }>(
     "/instances/:name/stop",
-    { config: { access: "operator" }, schema: { params: nameParams } },
+    {
+      config: { access: "operator" },
+      schema: { params: nameParams, response: { 202: oneInstanceSchema } },
+    },
     async (req, reply) =>
       reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
   );
   app.post<{ Params: { name: string } }>(
     "/instances/:name/force-stop",
-    { config: { access: "operator" }, schema: { params: nameParams } },
+    {
+      config: { access: "operator" },
+      schema: { params: nameParams, response: { 202: oneInstanceSchema } },
+    },
     async (req, reply) =>
       reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
   );
-  app.post("/instances/start-all", { config: { access: "operator" } }, async (req, reply) =>
-    reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),
+  app.post(
+    "/instances/start-all",
+    { config: { access: "operator" }, schema: { response: { 202: manyInstancesSchema } } },
+    async (req, reply) =>
+      reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),
   );
 
-  app.get("/os1", async () => os1Report(t));
+  app.get("/os1", { schema: { response: { 200: os1ReportSchema } } }, async () => os1Report(t));
 };
 
 export default routes;
