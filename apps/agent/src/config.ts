@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BOOT_PHASES } from "@tessera/core";
 
 export type LoaderKindOption = "dry-run" | "mint" | "multikernel";
 
@@ -293,14 +294,7 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
         }
       }
       if (!Array.isArray(v)) throw bad("expected a JSON array of faults");
-      const phases = [
-        "loading-image",
-        "purgatory",
-        "ipi-sent",
-        "kernel-booting",
-        "userspace-up",
-        "running",
-      ];
+      const phases: readonly string[] = BOOT_PHASES;
       v.forEach((f: unknown, i) => {
         const o = f as Record<string, unknown>;
         if (typeof o !== "object" || o === null) throw bad(`[${i}]: expected an object`);

@@ -97,3 +97,5 @@ export {
   diagnosticsJsonSchema,
   planJsonSchema,
 } from "./json-schema";
+export { BOOT_PHASES, INSTANCE_STATES } from "./protocol";
+export type { BootPhase, InstanceState, PhaseEntry, InstanceView } from "./protocol";

@@ -1,20 +1,12 @@
 // The loader contract: what packages/kexec exports and the agent consumes. Every step is an
 // async stream of typed events that ends with exactly one `result`.
-import type { Machine, SuccessorPlan } from "@tessera/core";
+import type { BootPhase, Machine, SuccessorPlan } from "@tessera/core";
 
 export type LoaderKind = "mint" | "multikernel" | "dry-run";
 
-export type BootPhase =
-  "loading-image" | "purgatory" | "ipi-sent" | "kernel-booting" | "userspace-up" | "running";
-
-export const BOOT_PHASES: readonly BootPhase[] = [
-  "loading-image",
-  "purgatory",
-  "ipi-sent",
-  "kernel-booting",
-  "userspace-up",
-  "running",
-];
+// The phases are core's (the agent and the console share them on the wire).
+export { BOOT_PHASES } from "@tessera/core";
+export type { BootPhase } from "@tessera/core";
 
 export interface LoaderError {
   /** One of LOADER_ERRORS' keys (see errors.ts and README.md). */

@@ -3,14 +3,12 @@
 // clears both. The lifecycle writes here in the same transaction as the state row, before it
 // announces anything, so a reloaded console reads what a live one saw.
 import type { Db } from "./database";
+import type { PhaseEntry } from "@tessera/core";
 
 /** Log lines kept per instance (API.md `GET /api/instances/:name/log`). */
 export const LOG_KEEP = 500;
 
-export interface PhaseEntry {
-  phase: string;
-  at: string;
-}
+export type { PhaseEntry };
 
 export interface LogEntry {
   /** Grows across agent runs: the `since` cursor of the log route. */

@@ -1,21 +1,11 @@
 // Persisted instance states. The lifecycle writes here before it announces anything, so
 // after a crash the table says what the agent last knew about every instance.
+import { INSTANCE_STATES, type InstanceState } from "@tessera/core";
 import type { Db } from "./database";
 
-export const INSTANCE_STATES = [
-  "defined",
-  "loading",
-  "loaded",
-  "starting",
-  "booting",
-  "running",
-  "stopping",
-  "stopped",
-  "failed",
-  "unresponsive",
-  "unknown",
-] as const;
-export type InstanceState = (typeof INSTANCE_STATES)[number];
+// The states are core's: the console reads the same list.
+export { INSTANCE_STATES };
+export type { InstanceState };
 
 export interface InstanceRow {
   name: string;

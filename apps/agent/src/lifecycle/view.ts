@@ -1,24 +1,11 @@
 // The InstanceView clients see (API.md): a state row plus where the instance sits in the
 // active profile.
-import type { InstanceRow, InstanceState } from "../db/instances";
-import type { PhaseEntry } from "../db/instance-runs";
+import type { InstanceView, PhaseEntry } from "@tessera/core";
+import type { InstanceRow } from "../db/instances";
 import { LOCKED_STATES } from "./locks";
 
-export interface InstanceView {
-  name: string;
-  index: number;
-  role: "os1" | "successor";
-  state: InstanceState;
-  reason: string | null;
-  since: string | null;
-  phase: string | null;
-  cpus: number[];
-  locked: boolean;
-  lastHeartbeat: string | null;
-  profileVersion: number | null;
-  /** Phases of the current (or last) run with the time each was reached, oldest first. */
-  phases: PhaseEntry[];
-}
+// The view is core's wire type, shared with the console.
+export type { InstanceView };
 
 export function toView(
   name: string,

@@ -59,6 +59,7 @@ describe("audit page", () => {
         locked: false,
         lastHeartbeat: null,
         profileVersion: 1,
+        phases: [],
       },
     ]);
     const agent = standInAgent({

@@ -23,6 +23,7 @@ function view(name: string, index: number, over: Partial<InstanceView> = {}): In
     locked: false,
     lastHeartbeat: null,
     profileVersion: 1,
+    phases: [],
     ...over,
   };
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { BOOT_PHASES, type PhaseEntry } from "@tessera/core";
 import { useStore } from "./index";
 import { applyServerMessage } from "../api/ws";
 import { LOG_LIMIT, type InstanceState, type InstanceView } from "./run-slice";
@@ -23,10 +24,17 @@ function view(
     locked: state !== "defined" && state !== "stopped",
     lastHeartbeat: null,
     profileVersion: 1,
+    phases: [],
   };
 }
 
 let seq = 1;
+// The phases the agent records per instance: a new start clears them, each boot phase is
+// kept with the time it was first reached (apps/agent lifecycle, run history).
+let history: Record<string, PhaseEntry[]> = {};
+beforeEach(() => {
+  history = {};
+});
 function event(
   name: string,
   previous: InstanceState,
@@ -35,6 +43,14 @@ function event(
   at: string,
   reason: string | null = null,
 ) {
+  if (state === "loading" && previous !== "loading") history[name] = [];
+  const h = (history[name] ??= []);
+  if (
+    phase &&
+    (BOOT_PHASES as readonly string[]).includes(phase) &&
+    !h.some((p) => p.phase === phase)
+  )
+    h.push({ phase, at });
   applyServerMessage({
     type: "instance",
     seq: ++seq,
@@ -44,7 +60,7 @@ function event(
     previous,
     reason,
     phase,
-    instance: { ...view(name, 2, state, phase), reason, since: at },
+    instance: { ...view(name, 2, state, phase), reason, since: at, phases: [...h] },
   });
 }
 
@@ -140,11 +156,14 @@ describe("run slice, fed through the WebSocket entry point", () => {
       "injected fault: os2 failed at kernel-booting",
     );
     const marks = s().runTimelines.os2!;
+    // the timeline shows when the phase began (the agent's record); the failure's own time
+    // is the instance's `since`
     expect(marks[marks.length - 1]).toEqual({
       phase: "kernel-booting",
-      at: "2026-11-26T07:02:01.000Z",
+      at: "2026-11-26T07:02:00.500Z",
       failed: true,
     });
+    expect(s().runInstances.os2!.since).toBe("2026-11-26T07:02:01.000Z");
     expect(marks.filter((m) => m.phase === "kernel-booting")).toHaveLength(1);
     expect(s().runInstances.os2!.reason).toMatch(/kernel-booting/);
     s().runSetError("os2", { text: "old refusal" });
@@ -298,7 +317,8 @@ describe("run slice with the agent's run history", () => {
     ]);
     expect(s().runTimelines.os2!.map((m) => [m.phase, m.at])).toEqual([
       ...phases.map((p) => [p.phase, p.at]),
-      ["userspace-up", null],
+      // not recorded by the agent (it restarted), but this console watched it live
+      ["userspace-up", "2026-11-26T07:12:02.050Z"],
       ["running", "2026-11-26T07:13:00.000Z"],
     ]);
   });

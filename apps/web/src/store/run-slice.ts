@@ -3,47 +3,14 @@
 // the actions in flight. Contract: only the module-level functions in run/run-actions.ts and
 // api/ws.ts call these setters; views select single fields.
 import type { StateCreator } from "zustand";
+import { BOOT_PHASES, type InstanceState, type InstanceView } from "@tessera/core";
 import type { State } from "./types";
 
-export type InstanceState =
-  | "defined"
-  | "loading"
-  | "loaded"
-  | "starting"
-  | "booting"
-  | "running"
-  | "stopping"
-  | "stopped"
-  | "failed"
-  | "unresponsive"
-  | "unknown";
+// The wire names are core's (apps/agent/API.md "InstanceView"): one list for agent and console.
+export type { InstanceState, InstanceView };
 
-/** apps/agent/API.md "InstanceView". */
-export interface InstanceView {
-  name: string;
-  index: number;
-  role: "os1" | "successor";
-  state: InstanceState;
-  reason: string | null;
-  since: string | null;
-  phase: string | null;
-  cpus: number[];
-  locked: boolean;
-  lastHeartbeat: string | null;
-  profileVersion: number | null;
-  /** Phases of the current (or last) run with their times (agents before this field: absent). */
-  phases?: { phase: string; at: string }[];
-}
-
-/** The loader's boot phases in order (packages/kexec BootPhase). */
-export const PHASES = [
-  "loading-image",
-  "purgatory",
-  "ipi-sent",
-  "kernel-booting",
-  "userspace-up",
-  "running",
-] as const;
+/** The loader's boot phases in order. */
+export const PHASES = BOOT_PHASES;
 
 export interface PhaseMark {
   phase: string;
@@ -232,11 +199,12 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
       // times we saw for phases the agent still says were reached.
       const old = prev[v.name] ?? [];
       const seen = new Map(old.map((m) => [m.phase, m]));
-      timelines[v.name] =
-        recordedTimeline(v) ??
-        (old.length && old[old.length - 1]?.phase === v.phase && v.state !== "stopped"
+      const recorded = recordedTimeline(v);
+      timelines[v.name] = recorded
+        ? recorded.map((m) => (m.at === null ? { ...m, at: seen.get(m.phase)?.at ?? null } : m))
+        : old.length && old[old.length - 1]?.phase === v.phase && v.state !== "stopped"
           ? old
-          : impliedTimeline(v).map((m) => ({ ...m, at: seen.get(m.phase)?.at ?? null })));
+          : impliedTimeline(v).map((m) => ({ ...m, at: seen.get(m.phase)?.at ?? null }));
       // A state that changed while we were not listening (agent restart, reconnect) is
       // written into the log too, so the story has no gap.
       if (was && was.state !== v.state) {

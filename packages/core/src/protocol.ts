@@ -1,0 +1,53 @@
+// Names the agent and the console share on the wire: instance states, boot phases and the
+// instance view (apps/agent/API.md). One definition, so the two can never drift apart.
+
+/** A successor's boot phases, in the order every loader walks them. */
+export const BOOT_PHASES = [
+  "loading-image",
+  "purgatory",
+  "ipi-sent",
+  "kernel-booting",
+  "userspace-up",
+  "running",
+] as const;
+export type BootPhase = (typeof BOOT_PHASES)[number];
+
+/** An instance's lifecycle as the agent persists and announces it. */
+export const INSTANCE_STATES = [
+  "defined",
+  "loading",
+  "loaded",
+  "starting",
+  "booting",
+  "running",
+  "stopping",
+  "stopped",
+  "failed",
+  "unresponsive",
+  "unknown",
+] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+/** A phase of the current (or last) run and when it was reached (ISO time). */
+export interface PhaseEntry {
+  phase: string;
+  at: string;
+}
+
+/** What GET /api/instances, the WebSocket snapshot and `instance` events carry per instance. */
+export interface InstanceView {
+  name: string;
+  /** 1-based position in the active profile (OS1 is 1). */
+  index: number;
+  role: "os1" | "successor";
+  state: InstanceState;
+  reason: string | null;
+  since: string | null;
+  phase: string | null;
+  cpus: number[];
+  locked: boolean;
+  lastHeartbeat: string | null;
+  profileVersion: number | null;
+  /** Phases of the current (or last) run with the time each was reached, oldest first. */
+  phases: PhaseEntry[];
+}
