@@ -98,4 +98,4 @@ export {
   planJsonSchema,
 } from "./json-schema";
 export { BOOT_PHASES, INSTANCE_STATES } from "./protocol";
-export type { BootPhase, InstanceState, PhaseEntry, InstanceView } from "./protocol";
+export type { BootPhase, InstanceState, PhaseEntry, InstanceView, AuditEntry } from "./protocol";

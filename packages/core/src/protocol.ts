@@ -51,3 +51,17 @@ export interface InstanceView {
   /** Phases of the current (or last) run with the time each was reached, oldest first. */
   phases: PhaseEntry[];
 }
+
+/** One audit log entry as GET /api/audit returns it (the log is append-only). */
+export interface AuditEntry {
+  id: number;
+  /** ISO time. */
+  at: string;
+  user: string;
+  action: string;
+  target: string | null;
+  instance: string | null;
+  profileId: string | null;
+  result: string;
+  detail: string | null;
+}

@@ -1,18 +1,10 @@
 // The audit log: append-only (triggers in the schema refuse UPDATE and DELETE), readable
 // with filters. Who did what to which instance or profile, when, with what result.
+import type { AuditEntry } from "@tessera/core";
 import type { Db } from "./database";
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user: string;
-  action: string;
-  target: string | null;
-  instance: string | null;
-  profileId: string | null;
-  result: string;
-  detail: string | null;
-}
+// The entry is core's wire type, shared with the console.
+export type { AuditEntry };
 
 export type AuditInput = Omit<
   AuditEntry,

@@ -1,19 +1,10 @@
 // Reads the agent's audit log (GET /api/audit, newest first). Read-only by design: the
 // agent has no route that changes it.
 import * as api from "../api/client";
+import type { AuditEntry } from "@tessera/core";
 import { withSession } from "../session/expiry";
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  user: string;
-  action: string;
-  target: string | null;
-  instance: string | null;
-  profileId: string | null;
-  result: string;
-  detail: string | null;
-}
+export type { AuditEntry };
 
 export interface AuditFilter {
   user?: string;

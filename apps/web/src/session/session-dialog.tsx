@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useStore } from "../store";
 import { abandonSession, renewSession } from "./expiry";
 import { openModal } from "../run/modal";
+import { CredentialFields } from "../views/credential-fields";
 
 export function SessionExpiredDialog() {
   const expired = useStore((s) => s.sessionExpired);
@@ -42,32 +43,14 @@ export function SessionExpiredDialog() {
           The agent signed you out (the session expired or was ended). Sign in again to carry on:
           your unsaved changes and what you were doing are kept.
         </p>
-        <label className="field">
-          User name
-          <input
-            data-testid="session.username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
-        <label className="field">
-          Password
-          <input
-            data-testid="session.password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        {error ? (
-          <p className="banner error" role="alert" data-testid="session.error">
-            {error}
-          </p>
-        ) : null}
+        <CredentialFields
+          area="session"
+          username={username}
+          password={password}
+          error={error}
+          onUsername={setUsername}
+          onPassword={setPassword}
+        />
         <div className="row" style={{ marginTop: 12 }}>
           <button type="button" onClick={abandonSession} data-testid="session.give-up">
             Go to the sign-in page

@@ -1,6 +1,7 @@
-// A minimal sign-in form; issue 7 extends it.
+// The sign-in page.
 import { useState, type FormEvent } from "react";
 import { signIn } from "../store/actions";
+import { CredentialFields } from "./credential-fields";
 
 export function LoginView() {
   const [username, setUsername] = useState("");
@@ -17,32 +18,14 @@ export function LoginView() {
     <main className="login">
       <form className="panel" onSubmit={submit} aria-labelledby="login-h">
         <h1 id="login-h">Sign in to Tessera</h1>
-        <label className="field">
-          User name
-          <input
-            data-testid="login.username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
-        <label className="field">
-          Password
-          <input
-            data-testid="login.password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
-        {error ? (
-          <p className="banner error" role="alert" data-testid="login.error">
-            {error}
-          </p>
-        ) : null}
+        <CredentialFields
+          area="login"
+          username={username}
+          password={password}
+          error={error}
+          onUsername={setUsername}
+          onPassword={setPassword}
+        />
         <button className="primary" type="submit" disabled={busy} data-testid="login.submit">
           {busy ? "Signing in…" : "Sign in"}
         </button>
