@@ -42,6 +42,11 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByTestId("memory.zoom-all").click();
     await page.getByTestId("tabs.boot").click();
     await expect(page.getByTestId("boot.preview")).toBeVisible();
+    // the agent's answer: its loader argv, or (the example's /boot/vmlinuz is not on this
+    // host) its refusal in words
+    await expect(
+      page.getByTestId("boot.os2-argv").or(page.getByTestId("boot.os2-argv-error")),
+    ).toBeVisible();
     await page.screenshot({ path: `screenshots/boot-${scheme}.png` });
     await scan(page, "boot preview");
 

@@ -37,7 +37,7 @@ interface AgentCommands {
 type AgentPlan =
   | { state: "asking" }
   | { state: "ready"; value: AgentCommands }
-  | { state: "failed"; message: string };
+  | { state: "failed"; message: string; findings: { instance: string | null; message: string }[] };
 
 const sq = (s: string) => (/^[A-Za-z0-9_/.,:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const shLine = (argv: string[]) => argv.map(sq).join(" ");
@@ -57,7 +57,7 @@ function useAgentCommands(draft: Profile, enabled: boolean): AgentPlan {
       request<AgentCommands>("POST", "/api/plan", { profile: profileToJson(draft), format: "sh" })
         .then((value) => live && setState({ state: "ready", value }))
         .catch((err: unknown) => {
-          if (live) setState({ state: "failed", message: agentRefusal(err) });
+          if (live) setState({ state: "failed", ...agentRefusal(err) });
         });
     }, 250);
     return () => {
@@ -68,23 +68,42 @@ function useAgentCommands(draft: Profile, enabled: boolean): AgentPlan {
   return state;
 }
 
-/** The agent's reason in words; with live facts (files, online cores) it may refuse a plan. */
-function agentRefusal(err: unknown): string {
-  if (!(err instanceof ApiError)) return "The agent did not answer.";
-  const diags = (err.body?.diagnostics ?? []) as { severity: string; message: string }[];
-  const errors = diags.filter((d) => d.severity === "error").map((d) => d.message);
-  return errors.length ? `The agent refuses this plan: ${errors.join(" ")}` : err.message;
+/** The agent's reason; with live facts (files, online cores) it may refuse a plan. */
+function agentRefusal(err: unknown): {
+  message: string;
+  findings: { instance: string | null; message: string }[];
+} {
+  if (!(err instanceof ApiError)) return { message: "The agent did not answer.", findings: [] };
+  const diags = (err.body?.diagnostics ?? []) as {
+    severity: string;
+    instance: string | null;
+    message: string;
+  }[];
+  return { message: err.message, findings: diags.filter((d) => d.severity === "error") };
 }
 
 function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
   if (agent.state === "asking")
     return <p className="muted">Asking the agent for its loader commands…</p>;
-  if (agent.state === "failed")
+  if (agent.state === "failed") {
+    // This instance's own findings; another instance's make the whole plan refused.
+    const mine = agent.findings.filter((f) => f.instance === name).map((f) => f.message);
+    const others = [
+      ...new Set(
+        agent.findings.filter((f) => f.instance !== name).map((f) => f.instance ?? "the profile"),
+      ),
+    ];
+    const text = mine.length
+      ? `The agent refuses this plan: ${mine.join(" ")}`
+      : others.length
+        ? `The agent refuses this plan because of ${others.join(", ")}.`
+        : agent.message;
     return (
       <p className="banner error" role="alert" data-testid={`boot.${name}-argv-error`}>
-        {agent.message}
+        {text}
       </p>
     );
+  }
   const c = agent.value.commands.find((x) => x.name === name);
   if (!c) return null;
   return (

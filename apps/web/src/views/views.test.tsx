@@ -242,6 +242,36 @@ describe("slots and diagnostics", () => {
     expect(screen.getByTestId("boot.download")).toHaveProperty("disabled", true);
   });
 
+  it("shows each successor only its own reasons when the agent refuses the plan with live facts", async () => {
+    const diag = (instance: string, message: string) => ({
+      code: "FILE-MISSING",
+      severity: "error",
+      path: "x",
+      instance,
+      message,
+      hint: "h",
+    });
+    standInAgent({
+      "POST /api/plan": {
+        status: 422,
+        body: {
+          error: {
+            code: "LAYOUT-INVALID",
+            message: "The layout is not valid.",
+            diagnostics: [diag("os2", "os2's kernel /k is missing.")],
+          },
+        },
+      },
+    });
+    render(<BootPreview />);
+    expect((await screen.findByTestId("boot.os2-argv-error")).textContent).toBe(
+      "The agent refuses this plan: os2's kernel /k is missing.",
+    );
+    expect(screen.getByTestId("boot.os3-argv-error").textContent).toBe(
+      "The agent refuses this plan because of os2.",
+    );
+  });
+
   it("shows the agent's error where the loader argv would be, never a guessed argv", async () => {
     standInAgent({
       "POST /api/plan": {
