@@ -95,7 +95,9 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
       <header className="topbar">
         <span className="brand">Tessera</span>
         <span className="machine-id" data-testid="app.machine">
-          {id?.hostname ?? "machine"} · {id?.product ?? ""} · {machine?.cpus.length ?? 0} CPUs
+          {[id?.hostname || "machine", id?.vendor, id?.product, `${machine?.cpus.length ?? 0} CPUs`]
+            .filter((part) => part && part.trim() !== "")
+            .join(" · ")}
         </span>
         <span className="grow" />
         <span data-testid="app.profile-name">
