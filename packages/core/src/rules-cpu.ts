@@ -1,7 +1,7 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
 import { formatCpuList } from "./machine-index";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./validate";
 import { freeCpuRuns } from "./suggest";
 import { nodesOfRange } from "./machine-index";
 
@@ -24,8 +24,11 @@ export function checkCpus(ctx: Ctx): void {
       return;
     }
     const known: number[] = [];
-    const seen = new Set<number>();
-    inst.cpus.forEach((a, k) => {
+    let hasBoot = false;
+    // A plain loop: this runs for every core on every drag event.
+    for (let k = 0; k < inst.cpus.length; k++) {
+      const a = inst.cpus[k]!;
+      if (a === bootCore) hasBoot = true;
       if (!idx.cpuByApic.has(a)) {
         report(
           ctx,
@@ -36,9 +39,11 @@ export function checkCpus(ctx: Ctx): void {
           `Present LAPIC IDs: ${summarize(idx.apicIds)}.`,
           { cpus: [a] },
         );
-        return;
+        continue;
       }
-      if (seen.has(a)) {
+      const first = ctx.cpuFirst.get(a)!;
+      const owner = first >> 16;
+      if (owner === i && first !== i * 65536 + k) {
         report(
           ctx,
           "CPU-SHARED",
@@ -48,10 +53,8 @@ export function checkCpus(ctx: Ctx): void {
           "Remove the repeated LAPIC ID.",
           { cpus: [a] },
         );
-        return;
+        continue;
       }
-      seen.add(a);
-      const owner = ctx.cpuOwner.get(a)!;
       if (owner !== i) {
         report(
           ctx,
@@ -62,13 +65,13 @@ export function checkCpus(ctx: Ctx): void {
           `Take it out of one of them.`,
           { cpus: [a] },
         );
-        return;
+        continue;
       }
       known.push(a);
-    });
+    }
     checkContiguous(ctx, i, known);
-    if (i === 0 && bootCore !== undefined && !seen.has(bootCore)) {
-      const owner = ctx.cpuOwner.get(bootCore);
+    if (i === 0 && bootCore !== undefined && !hasBoot) {
+      const owner = cpuOwnerOf(ctx, bootCore);
       report(
         ctx,
         "CPU-BOOT-CORE",
@@ -154,7 +157,7 @@ function checkSmt(ctx: Ctx, i: number, known: number[]): void {
     const cpu = ctx.idx.cpuByApic.get(a)!;
     for (const s of cpu.siblings) {
       if (s === a || reported.has(s)) continue;
-      const owner = ctx.cpuOwner.get(s);
+      const owner = cpuOwnerOf(ctx, s);
       if (owner === undefined || owner === i) continue;
       // Report each split pair once, on the later instance.
       if (owner > i) continue;
@@ -213,7 +216,7 @@ function checkNuma(ctx: Ctx, i: number, known: number[]): void {
 }
 
 function suggestRun(ctx: Ctx, i: number, count: number): string | null {
-  const runs = freeCpuRuns(ctx.idx, ctx.cpuOwner, i, count);
+  const runs = freeCpuRuns(ctx.idx, (a) => cpuOwnerOf(ctx, a), i, count);
   if (runs.length === 0) return null;
   // Prefer the first free run after the previous instance's cores: layouts read in order.
   const prev = i > 0 ? ctx.p.instances[i - 1]!.cpus.filter((a) => ctx.idx.position.has(a)) : [];

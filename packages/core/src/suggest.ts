@@ -10,14 +10,14 @@ import { MiB, overlaps } from "./units";
  */
 export function freeCpuRuns(
   idx: MachineIndex,
-  owner: Map<number, number>,
+  ownerOf: (apicId: number) => number | undefined,
   self: number,
   count: number,
 ): number[][] {
   const runs: number[][] = [];
   let current: number[] = [];
   for (const a of idx.apicIds) {
-    const o = owner.get(a);
+    const o = ownerOf(a);
     if (o === undefined || o === self) {
       current.push(a);
       if (current.length === count) {
@@ -51,7 +51,7 @@ export function nextFreeCpuRun(
   if (count < 1) return null;
   const idx = indexMachine(m);
   const owner = ownerMap(p);
-  const runs = freeCpuRuns(idx, owner, index, count);
+  const runs = freeCpuRuns(idx, (a) => owner.get(a), index, count);
   if (index === 0) return runs[0]?.[0] === idx.apicIds[0] ? runs[0]! : null;
   const prev = p.instances[index - 1]?.cpus.filter((a) => idx.position.has(a)) ?? [];
   const after = prev.length ? Math.max(...prev.map((a) => idx.position.get(a)!)) : -1;

@@ -18,8 +18,11 @@ export interface Ctx {
   opts: PlanOptions;
   slices: SliceAssignment;
   own: Ownership;
-  /** LAPIC ID -> index of the first instance that lists it. */
-  cpuOwner: Map<number, number>;
+  /**
+   * LAPIC ID -> where it is first listed, as instance * 65536 + position in its list: one
+   * map answers both "who owns this core" and "is this a repeat" (see cpuOwnerOf).
+   */
+  cpuFirst: Map<number, number>;
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
   out: Diagnostic[];
@@ -58,6 +61,12 @@ export function report(
   ctx.out.push(d);
 }
 
+/** The index of the instance that owns a core, undefined when none does. */
+export function cpuOwnerOf(ctx: Ctx, apicId: number): number | undefined {
+  const at = ctx.cpuFirst.get(apicId);
+  return at === undefined ? undefined : at >> 16;
+}
+
 export function instanceLabel(ctx: Ctx, i: number): string {
   return ctx.p.instances[i]?.name || `instance ${i + 1}`;
 }
@@ -69,10 +78,12 @@ export function buildContext(
   opts: PlanOptions = {},
 ): Ctx {
   const idx = indexMachine(m);
-  const cpuOwner = new Map<number, number>();
-  p.instances.forEach((inst, i) => {
-    for (const a of inst.cpus) if (!cpuOwner.has(a)) cpuOwner.set(a, i);
-  });
+  const cpuFirst = new Map<number, number>();
+  for (let i = 0; i < p.instances.length; i++) {
+    const cpus = p.instances[i]!.cpus;
+    for (let k = 0; k < cpus.length; k++)
+      if (!cpuFirst.has(cpus[k]!)) cpuFirst.set(cpus[k]!, i * 65536 + k);
+  }
   return {
     m,
     p,
@@ -81,7 +92,7 @@ export function buildContext(
     opts,
     slices: assignLowSlices(idx, p),
     own: ownershipOf(m, p),
-    cpuOwner,
+    cpuFirst,
     options: [],
     out: [],
   };
