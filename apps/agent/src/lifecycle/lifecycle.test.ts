@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import {
+  activeProfileApp,
   addUser,
   login,
   testApp,
@@ -17,23 +18,10 @@ let t: TestApp;
 let op: Login;
 
 async function setup(over: Parameters<typeof testEnv>[0] = {}, delays?: Record<string, number>) {
-  t = await testApp(testEnv(over), delays);
-  await addUser(t.app, "olga", "operator");
-  op = await login(t.app, "olga");
-  const res = await t.app.inject({
-    method: "POST",
-    url: "/api/profiles",
-    headers: op.headers,
-    payload: { profile: t.env.profile },
-  });
-  const id = res.json().id as string;
-  const act = await t.app.inject({
-    method: "POST",
-    url: `/api/profiles/${id}/activate`,
-    headers: op.headers,
-  });
-  expect(act.statusCode).toBe(200);
-  return id;
+  const r = await activeProfileApp(testEnv(over), delays);
+  ({ t, op } = r);
+  expect(r.activated).toBe(200);
+  return r.id;
 }
 
 afterEach(async () => {

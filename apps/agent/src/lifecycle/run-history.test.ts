@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { DryRunLoader, Loader, LoaderEvent } from "@tessera/kexec";
 import {
+  activeProfileApp,
   addUser,
   login,
-  testApp,
   testEnv,
   until,
   type Login,
@@ -20,21 +20,8 @@ let t: TestApp;
 let op: Login;
 
 async function setup(env: TestEnv = testEnv(), wrap?: (l: DryRunLoader) => Loader) {
-  t = await testApp(env, undefined, wrap);
-  await addUser(t.app, "olga", "operator");
+  ({ t, op } = await activeProfileApp(env, undefined, wrap));
   await addUser(t.app, "vera", "viewer");
-  op = await login(t.app, "olga");
-  const res = await t.app.inject({
-    method: "POST",
-    url: "/api/profiles",
-    headers: op.headers,
-    payload: { profile: t.env.profile },
-  });
-  await t.app.inject({
-    method: "POST",
-    url: `/api/profiles/${res.json().id}/activate`,
-    headers: op.headers,
-  });
 }
 
 afterEach(async () => {

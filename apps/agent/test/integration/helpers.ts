@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
 import { parseMachine, type Machine } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
+import WebSocket from "ws";
 import { buildApp } from "../../src/app";
 import { defaultConfig, type AgentConfig } from "../../src/config";
 import { hashPassword } from "../../src/auth/password";
@@ -182,4 +183,59 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The agent with an operator signed in and the example profile stored and active: the
+ * starting point of the lifecycle and live-stream tests.
+ */
+export async function activeProfileApp(
+  ...args: Parameters<typeof testApp>
+): Promise<{ t: TestApp; op: Login; id: string; activated: number }> {
+  const t = await testApp(...args);
+  await addUser(t.app, "olga", "operator");
+  const op = await login(t.app, "olga");
+  const rec = await t.app.inject({
+    method: "POST",
+    url: "/api/profiles",
+    headers: op.headers,
+    payload: { profile: t.env.profile },
+  });
+  const id = rec.json().id as string;
+  // The activation's status: 200, or 409 RESOURCE-LOCKED when an agent restarted on the same
+  // data still has instances that may run (the restart tests rely on that).
+  const act = await t.app.inject({
+    method: "POST",
+    url: `/api/profiles/${id}/activate`,
+    headers: op.headers,
+  });
+  return { t, op, id, activated: act.statusCode };
+}
+
+export interface LiveConn {
+  ws: WebSocket;
+  messages: Record<string, unknown>[];
+  closed: Promise<number>;
+}
+
+/** Opens the live stream of a listening agent as `op`, the way a browser does. */
+export function openLive(
+  base: string,
+  op: Login,
+  query = "",
+  headers: Record<string, string> = {},
+  protocol: string | null = "tessera.ws.v1",
+): Promise<LiveConn> {
+  const url = base.replace("http", "ws") + "/api/ws" + query;
+  const ws = new WebSocket(url, protocol ? [protocol] : [], {
+    headers: { cookie: op.cookie, origin: base, ...headers },
+  });
+  const messages: Record<string, unknown>[] = [];
+  ws.on("message", (d) => messages.push(JSON.parse(String(d))));
+  const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => resolve({ ws, messages, closed }));
+    ws.on("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.on("error", reject);
+  });
 }

@@ -2,58 +2,26 @@
 // version, snapshot, sequence numbers, resume after reconnect.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { addUser, login, testApp, until, type Login, type TestApp } from "./helpers";
+import { activeProfileApp, login, openLive, until, type Login, type TestApp } from "./helpers";
 
 let t: TestApp;
 let op: Login;
 let base: string;
 
 beforeAll(async () => {
-  t = await testApp();
-  await addUser(t.app, "olga", "operator");
-  op = await login(t.app, "olga");
+  ({ t, op } = await activeProfileApp());
   base = await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const rec = await t.app.inject({
-    method: "POST",
-    url: "/api/profiles",
-    headers: op.headers,
-    payload: { profile: t.env.profile },
-  });
-  await t.app.inject({
-    method: "POST",
-    url: `/api/profiles/${rec.json().id}/activate`,
-    headers: op.headers,
-  });
 });
 afterAll(async () => {
   await t.app.close();
   t.env.cleanup();
 });
 
-interface Conn {
-  ws: WebSocket;
-  messages: Record<string, unknown>[];
-  closed: Promise<number>;
-}
-
-function open(
+const open = (
   query = "",
   headers: Record<string, string> = {},
   protocol: string | null = "tessera.ws.v1",
-): Promise<Conn> {
-  const url = base.replace("http", "ws") + "/api/ws" + query;
-  const ws = new WebSocket(url, protocol ? [protocol] : [], {
-    headers: { cookie: op.cookie, origin: base, ...headers },
-  });
-  const messages: Record<string, unknown>[] = [];
-  ws.on("message", (d) => messages.push(JSON.parse(String(d))));
-  const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    ws.on("open", () => resolve({ ws, messages, closed }));
-    ws.on("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.on("error", reject);
-  });
-}
+) => openLive(base, op, query, headers, protocol);
 
 describe("live WebSocket", () => {
   it("refuses a connection without a session or from another origin", async () => {

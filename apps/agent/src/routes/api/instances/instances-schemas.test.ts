@@ -4,9 +4,7 @@
 import Fastify, { type RouteOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  addUser,
-  login,
-  testApp,
+  activeProfileApp,
   until,
   type Login,
   type TestApp,
@@ -18,20 +16,7 @@ let t: TestApp;
 let op: Login;
 
 beforeAll(async () => {
-  t = await testApp();
-  await addUser(t.app, "olga", "operator");
-  op = await login(t.app, "olga");
-  const rec = await t.app.inject({
-    method: "POST",
-    url: "/api/profiles",
-    headers: op.headers,
-    payload: { profile: t.env.profile },
-  });
-  await t.app.inject({
-    method: "POST",
-    url: `/api/profiles/${rec.json().id}/activate`,
-    headers: op.headers,
-  });
+  ({ t, op } = await activeProfileApp());
 });
 afterAll(async () => {
   await t.app.close();

@@ -3,11 +3,9 @@
 // then announced as `guest-heartbeat` outside the sequence, coalesced; a resuming client gets
 // the latest beat per instance, not every beat it missed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import {
-  addUser,
-  login,
-  testApp,
+  activeProfileApp,
+  openLive,
   until,
   type Login,
   type TestApp,
@@ -18,40 +16,15 @@ let op: Login;
 let base: string;
 
 beforeAll(async () => {
-  t = await testApp();
-  await addUser(t.app, "olga", "operator");
-  op = await login(t.app, "olga");
+  ({ t, op } = await activeProfileApp());
   base = await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const rec = await t.app.inject({
-    method: "POST",
-    url: "/api/profiles",
-    headers: op.headers,
-    payload: { profile: t.env.profile },
-  });
-  await t.app.inject({
-    method: "POST",
-    url: `/api/profiles/${rec.json().id}/activate`,
-    headers: op.headers,
-  });
 });
 afterAll(async () => {
   await t.app.close();
   t.env.cleanup();
 });
 
-type Msg = Record<string, unknown>;
-
-function open(query = ""): Promise<{ ws: WebSocket; messages: Msg[] }> {
-  const ws = new WebSocket(base.replace("http", "ws") + "/api/ws" + query, ["tessera.ws.v1"], {
-    headers: { cookie: op.cookie, origin: base },
-  });
-  const messages: Msg[] = [];
-  ws.on("message", (d) => messages.push(JSON.parse(String(d)) as Msg));
-  return new Promise((resolve, reject) => {
-    ws.on("open", () => resolve({ ws, messages }));
-    ws.on("error", reject);
-  });
-}
+const open = (query = "") => openLive(base, op, query);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const state = (n: string) => t.app.tessera.instances.view(n).state;
