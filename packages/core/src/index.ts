@@ -73,7 +73,7 @@ export { validate, hasErrors } from "./validate";
 export { plan } from "./plan";
 export { DIAGNOSTIC_CODES, severityOf } from "./codes";
 export type { DiagnosticCode, CodeInfo } from "./codes";
-export { nextFreeCpuRun, largestFreeRange } from "./suggest";
+export { nextFreeCpuRun, largestFreeRange, hostLayout } from "./suggest";
 export { diffProfiles } from "./diff";
 export type { ProfileChange } from "./diff";
 export {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { largestFreeRange, nextFreeCpuRun } from "./suggest";
+import { hostLayout, largestFreeRange, nextFreeCpuRun } from "./suggest";
+import { validate } from "./validate";
+import { plan } from "./plan";
 import { diffProfiles } from "./diff";
-import { inst, makeMachine, profile } from "./test-support";
+import { inst, makeMachine, pci, profile } from "./test-support";
 import { q } from "./units";
 
 const m = makeMachine({ coresPerSocket: 8 });
@@ -58,5 +60,28 @@ describe("diffProfiles", () => {
       { kind: "instance-added", instance: "os4", position: 3 },
     ]);
     expect(diffProfiles(a, a)).toEqual([]);
+  });
+});
+
+describe("hostLayout", () => {
+  it("gives OS1 every core, all RAM from 0 and every device but bridges, and it plans", () => {
+    const withDevices = makeMachine({
+      coresPerSocket: 4,
+      devices: [
+        pci("0000:00:00.0", { class: 0x060000 }),
+        pci("0000:01:00.0"),
+        { id: "serial@0x3f8", bus: "legacy", kind: "serial", ioPort: 0x3f8, irq: 4 },
+      ],
+    });
+    const p = hostLayout(withDevices);
+    expect(p.instances).toHaveLength(1);
+    expect(p.instances[0]).toMatchObject({
+      name: "os1",
+      cpus: [0, 1, 2, 3],
+      memory: [{ start: 0n, size: q("18G") }],
+      devices: ["0000:01:00.0", "serial@0x3f8"],
+    });
+    expect(validate(withDevices, p).filter((d) => d.severity !== "info")).toEqual([]);
+    expect(plan(withDevices, p).ok).toBe(true);
   });
 });

@@ -89,3 +89,26 @@ export function largestFreeRange(m: Machine, p: Profile, align: bigint = 2n * Mi
   }
   return best;
 }
+
+/**
+ * The machine as it runs before any partitioning: OS1 alone, with every present core, its
+ * memory from 0 to the end of usable RAM (4 KiB aligned), and every device but bridges. The
+ * natural first draft on a new machine: take from OS1 what each successor needs.
+ */
+export function hostLayout(m: Machine, name = "this machine"): Profile {
+  const idx = indexMachine(m);
+  const last = idx.usable[idx.usable.length - 1];
+  const end = last ? ((last.start + last.size + 4095n) / 4096n) * 4096n : 0n;
+  return {
+    schema: "tessera/profile@1",
+    name,
+    instances: [
+      {
+        name: "os1",
+        cpus: [...idx.apicIds],
+        memory: end > 0n ? [{ start: 0n, size: end }] : [],
+        devices: [...idx.assignable],
+      },
+    ],
+  };
+}

@@ -1,6 +1,6 @@
 // Module-level actions: everything that does I/O or spans slices lives here, so views only
 // render and call these. The WebSocket client feeds messages in through applyServerMessage.
-import { parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+import { hostLayout, parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
 import * as api from "../api/client";
 import { coreLargestFreeRange, coreNextFreeCpuRun } from "../core-bridge";
 import { judge } from "../model/judge";
@@ -225,5 +225,13 @@ export function fillMemory(index: number): boolean {
 
 export function newDraft(): void {
   get().loadDraft(emptyProfile(), null, true);
+  get().setStaleHardware(null);
+}
+
+/** A new draft from the machine as it runs now: OS1 owns everything (core's hostLayout). */
+export function draftFromHost(): void {
+  const machine = get().machine;
+  if (!machine) return;
+  get().loadDraft(hostLayout(machine, "untitled"), null, true);
   get().setStaleHardware(null);
 }

@@ -5,6 +5,7 @@ import { useStore } from "./index";
 import {
   assign,
   assignSelectionTo,
+  draftFromHost,
   fillCores,
   fillMemory,
   judgeDrop,
@@ -59,6 +60,23 @@ describe("draft and history", () => {
     expect(s().future).toHaveLength(0);
     s().redo();
     expect(s().draft.instances[1]!.name).toBe("b");
+  });
+});
+
+describe("a draft from the machine as it runs", () => {
+  beforeEach(() => loadExample());
+
+  it("gives OS1 every core, all memory and every device, with no error, as one undoable start", () => {
+    draftFromHost();
+    const d = s().draft;
+    expect(d.instances.map((i) => i.name)).toEqual(["os1"]);
+    expect(d.instances[0]!.cpus).toHaveLength(exampleMachine().cpus.length);
+    expect(d.instances[0]!.devices).toContain("serial@0x3f8");
+    expect(d.instances[0]!.memory[0]!.start).toBe(0n);
+    expect(s().diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+    // one step: undo brings back the draft it replaced
+    s().undo();
+    expect(s().draft.instances.map((i) => i.name)).toEqual(["os1", "os2", "os3"]);
   });
 });
 

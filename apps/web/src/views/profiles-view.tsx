@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Profile } from "@tessera/core";
 import * as api from "../api/client";
 import { hasErrors } from "../core-bridge";
-import { errorText, newDraft } from "../store/actions";
+import { draftFromHost, errorText, newDraft } from "../store/actions";
 import {
   activateCurrent,
   deleteStored,
@@ -183,6 +183,13 @@ export function ProfilesView() {
             </button>
             <button onClick={newDraft} data-testid="profiles.new">
               New empty draft
+            </button>
+            <button
+              onClick={draftFromHost}
+              title="OS1 owns every core, all memory and every device, as before partitioning"
+              data-testid="profiles.from-host"
+            >
+              Start from this machine
             </button>
             <button onClick={exportFile} data-testid="profiles.export">
               Export JSON
