@@ -3,17 +3,15 @@
 import { defineConfig } from "@playwright/test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { bigMachineJson } from "./big-machine";
+import { agentWebServer, chromiumLaunch } from "../support/playwright-shared";
 
-const root = resolve(import.meta.dirname, "../..");
 const port = Number(process.env.TESSERA_BENCH_PORT ?? 7492);
 process.env.TESSERA_BENCH_DIR ??= mkdtempSync(join(tmpdir(), "tessera-bench-"));
 process.env.TESSERA_BENCH_PASSWORD ??= "bench-admin-password";
 const machineFile = join(process.env.TESSERA_BENCH_DIR, "machine-1024.json");
 writeFileSync(machineFile, JSON.stringify(bigMachineJson()));
-const webRoot = process.env.TESSERA_E2E_WEB_ROOT;
-const build = webRoot ? "" : "npm run build --workspace=@tessera/web --silent && ";
 
 export default defineConfig({
   testDir: ".",
@@ -24,27 +22,12 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1600, height: 1000 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-      ],
-    },
+    launchOptions: chromiumLaunch,
   },
-  webServer: {
-    command:
-      build +
-      `node apps/agent/bin/tessera.mjs serve --port ${port} --data-dir ${join(process.env.TESSERA_BENCH_DIR, "data")} ` +
-      `--machine ${machineFile} --web-root ${webRoot ?? join(root, "apps/web/dist")} --log-level warn`,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    env: { TESSERA_ADMIN_PASSWORD: process.env.TESSERA_BENCH_PASSWORD },
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  webServer: agentWebServer({
+    port,
+    dataDir: join(process.env.TESSERA_BENCH_DIR, "data"),
+    machine: machineFile,
+    password: process.env.TESSERA_BENCH_PASSWORD,
+  }),
 });

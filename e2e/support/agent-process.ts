@@ -9,6 +9,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { standInBzImage } from "@tessera/kexec";
+
+// The stand-in kernel file comes from packages/kexec, which knows the boot header.
+export { standInBzImage };
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -183,21 +187,4 @@ export class ApiClient {
     if (r.status !== 201)
       throw new Error(`add user ${name}: ${r.status} ${JSON.stringify(r.body)}`);
   }
-}
-
-/** A bzImage header as Debian's 6.1 kernel has it (DOMAIN.md §3): a stand-in kernel file. */
-export function standInBzImage(): Buffer {
-  const b = Buffer.alloc(5 * 512);
-  b.writeUInt8(4, 0x1f1);
-  b.write("HdrS", 0x202, "latin1");
-  b.writeUInt16LE(0x020f, 0x206);
-  b.writeUInt8(1, 0x211);
-  b.writeUInt32LE(0x200000, 0x230);
-  b.writeUInt8(1, 0x234);
-  b.writeUInt8(21, 0x235);
-  b.writeUInt16LE(0x7f, 0x236);
-  b.writeUInt32LE(2047, 0x238);
-  b.writeBigUInt64LE(0x1000000n, 0x258);
-  b.writeUInt32LE(0x3f98000, 0x260);
-  return b;
 }

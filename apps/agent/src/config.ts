@@ -231,6 +231,16 @@ export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
 
 export class ConfigError extends Error {}
 
+/** A value from a file is already parsed; from a flag or the environment it is JSON text. */
+function fromJson(raw: unknown, bad: (why: string) => Error): unknown {
+  if (typeof raw !== "string") return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw bad("expected JSON");
+  }
+}
+
 function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
   const bad = (what: string) => new ConfigError(`${where}: ${what}`);
   switch (spec.kind) {
@@ -271,28 +281,14 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
       return items.map(String);
     }
     case "object": {
-      let v = raw;
-      if (typeof raw === "string") {
-        try {
-          v = JSON.parse(raw);
-        } catch {
-          throw bad("expected JSON");
-        }
-      }
+      const v = fromJson(raw, bad);
       if (typeof v !== "object" || v === null || Array.isArray(v))
         throw bad("expected a JSON object");
       if ("kind" in v) throw bad('"kind" is set by --loader');
       return v;
     }
     case "faults": {
-      let v = raw;
-      if (typeof raw === "string") {
-        try {
-          v = JSON.parse(raw);
-        } catch {
-          throw bad("expected JSON");
-        }
-      }
+      const v = fromJson(raw, bad);
       if (!Array.isArray(v)) throw bad("expected a JSON array of faults");
       const phases: readonly string[] = BOOT_PHASES;
       v.forEach((f: unknown, i) => {
@@ -307,14 +303,7 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
       return v;
     }
     case "json": {
-      let v = raw;
-      if (typeof raw === "string") {
-        try {
-          v = JSON.parse(raw);
-        } catch {
-          throw bad("expected JSON");
-        }
-      }
+      const v = fromJson(raw, bad);
       if (typeof v !== "object" || v === null || Array.isArray(v))
         throw bad("expected a JSON object");
       for (const [k, n] of Object.entries(v))

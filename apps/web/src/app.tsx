@@ -23,15 +23,14 @@ import { AuditView } from "./audit/audit-view";
 import { UsersView } from "./users/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
+import { applyTheme, followSystemTheme } from "./ui/theme";
 
 type Tab = "machine" | "boot" | "profiles" | "run" | "audit" | "users";
 
 function useTheme() {
   const theme = useStore((s) => s.theme);
-  useEffect(() => {
-    if (theme === "system") delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
-  }, [theme]);
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => followSystemTheme(() => useStore.getState().theme), []);
 }
 
 function useShortcuts() {

@@ -11,6 +11,7 @@ import {
   inspectKernelFile,
   kernelFacts,
   readKernelFacts,
+  standInBzImage,
   XLF,
 } from "./bzimage";
 
@@ -147,5 +148,17 @@ describe("corrupt copies and other files", () => {
     expect(missing).toEqual({ ok: false, reason: expect.stringMatching(/no such file/) });
     const dir = await inspectKernelFile(tmp);
     expect(dir.ok).toBe(false);
+  });
+});
+
+describe("the stand-in kernel file", () => {
+  it("reads with the real kernel's header facts, so tests can name a kernel without one", () => {
+    const ins = inspectKernelBytes(standInBzImage());
+    expect(ins.usable).toBe(true);
+    expect(ins.header).toMatchObject({
+      initSize: 0x3f98000n,
+      cmdlineSize: 2047,
+      kernelAlignment: 0x200000n,
+    });
   });
 });

@@ -254,3 +254,24 @@ export async function readKernelFacts(
     return { ok: false, reason: r.inspection.problems.map((p) => p.message).join("; ") };
   return { ok: true, facts: kernelFacts(r.inspection.header), inspection: r.inspection };
 }
+
+/**
+ * A stand-in kernel file: the setup header of Debian's 6.1 bzImage (DOMAIN.md section 3),
+ * padded to the setup sectors it promises, with no kernel behind it. The image reader
+ * accepts it, so tests and demos can name a "kernel" without shipping one; it never boots.
+ */
+export function standInBzImage(): Buffer {
+  const b = Buffer.alloc(5 * 512);
+  b.writeUInt8(4, 0x1f1);
+  b.write("HdrS", 0x202, "latin1");
+  b.writeUInt16LE(0x020f, 0x206);
+  b.writeUInt8(1, 0x211);
+  b.writeUInt32LE(0x200000, 0x230);
+  b.writeUInt8(1, 0x234);
+  b.writeUInt8(21, 0x235);
+  b.writeUInt16LE(0x7f, 0x236);
+  b.writeUInt32LE(2047, 0x238);
+  b.writeBigUInt64LE(0x1000000n, 0x258);
+  b.writeUInt32LE(0x3f98000, 0x260);
+  return b;
+}

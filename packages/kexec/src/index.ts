@@ -24,6 +24,7 @@ export {
   inspectKernelFile,
   kernelFacts,
   readKernelFacts,
+  standInBzImage,
   MIN_PROTOCOL,
   XLF,
 } from "./bzimage";

@@ -1,15 +1,13 @@
 // Bad input gets the registry's answer: 400 with a JSON path, 413, 415, 422 with diagnostics,
 // 404 for unknown ids and routes, and a 5xx that carries neither stack nor stderr.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addUser, login, testApp, type Login, type TestApp } from "../../test/integration/helpers";
+import { operatorApp, type Login, type TestApp } from "../../test/integration/helpers";
 
 let t: TestApp;
 let op: Login;
 
 beforeAll(async () => {
-  t = await testApp();
-  await addUser(t.app, "olga", "operator");
-  op = await login(t.app, "olga");
+  ({ t, op } = await operatorApp());
 });
 afterAll(async () => {
   await t.app.close();

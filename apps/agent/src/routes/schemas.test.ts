@@ -33,11 +33,9 @@ import settingsRoutes from "./api/settings/index";
 import guestRoutes from "./api/guest/index";
 import grubRoutes from "./api/grub/index";
 import {
-  addUser,
   exampleMachine,
-  login,
+  operatorApp,
   REPO,
-  testApp,
   type Login,
   type TestApp,
 } from "../../test/integration/helpers";
@@ -186,9 +184,7 @@ describe("the agent's routes", () => {
   let t: TestApp;
   let op: Login;
   beforeAll(async () => {
-    t = await testApp();
-    await addUser(t.app, "olga", "operator");
-    op = await login(t.app, "olga");
+    ({ t, op } = await operatorApp());
   });
   afterAll(async () => {
     await t.app.close();

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLoader, type DryRunLoader, type Loader } from "@tessera/kexec";
+import { createLoader, standInBzImage, type DryRunLoader, type Loader } from "@tessera/kexec";
 import { parseMachine, type Machine } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import WebSocket from "ws";
@@ -24,22 +24,8 @@ export function exampleMachine(): Machine {
   return r.value;
 }
 
-/** A bzImage header as Debian's 6.1 kernel has it (DOMAIN.md §3), padded to its promised size. */
-export function fakeBzImage(): Buffer {
-  const b = Buffer.alloc(5 * 512);
-  b.writeUInt8(4, 0x1f1);
-  b.write("HdrS", 0x202, "latin1");
-  b.writeUInt16LE(0x020f, 0x206);
-  b.writeUInt8(1, 0x211);
-  b.writeUInt32LE(0x200000, 0x230);
-  b.writeUInt8(1, 0x234);
-  b.writeUInt8(21, 0x235);
-  b.writeUInt16LE(0x7f, 0x236);
-  b.writeUInt32LE(2047, 0x238);
-  b.writeBigUInt64LE(0x1000000n, 0x258);
-  b.writeUInt32LE(0x3f98000, 0x260);
-  return b;
-}
+/** A stand-in kernel file (packages/kexec): a valid bzImage header, no kernel. */
+export const fakeBzImage = standInBzImage;
 
 export interface TestEnv {
   dir: string;
@@ -185,6 +171,15 @@ export async function until<T>(
   }
 }
 
+/** The agent with the operator "olga" signed in. */
+export async function operatorApp(
+  ...args: Parameters<typeof testApp>
+): Promise<{ t: TestApp; op: Login }> {
+  const t = await testApp(...args);
+  await addUser(t.app, "olga", "operator");
+  return { t, op: await login(t.app, "olga") };
+}
+
 /**
  * The agent with an operator signed in and the example profile stored and active: the
  * starting point of the lifecycle and live-stream tests.
@@ -192,9 +187,7 @@ export async function until<T>(
 export async function activeProfileApp(
   ...args: Parameters<typeof testApp>
 ): Promise<{ t: TestApp; op: Login; id: string; activated: number }> {
-  const t = await testApp(...args);
-  await addUser(t.app, "olga", "operator");
-  const op = await login(t.app, "olga");
+  const { t, op } = await operatorApp(...args);
   const rec = await t.app.inject({
     method: "POST",
     url: "/api/profiles",

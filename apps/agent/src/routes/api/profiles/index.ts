@@ -3,7 +3,15 @@ import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { profileJsonSchema } from "@tessera/core";
-import { idParams, mustGet, mismatch, readProfile, record, stamped } from "./shared";
+import {
+  announceProfile,
+  idParams,
+  mustGet,
+  mismatch,
+  readProfile,
+  record,
+  stamped,
+} from "./shared";
 import {
   noContent,
   profileBodySchema,
@@ -15,15 +23,7 @@ import {
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const announce = (action: string, id: string, name: string, version: number, by: string) =>
-    t.hub.publish({
-      type: "profile",
-      at: new Date(t.now()).toISOString(),
-      action,
-      id,
-      name,
-      version,
-      by,
-    });
+    announceProfile(t, action, id, name, version, by);
 
   app.get(
     "/profiles",

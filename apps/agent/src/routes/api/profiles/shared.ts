@@ -60,3 +60,23 @@ export const idParams = {
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
 } as const;
+
+/** Tells every live client that an operator changed a profile. */
+export function announceProfile(
+  t: Services,
+  action: string,
+  id: string,
+  name: string,
+  version: number,
+  by: string,
+): void {
+  t.hub.publish({
+    type: "profile",
+    at: new Date(t.now()).toISOString(),
+    action,
+    id,
+    name,
+    version,
+    by,
+  });
+}

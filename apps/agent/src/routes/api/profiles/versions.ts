@@ -4,7 +4,7 @@ import { diffProfiles, profileJsonSchema, profileToJson } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
-import { idParams, mustGet, readProfile, record, stamped } from "./shared";
+import { announceProfile, idParams, mustGet, readProfile, record, stamped } from "./shared";
 import { openObject, profileRecordSchema, strictValidator, versionSummarySchema } from "./schemas";
 
 const versionParams = {
@@ -19,15 +19,7 @@ const versionParams = {
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
   const announce = (action: string, id: string, name: string, version: number, by: string) =>
-    t.hub.publish({
-      type: "profile",
-      at: new Date(t.now()).toISOString(),
-      action,
-      id,
-      name,
-      version,
-      by,
-    });
+    announceProfile(t, action, id, name, version, by);
   const version = (id: string, v: number) => {
     const pv = t.profiles.version(id, v);
     if (!pv)
