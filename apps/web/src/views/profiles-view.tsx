@@ -49,34 +49,27 @@ function History({ id }: { id: string }) {
     <section className="panel" data-testid="profiles.history">
       <header>
         <h2>History</h2>
-        <label className="row">
-          From
-          <select
-            value={from ?? ""}
-            onChange={(e) => setFrom(Number(e.target.value))}
-            data-testid="profiles.diff-from"
-          >
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                {label(v)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="row">
-          To
-          <select
-            value={to ?? ""}
-            onChange={(e) => setTo(Number(e.target.value))}
-            data-testid="profiles.diff-to"
-          >
-            {versions.map((v) => (
-              <option key={v.version} value={v.version}>
-                {label(v)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {(
+          [
+            ["From", from, setFrom, "profiles.diff-from"],
+            ["To", to, setTo, "profiles.diff-to"],
+          ] as const
+        ).map(([text, value, set, testId]) => (
+          <label className="row" key={testId}>
+            {text}
+            <select
+              value={value ?? ""}
+              onChange={(e) => set(Number(e.target.value))}
+              data-testid={testId}
+            >
+              {versions.map((v) => (
+                <option key={v.version} value={v.version}>
+                  {label(v)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
       </header>
       <div className="body">
         {error ? <p className="banner error">{error}</p> : null}
