@@ -9,6 +9,7 @@ import { checkCpus } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
 import { checkDevices } from "./rules-device";
 import { checkProfile } from "./rules-profile";
+import { checkText } from "./rules-text";
 
 export interface Ctx {
   m: Machine;
@@ -122,6 +123,7 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
     return ctx.out;
   }
   checkProfile(ctx);
+  checkText(ctx);
   checkCpus(ctx);
   checkMemory(ctx);
   checkDevices(ctx);
