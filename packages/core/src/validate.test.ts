@@ -509,6 +509,65 @@ describe("FILE-MISSING", () => {
   });
 });
 
+describe("PROFILE-CONTROL-CHAR", () => {
+  it("refuses a control character in a command line, a name or a path, naming where", () => {
+    const p = base();
+    p.name = "evil\tname";
+    p.instances[0]!.cmdline = "quiet\nlinux /evil";
+    p.instances[1]!.kernel = "/boot/vm\u0000linuz";
+    p.instances[2]!.initrd = "/boot/initrd\r.img";
+    p.instances[2]!.cmdline = "root=/dev/sda\u007f";
+    const d = codes(validate(machine, p), "PROFILE-CONTROL-CHAR");
+    expect(d.map((x) => x.path)).toEqual([
+      "name",
+      "instances[0].cmdline",
+      "instances[1].kernel",
+      "instances[2].cmdline",
+      "instances[2].initrd",
+    ]);
+    expect(d[1]!.message).toContain("a newline (U+000A) at character 6");
+    expect(d.every((x) => x.severity === "error")).toBe(true);
+  });
+
+  it("checks the GRUB entry's options (OS1's kernel and initrd given on the command line)", () => {
+    const d = validate(machine, base(), {}, { os1Kernel: "/boot/vmlinuz\n}", os1Initrd: "/x" });
+    expect(codes(d, "PROFILE-CONTROL-CHAR").map((x) => x.path)).toEqual(["os1Kernel"]);
+  });
+
+  it("accepts printable text, spaces and non-ASCII letters", () => {
+    const p = base();
+    p.name = "Übung 1";
+    p.instances[0]!.cmdline = 'console=ttyS0,115200 quiet acpi_osi="Windows 2020"';
+    expect(codes(validate(machine, p), "PROFILE-CONTROL-CHAR")).toEqual([]);
+  });
+});
+
+describe("FILE-PATH-RELATIVE", () => {
+  it("refuses a kernel or initrd path that is not absolute, OS1's included", () => {
+    const p = base();
+    p.instances[0]!.kernel = "vmlinuz";
+    p.instances[1]!.initrd = "../initrd.img";
+    p.instances[2]!.kernel = "/boot/vmlinuz";
+    const d = codes(validate(machine, p), "FILE-PATH-RELATIVE");
+    expect(d.map((x) => x.path)).toEqual(["instances[0].kernel", "instances[1].initrd"]);
+    expect(d[0]!.message).toContain('"vmlinuz"');
+  });
+});
+
+describe("OS1's kernel and initrd", () => {
+  it("are checked like a successor's: missing, or not a kernel image", () => {
+    const p = base();
+    p.instances[0]!.kernel = "/boot/vmlinux";
+    p.instances[0]!.initrd = "/boot/gone.img";
+    const d = validate(machine, p, {
+      missingFiles: ["/boot/gone.img"],
+      kernelProblems: { "/boot/vmlinux": "it is an ELF vmlinux, not a bzImage" },
+    });
+    expect(codes(d, "FILE-MISSING").map((x) => x.path)).toEqual(["instances[0].initrd"]);
+    expect(codes(d, "KERNEL-UNUSABLE").map((x) => x.path)).toEqual(["instances[0].kernel"]);
+  });
+});
+
 describe("every finding, not the first", () => {
   it("reports problems in several instances and resources at once, errors first", () => {
     const p = base();
