@@ -84,6 +84,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "warning",
     rule: "A successor's devices use MSI/MSI-X, not a shared I/O APIC line.",
   },
+  "DEV-MSI-UNKNOWN": {
+    severity: "warning",
+    rule: "A device whose MSI/MSI-X support is unknown cannot be checked for a shared I/O APIC line.",
+  },
   "DEV-IOMMU-SPLIT": {
     severity: "warning",
     rule: "Devices of one IOMMU group stay in one instance.",

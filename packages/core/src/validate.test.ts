@@ -418,6 +418,35 @@ describe("DEV-INTX", () => {
   });
 });
 
+describe("DEV-MSI-UNKNOWN", () => {
+  // Read without root: config space stops at 64 bytes, so MSI/MSI-X are unknown (null).
+  const m = makeMachine({
+    coresPerSocket: 8,
+    devices: [
+      pci("0000:00:1d.0", { irq: { msi: false, msix: false, pin: "A", line: 16 } }),
+      pci("0000:00:1a.0", { irq: { msi: null, msix: null, pin: "A", line: 16 } }),
+      pci("0000:00:1b.0", { irq: { msi: null, msix: null, pin: null, line: null } }),
+      pci("0000:00:1c.0", { irq: { msi: true, msix: null, pin: "A", line: 16 } }),
+    ],
+  });
+  it("says a device of unknown MSI support cannot be checked, instead of calling it INTx or MSI", () => {
+    const p = base();
+    p.instances[0]!.devices = ["0000:00:1d.0"];
+    p.instances[1]!.devices = ["0000:00:1a.0", "0000:00:1b.0", "0000:00:1c.0"];
+    const d = validate(m, p);
+    const unknown = codes(d, "DEV-MSI-UNKNOWN");
+    expect(unknown.map((x) => x.path)).toEqual(["instances[1].devices[0]"]);
+    expect(unknown[0]).toMatchObject({
+      severity: "warning",
+      subject: { devices: ["0000:00:1a.0"] },
+    });
+    expect(unknown[0]!.message).toContain("I/O APIC line 16 cannot be told");
+    // Neither a line conflict with OS1's INTx device nor an INTx warning is claimed.
+    expect(codes(d, "DEV-IRQ-SHARED")).toEqual([]);
+    expect(codes(d, "DEV-INTX")).toEqual([]);
+  });
+});
+
 describe("DEV-IOMMU-SPLIT", () => {
   it("warns when one IOMMU group is split", () => {
     const p = base();
