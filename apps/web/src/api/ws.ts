@@ -1,10 +1,10 @@
 // The agent's event stream (apps/agent/API.md, protocol tessera/ws@1). Messages enter the
 // store only through applyServerMessage; the socket reconnects and resumes from its seq.
 import { useStore } from "../store";
-import { loadMachine } from "../store/actions";
-import { refreshProfiles } from "../store/profile-actions";
+import { loadMachine } from "../editor/editor-actions";
+import { refreshProfiles } from "../profiles/profile-actions";
 import { loadRun } from "../run/run-actions";
-import type { InstanceMessage, LogMessage, SnapshotMessage } from "../store/run-slice";
+import type { InstanceMessage, LogMessage, SnapshotMessage } from "../run/run-slice";
 
 type ServerMessage =
   | SnapshotMessage

@@ -1,13 +1,13 @@
 // The console's one store (STYLE.md 9): slices combined here; tests call resetStore().
 import { create } from "zustand";
-import { createDraftSlice } from "./draft-slice";
+import { createDraftSlice } from "../editor/draft-slice";
 import {
   createMachineSlice,
   createProfilesSlice,
   createSelectionSlice,
   createSessionSlice,
 } from "./other-slices";
-import { createRunSlice } from "./run-slice";
+import { createRunSlice } from "../run/run-slice";
 import { createExpirySlice } from "../session/expiry-slice";
 import type { State } from "./types";
 

@@ -7,7 +7,7 @@ import type {
   State,
   Theme,
 } from "./types";
-import { derive } from "./draft-slice";
+import { derive } from "../editor/draft-slice";
 
 export const createMachineSlice: StateCreator<State, [], [], MachineSlice> = (set, get) => ({
   machine: null,

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { exampleMachine, exampleProfile, loadExample } from "../test-fixtures";
-import { assignCpus, renameInstance } from "../model/edits";
+import { exampleMachine, exampleProfile, loadExample } from "../test/fixtures";
+import { assignCpus, renameInstance } from "../editor/model/edits";
 import { useStore } from "./index";
 import {
   assign,
@@ -12,9 +12,9 @@ import {
   missingHardware,
   persistDraft,
   restoreDraft,
-} from "./actions";
+} from "../editor/editor-actions";
 import { resetStore } from "./index";
-import { importJson } from "./profile-actions";
+import { importJson } from "../profiles/profile-actions";
 import { profileToJson, type Profile } from "@tessera/core";
 
 const exportJsonOf = (p: Profile) => JSON.stringify(profileToJson(p));

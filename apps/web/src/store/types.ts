@@ -2,10 +2,10 @@
 // diagnostics, marks) are recomputed by the draft slice whenever the draft or machine changes.
 import type { Diagnostic, Machine, Profile, Range } from "@tessera/core";
 import type { ProfileRecord, User } from "../api/client";
-import type { DiagMarks } from "../model/diagnostics";
-import type { Payload } from "../model/payload";
+import type { DiagMarks } from "../editor/model/diagnostics";
+import type { Payload } from "../editor/model/payload";
 import type { ExpirySlice } from "../session/expiry-slice";
-import type { RunSlice } from "./run-slice";
+import type { RunSlice } from "../run/run-slice";
 
 export interface MachineSlice {
   machine: Machine | null;
