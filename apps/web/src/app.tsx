@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
-import { profileToJson } from "@tessera/core";
-import { hasErrors } from "./core-bridge";
-import { connectEvents, disconnectEvents } from "./api/ws";
-import { bootstrap, signOut, startPersistence } from "./editor/editor-actions";
+import { hasErrors, profileToJson } from "@tessera/core";
+import { startPersistence } from "./editor/draft-persistence";
+import { bootstrap, signOut } from "./session/session-actions";
+import { startLive } from "./store/live";
 import { saveDraft } from "./profiles/profile-actions";
 import { useStore } from "./store";
-import type { Theme } from "./store/types";
+import type { Theme } from "./session/session-types";
 import { BootPreview } from "./editor/boot-preview";
 import { ConflictDialog, Notice, StaleHardware } from "./profiles/banners";
 import { CoresView } from "./editor/cores-view";
@@ -190,10 +190,7 @@ function Workspace() {
   const machineError = useStore((s) => s.machineError);
   useShortcuts();
   useFocusJump(setTab);
-  useEffect(() => {
-    connectEvents();
-    return disconnectEvents;
-  }, []);
+  useEffect(() => startLive(), []);
   return (
     <div className="app">
       <TopBar tab={tab} setTab={setTab} />

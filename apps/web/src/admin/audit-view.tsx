@@ -2,7 +2,7 @@
 // instance, action and time range. It reloads by itself when instances change.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useStore } from "../store";
-import { errorText } from "../editor/editor-actions";
+import { errorText } from "../ui/error-text";
 import {
   KNOWN_ACTIONS,
   fetchAudit,

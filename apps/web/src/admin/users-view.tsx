@@ -2,7 +2,7 @@
 // remove. Every change asks first when it cannot be undone and reports the agent's answer.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useStore } from "../store";
-import { errorText } from "../editor/editor-actions";
+import { errorText } from "../ui/error-text";
 import { useGate } from "../session/roles";
 import { ConfirmDialog, type ConfirmRequest } from "../ui/confirm-dialog";
 import {

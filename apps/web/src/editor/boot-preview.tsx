@@ -2,9 +2,8 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useEffect, useMemo, useState } from "react";
-import { profileToJson, type Profile } from "@tessera/core";
+import { plan, profileToJson, type Profile } from "@tessera/core";
 import { ApiError, request } from "../api/client";
-import { plan } from "../core-bridge";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
 

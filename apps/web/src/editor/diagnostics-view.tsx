@@ -1,10 +1,9 @@
 // Every finding of core's validate() in one list; each entry jumps to where it belongs.
 import { useState } from "react";
 import type { Diagnostic } from "@tessera/core";
-import { coreReady } from "../core-bridge";
 import { instanceIndexOf } from "./model/diagnostics";
 import { useStore } from "../store";
-import type { FocusTarget } from "../store/types";
+import type { FocusTarget } from "./editor-types";
 
 function targetOf(d: Diagnostic, slot: number | null): FocusTarget | null {
   const s = d.subject;
@@ -34,10 +33,7 @@ export function DiagnosticsView() {
         </span>
       </header>
       <div className="body">
-        {!coreReady.validate ? (
-          <p className="muted">The validator is not available in this build.</p>
-        ) : null}
-        {coreReady.validate && diagnostics.length === 0 ? (
+        {diagnostics.length === 0 ? (
           <p className="banner ok" data-testid="diagnostics.clean">
             ✓ No findings: this layout is valid.
           </p>

@@ -1,9 +1,9 @@
 import type { StateCreator } from "zustand";
-import { PROFILE_SCHEMA, type Machine, type Profile } from "@tessera/core";
-import { validate } from "../core-bridge";
+import { PROFILE_SCHEMA, validate, type Machine, type Profile } from "@tessera/core";
 import { markDiagnostics } from "./model/diagnostics";
 import { cpuOwners, deviceOwners } from "./model/topology";
-import type { DraftSlice, State } from "../store/types";
+import type { State } from "../store/types";
+import type { DraftSlice } from "./editor-types";
 
 const HISTORY_LIMIT = 200;
 

@@ -1,160 +1,26 @@
-// Module-level actions: everything that does I/O or spans slices lives here, so views only
-// render and call these. The WebSocket client feeds messages in through applyServerMessage.
-import { hostLayout, parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+// The editor's module-level actions: loading the machine, assigning what is selected or
+// dragged, the fill helpers and new drafts. Views only render and call these.
+import { hostLayout, largestFreeRange, nextFreeCpuRun } from "@tessera/core";
 import * as api from "../api/client";
-import { coreLargestFreeRange, coreNextFreeCpuRun } from "../core-bridge";
 import { judge } from "./model/judge";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
-import { refreshProfiles } from "../profiles/profile-actions";
-import { useStore } from "../store/index";
-import type { DragState } from "../store/types";
+import { restoreDraft } from "./draft-persistence";
+import { errorText } from "../ui/error-text";
+import { useStore } from "../store";
+import type { DragState } from "./editor-types";
 
 const get = useStore.getState;
-
-export function errorText(e: unknown): { text: string; hint?: string } {
-  if (e instanceof api.ApiError) return { text: `${e.message} (${e.code})`, hint: e.hint };
-  return { text: e instanceof Error ? e.message : String(e) };
-}
-
-// ---- session and machine -------------------------------------------------------------
-
-export async function bootstrap(): Promise<void> {
-  try {
-    const s = await api.getSession();
-    get().setUser(s?.user ?? null);
-    if (s) await afterSignIn();
-  } catch (e) {
-    get().setUser(null);
-    get().setNotice({ kind: "error", ...errorText(e) });
-  }
-}
-
-export async function signIn(username: string, password: string): Promise<string | null> {
-  try {
-    const s = await api.login(username, password);
-    get().setUser(s.user);
-    await afterSignIn();
-    return null;
-  } catch (e) {
-    return errorText(e).text;
-  }
-}
-
-export async function signOut(): Promise<void> {
-  try {
-    await api.logout();
-  } finally {
-    get().setUser(null);
-  }
-}
-
-async function afterSignIn(): Promise<void> {
-  await loadMachine();
-  void refreshProfiles();
-}
 
 export async function loadMachine(): Promise<void> {
   try {
     const { machine, fingerprint } = await api.getMachine();
     get().setMachine(machine, fingerprint);
-    restoreDraft(machine);
+    restoreDraft();
   } catch (e) {
     get().setMachineError(errorText(e).text);
   }
 }
-
-// ---- draft persistence (an unsaved draft survives a reload) ------------------------------
-
-const DRAFT_KEY = "tessera.draft.v1";
-
-export function persistDraft(): void {
-  const s = get();
-  try {
-    localStorage.setItem(
-      DRAFT_KEY,
-      JSON.stringify({
-        profile: profileToJson(s.draft),
-        source: s.source && {
-          id: s.source.id,
-          version: s.source.version,
-          name: s.source.name,
-          base: s.source.base && profileToJson(s.source.base),
-        },
-      }),
-    );
-  } catch {
-    // storage full or disabled: the draft lives in memory only
-  }
-}
-
-export function restoreDraft(machine: Machine): void {
-  let raw: string | null;
-  try {
-    raw = localStorage.getItem(DRAFT_KEY);
-  } catch {
-    return;
-  }
-  if (!raw) return;
-  try {
-    const saved = JSON.parse(raw) as { profile: unknown; source: Record<string, unknown> | null };
-    const p = parseProfile(saved.profile);
-    if (!p.ok) return;
-    const base = saved.source?.base ? parseProfile(saved.source.base) : null;
-    get().loadDraft(
-      p.value,
-      saved.source
-        ? {
-            id: String(saved.source.id),
-            version: Number(saved.source.version),
-            name: String(saved.source.name),
-            base: base && base.ok ? base.value : null,
-          }
-        : null,
-    );
-    checkHardware(machine, p.value);
-  } catch {
-    // a corrupt saved draft is ignored, never fatal
-  }
-}
-
-export function startPersistence(): () => void {
-  return useStore.subscribe((s, prev) => {
-    if (s.draft !== prev.draft || s.source !== prev.source) persistDraft();
-  });
-}
-
-/** Lists what a profile names that this machine does not have. */
-export function missingHardware(machine: Machine, p: Profile): string[] {
-  const cpus = new Set(machine.cpus.map((c) => c.apicId));
-  const devs = new Set(machine.devices.map((d) => d.id));
-  const out: string[] = [];
-  for (const inst of p.instances) {
-    const gone = inst.cpus.filter((c) => !cpus.has(c));
-    if (gone.length) out.push(`${inst.name}: cores with LAPIC ID ${gone.join(", ")}`);
-    for (const d of inst.devices) if (!devs.has(d)) out.push(`${inst.name}: device ${d}`);
-    for (const r of inst.memory) {
-      // OS1's range spans firmware holes by design; a range is gone when no usable RAM is left in it.
-      const usable = machine.memoryMap.some(
-        (m) => m.type === "usable" && r.start < m.start + m.size && m.start < r.start + r.size,
-      );
-      if (!usable)
-        out.push(
-          `${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`,
-        );
-    }
-  }
-  return out;
-}
-
-function checkHardware(machine: Machine, p: Profile): void {
-  const fp = get().fingerprint;
-  const mismatch = !!p.machineFingerprint && !!fp && p.machineFingerprint !== fp;
-  const missing = missingHardware(machine, p);
-  get().setStaleHardware(mismatch || missing.length ? missing : null);
-}
-
-// ---- editing ------------------------------------------------------------------------
 
 export function currentSelection(): Payload | null {
   const s = get();
@@ -201,7 +67,7 @@ export function judgeDrop(payload: Payload, index: number): DragState["verdict"]
 export function fillCores(index: number, count: number): boolean {
   const s = get();
   if (!s.machine) return false;
-  const run = coreNextFreeCpuRun(s.machine, s.draft, index, count);
+  const run = nextFreeCpuRun(s.machine, s.draft, index, count);
   if (!run || !run.length) {
     s.setNotice({
       kind: "warning",
@@ -215,7 +81,7 @@ export function fillCores(index: number, count: number): boolean {
 export function fillMemory(index: number): boolean {
   const s = get();
   if (!s.machine) return false;
-  const r = coreLargestFreeRange(s.machine, s.draft);
+  const r = largestFreeRange(s.machine, s.draft);
   if (!r) {
     s.setNotice({ kind: "warning", text: "No free usable memory is left." });
     return false;

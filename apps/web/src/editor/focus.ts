@@ -1,5 +1,5 @@
 // Jumping to where a diagnostic belongs: scroll the element into view, focus it, flash it.
-import type { FocusTarget } from "../store/types";
+import type { FocusTarget } from "./editor-types";
 
 export function selectorFor(t: FocusTarget, slotNames: string[]): string | null {
   switch (t.kind) {

@@ -12,7 +12,7 @@ import {
   type KeyboardEvent,
   type PointerEvent,
 } from "react";
-import { parseQuantity, type Range } from "@tessera/core";
+import { parseQuantity, plan, type Range } from "@tessera/core";
 import { replaceRange } from "./model/edits";
 import {
   addressSpaceEnd,
@@ -24,7 +24,6 @@ import {
   type Segment,
 } from "./model/memory";
 import { addrAt, clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/viewport";
-import { plan } from "../core-bridge";
 import { useStore } from "../store";
 import type { DragSource } from "./dnd-shell";
 

@@ -1,10 +1,10 @@
 // Stored profiles: open, save (with the 409 PROFILE-STALE conflict), save as, rename,
 // duplicate, delete, import and export, history.
-import { parseProfile, profileToJson, type Profile } from "@tessera/core";
+import { hasErrors, parseProfile, profileToJson, type Profile } from "@tessera/core";
 import * as api from "../api/client";
-import { hasErrors } from "../core-bridge";
-import { errorText, missingHardware } from "../editor/editor-actions";
-import { useStore } from "../store/index";
+import { flagForeignHardware } from "../editor/hardware";
+import { errorText } from "../ui/error-text";
+import { useStore } from "../store";
 
 const get = useStore.getState;
 
@@ -14,15 +14,6 @@ export async function refreshProfiles(): Promise<void> {
   } catch (e) {
     get().setNotice({ kind: "error", ...errorText(e) });
   }
-}
-
-function warnIfForeign(p: Profile): void {
-  const s = get();
-  if (!s.machine) return;
-  const mismatch =
-    !!p.machineFingerprint && !!s.fingerprint && p.machineFingerprint !== s.fingerprint;
-  const missing = missingHardware(s.machine, p);
-  s.setStaleHardware(mismatch || missing.length ? missing : null);
 }
 
 export async function openProfile(id: string): Promise<void> {
@@ -35,7 +26,7 @@ export async function openProfile(id: string): Promise<void> {
       true,
     );
     get().setConflict(null);
-    warnIfForeign(rec.profile);
+    flagForeignHardware(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
   } catch (e) {
     get().setNotice({ kind: "error", ...errorText(e) });
@@ -179,6 +170,6 @@ export function importJson(text: string): string | null {
   const p = parseProfile(json);
   if (!p.ok) return p.errors.map((e) => `${e.path || "(top)"}: ${e.message}`).join("\n");
   get().loadDraft(p.value, null, true);
-  warnIfForeign(p.value);
+  flagForeignHardware(p.value);
   return null;
 }

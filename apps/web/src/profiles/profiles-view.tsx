@@ -1,10 +1,10 @@
 // Stored profiles: open, save, save as, rename, duplicate, delete, activate; import and
 // export JSON; version history with a side-by-side diff.
 import { useEffect, useRef, useState } from "react";
-import type { Profile } from "@tessera/core";
+import { hasErrors, type Profile } from "@tessera/core";
 import * as api from "../api/client";
-import { hasErrors } from "../core-bridge";
-import { draftFromHost, errorText, newDraft } from "../editor/editor-actions";
+import { draftFromHost, newDraft } from "../editor/editor-actions";
+import { errorText } from "../ui/error-text";
 import {
   activateCurrent,
   deleteStored,

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { BOOT_PHASES, type PhaseEntry } from "@tessera/core";
 import { useStore } from "../store/index";
-import { applyServerMessage } from "../api/ws";
-import { LOG_LIMIT, type InstanceState, type InstanceView } from "./run-slice";
+import { applyServerMessage } from "../store/live";
+import { LOG_LIMIT } from "./run-slice";
+import type { InstanceState, InstanceView } from "./run-types";
 
 const s = () => useStore.getState();
 

@@ -1,7 +1,7 @@
 // The run view: the active profile's instances live. Entry for the "Run" tab.
 import { useEffect, useRef, useState } from "react";
 import { useStore } from "../store";
-import type { InstanceView } from "./run-slice";
+import type { InstanceView } from "./run-types";
 import { useGate } from "../session/roles";
 import { ConfirmDialog, type ConfirmRequest } from "../ui/confirm-dialog";
 import { consequences, canStart } from "./explain";

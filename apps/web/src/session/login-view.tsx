@@ -1,6 +1,6 @@
 // The sign-in page.
 import { useState, type FormEvent } from "react";
-import { signIn } from "../editor/editor-actions";
+import { signIn } from "./session-actions";
 import { CredentialFields } from "./credential-fields";
 
 export function LoginView() {

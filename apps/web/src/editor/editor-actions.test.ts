@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { exampleMachine, exampleProfile, loadExample } from "../test/fixtures";
-import { assignCpus, renameInstance } from "../editor/model/edits";
-import { useStore } from "./index";
+import { assignCpus, renameInstance } from "./model/edits";
+import { useStore, resetStore } from "../store";
 import {
   assign,
   assignSelectionTo,
@@ -9,11 +9,9 @@ import {
   fillCores,
   fillMemory,
   judgeDrop,
-  missingHardware,
-  persistDraft,
-  restoreDraft,
-} from "../editor/editor-actions";
-import { resetStore } from "./index";
+} from "./editor-actions";
+import { persistDraft, restoreDraft } from "./draft-persistence";
+import { missingHardware } from "./hardware";
 import { importJson } from "../profiles/profile-actions";
 import { profileToJson, type Profile } from "@tessera/core";
 
@@ -146,7 +144,7 @@ describe("draft persistence and foreign hardware", () => {
     resetStore();
     expect(s().draft.instances).toHaveLength(1);
     useStore.getState().setMachine(exampleMachine(), "f".repeat(16));
-    restoreDraft(exampleMachine());
+    restoreDraft();
     expect(s().draft.instances[1]!.name).toBe("web");
     expect(s().source).toMatchObject({ id: "abc", version: 3 });
   });
