@@ -118,6 +118,28 @@ function size(text: string): bigint | null {
   return BigInt(m[1]!) * mult;
 }
 
+const subclassCache = new Map<string, number | null>();
+function subclassOf(name: string): number | null {
+  if (!subclassCache.has(name)) subclassCache.set(name, subclassByName(name));
+  return subclassCache.get(name)!;
+}
+
+const firstWordIndex = new WeakMap<PciIds, Map<string, [string, number[]][]>>();
+
+/** Vendor names by their first word: a name-only line is matched against a few, not all. */
+function vendorsByFirstWord(ids: PciIds): Map<string, [string, number[]][]> {
+  let index = firstWordIndex.get(ids);
+  if (!index) {
+    index = new Map();
+    for (const [name, vids] of ids.vendorsByName()) {
+      const w = name.split(" ", 1)[0]!;
+      (index.get(w) ?? index.set(w, []).get(w)!).push([name, vids]);
+    }
+    firstWordIndex.set(ids, index);
+  }
+  return index;
+}
+
 /** Splits "Vendor Device" printed without -nn using pci.ids; ids only when unique. */
 function idsFromNames(
   rest: string,
@@ -141,7 +163,7 @@ function idsFromNames(
   const none = { vendor: null, device: null, vendorName: null, deviceName: rest, numeric: false };
   if (!ids) return none;
   let best: { name: string; ids: number[] } | null = null;
-  for (const [name, vids] of ids.vendorsByName()) {
+  for (const [name, vids] of vendorsByFirstWord(ids).get(rest.split(" ", 1)[0]!) ?? []) {
     if ((rest === name || rest.startsWith(name + " ")) && (!best || name.length > best.name.length))
       best = { name, ids: vids };
   }
@@ -210,7 +232,7 @@ function readHead(h: RegExpExecArray, line: number, ids: PciIds | null): RecordF
       }
     : idsFromNames(rest, ids);
   const rank = r.numeric ? Rank.Numeric : Rank.Name;
-  const sub = h[3] ? parseInt(h[3], 16) : subclassByName(h[2]!);
+  const sub = h[3] ? parseInt(h[3], 16) : subclassOf(h[2]!);
   const subRank = h[3] ? Rank.Numeric : Rank.Name;
   return {
     line,
@@ -240,6 +262,8 @@ function readDetail(rec: RecordFacts, t: string, line: number, problems: LspciRe
   const cur = rec.dev;
   let m: RegExpExecArray | null;
   rec.verbose = true;
+  // Only lines starting Control, Capabilities, Interrupt, IOMMU, Kernel, NUMA or Region count.
+  if (!"CIKNR".includes(t[0] ?? "")) return;
   if (t.startsWith("Control:") && !cur.capsDenied) {
     // Verbose output of a readable config space: no Capabilities lines then means none.
     cur.capabilities ??= [];
@@ -424,14 +448,23 @@ export function parseLspci(text: string, ids: PciIds | null): LspciResult {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!;
-    if (COMMAND.test(raw)) {
+    // Lines indented twice are the insides of a capability (DevCap:, LnkSta: ...): nothing
+    // here reads them, and they are most of a -vvv output.
+    if (raw.startsWith("\t\t") || raw.startsWith("                ")) continue;
+    const indented = raw.startsWith(" ") || raw.startsWith("\t");
+    if (indented && cur) {
+      section!.verbose = true;
+      readDetail(cur, raw.trim(), i + 1, problems);
+      continue;
+    }
+    if (!indented && raw.includes("lspci") && COMMAND.test(raw)) {
       done(cur);
       cur = null;
       open(i + 1, raw.replace(/^.*?(lspci)/, "$1").trim());
       continue;
     }
     if (raw.trim() === "") continue;
-    if (HEX.test(raw)) {
+    if ((raw.charCodeAt(2) === 58 || raw.charCodeAt(3) === 58) /* ":" */ && HEX.test(raw)) {
       if (cur) {
         if (cur.hex.length === 0) cur.hexLine = i + 1;
         cur.hex.push(raw);
