@@ -133,6 +133,8 @@ export async function unpackTar(archive: Buffer, dir: string): Promise<number> {
       return keep;
     },
     preserveOwner: false,
+    // A captured tree's times mean nothing, and setting them costs a syscall per file.
+    noMtime: true,
   });
   await new Promise<void>((resolve, reject) => {
     unpack.on("error", reject);
