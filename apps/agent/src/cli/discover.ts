@@ -142,6 +142,9 @@ export function summary(m: Machine): string {
       const irq = [
         d.irq.msi && "MSI",
         d.irq.msix && "MSI-X",
+        // null: the capability list was not readable (config space read without root).
+        d.irq.msi === null && !d.irq.msix && "MSI?",
+        d.irq.msix === null && !d.irq.msi && "MSI-X?",
         d.irq.pin && `INT${d.irq.pin}${d.irq.line !== null ? `->${d.irq.line}` : ""}`,
       ]
         .filter(Boolean)
