@@ -153,6 +153,28 @@ describe("an lspci file holding -D, -Dtvvv and -Dkvvvnnxxx (HP ProLiant, 149 dev
   });
 
   it.runIf(hasPciIds)(
+    "without the hex dumps (the same file as lspci -Dkvvvnn would print it), the -nn ids still beat the names",
+    () => {
+      const noHex = raw
+        .split("\n")
+        .filter((l) => !/^[0-9a-f]{2}: /.test(l))
+        .join("\n");
+      const p = parseLspci(noHex, ids);
+      expect(p.devices).toHaveLength(149);
+      expect(p.devices.find((d) => d.id === "0000:03:00.0")).toMatchObject({
+        vendor: 0x14e4,
+        device: 0x1657,
+        msi: true,
+        msix: true,
+        config: null,
+      });
+      expect(p.problems[0]?.message).toMatch(
+        /^0000:03:00\.0: vendor 0x166d \(from names \(pci\.ids\)\) disagrees with 0x14e4 \(from numeric ids, line \d+\): 0x14e4 kept$/,
+      );
+    },
+  );
+
+  it.runIf(hasPciIds)(
     "reports each disagreement between outputs as a problem, naming both values",
     () => {
       expect(parsed.problems.map((p) => p.message)).toEqual(
