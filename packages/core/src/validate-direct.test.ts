@@ -184,6 +184,16 @@ describe("DIRECT-PCI", () => {
   });
 });
 
+describe("CMDLINE-RESERVED under the direct loader", () => {
+  it("refuses a user tessera.mailbox=, which would point the guest script at another page", () => {
+    const p = base();
+    p.instances[1]!.cmdline = "quiet tessera.mailbox=0x1000";
+    const d = codes(validate(withTsc, p, {}, direct), "CMDLINE-RESERVED");
+    expect(d.map((x) => [x.instance, x.path])).toEqual([["os2", "instances[1].cmdline"]]);
+    expect(d[0]!.message).toContain("tessera.mailbox=0x1000");
+  });
+});
+
 describe("CMDLINE-TOO-LONG under the direct loader", () => {
   it("measures the direct options: a line that fits the stock options can overflow with them", () => {
     const p = base();
