@@ -186,6 +186,32 @@ describe("plan invariants", () => {
     );
   });
 
+  it("valid layouts under any loader and platform: a plan exists exactly when validation finds no error", () => {
+    // Layouts that plan with the stock options, then what the direct loader adds to decide:
+    // known or unknown TSC, the user's own tsc_early_khz= (good or bad), x2APIC or not.
+    const userTsc = fc.constantFrom(undefined, "tsc_early_khz=2000000", "tsc_early_khz=fast");
+    fc.assert(
+      fc.property(
+        arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
+        arbOptions,
+        arbPlatform,
+        fc.array(userTsc, { minLength: 7, maxLength: 7 }),
+        ([m0, p0], opts, platform, tsc) => {
+          const m: Machine = platform ? { ...m0, platform } : m0;
+          const p: Profile = {
+            ...p0,
+            instances: p0.instances.map((x, i) => (tsc[i] ? { ...x, cmdline: tsc[i] } : x)),
+          };
+          const r = plan(m, p, {}, opts);
+          expect(r.ok).toBe(!hasErrors(validate(m, p, {}, opts)));
+          if (r.ok) assertDisjoint(m, r.plan);
+          if (r.ok && opts.loader === "direct") assertDirect(m, r.plan);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("the boot core always stays with OS1", () => {
     fc.assert(
       fc.property(
