@@ -7,7 +7,7 @@ import { consolePorts, serialTty, type ConsolePort } from "./serial";
 import { hex } from "./units";
 import { instanceLabel, report, type Ctx } from "./validate";
 
-export function checkDirect(ctx: Ctx): void {
+export function checkOs1AndDirect(ctx: Ctx): void {
   checkOs1Console(ctx);
   if (ctx.opts.loader !== "direct") return;
   for (let i = 0; i < ctx.p.instances.length; i++) {
