@@ -91,6 +91,8 @@ describe("DEV-OS1-CONSOLE", () => {
       { port: 0x3e8, option: "earlycon=uart,io,0x3e8" },
     ]);
     expect(consolePorts(machine, "console=ttyS9 console=hvc0 earlyprintk=vga")).toEqual([]);
+    // After "--" the words are init's: not a console of the kernel.
+    expect(consolePorts(machine, "quiet -- console=ttyS1")).toEqual([]);
   });
 });
 
