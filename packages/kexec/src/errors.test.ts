@@ -21,6 +21,13 @@ describe("loader error codes", () => {
       "mint-loader.ts",
       "multikernel-loader.ts",
       "dry-run-loader.ts",
+      "direct/direct-loader.ts",
+      "direct/apic.ts",
+      "direct/phys-mem.ts",
+      "direct/host-checks.ts",
+      "direct/layout.ts",
+      "direct/zero-page.ts",
+      "direct/images.ts",
     ];
     const used = new Set<string>();
     for (const f of files)

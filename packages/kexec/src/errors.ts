@@ -41,7 +41,8 @@ export const LOADER_ERRORS = {
   "LOADER-IPI": "Sending an IPI failed (the APIC helper or the MSR write reported an error).",
   "LOADER-EARLY-BOOT-WAIT":
     "A successor started earlier has not passed early boot (its mailbox never said LVT0 is masked).",
-  "LOADER-STOP-UNACKED": "The guest did not acknowledge the stop request in time (force-stop acts).",
+  "LOADER-STOP-UNACKED":
+    "The guest did not acknowledge the stop request in time (force-stop acts).",
 } as const;
 
 export type LoaderErrorCode = keyof typeof LOADER_ERRORS;

@@ -1,6 +1,7 @@
 // A hand-written successor planned for the direct loader (the shape core's planner makes
 // under loader "direct"), and a small bzImage-shaped file around the stand-in header.
 import { standInBzImage } from "../src/bzimage";
+import { LoaderFailure } from "../src/errors";
 import type { DirectPlan } from "../src/direct/plan-shape";
 import { successor } from "./plan-fixture";
 
@@ -32,4 +33,15 @@ export function bzImageWithPayload(payload: number): Buffer {
   const body = Buffer.alloc(payload);
   for (let i = 0; i < payload; i++) body[i] = (i * 7 + 3) & 0xff;
   return Buffer.concat([head, body]);
+}
+
+/** Runs f and returns the LoaderFailure it throws (fails the test when it does not). */
+export async function collectFailure(f: () => unknown): Promise<LoaderFailure> {
+  try {
+    await f();
+  } catch (err) {
+    if (err instanceof LoaderFailure) return err;
+    throw err;
+  }
+  throw new Error("expected a LoaderFailure");
 }
