@@ -70,3 +70,6 @@ export type { DirectImages, DirectWrite } from "./direct/images";
 export { startSequence, parkSequence } from "./direct/ipi";
 export type { IpiStep } from "./direct/ipi";
 export { buildApicHelper, HELPER_SOURCE } from "./direct/apic";
+export { describeDirect } from "./direct/describe";
+export type { DirectDescription } from "./direct/describe";
+export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
