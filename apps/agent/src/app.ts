@@ -21,6 +21,7 @@ import { AgentError, errorBody } from "./errors";
 import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
+import { fileAccess } from "./lifecycle/file-checks";
 import { authHook } from "./plugins/auth";
 import { installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
@@ -73,6 +74,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const hub = new LiveHub();
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
+  const files = fileAccess(o.config);
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -82,6 +84,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: () => o.machine.machine,
     live: o.live,
+    files,
     now,
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     controllerUrl: () => o.config.controllerUrl,
@@ -98,6 +101,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: o.machine,
     live: o.live,
+    files,
     onActivated: o.onActivated,
     boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
     now,

@@ -212,6 +212,13 @@ export interface Facts {
   kernelProblems?: Record<string, string>;
   /** Kernel or initrd paths that do not exist or cannot be read. */
   missingFiles?: string[];
+  /**
+   * Kernel or initrd paths outside the directories the agent reads such files from; the
+   * agent did not look at them, so nothing about them is known.
+   */
+  deniedFiles?: string[];
+  /** Those directories, for the hint. */
+  fileDirs?: string[];
 }
 
 export interface PlanOptions {
