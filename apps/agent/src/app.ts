@@ -70,7 +70,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
 
-  const db = openDatabase(o.config.dataDir);
+  const db = openDatabase(o.config.dataDir, now);
   const hub = new LiveHub();
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);

@@ -3,6 +3,7 @@ import { parseArgs, ArgError } from "./args";
 import type { CliIo } from "./io";
 import { ConfigError, loadConfig, OPTIONS } from "../config";
 import { StartError, startServer } from "../server";
+import { DatabaseError } from "../db/database";
 
 function help(): string {
   const rows = [
@@ -61,7 +62,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     started = await startServer(cfg, io);
   } catch (err) {
-    if (err instanceof StartError) {
+    if (err instanceof StartError || err instanceof DatabaseError) {
       io.err(`tessera serve: ${err.message}`);
       return 1;
     }
