@@ -185,7 +185,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "login-rate-limit",
     env: "TESSERA_LOGIN_RATE_LIMIT",
     kind: "int",
-    help: "failed login attempts per minute per address before 429 (default 10)",
+    help: "failed login attempts per minute per address and user name before 429 (default 10)",
   },
   {
     key: "grubRoot",
