@@ -64,8 +64,10 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     trustProxy: false,
     // Never echo request details into 5xx bodies; the error handler owns the shape.
     return503OnClosing: true,
-    // Unknown fields are errors (400 with their path), not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Unknown fields are errors (400 with their path), not silently dropped; and no part of
+    // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
+    // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
