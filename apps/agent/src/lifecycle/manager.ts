@@ -112,7 +112,7 @@ export class InstanceManager extends GuestStates {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.held(), this.d.live);
+    return livePlan(this.d.machine(), profile, name, this.held(), this.d.files, this.d.live);
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

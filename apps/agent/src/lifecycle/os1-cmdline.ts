@@ -66,7 +66,7 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
       differences: [],
       message: "No profile is active.",
     };
-  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files));
   if (!r.ok) {
     return {
       cmdline,

@@ -11,7 +11,7 @@ async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
   const id = t.profiles.activeId();
   const rec = id ? t.profiles.get(id) : undefined;
   if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
-  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files));
   if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
   const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);
   return { entry: r.plan.os1.grubEntry, id: m?.[1] ?? "tessera" };

@@ -81,7 +81,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const diagnostics = validateLayout(
         t.machine.machine,
         profile,
-        await gatherFacts(profile, t.live),
+        await gatherFacts(profile, t.files, t.live),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
@@ -115,7 +115,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
-      const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
+      const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.files, t.live));
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
       const out = { plan: planToJson(r.plan), loader: t.config.loader, commands: commands(r.plan) };
       const format = req.body.format ?? "json";
