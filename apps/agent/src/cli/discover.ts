@@ -6,8 +6,6 @@ import { join } from "node:path";
 import { hex, humanSize, machineToJson, type Machine } from "@tessera/core";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
-import { discoverMachine } from "../discovery/index";
-import { unpackCapture } from "../capture/index";
 
 const HELP = `usage: tessera discover [--root DIR] [--json] [--no-pci-ids]
 
@@ -48,6 +46,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (st.isFile()) {
+    // The archive reader (and zlib) loads only for an archive; `import` shares summary()
+    // with this file and loads neither it nor discovery.
+    const { unpackCapture } = await import("../capture/index");
     unpacked = await mkdtemp(join(tmpdir(), "tessera-discover-"));
     try {
       await unpackCapture(await readFile(root), unpacked);
@@ -60,6 +61,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     root = unpacked;
   }
+  const { discoverMachine } = await import("../discovery/index");
   const { machine, problems } = await discoverMachine({
     root,
     pciIds: parsed.flags.has("no-pci-ids") ? null : undefined,
