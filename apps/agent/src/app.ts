@@ -21,6 +21,7 @@ import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
 import { authHook } from "./plugins/auth";
+import { lazySchemas } from "./lazy-schemas";
 import { installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
@@ -67,6 +68,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
+  // Route validators and serializers compile on first use (lazy-schemas.ts).
+  lazySchemas(app, opts.ajv);
 
   const db = openDatabase(o.config.dataDir);
   const hub = new LiveHub();
