@@ -22,6 +22,7 @@ import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
 import { fileAccess } from "./lifecycle/file-checks";
 import { authHook } from "./plugins/auth";
+import { lazySchemas } from "./lazy-schemas";
 import { installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
@@ -70,6 +71,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
+  // Route validators and serializers compile on first use (lazy-schemas.ts).
+  lazySchemas(app, opts.ajv);
 
   const db = openDatabase(o.config.dataDir, now);
   const hub = new LiveHub();

@@ -6,8 +6,6 @@ import { join } from "node:path";
 import { hex, humanSize, machineToJson, type Machine } from "@tessera/core";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
-import { discoverMachine } from "../discovery/index";
-import { findTreeRoot, unpackCapture } from "../capture/index";
 
 const HELP = `usage: tessera discover [--root DIR] [--json] [--no-pci-ids]
 
@@ -50,6 +48,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (st.isFile()) {
+    // The archive reader (and zlib) loads only for an archive; `import` shares summary()
+    // with this file and loads neither it nor discovery.
+    const { unpackCapture } = await import("../capture/index");
     unpacked = await mkdtemp(join(tmpdir(), "tessera-discover-"));
     try {
       await unpackCapture(await readFile(given), unpacked);
@@ -65,6 +66,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     if (given !== "/") {
       // The tree may sit one folder down (hwloc's layout): look there before giving up.
+      const { findTreeRoot } = await import("../capture/index");
       const found = await findTreeRoot(root);
       if (found.root === null) {
         const shown = found.entries.slice(0, 8).join(", ");
@@ -82,6 +84,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 async function report(io: CliIo, flags: Set<string>, given: string, root: string): Promise<number> {
+  const { discoverMachine } = await import("../discovery/index");
   const { machine, problems } = await discoverMachine({
     root,
     pciIds: flags.has("no-pci-ids") ? null : undefined,
