@@ -1,7 +1,7 @@
 // The editor's module-level actions: loading the machine, assigning what is selected or
 // dragged, the fill helpers and new drafts. Views only render and call these.
 import { hostLayout, largestFreeRange, nextFreeCpuRun } from "@tessera/core";
-import * as api from "../api/client";
+import { getMachine } from "../api/machine";
 import { judge } from "./model/judge";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
@@ -14,7 +14,7 @@ const get = useStore.getState;
 
 export async function loadMachine(): Promise<void> {
   try {
-    const { machine, fingerprint } = await api.getMachine();
+    const { machine, fingerprint } = await getMachine();
     get().setMachine(machine, fingerprint);
     restoreDraft();
   } catch (e) {

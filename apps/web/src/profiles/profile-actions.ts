@@ -1,7 +1,8 @@
 // Stored profiles: open, save (with the 409 PROFILE-STALE conflict), save as, rename,
 // duplicate, delete, import and export, history.
 import { hasErrors, parseProfile, profileToJson, type Profile } from "@tessera/core";
-import * as api from "../api/client";
+import { ApiError } from "../api/client";
+import * as api from "../api/profiles";
 import { flagForeignHardware } from "../editor/hardware";
 import { errorText } from "../ui/error-text";
 import { useStore } from "../store";
@@ -50,7 +51,7 @@ export async function saveDraft(): Promise<boolean> {
     void refreshProfiles();
     return true;
   } catch (e) {
-    if (e instanceof api.ApiError && e.code === "PROFILE-STALE") {
+    if (e instanceof ApiError && e.code === "PROFILE-STALE") {
       const cur = (e.body?.current ?? {}) as Record<string, unknown>;
       const parsed = cur.profile ? parseProfile(cur.profile) : null;
       get().setConflict({

@@ -1,6 +1,6 @@
 // The profiles slice: the stored list, a save conflict, and the one notice line.
 import type { Profile } from "@tessera/core";
-import type { ProfileRecord } from "../api/client";
+import type { ProfileRecord } from "../api/profiles";
 
 export interface Conflict {
   current: {

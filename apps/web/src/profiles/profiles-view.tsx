@@ -2,7 +2,7 @@
 // export JSON; version history with a side-by-side diff.
 import { useEffect, useRef, useState } from "react";
 import { hasErrors, type Profile } from "@tessera/core";
-import * as api from "../api/client";
+import * as api from "../api/profiles";
 import { draftFromHost, newDraft } from "../editor/editor-actions";
 import { errorText } from "../ui/error-text";
 import {
