@@ -34,6 +34,16 @@ export interface DraftSlice {
   edit(fn: (p: Profile) => Profile, coalesceKey?: string): void;
   undo(): void;
   redo(): void;
+  /**
+   * A history mark for a gesture (a drag on the memory map): moves after beginMark() show in
+   * the draft through preview() without an undo step each; commitMark() makes the whole
+   * gesture one undo step, cancelMark() puts the draft back as it was at the mark.
+   */
+  markBase: Profile | null;
+  beginMark(): void;
+  preview(next: Profile): void;
+  commitMark(): void;
+  cancelMark(): void;
   /** Replace the draft wholesale (open, reload, import); clears history unless keepHistory. */
   loadDraft(p: Profile, source: DraftSource | null, keepHistory?: boolean): void;
   setSource(source: DraftSource | null): void;
