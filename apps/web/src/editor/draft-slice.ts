@@ -95,13 +95,13 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
       if (!base) return;
       set({ markBase: null, draft: base, ...derive(s.machine, base) });
     },
-    loadDraft(p, source, keepHistory = false) {
+    loadDraft(p, source) {
       const s = get();
       set({
         draft: p,
         source,
         markBase: null,
-        past: keepHistory ? [...s.past, s.draft].slice(-HISTORY_LIMIT) : [],
+        past: [],
         future: [],
         lastEditKey: null,
         ...derive(s.machine, p),

@@ -90,7 +90,7 @@ export function fillMemory(index: number): boolean {
 }
 
 export function newDraft(): void {
-  get().loadDraft(emptyProfile(), null, true);
+  get().loadDraft(emptyProfile(), null);
   get().setStaleHardware(null);
 }
 
@@ -98,6 +98,6 @@ export function newDraft(): void {
 export function draftFromHost(): void {
   const machine = get().machine;
   if (!machine) return;
-  get().loadDraft(hostLayout(machine, "untitled"), null, true);
+  get().loadDraft(hostLayout(machine, "untitled"), null);
   get().setStaleHardware(null);
 }

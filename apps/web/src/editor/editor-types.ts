@@ -44,8 +44,11 @@ export interface DraftSlice {
   preview(next: Profile): void;
   commitMark(): void;
   cancelMark(): void;
-  /** Replace the draft wholesale (open, reload, import); clears history unless keepHistory. */
-  loadDraft(p: Profile, source: DraftSource | null, keepHistory?: boolean): void;
+  /**
+   * Replace the draft wholesale (open, import, new, reload): a new history, so undo never
+   * crosses into another profile and a save goes to the profile the draft came from.
+   */
+  loadDraft(p: Profile, source: DraftSource | null): void;
   setSource(source: DraftSource | null): void;
 }
 

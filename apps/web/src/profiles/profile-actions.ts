@@ -21,11 +21,12 @@ export async function openProfile(id: string): Promise<void> {
   try {
     const rec = await api.getProfile(id);
     if (!rec.profile) throw new Error(`Profile ${id} could not be read.`);
-    get().loadDraft(
-      rec.profile,
-      { id: rec.id, version: rec.version, name: rec.name, base: rec.profile },
-      true,
-    );
+    get().loadDraft(rec.profile, {
+      id: rec.id,
+      version: rec.version,
+      name: rec.name,
+      base: rec.profile,
+    });
     get().setConflict(null);
     flagForeignHardware(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
@@ -89,11 +90,11 @@ export function reloadFromConflict(): void {
   const s = get();
   const c = s.conflict;
   if (!c || !s.source || !c.current.profile) return;
-  s.loadDraft(
-    c.current.profile,
-    { ...s.source, version: c.current.version, base: c.current.profile },
-    true,
-  );
+  s.loadDraft(c.current.profile, {
+    ...s.source,
+    version: c.current.version,
+    base: c.current.profile,
+  });
   s.setConflict(null);
 }
 
@@ -170,7 +171,7 @@ export function importJson(text: string): string | null {
   }
   const p = parseProfile(json);
   if (!p.ok) return p.errors.map((e) => `${e.path || "(top)"}: ${e.message}`).join("\n");
-  get().loadDraft(p.value, null, true);
+  get().loadDraft(p.value, null);
   flagForeignHardware(p.value);
   return null;
 }

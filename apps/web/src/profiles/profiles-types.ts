@@ -17,6 +17,9 @@ export interface ProfilesSlice {
   notice: { kind: "ok" | "error" | "warning"; text: string; hint?: string } | null;
   /** Things the open profile names that this machine no longer has. */
   staleHardware: string[] | null;
+  /** Asking before the draft with unsaved work is replaced (profiles/discard.tsx). */
+  discardAsk: { title: string; lines: string[]; proceed: () => void } | null;
+  setDiscardAsk(ask: ProfilesSlice["discardAsk"]): void;
   setProfiles(list: ProfileRecord[]): void;
   setConflict(c: Conflict | null): void;
   setNotice(n: ProfilesSlice["notice"]): void;

@@ -1,5 +1,5 @@
 // The run view's I/O: reads the active profile's instances and asks the agent to start and
-// stop them. Progress arrives over the WebSocket (api/ws.ts -> run slice); these functions
+// stop them. Progress arrives over the WebSocket (store/live.ts -> run slice); these functions
 // only record what is in flight and any refusal, in words, where the action was.
 import { ApiError } from "../api/client";
 import * as instances from "../api/instances";
