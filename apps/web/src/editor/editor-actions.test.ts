@@ -111,7 +111,7 @@ describe("drops judged by validate() before they happen", () => {
   it("a valid move says so", () => {
     const v = judgeDrop({ kind: "cpus", ids: [7] }, 2);
     // 7 leaves os2 as 4-6 (still a run); os3 becomes 7,16-23 which is one run in present order
-    expect(v).toEqual({ ok: true, reasons: [] });
+    expect(v).toEqual({ ok: true, reasons: [], moves: ["moves core 7 from os2"] });
   });
 
   it("assigns the keyboard selection to a slot as one undoable edit", () => {

@@ -3,6 +3,8 @@
 import { hostLayout, largestFreeRange, nextFreeCpuRun } from "@tessera/core";
 import { getMachine } from "../api/machine";
 import { judge } from "./model/judge";
+import { lockedMoveRefusal, movesOf } from "./model/moves";
+import { runningInstances } from "./running";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
 import { restoreDraft } from "./draft-persistence";
@@ -37,6 +39,11 @@ export function assign(payload: Payload, index: number): boolean {
   const s = get();
   if (!s.machine) return false;
   const next = applyPayload(s.machine, s.draft, payload, index);
+  const refused = next && lockedMoveRefusal(movesOf(s.draft, next, index), runningInstances(s));
+  if (refused?.length) {
+    s.setNotice({ kind: "error", text: refused.join(" ") });
+    return false;
+  }
   if (!next) {
     s.setNotice({
       kind: "error",
@@ -61,7 +68,7 @@ export function assignSelectionTo(index: number): boolean {
 export function judgeDrop(payload: Payload, index: number): DragState["verdict"] {
   const s = get();
   if (!s.machine) return null;
-  return judge(s.machine, s.draft, s.diagnostics, payload, index);
+  return judge(s.machine, s.draft, s.diagnostics, payload, index, runningInstances(s));
 }
 
 export function fillCores(index: number, count: number): boolean {

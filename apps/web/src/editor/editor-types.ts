@@ -1,6 +1,7 @@
 // The editor's slices: the machine, the draft with its history, and the selection and drag.
 import type { Diagnostic, Machine, Profile, Range } from "@tessera/core";
 import type { DiagMarks } from "./model/diagnostics";
+import type { Verdict } from "./model/judge";
 import type { Payload } from "./model/payload";
 
 export interface MachineSlice {
@@ -55,8 +56,8 @@ export interface DraftSlice {
 export interface DragState {
   payload: Payload;
   over: number | null;
-  /** Errors the drop would add, from validate() on the would-be profile; null = can't place. */
-  verdict: { ok: boolean; reasons: string[] } | null;
+  /** Errors the drop would add and what it moves; null while it is being judged. */
+  verdict: Verdict | null;
 }
 
 export type FocusTarget =
