@@ -9,7 +9,7 @@
 // capabilityIds, msiSupport), so MSI and MSI-X come out exactly as from sysfs `config`.
 import { capabilityIds, capabilityName, msiSupport, readHeader } from "../discovery/pci-config";
 import type { PciIds } from "../discovery/pci-names";
-import { parseHexDump } from "../discovery/tree-reader";
+import { parseHexDump } from "../discovery/hex-dump";
 import {
   HEAD,
   Rank,
