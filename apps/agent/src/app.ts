@@ -23,7 +23,7 @@ import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
 import { fileAccess } from "./lifecycle/file-checks";
 import { authHook } from "./plugins/auth";
-import { installErrorHandler } from "./plugins/errors";
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
 import { WS_SUBPROTOCOL } from "./live/hub";
@@ -62,8 +62,11 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     logger: o.logger ?? false,
     bodyLimit: o.config.bodyLimit,
     trustProxy: false,
-    // Never echo request details into 5xx bodies; the error handler owns the shape.
-    return503OnClosing: true,
+    // Never echo request details into error bodies; the error handler owns the shape, also
+    // for what the router and Node's HTTP parser refuse, and while the agent closes (below).
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
     // Unknown fields are errors (400 with their path), not silently dropped; and no part of
     // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
     // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
@@ -134,6 +137,14 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
       handleProtocols: (protocols: Set<string>) =>
         protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false,
     },
+  });
+  // While closing, in-flight requests finish; new ones are told, in the usual shape.
+  let stopping = false;
+  app.addHook("preClose", async () => {
+    stopping = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (stopping) throw new AgentError("AGENT-STOPPING");
   });
   app.addHook("onRequest", authHook(app));
   // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
