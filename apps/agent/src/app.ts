@@ -22,6 +22,7 @@ import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
 import { fileAccess } from "./lifecycle/file-checks";
+import { LayoutPool } from "./lifecycle/layout-pool";
 import { authHook } from "./plugins/auth";
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
@@ -80,6 +81,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
   const files = fileAccess(o.config);
+  const layout = new LayoutPool();
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -107,6 +109,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     machine: o.machine,
     live: o.live,
     files,
+    layout,
     onActivated: o.onActivated,
     boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
     now,
@@ -197,6 +200,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.addHook("onClose", async () => {
+    await layout.close();
     instances.close();
     hub.closeAll();
     db.close();
