@@ -14,6 +14,8 @@ import {
 } from "../../test/integration/helpers";
 import { MAX_DIAGNOSTICS } from "./layout-jobs";
 import { profileLimits } from "./profile-limits";
+import { LayoutPool } from "./layout-pool";
+import type { AgentError } from "../errors";
 
 let t: TestApp;
 let viewer: Login;
@@ -107,6 +109,23 @@ describe("profile size limits", () => {
     expect(res.json().ok).toBe(false);
     expect(res.json().diagnostics).toHaveLength(MAX_DIAGNOSTICS);
     expect(res.json().omitted).toBeGreaterThan(0);
+  });
+});
+
+describe("the layout worker's queue", () => {
+  it("answers what waits beyond its bound with 429 RATE-LIMITED, and the rest in full", async () => {
+    const pool = new LayoutPool(2);
+    const parsed = parseProfile(t.env.profile);
+    if (!parsed.ok) throw new Error("example profile");
+    const jobs = [1, 2, 3].map(() =>
+      pool.validate(machine, parsed.value, {}).then(
+        (a) => a.ok,
+        (e: AgentError) => e.code,
+      ),
+    );
+    expect(await Promise.all(jobs)).toEqual([true, true, "RATE-LIMITED"]);
+    expect(pool.busy).toBe(0);
+    await pool.close();
   });
 });
 

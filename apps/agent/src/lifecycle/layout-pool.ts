@@ -5,9 +5,13 @@
 // cores and the event loop needs one; jobs queue in order.
 import { Worker } from "node:worker_threads";
 import type { Facts, Machine, Profile } from "@tessera/core";
+import { AgentError } from "../errors";
 import type { LayoutAnswer, LayoutJob } from "./layout-jobs";
 
 type Answer = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Jobs that may wait at once: beyond, a request is told to come back (429). */
+export const MAX_WAITING = 32;
 
 export class LayoutPool {
   private worker: Worker | null = null;
@@ -16,6 +20,8 @@ export class LayoutPool {
     number,
     { resolve(v: unknown): void; reject(e: Error): void }
   >();
+
+  constructor(private readonly maxWaiting = MAX_WAITING) {}
 
   validate(
     machine: Machine,
@@ -45,6 +51,13 @@ export class LayoutPool {
   }
 
   private run(job: Omit<LayoutJob, "id">): Promise<unknown> {
+    // A flood of drafts from one client must not queue up without end.
+    if (this.pending.size >= this.maxWaiting)
+      return Promise.reject(
+        new AgentError("RATE-LIMITED", {
+          message: `${this.pending.size} layouts are being checked already; try again in a moment.`,
+        }),
+      );
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
