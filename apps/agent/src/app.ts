@@ -21,9 +21,10 @@ import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
 import { fileAccess } from "./lifecycle/file-checks";
+import { LayoutPool } from "./lifecycle/layout-pool";
 import { authHook } from "./plugins/auth";
 import { lazySchemas } from "./lazy-schemas";
-import { installErrorHandler } from "./plugins/errors";
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
 import { WS_SUBPROTOCOL } from "./live/hub";
@@ -62,8 +63,11 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     logger: o.logger ?? false,
     bodyLimit: o.config.bodyLimit,
     trustProxy: false,
-    // Never echo request details into 5xx bodies; the error handler owns the shape.
-    return503OnClosing: true,
+    // Never echo request details into error bodies; the error handler owns the shape, also
+    // for what the router and Node's HTTP parser refuse, and while the agent closes (below).
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
     // Unknown fields are errors (400 with their path), not silently dropped; and no part of
     // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
     // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
@@ -79,6 +83,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
   const files = fileAccess(o.config);
+  const layout = new LayoutPool();
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -106,6 +111,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     machine: o.machine,
     live: o.live,
     files,
+    layout,
     onActivated: o.onActivated,
     boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
     now,
@@ -136,6 +142,14 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
       handleProtocols: (protocols: Set<string>) =>
         protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false,
     },
+  });
+  // While closing, in-flight requests finish; new ones are told, in the usual shape.
+  let stopping = false;
+  app.addHook("preClose", async () => {
+    stopping = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (stopping) throw new AgentError("AGENT-STOPPING");
   });
   app.addHook("onRequest", authHook(app));
   // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
@@ -193,6 +207,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.addHook("onClose", async () => {
+    await layout.close();
     instances.close();
     hub.closeAll();
     db.close();

@@ -63,6 +63,11 @@ export const ERRORS = {
     status: 502,
     message: "A GRUB tool failed; the old configuration was kept.",
   },
+  "URL-INVALID": { status: 400, message: "The request URL is not valid (a broken % escape)." },
+  "URL-TOO-LONG": { status: 414, message: "A part of the request path is too long." },
+  "HTTP-MALFORMED": { status: 400, message: "The request is not valid HTTP." },
+  "HEADERS-TOO-LARGE": { status: 431, message: "The request headers are too large." },
+  "AGENT-STOPPING": { status: 503, message: "The agent is stopping; try again when it is back." },
   "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
   "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
   "STORAGE-FULL": {

@@ -27,8 +27,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs(args, {
-      values: ["config", ...OPTIONS.filter((o) => o.key !== "allowedOrigins").map((o) => o.flag)],
-      repeat: ["allowed-origin"],
+      values: [
+        "config",
+        ...OPTIONS.filter((o) => o.key !== "allowedOrigins" && o.key !== "kernelDirs").map(
+          (o) => o.flag,
+        ),
+      ],
+      repeat: ["allowed-origin", "kernel-dir"],
     });
   } catch (err) {
     if (err instanceof ArgError) {

@@ -145,6 +145,10 @@ describe("file checks under attack", () => {
     ]);
   });
 
+  it("reports a relative path once, as relative", async () => {
+    expect((await validate("vmlinuz")).map((d) => d.code)).toEqual(["FILE-PATH-RELATIVE"]);
+  });
+
   it("tells a missing file from a directory only inside the allowed directories", async () => {
     const dir = join(t.env.config.dataDir, "kernels", "subdir");
     mkdirSync(dir);

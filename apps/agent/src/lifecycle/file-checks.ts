@@ -59,7 +59,7 @@ function kindOf(st: {
   return "not a regular file";
 }
 
-/** Rejects with a TimeoutError when `work` takes longer than `ms`. */
+/** Rejects (an Error marked `timeout: true`) when `work` takes longer than `ms`. */
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {

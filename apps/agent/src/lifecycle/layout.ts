@@ -3,6 +3,7 @@
 // in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
 import { plan as corePlan, validate as coreValidate } from "@tessera/core";
 import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
+import { isAbsolute } from "node:path";
 import { inspectKernelBytes, kernelFacts } from "@tessera/kexec";
 import { lookAtFile, type FileAccess, type FileLook } from "./file-checks";
 
@@ -35,10 +36,12 @@ export async function fileFacts(profile: Profile, access: FileAccess): Promise<A
   const kernels = new Set<string>();
   const successorKernels = new Set<string>();
   const files = new Set<string>();
+  // A relative path is not looked at: core refuses it (FILE-PATH-RELATIVE), once.
+  const named = (p: string | undefined): p is string => Boolean(p && isAbsolute(p));
   profile.instances.forEach((inst, i) => {
-    if (inst.kernel) kernels.add(inst.kernel);
-    if (inst.kernel && i > 0) successorKernels.add(inst.kernel);
-    if (inst.initrd) files.add(inst.initrd);
+    if (named(inst.kernel)) kernels.add(inst.kernel);
+    if (named(inst.kernel) && i > 0) successorKernels.add(inst.kernel);
+    if (named(inst.initrd)) files.add(inst.initrd);
   });
   const refused = (path: string, look: FileLook): boolean => {
     if (look.ok) return false;

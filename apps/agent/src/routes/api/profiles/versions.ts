@@ -215,7 +215,7 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { body: profileJsonSchema, response: { 201: profileRecordSchema } },
     },
     async (req, reply) => {
-      const profile = stamped(t, readProfile(req.body, ""));
+      const profile = stamped(t, readProfile(req.body, "", t.machine.machine));
       const rec = t.profiles.create(profile, actor(req));
       t.audit.record({
         user: actor(req),
