@@ -36,7 +36,9 @@ export class AgentClient {
         return;
       } catch (e) {
         if (Date.now() > deadline)
-          throw new Error(`the agent at ${this.base} did not answer within ${timeoutMs} ms: ${String(e)}`);
+          throw new Error(`the agent at ${this.base} did not answer within ${timeoutMs} ms`, {
+            cause: e,
+          });
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
@@ -62,7 +64,10 @@ export class AgentClient {
   }
 
   async signIn(username: string, password: string): Promise<void> {
-    const s = await this.request<{ csrfToken: string }>("POST", "/api/session", { username, password });
+    const s = await this.request<{ csrfToken: string }>("POST", "/api/session", {
+      username,
+      password,
+    });
     this.csrf = s.csrfToken;
   }
 
@@ -85,7 +90,9 @@ export class AgentClient {
       if (v.state !== state && ["failed", "unknown"].includes(v.state))
         throw new Error(`${name} is ${v.state} (${v.phase}): ${v.reason}`);
       if (Date.now() > deadline)
-        throw new Error(`${name} did not reach ${state} within ${timeoutMs} ms (it is ${v.state}, phase ${v.phase})`);
+        throw new Error(
+          `${name} did not reach ${state} within ${timeoutMs} ms (it is ${v.state}, phase ${v.phase})`,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   }

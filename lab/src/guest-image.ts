@@ -17,7 +17,8 @@ function writeExecutable(path: string, text: string): void {
 
 function busyboxRoot(dir: string, busybox: string): void {
   rmSync(dir, { recursive: true, force: true });
-  for (const d of ["bin", "proc", "sys", "dev", "tmp", "boot"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["bin", "proc", "sys", "dev", "tmp", "boot"])
+    mkdirSync(join(dir, d), { recursive: true });
   copyFileSync(busybox, join(dir, "bin", "busybox"));
   chmodSync(join(dir, "bin", "busybox"), 0o755);
 }
@@ -118,7 +119,8 @@ export function buildOs1Initramfs(
   copyNode(root);
   cpSync(agent.dir, join(root, "tessera"), { recursive: true });
   mkdirSync(join(root, "lib", "modules"), { recursive: true });
-  for (const m of ["e1000.ko", "msr.ko"]) copyFileSync(join(debian.modules, m), join(root, "lib", "modules", m));
+  for (const m of ["e1000.ko", "msr.ko"])
+    copyFileSync(join(debian.modules, m), join(root, "lib", "modules", m));
   copyFileSync(debian.vmlinuz, join(root, "boot", "vmlinuz"));
   copyFileSync(successorImage, join(root, "boot", "successor.img"));
   writeExecutable(join(root, "init"), os1Init(o));

@@ -57,19 +57,30 @@ export class QemuMachine {
       return ["-serial", `file:${f}`];
     });
     const args = [
-      "-accel", "tcg",
-      "-machine", "q35",
-      "-m", `${o.memoryMiB}M`,
-      "-smp", String(o.cpus),
-      "-display", "none",
-      "-vga", "none",
-      "-monitor", "none",
+      "-accel",
+      "tcg",
+      "-machine",
+      "q35",
+      "-m",
+      `${o.memoryMiB}M`,
+      "-smp",
+      String(o.cpus),
+      "-display",
+      "none",
+      "-vga",
+      "none",
+      "-monitor",
+      "none",
       "-no-reboot",
       ...serials,
-      "-nic", `user,model=e1000,hostfwd=tcp:127.0.0.1:${port}-:7443`,
-      "-kernel", o.kernel,
-      "-initrd", o.initrd,
-      "-append", o.cmdline,
+      "-nic",
+      `user,model=e1000,hostfwd=tcp:127.0.0.1:${port}-:7443`,
+      "-kernel",
+      o.kernel,
+      "-initrd",
+      o.initrd,
+      "-append",
+      o.cmdline,
     ];
     const child = spawn(qemuBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
     return new QemuMachine(child, port, o.logDir);
@@ -95,9 +106,13 @@ export class QemuMachine {
       const m = this.serial(port).match(re);
       if (m) return m;
       if (!this.running)
-        throw new Error(`QEMU exited before ${re} appeared on 0x${port.toString(16)}: ${this.stderr.trim()}`);
+        throw new Error(
+          `QEMU exited before ${re} appeared on 0x${port.toString(16)}: ${this.stderr.trim()}`,
+        );
       if (Date.now() > deadline)
-        throw new Error(`${re} did not appear on serial 0x${port.toString(16)} within ${timeoutMs} ms`);
+        throw new Error(
+          `${re} did not appear on serial 0x${port.toString(16)} within ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }
