@@ -66,23 +66,14 @@ export function buildSuccessorInitramfs(debian: DebianFiles, guestScript: string
   return out;
 }
 
-export interface Os1Options {
-  /** `tessera serve` arguments after `serve`. */
-  serveArgs: string[];
-  /** Environment for the agent (TESSERA_*). */
-  env?: Record<string, string>;
-}
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * OS1's /init: the NIC (QEMU's e1000, user networking) so the host reaches the agent through
  * a forwarded port, a pulse line every 2 s (uptime, MemTotal, online CPUs) that proves OS1
- * keeps running while successors start and stop, then the agent itself.
+ * keeps running while successors start and stop, then `body`, then power off.
  */
-export function os1Init(o: Os1Options): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const env = Object.entries(o.env ?? {})
-    .map(([k, v]) => `export ${k}=${q(v)}`)
-    .join("\n");
+export function os1Init(body: string): string {
   return `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -99,20 +90,48 @@ ip route add default via 10.0.2.2
     echo "@@OS1-PULSE $(cut -d' ' -f1 /proc/uptime) $(sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo) $(cat /sys/devices/system/cpu/online)"
     sleep 2
   done ) &
-${env}
 cd /tessera
-echo "@@OS1-AGENT-STARTING"
-node /tessera/tessera.mjs serve ${o.serveArgs.map(q).join(" ")}
-echo "@@OS1-AGENT-EXITED $?"
+${body}
 poweroff -f
 `;
+}
+
+/**
+ * First boot: discover this machine and plan the lab profile for the direct loader, as an
+ * operator would with the CLI. The plan goes out on the second serial port (no kernel
+ * messages there), the machine after it.
+ */
+export function planBody(): string {
+  return `node /tessera/tessera.mjs discover --json > /tmp/machine.json || echo "@@OS1-DISCOVER-FAILED $?"
+node /tessera/tessera.mjs plan --machine /tmp/machine.json --profile /lab/profile.json --loader direct --format json > /tmp/plan.json || echo "@@OS1-PLAN-FAILED $?"
+{ echo "@@PLAN-BEGIN"; cat /tmp/plan.json; echo "@@PLAN-END"; echo "@@MACHINE-BEGIN"; cat /tmp/machine.json; echo "@@MACHINE-END"; } > /dev/ttyS1
+echo "@@OS1-PLANNED"`;
+}
+
+/** Second boot: the agent itself (`tessera serve ARGS`), with the environment given. */
+export function serveBody(serveArgs: string[], env: Record<string, string> = {}): string {
+  const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shq(v)}`);
+  return `${exports.join("\n")}
+echo "@@OS1-AGENT-STARTING"
+node /tessera/tessera.mjs serve ${serveArgs.map(shq).join(" ")}
+echo "@@OS1-AGENT-EXITED $?"`;
+}
+
+export interface Os1Image {
+  /** Shell lines /init runs after the common set-up (planBody or serveBody). */
+  body: string;
+  /** The lab profile, at /lab/profile.json. */
+  profileJson: string;
+  /** Extra files: path in the guest -> path on the host. */
+  files?: Record<string, string>;
+  name: string;
 }
 
 export function buildOs1Initramfs(
   debian: DebianFiles,
   agent: AgentBundle,
   successorImage: string,
-  o: Os1Options,
+  o: Os1Image,
 ): string {
   const root = join(LAB_CACHE, "os1-root");
   busyboxRoot(root, debian.busybox);
@@ -123,8 +142,15 @@ export function buildOs1Initramfs(
     copyFileSync(join(debian.modules, m), join(root, "lib", "modules", m));
   copyFileSync(debian.vmlinuz, join(root, "boot", "vmlinuz"));
   copyFileSync(successorImage, join(root, "boot", "successor.img"));
-  writeExecutable(join(root, "init"), os1Init(o));
-  const out = join(LAB_CACHE, "os1.img");
+  mkdirSync(join(root, "lab"), { recursive: true });
+  writeFileSync(join(root, "lab", "profile.json"), o.profileJson);
+  for (const [to, from] of Object.entries(o.files ?? {})) {
+    mkdirSync(join(root, dirname(to)), { recursive: true });
+    copyFileSync(from, join(root, to));
+    chmodSync(join(root, to), 0o755);
+  }
+  writeExecutable(join(root, "init"), os1Init(o.body));
+  const out = join(LAB_CACHE, `${o.name}.img`);
   execFileSync(PACK, [root, out]);
   return out;
 }
