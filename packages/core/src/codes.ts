@@ -89,6 +89,14 @@ export const DIAGNOSTIC_CODES = {
     rule: "Stock kernel options cannot tell identical devices owned by different instances apart.",
   },
   "DEV-UNASSIGNED": { severity: "info", rule: "Devices no instance owns are listed." },
+  "DEV-OS1-CONSOLE": {
+    severity: "error",
+    rule: "A successor does not own the serial port OS1's console uses (from OS1's running or planned command line).",
+  },
+  "DEV-OS1-LINE": {
+    severity: "error",
+    rule: "A successor's legacy device is not on the ISA line of OS1's serial console.",
+  },
   "CMDLINE-RESERVED": {
     severity: "error",
     rule: "A user command line does not set options Tessera owns (mem=, maxcpus=, nr_cpus=, memmap=, kaslr, nokaslr, the ownership option).",
@@ -104,6 +112,14 @@ export const DIAGNOSTIC_CODES = {
   "FILE-MISSING": {
     severity: "error",
     rule: "A successor's kernel and initrd files exist (live check).",
+  },
+  "DIRECT-TSC-UNKNOWN": {
+    severity: "error",
+    rule: "Under the direct loader, each successor's TSC frequency is known: OS1's from discovery, or tsc_early_khz= on its command line.",
+  },
+  "DIRECT-PCI": {
+    severity: "warning",
+    rule: "Under the direct loader, a successor owns no PCI device (successors boot with pci=off until PCI in them is proven).",
   },
 } as const satisfies Record<string, CodeInfo>;
 

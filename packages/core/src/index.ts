@@ -6,6 +6,7 @@ export {
   E820_TYPES,
   CORE_TYPES,
   LEGACY_KINDS,
+  PLAN_LOADERS,
 } from "./model";
 export type {
   E820Type,
@@ -24,6 +25,7 @@ export type {
   DiscoveryProblem,
   DiscoveryInfo,
   Machine,
+  Platform,
   Instance,
   Profile,
   Severity,
@@ -32,6 +34,8 @@ export type {
   KernelFacts,
   Facts,
   PlanOptions,
+  PlanLoader,
+  DirectSuccessorPlan,
   E820Entry,
   Os1Plan,
   SuccessorPlan,

@@ -16,6 +16,7 @@ import { PLAN_SCHEMA } from "./model";
 import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubEscape } from "./cmdline";
+import { directOs1Reservations, directSuccessorPlan } from "./direct-options";
 
 export function plan(
   m: Machine,
@@ -50,7 +51,10 @@ function planOs1(ctx: Ctx): Os1Plan {
     cpus: sortedCpus(ctx, inst.cpus),
     maxcpus: inst.cpus.length,
     memEnd: main.start + main.size,
-    reservations: os1Reservations(ctx.p, ctx.slices.slices),
+    reservations:
+      ctx.opts.loader === "direct"
+        ? directOs1Reservations(ctx)
+        : os1Reservations(ctx.p, ctx.slices.slices),
     devices: [...inst.devices],
     options,
     cmdline,
@@ -91,7 +95,7 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
     type: "usable",
   }));
   const options = instanceOptions(ctx, i);
-  return {
+  const out: SuccessorPlan = {
     name: inst.name,
     index: i + 1,
     bsp: cpus[0]!,
@@ -109,4 +113,6 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
     options,
     cmdline: withUserCmdline(options, inst.cmdline),
   };
+  if (ctx.opts.loader === "direct") out.direct = directSuccessorPlan(ctx, i);
+  return out;
 }

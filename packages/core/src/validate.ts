@@ -9,6 +9,8 @@ import { checkCpus } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
 import { checkDevices } from "./rules-device";
 import { checkProfile } from "./rules-profile";
+import { checkDirect } from "./rules-direct";
+import { directOs1Options, directSuccessorOptions, type DirectLayout } from "./direct-options";
 
 export interface Ctx {
   m: Machine;
@@ -25,16 +27,21 @@ export interface Ctx {
   cpuFirst: Map<number, number>;
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
+  /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
+  direct?: DirectLayout;
   out: Diagnostic[];
 }
 
 export function instanceOptions(ctx: Ctx, i: number): string[] {
   let o = ctx.options[i];
   if (!o) {
-    o =
-      i === 0
-        ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
-        : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
+    if (ctx.opts.loader === "direct")
+      o = i === 0 ? directOs1Options(ctx) : directSuccessorOptions(ctx, i);
+    else
+      o =
+        i === 0
+          ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
+          : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
     ctx.options[i] = o;
   }
   return o;
@@ -125,6 +132,7 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
   checkCpus(ctx);
   checkMemory(ctx);
   checkDevices(ctx);
+  checkDirect(ctx);
   // Stable order: by severity, then by where they are, so lists do not jump while dragging.
   return ctx.out
     .map((d, n) => ({ d, n }))
