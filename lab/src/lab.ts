@@ -7,12 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildAgentBundle } from "./agent-bundle";
 import { AgentClient } from "./agent-client";
-import {
-  buildOs1Initramfs,
-  buildSuccessorInitramfs,
-  planBody,
-  serveBody,
-} from "./guest-image";
+import { buildOs1Initramfs, buildSuccessorInitramfs, planBody, serveBody } from "./guest-image";
 import { labProfileJson, LAB_CPUS, LAB_MEMORY_MIB } from "./lab-profile";
 import { debianFiles, LAB_CACHE } from "./paths";
 import { freePort, QemuMachine } from "./qemu-machine";
@@ -89,9 +84,14 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
   }
   const out = first.serial(0x2f8);
   const failed = /@@OS1-(DISCOVER|PLAN)-FAILED/.exec(first.serial(0x3f8));
-  if (failed) throw new Error(`the first boot could not ${failed[1]!.toLowerCase()}: see ${first.serialPath(0x3f8)}`);
+  if (failed)
+    throw new Error(
+      `the first boot could not ${failed[1]!.toLowerCase()}: see ${first.serialPath(0x3f8)}`,
+    );
   const plan = JSON.parse(between(out, "@@PLAN-BEGIN", "@@PLAN-END")) as PlanJson;
-  const discovered = JSON.parse(between(out, "@@MACHINE-BEGIN", "@@MACHINE-END")) as Lab["discovered"];
+  const discovered = JSON.parse(
+    between(out, "@@MACHINE-BEGIN", "@@MACHINE-END"),
+  ) as Lab["discovered"];
   log(`OS1's options: ${plan.os1.cmdline}`);
 
   const port = o.port || (await freePort());
@@ -99,17 +99,22 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
   log("boot 2: OS1 with the plan's options, running the agent with the direct loader");
   const serveImage = buildOs1Initramfs(debian, agent, successorImage, {
     name: "os1-serve",
-    body: serveBody(
-      [
-        "--host", "0.0.0.0",
-        "--port", "7443",
-        "--data-dir", "/data",
-        "--web-root", "/tessera/web",
-        "--loader", "direct",
-        "--loader-options", JSON.stringify(guest.loaderOptions),
-        "--allowed-origin", url,
-      ],
-    ),
+    body: serveBody([
+      "--host",
+      "0.0.0.0",
+      "--port",
+      "7443",
+      "--data-dir",
+      "/data",
+      "--web-root",
+      "/tessera/web",
+      "--loader",
+      "direct",
+      "--loader-options",
+      JSON.stringify(guest.loaderOptions),
+      "--allowed-origin",
+      url,
+    ]),
     profileJson,
     files,
   });

@@ -11,7 +11,9 @@ function parsePort(argv: string[]): number {
   if (i === -1) return 0;
   const n = Number(argv[i + 1]);
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    process.stderr.write(`lab: --port wants a TCP port (1-65535), not ${JSON.stringify(argv[i + 1])}\n`);
+    process.stderr.write(
+      `lab: --port wants a TCP port (1-65535), not ${JSON.stringify(argv[i + 1])}\n`,
+    );
     process.exit(2);
   }
   return n;

@@ -76,9 +76,12 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
     await lab.client.waitForState("os2", "running", 180_000);
     await lab.client.request("POST", "/api/instances/os3/start");
     await lab.client.waitForState("os3", "running", 180_000);
-    await waitFor("two heartbeats from each successor", () =>
-      live.heartbeats("os2").length >= 2 && live.heartbeats("os3").length >= 2 ? true : undefined,
-    30_000);
+    await waitFor(
+      "two heartbeats from each successor",
+      () =>
+        live.heartbeats("os2").length >= 2 && live.heartbeats("os3").length >= 2 ? true : undefined,
+      30_000,
+    );
     const both = await lab.client.instances();
     expect(both.filter((i) => i.name !== "os1").map((i) => [i.name, i.state])).toEqual([
       ["os2", "running"],
@@ -99,7 +102,9 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
         })),
       );
       const n = planned.cpus.length;
-      expect(boot, `${name}'s CPUs`).toContain(`smp: Brought up 1 node, ${n} CPU${n > 1 ? "s" : ""}`);
+      expect(boot, `${name}'s CPUs`).toContain(
+        `smp: Brought up 1 node, ${n} CPU${n > 1 ? "s" : ""}`,
+      );
       const cmdline = /Command line: (.*)/.exec(boot)?.[1]?.trim();
       expect(cmdline?.startsWith(planned.cmdline), `${name}'s command line: ${cmdline}`).toBe(true);
       expect(cmdline).toContain(`tessera.name=${name}`);
@@ -132,9 +137,11 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
     await lab.client.request("POST", "/api/instances/os2/start");
     await lab.client.waitForState("os2", "running", 180_000);
     expect(lab.machine.serial(SERIAL.os2).split("Linux version").length).toBe(bootsBefore + 1);
-    await waitFor("a heartbeat from the restarted os2", () =>
-      live.heartbeats("os2").length > beatsAtStop ? true : undefined,
-    30_000);
+    await waitFor(
+      "a heartbeat from the restarted os2",
+      () => (live.heartbeats("os2").length > beatsAtStop ? true : undefined),
+      30_000,
+    );
     expect((await lab.client.instance("os3")).state).toBe("running");
   }, 300_000);
 

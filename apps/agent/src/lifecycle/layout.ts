@@ -3,12 +3,14 @@
 // in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
 import { stat } from "node:fs/promises";
 import { plan as corePlan, validate as coreValidate } from "@tessera/core";
-import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
+import type { Diagnostic, Facts, Machine, PlanOptions, PlanResult, Profile } from "@tessera/core";
 import { readKernelFacts } from "@tessera/kexec";
 
 export interface LiveFacts {
   /** LAPIC IDs online in OS1 now; undefined when not known (then CPU-ONLINE is not checked). */
   onlineCpus(): Promise<number[] | undefined>;
+  /** OS1's running command line (/proc/cmdline); undefined when not known. */
+  os1Cmdline?(): Promise<string | undefined>;
 }
 
 type AgentFacts = Facts & { missingFiles?: string[]; kernelProblems?: Record<string, string> };
@@ -46,17 +48,33 @@ export async function fileFacts(profile: Profile): Promise<AgentFacts> {
 
 export async function gatherFacts(profile: Profile, live?: LiveFacts): Promise<Facts> {
   const facts = await fileFacts(profile);
-  const online = await live?.onlineCpus();
+  const [online, cmdline] = await Promise.all([live?.onlineCpus(), live?.os1Cmdline?.()]);
   if (online) facts.onlineCpus = online;
+  if (cmdline !== undefined) facts.os1Cmdline = cmdline;
   return facts;
 }
 
-export function validateLayout(machine: Machine, profile: Profile, facts: Facts): Diagnostic[] {
-  return coreValidate(machine, profile, facts);
+/** The options every plan of this agent is made with: its loader decides OS1's and the successors' options. */
+export function planOptions(loader: string): PlanOptions {
+  return loader === "direct" ? { loader: "direct" } : {};
 }
 
-export function planLayout(machine: Machine, profile: Profile, facts: Facts): PlanResult {
-  return corePlan(machine, profile, facts);
+export function validateLayout(
+  machine: Machine,
+  profile: Profile,
+  facts: Facts,
+  opts: PlanOptions = {},
+): Diagnostic[] {
+  return coreValidate(machine, profile, facts, opts);
+}
+
+export function planLayout(
+  machine: Machine,
+  profile: Profile,
+  facts: Facts,
+  opts: PlanOptions = {},
+): PlanResult {
+  return corePlan(machine, profile, facts, opts);
 }
 
 export function hasErrors(diags: Diagnostic[]): boolean {

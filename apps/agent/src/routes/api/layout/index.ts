@@ -17,7 +17,13 @@ import {
   type MintConfig,
 } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
-import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
+import {
+  gatherFacts,
+  hasErrors,
+  planLayout,
+  planOptions,
+  validateLayout,
+} from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
 import { profileBodySchema, strictValidator } from "../profiles/schemas";
 
@@ -82,6 +88,7 @@ const routes: FastifyPluginAsync = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.live),
+        planOptions(t.config.loader),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
@@ -115,7 +122,12 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
-      const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
+      const r = planLayout(
+        t.machine.machine,
+        profile,
+        await gatherFacts(profile, t.live),
+        planOptions(t.config.loader),
+      );
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
       const out = { plan: planToJson(r.plan), loader: t.config.loader, commands: commands(r.plan) };
       const format = req.body.format ?? "json";
