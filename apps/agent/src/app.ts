@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
-import fastifyStatic from "@fastify/static";
 import type { Loader } from "@tessera/kexec";
 import type { Profile } from "@tessera/core";
 import type { AgentConfig } from "./config";
@@ -157,8 +156,13 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
 
   const webRoot = o.config.webRoot;
   const haveWeb = existsSync(join(webRoot, "index.html"));
+  // The static file server loads only when there is a built console to serve.
   if (haveWeb)
-    await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+    await app.register((await import("@fastify/static")).default, {
+      root: webRoot,
+      prefix: "/",
+      index: ["index.html"],
+    });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api") || req.method !== "GET") {
       return reply.code(404).send(

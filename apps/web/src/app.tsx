@@ -1,26 +1,26 @@
 import { useEffect, useMemo, useState } from "react";
-import { profileToJson } from "@tessera/core";
-import { hasErrors } from "./core-bridge";
-import { connectEvents, disconnectEvents } from "./api/ws";
-import { bootstrap, signOut, startPersistence } from "./store/actions";
-import { saveDraft } from "./store/profile-actions";
+import { hasErrors, profileToJson } from "@tessera/core";
+import { startPersistence } from "./editor/draft-persistence";
+import { bootstrap, signOut } from "./session/session-actions";
+import { startLive } from "./store/live";
+import { saveDraft } from "./profiles/profile-actions";
 import { useStore } from "./store";
-import type { Theme } from "./store/types";
-import { BootPreview } from "./views/boot-preview";
-import { ConflictDialog, Notice, StaleHardware } from "./views/banners";
-import { CoresView } from "./views/cores-view";
-import { DevicesView } from "./views/devices-view";
-import { DiagnosticsView } from "./views/diagnostics-view";
-import { DndShell } from "./views/dnd-shell";
-import { flashElement, selectorFor } from "./views/focus";
-import { LoginView } from "./views/login-view";
-import { MemoryView } from "./views/memory-view";
-import { ProfilesView } from "./views/profiles-view";
-import { SelectionBar } from "./views/selection-bar";
-import { SlotsView } from "./views/slots-view";
+import type { Theme } from "./session/session-types";
+import { BootPreview } from "./editor/boot-preview";
+import { ConflictDialog, Notice, StaleHardware } from "./profiles/banners";
+import { CoresView } from "./editor/cores-view";
+import { DevicesView } from "./editor/devices-view";
+import { DiagnosticsView } from "./editor/diagnostics-view";
+import { DndShell } from "./editor/dnd-shell";
+import { flashElement, selectorFor } from "./editor/focus";
+import { LoginView } from "./session/login-view";
+import { MemoryView } from "./editor/memory-view";
+import { ProfilesView } from "./profiles/profiles-view";
+import { SelectionBar } from "./editor/selection-bar";
+import { SlotsView } from "./editor/slots-view";
 import { RunView } from "./run/run-view";
-import { AuditView } from "./audit/audit-view";
-import { UsersView } from "./users/users-view";
+import { AuditView } from "./admin/audit-view";
+import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
 import { applyTheme, followSystemTheme } from "./ui/theme";
@@ -190,10 +190,7 @@ function Workspace() {
   const machineError = useStore((s) => s.machineError);
   useShortcuts();
   useFocusJump(setTab);
-  useEffect(() => {
-    connectEvents();
-    return disconnectEvents;
-  }, []);
+  useEffect(() => startLive(), []);
   return (
     <div className="app">
       <TopBar tab={tab} setTab={setTab} />

@@ -260,8 +260,19 @@ function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undef
   const irqObj = o.irq === undefined ? {} : r.object(o.irq, `${path}.irq`);
   let irq: PciDevice["irq"] | undefined;
   if (irqObj) {
-    const msi = irqObj.msi === undefined ? false : r.bool(irqObj.msi, `${path}.irq.msi`);
-    const msix = irqObj.msix === undefined ? false : r.bool(irqObj.msix, `${path}.irq.msix`);
+    // null: discovery could not tell (a 64-byte config space); absent: none.
+    const msi =
+      irqObj.msi === undefined
+        ? false
+        : irqObj.msi === null
+          ? null
+          : r.bool(irqObj.msi, `${path}.irq.msi`);
+    const msix =
+      irqObj.msix === undefined
+        ? false
+        : irqObj.msix === null
+          ? null
+          : r.bool(irqObj.msix, `${path}.irq.msix`);
     const pin =
       irqObj.pin === undefined || irqObj.pin === null
         ? null

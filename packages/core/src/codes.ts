@@ -14,6 +14,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "An instance name is 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit.",
   },
+  "PROFILE-CONTROL-CHAR": {
+    severity: "error",
+    rule: "Command lines, the profile name and file paths hold no control characters (C0: NUL, tab, newline, CR …; DEL).",
+  },
   "CPU-NONE": { severity: "error", rule: "Every instance has at least one core." },
   "CPU-UNKNOWN": {
     severity: "error",
@@ -80,6 +84,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "warning",
     rule: "A successor's devices use MSI/MSI-X, not a shared I/O APIC line.",
   },
+  "DEV-MSI-UNKNOWN": {
+    severity: "warning",
+    rule: "A device whose MSI/MSI-X support is unknown cannot be checked for a shared I/O APIC line.",
+  },
   "DEV-IOMMU-SPLIT": {
     severity: "warning",
     rule: "Devices of one IOMMU group stay in one instance.",
@@ -107,11 +115,15 @@ export const DIAGNOSTIC_CODES = {
   },
   "KERNEL-UNUSABLE": {
     severity: "error",
-    rule: "A successor's kernel is a relocatable bzImage of boot protocol 2.10 or later (live check).",
+    rule: "A successor's kernel is a relocatable bzImage of boot protocol 2.10 or later; OS1's is a bzImage (live check).",
   },
   "FILE-MISSING": {
     severity: "error",
-    rule: "A successor's kernel and initrd files exist (live check).",
+    rule: "Every kernel and initrd a profile names (OS1's included) is a regular file that exists (live check).",
+  },
+  "FILE-PATH-RELATIVE": {
+    severity: "error",
+    rule: "Kernel and initrd paths are absolute.",
   },
   "DIRECT-TSC-UNKNOWN": {
     severity: "error",

@@ -99,8 +99,8 @@ const pciDevice = {
     irq: {
       type: "object",
       properties: {
-        msi: { type: "boolean" },
-        msix: { type: "boolean" },
+        msi: { type: ["boolean", "null"] },
+        msix: { type: ["boolean", "null"] },
         pin: { type: ["string", "null"], enum: ["A", "B", "C", "D", null] },
         line: nullableUint,
       },

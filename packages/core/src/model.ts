@@ -57,10 +57,13 @@ export interface Range {
 export type PciPin = "A" | "B" | "C" | "D";
 
 export interface PciIrq {
-  /** The device has an MSI capability (0x05). */
-  msi: boolean;
-  /** The device has an MSI-X capability (0x11). */
-  msix: boolean;
+  /**
+   * The device has an MSI capability (0x05); null when it cannot be told (config space read
+   * without root stops at the 64-byte header, before the capability list).
+   */
+  msi: boolean | null;
+  /** The device has an MSI-X capability (0x11); null when it cannot be told, as for msi. */
+  msix: boolean | null;
   /** Legacy INTx pin, null when the device has none. */
   pin: PciPin | null;
   /** The I/O APIC line (GSI) its INTx pin is routed to, null when unknown or none. */

@@ -45,7 +45,8 @@ export function checkProfile(ctx: Ctx): void {
       );
     }
     checkCmdlineLength(ctx, i);
-    if (i > 0) checkFiles(ctx, i);
+    // OS1's kernel and initrd (when the profile names them) go into its boot entry.
+    checkFiles(ctx, i);
   });
 }
 

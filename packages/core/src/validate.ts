@@ -11,6 +11,7 @@ import { checkDevices } from "./rules-device";
 import { checkProfile } from "./rules-profile";
 import { checkDirect } from "./rules-direct";
 import { directOs1Options, directSuccessorOptions, type DirectLayout } from "./direct-options";
+import { checkText } from "./rules-text";
 
 export interface Ctx {
   m: Machine;
@@ -129,6 +130,7 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
     return ctx.out;
   }
   checkProfile(ctx);
+  checkText(ctx);
   checkCpus(ctx);
   checkMemory(ctx);
   checkDevices(ctx);

@@ -61,7 +61,12 @@ describe("tessera import", () => {
     expect(code).toBe(0);
     const m = JSON.parse(io.stdout.join(""));
     expect(m.discovery.source).toBe("import");
-    expect(m.memoryMap.length).toBe(16);
+    // The log's "user-defined physical RAM map" (memmap=), and a note that it was applied.
+    expect(m.memoryMap.length).toBe(26);
+    expect(m.discovery.memorySource).toBe("dmesg-user-e820");
+    expect(io.stderr.join("\n")).toMatch(
+      /note: .*dmesg\.txt: the "user-defined physical RAM map" \(memmap= on the command line\) was applied: 26 ranges instead of the firmware's 16/,
+    );
   });
 
   it("exits 2 naming the file it cannot read, and when no input is given", async () => {

@@ -17,7 +17,7 @@ Turns a valid profile into its boot plan. An invalid profile prints its diagnost
                    memMin/memMax, e820 map and low slice (default)
   --format sh      a script an operator can read and run by hand: one block per successor,
                    the exact argv the agent would run with the mint loader
-  --format grub    OS1's GRUB menuentry ($ escaped for GRUB)
+  --format grub    OS1's GRUB menuentry (every word quoted for GRUB)
   --ownership-option NAME   the kernel option carrying device ids (default tessera.devices)
   --os1-kernel PATH, --os1-initrd PATH   OS1's kernel and initrd for the GRUB entry
 Exit status: 0 plan printed, 1 the layout has errors, 2 unreadable or malformed input.`;

@@ -2,7 +2,6 @@
 import { parseArgs, ArgError } from "./args";
 import type { CliIo } from "./io";
 import { ConfigError, loadConfig, OPTIONS } from "../config";
-import { StartError, startServer } from "../server";
 
 function help(): string {
   const rows = [
@@ -57,6 +56,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+  // The server (Fastify, SQLite, the loaders) loads only now: --help and a bad option
+  // answer without it.
+  const { StartError, startServer } = await import("../server");
   let started;
   try {
     started = await startServer(cfg, io);

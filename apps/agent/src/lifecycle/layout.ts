@@ -15,21 +15,27 @@ export interface LiveFacts {
 
 type AgentFacts = Facts & { missingFiles?: string[]; kernelProblems?: Record<string, string> };
 
-/** Reads every kernel and initrd the profile names: header facts, sizes, what is missing. */
+/**
+ * Reads every kernel and initrd the profile names, OS1's included (they go into its GRUB
+ * entry): header facts, sizes, what is missing. A successor's kernel must be one the loader
+ * can start (relocatable, recent boot protocol); OS1's, which GRUB boots, a bzImage.
+ */
 export async function fileFacts(profile: Profile): Promise<AgentFacts> {
   const facts: AgentFacts = { kernels: {}, fileSizes: {}, missingFiles: [], kernelProblems: {} };
   const kernels = new Set<string>();
+  const successorKernels = new Set<string>();
   const files = new Set<string>();
-  for (const inst of profile.instances.slice(1)) {
+  profile.instances.forEach((inst, i) => {
     if (inst.kernel) kernels.add(inst.kernel);
+    if (inst.kernel && i > 0) successorKernels.add(inst.kernel);
     if (inst.initrd) files.add(inst.initrd);
-  }
+  });
   await Promise.all([
     ...[...kernels].map(async (path) => {
       const r = await readKernelFacts(path);
       if (r.ok) {
         facts.kernels![path] = r.facts;
-        if (!r.inspection.usable)
+        if (!r.inspection.usable && successorKernels.has(path))
           facts.kernelProblems![path] = r.inspection.problems.map((p) => p.message).join("; ");
       } else if (/no such file/.test(r.reason)) facts.missingFiles!.push(path);
       else facts.kernelProblems![path] = r.reason;

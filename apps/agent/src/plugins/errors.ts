@@ -1,7 +1,7 @@
 // The central error handler: AgentErrors keep their code; Fastify's own errors map onto the
 // registry; anything else is INTERNAL, logged with its stack and never sent to the client.
 import type { FastifyError, FastifyInstance } from "fastify";
-import { AgentError, errorBody, jsonPath } from "../errors";
+import { AgentError, errorBody, errorBodySchema, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
   if (err instanceof AgentError) return err;
@@ -47,7 +47,17 @@ export function toAgentError(err: FastifyError | AgentError | Error): AgentError
   return new AgentError("INTERNAL");
 }
 
+/**
+ * The error handler, and the error body's schema as every route's 4xx and 5xx response
+ * schema (added to each route as it is declared, so install this before the routes).
+ */
 export function installErrorHandler(app: FastifyInstance): void {
+  app.addHook("onRoute", (r) => {
+    const schema = (r.schema ??= {});
+    const response = (schema.response ??= {}) as Record<string, unknown>;
+    response["4xx"] ??= errorBodySchema;
+    response["5xx"] ??= errorBodySchema;
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const a = toAgentError(err);
     if (a.status >= 500) req.log.error({ err }, "request failed");

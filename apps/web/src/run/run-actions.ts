@@ -3,7 +3,7 @@
 // only record what is in flight and any refusal, in words, where the action was.
 import * as api from "../api/client";
 import { useStore } from "../store";
-import type { InstanceView, LogReply, RunAction, RunError } from "../store/run-slice";
+import type { InstanceView, LogReply, RunAction, RunError } from "./run-types";
 import { withSession } from "../session/expiry";
 
 const get = useStore.getState;

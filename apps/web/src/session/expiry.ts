@@ -4,7 +4,7 @@
 // draft and the open view survive. Any other request that meets the 401 (through the
 // api/client.ts hook) raises the same dialog but is not retried.
 import * as api from "../api/client";
-import { reconnectEvents } from "../api/ws";
+import { reconnectSocket } from "../api/socket";
 import { useStore } from "../store";
 
 let waiters: Array<(ok: boolean) => void> = [];
@@ -49,7 +49,7 @@ export async function renewSession(username: string, password: string): Promise<
     st.setUser(s.user);
     st.setSessionExpired(false);
     // The agent closed the live connection with the old session (4401): open it again now.
-    reconnectEvents();
+    reconnectSocket();
     const w = waiters;
     waiters = [];
     for (const r of w) r(same);
