@@ -1,47 +1,31 @@
-// The agent as OS1 in the lab runs it: one JavaScript file (esbuild bundle of the CLI) plus
-// better-sqlite3's native module, with the built web console beside it. Under software
-// emulation Node takes seconds to start; compiling TypeScript there would take minutes.
+// The agent as OS1 in the lab runs it: the project's own bundle (apps/agent/build/build.mjs,
+// the one `npm ci` builds) in /tessera/dist, better-sqlite3's native module beside it, and
+// the built web console. Under software emulation Node takes seconds to start; compiling
+// TypeScript there would take minutes.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { LAB_CACHE, REPO } from "./paths";
 
 export interface AgentBundle {
-  /** Folder to copy into the guest: tessera.mjs, node_modules/, web/. */
+  /** Folder to copy into the guest as /tessera: dist/, node_modules/, web/. */
   dir: string;
-  entry: string;
 }
 
+/** better-sqlite3 (left out of the bundle: native) and what it requires at run time. */
 const NATIVE = ["better-sqlite3", "bindings", "file-uri-to-path"];
 
 export function buildAgentBundle(): AgentBundle {
   const dir = join(LAB_CACHE, "agent");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const entry = join(dir, "tessera.mjs");
-  const main = join(dir, "entry.mjs");
-  writeFileSync(
-    main,
-    `import { main } from ${JSON.stringify(join(REPO, "apps/agent/src/cli/main.ts"))};\n` +
-      "process.exitCode = await main(process.argv.slice(2));\n",
-  );
   execFileSync(
-    join(REPO, "node_modules", ".bin", "esbuild"),
-    [
-      main,
-      "--bundle",
-      "--platform=node",
-      "--format=esm",
-      "--target=node20",
-      "--log-level=error",
-      `--outfile=${entry}`,
-      ...NATIVE.map((m) => `--external:${m}`),
-      // Bundled CommonJS dependencies still call require().
-      "--banner:js=import { createRequire as __tesseraRequire } from 'node:module'; const require = __tesseraRequire(import.meta.url);",
-    ],
-    { stdio: ["ignore", "inherit", "inherit"] },
+    process.execPath,
+    [join(REPO, "apps/agent/build/build.mjs"), "--outdir", join(dir, "dist")],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
   );
-  rmSync(main);
   for (const m of NATIVE) {
     const from = join(REPO, "node_modules", m);
     const to = join(dir, "node_modules", m);
@@ -57,5 +41,5 @@ export function buildAgentBundle(): AgentBundle {
       stdio: ["ignore", "ignore", "inherit"],
     });
   cpSync(web, join(dir, "web"), { recursive: true });
-  return { dir, entry };
+  return { dir };
 }

@@ -38,7 +38,8 @@ function copyNode(root: string): void {
 /**
  * The successor's /init: mounts what the mailbox script needs, says on the kernel log (the
  * polled console keeps working once another successor takes the PIC's interrupts) what it
- * sees, then becomes Tessera's guest script, which never returns.
+ * sees, then runs Tessera's guest script, which returns only when it cannot do its work (it
+ * says why on stderr; init then says so on the log and idles, since init must not exit).
  */
 export function successorInit(guestScript: string): string {
   return `#!/bin/busybox sh
@@ -53,7 +54,9 @@ say "memtotal-kb $(sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo)"
 cat > /tessera-guest.sh <<'TESSERA_GUEST'
 ${guestScript}
 TESSERA_GUEST
-exec sh /tessera-guest.sh
+sh /tessera-guest.sh
+say "guest-script-exited $?"
+while :; do sleep 3600; done
 `;
 }
 
@@ -102,8 +105,8 @@ poweroff -f
  * messages there), the machine after it.
  */
 export function planBody(): string {
-  return `node /tessera/tessera.mjs discover --json > /tmp/machine.json || echo "@@OS1-DISCOVER-FAILED $?"
-node /tessera/tessera.mjs plan --machine /tmp/machine.json --profile /lab/profile.json --loader direct --format json > /tmp/plan.json || echo "@@OS1-PLAN-FAILED $?"
+  return `node /tessera/dist/tessera.js discover --json > /tmp/machine.json || echo "@@OS1-DISCOVER-FAILED $?"
+node /tessera/dist/tessera.js plan --machine /tmp/machine.json --profile /lab/profile.json --loader direct --format json > /tmp/plan.json || echo "@@OS1-PLAN-FAILED $?"
 { echo "@@PLAN-BEGIN"; cat /tmp/plan.json; echo "@@PLAN-END"; echo "@@MACHINE-BEGIN"; cat /tmp/machine.json; echo "@@MACHINE-END"; } > /dev/ttyS1
 echo "@@OS1-PLANNED"`;
 }
@@ -113,7 +116,7 @@ export function serveBody(serveArgs: string[], env: Record<string, string> = {})
   const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shq(v)}`);
   return `${exports.join("\n")}
 echo "@@OS1-AGENT-STARTING"
-node /tessera/tessera.mjs serve ${serveArgs.map(shq).join(" ")}
+node /tessera/dist/tessera.js serve ${serveArgs.map(shq).join(" ")}
 echo "@@OS1-AGENT-EXITED $?"`;
 }
 

@@ -57,7 +57,7 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
   const debian = debianFiles();
   log(`kernel: ${debian.version}`);
   const agent = buildAgentBundle();
-  const guest = buildGuestSide();
+  const guest = await buildGuestSide();
   const successorImage = buildSuccessorInitramfs(debian, guest.script);
   const profileJson = JSON.stringify(labProfileJson(), null, 2);
   const files = guest.files;
