@@ -129,22 +129,19 @@ report({
   kind: "max",
   note: `${((med / 16.7) * 100).toFixed(1)}% of a 16.7 ms frame; p95 ${percentile(vp, 95).toFixed(3)} ms`,
 });
-// The same drag, planned for the direct loader (mailbox pages, per-successor direct options):
-// it must cost no more than the stock plan.
+// The same drag, validated for the direct loader, as the console does when the agent runs it:
+// the direct rules (LAPIC IDs, TSC, PCI, mailbox pages for CMDLINE-TOO-LONG) on every drag.
+// This machine's LAPIC IDs go far above 254, so DIRECT-APIC-ID refuses it: validation is the
+// whole cost here, and it must stay within the same frame budget.
 const md: Machine = { ...m, platform: { tscKhz: 2300000, x2apic: true } };
-const firstDirect = plan(md, p, {}, { loader: "direct" });
-if (!firstDirect.ok) {
-  console.error("the bench profile does not plan for the direct loader");
-  process.exit(1);
-}
-const vd = time((d) => plan(md, d, {}, { loader: "direct" }));
+const vd = time((d) => validate(md, d, {}, { loader: "direct" }));
 const medDirect = median(vd);
 report({
   area: "core",
-  name: `validate + plan for the direct loader, ${shape} (median)`,
+  name: `validate for the direct loader, ${shape} (median)`,
   value: medDirect,
   unit: "ms",
   target: 1,
   kind: "max",
-  note: `${(medDirect / med).toFixed(2)}x the stock plan; p95 ${percentile(vd, 95).toFixed(3)} ms`,
+  note: `${(medDirect / median(v)).toFixed(2)}x the stock validate; p95 ${percentile(vd, 95).toFixed(3)} ms`,
 });

@@ -14,6 +14,8 @@ export const RESERVED_OPTIONS = [
   "kaslr",
   "nokaslr",
   "tessera.token",
+  // The direct loader's guest script finds its mailbox page by this option.
+  "tessera.mailbox",
 ] as const;
 
 export interface CmdlineToken {

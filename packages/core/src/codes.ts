@@ -129,6 +129,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "Under the direct loader, each successor's TSC frequency is known: OS1's from discovery, or tsc_early_khz= on its command line.",
   },
+  "DIRECT-APIC-ID": {
+    severity: "error",
+    rule: "Under the direct loader, every core of every instance has a LAPIC ID of at most 254 (xAPIC mode, 8-bit MP table entries).",
+  },
   "DIRECT-PCI": {
     severity: "warning",
     rule: "Under the direct loader, a successor owns no PCI device (successors boot with pci=off until PCI in them is proven).",

@@ -9,7 +9,8 @@ import { splitCmdline } from "./cmdline";
 import { serialTty } from "./serial";
 import { PAGE, alignDown, alignUp, hex, kernelSize, overlaps } from "./units";
 
-/** Where the loader writes the MP floating pointer: one place below the BIOS data area. */
+/** The MP floating pointer for every successor: in the real-mode IVT (0x0-0x3ff), which a
+ * 64-bit OS1 never uses and which Linux scans before the BIOS areas. */
 export const MP_TABLE_ADDR = 0x380n;
 export const MAILBOX_SIZE = PAGE;
 

@@ -154,13 +154,15 @@ describe("plan invariants", () => {
         arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
         fc.option(fc.integer({ min: 1, max: 6_000_000 }), { nil: undefined }),
         ([m0, p], tscKhz) => {
-          // With a known TSC frequency the direct loader plans every valid layout as well.
-          const m: Machine = tscKhz ? { ...m0, platform: { tscKhz, x2apic: true } } : m0;
-          const r = plan(m, p, {}, tscKhz ? { loader: "direct" } : {});
+          // With a known TSC frequency and xAPIC-sized LAPIC IDs (DIRECT-APIC-ID), the direct
+          // loader plans every valid layout as well.
+          const direct = tscKhz !== undefined && m0.cpus.every((c) => c.apicId <= 254);
+          const m: Machine = direct ? { ...m0, platform: { tscKhz, x2apic: true } } : m0;
+          const r = plan(m, p, {}, direct ? { loader: "direct" } : {});
           if (!r.ok)
             throw new Error(JSON.stringify(r.diagnostics.filter((d) => d.severity === "error")));
           assertDisjoint(m, r.plan);
-          if (tscKhz) assertDirect(m, r.plan);
+          if (direct) assertDirect(m, r.plan);
           expect(
             r.plan.successors.every((s) => s.cpus.length === s.cpuCount && s.bsp === s.cpus[0]),
           ).toBe(true);
@@ -181,6 +183,32 @@ describe("plan invariants", () => {
         if (r.ok && opts.loader === "direct") assertDirect(m, r.plan);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("valid layouts under any loader and platform: a plan exists exactly when validation finds no error", () => {
+    // Layouts that plan with the stock options, then what the direct loader adds to decide:
+    // known or unknown TSC, the user's own tsc_early_khz= (good or bad), x2APIC or not.
+    const userTsc = fc.constantFrom(undefined, "tsc_early_khz=2000000", "tsc_early_khz=fast");
+    fc.assert(
+      fc.property(
+        arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
+        arbOptions,
+        arbPlatform,
+        fc.array(userTsc, { minLength: 7, maxLength: 7 }),
+        ([m0, p0], opts, platform, tsc) => {
+          const m: Machine = platform ? { ...m0, platform } : m0;
+          const p: Profile = {
+            ...p0,
+            instances: p0.instances.map((x, i) => (tsc[i] ? { ...x, cmdline: tsc[i] } : x)),
+          };
+          const r = plan(m, p, {}, opts);
+          expect(r.ok).toBe(!hasErrors(validate(m, p, {}, opts)));
+          if (r.ok) assertDisjoint(m, r.plan);
+          if (r.ok && opts.loader === "direct") assertDirect(m, r.plan);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

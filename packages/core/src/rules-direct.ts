@@ -7,13 +7,46 @@ import { consolePorts, serialTty, type ConsolePort } from "./serial";
 import { hex } from "./units";
 import { instanceLabel, report, type Ctx } from "./validate";
 
-export function checkDirect(ctx: Ctx): void {
+export function checkOs1AndDirect(ctx: Ctx): void {
   checkOs1Console(ctx);
   if (ctx.opts.loader !== "direct") return;
-  for (let i = 1; i < ctx.p.instances.length; i++) {
+  for (let i = 0; i < ctx.p.instances.length; i++) {
+    checkApicIds(ctx, i);
+    if (i === 0) continue;
     checkTsc(ctx, i);
     checkPci(ctx, i);
   }
+}
+
+/** 0xff is the xAPIC broadcast ID: 254 is the highest a core can have in xAPIC mode. */
+export const XAPIC_MAX_ID = 254;
+
+function checkApicIds(ctx: Ctx, i: number): void {
+  const cpus = ctx.p.instances[i]!.cpus;
+  let first = -1;
+  const high: number[] = [];
+  for (let k = 0; k < cpus.length; k++) {
+    if (cpus[k]! <= XAPIC_MAX_ID) continue;
+    if (first < 0) first = k;
+    high.push(cpus[k]!);
+  }
+  if (high.length === 0) return;
+  const label = instanceLabel(ctx, i);
+  const shown =
+    high.length > 8
+      ? `${high.slice(0, 8).join(", ")} and ${high.length - 8} more`
+      : high.join(", ");
+  report(
+    ctx,
+    "DIRECT-APIC-ID",
+    i,
+    `instances[${i}].cpus[${first}]`,
+    i === 0
+      ? `OS1 holds LAPIC IDs above ${XAPIC_MAX_ID} (${shown}): the direct loader runs OS1 with nox2apic, and in xAPIC mode Linux cannot bring those cores up.`
+      : `${label} holds LAPIC IDs above ${XAPIC_MAX_ID} (${shown}): the direct loader describes a successor's cores in an MP table, whose processor entries hold an 8-bit APIC ID.`,
+    `Give ${label} cores with LAPIC IDs up to ${XAPIC_MAX_ID}, or use another loader on this machine.`,
+    { cpus: high },
+  );
 }
 
 /** OS1's console ports: from the command line it runs with and the one it is planned with. */

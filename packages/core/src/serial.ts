@@ -44,6 +44,8 @@ export function consolePorts(m: Machine, cmdline: string): ConsolePort[] {
   if (!/console|earlycon|earlyprintk/.test(cmdline)) return [];
   const out: ConsolePort[] = [];
   for (const t of splitCmdline(cmdline)) {
+    // Everything after "--" goes to init, not to the kernel.
+    if (t.text === "--") break;
     if (t.key !== "console" && t.key !== "earlycon" && t.key !== "earlyprintk") continue;
     const args = t.text
       .slice(t.text.indexOf("=") + 1)

@@ -91,6 +91,8 @@ describe("DEV-OS1-CONSOLE", () => {
       { port: 0x3e8, option: "earlycon=uart,io,0x3e8" },
     ]);
     expect(consolePorts(machine, "console=ttyS9 console=hvc0 earlyprintk=vga")).toEqual([]);
+    // After "--" the words are init's: not a console of the kernel.
+    expect(consolePorts(machine, "quiet -- console=ttyS1")).toEqual([]);
   });
 });
 
@@ -141,6 +143,32 @@ describe("DIRECT-TSC-UNKNOWN", () => {
   });
 });
 
+describe("DIRECT-APIC-ID", () => {
+  it("reports cores above LAPIC ID 254 under direct (MP table, xAPIC), not under other loaders", () => {
+    // LAPIC IDs 0, 64, ... 448: sparse numbering as on large multi-socket parts.
+    const wide: Machine = {
+      ...makeMachine({ coresPerSocket: 8, apic: (_s, c) => c * 64 }),
+      platform: { tscKhz: 2300000, x2apic: true },
+    };
+    const p = profile(
+      inst("os1", [0, 64], [["0x0", "2G"]]),
+      inst("os2", [128, 192], [["4G", "4G"]]),
+      inst("os3", [256, 320, 384, 448], [["8G", "4G"]]),
+    );
+    const d = codes(validate(wide, p, {}, direct), "DIRECT-APIC-ID");
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({
+      severity: "error",
+      instance: "os3",
+      path: "instances[2].cpus[0]",
+      subject: { cpus: [256, 320, 384, 448] },
+    });
+    expect(d[0]!.message).toContain("MP table");
+    expect(codes(validate(wide, p), "DIRECT-APIC-ID")).toEqual([]);
+    expect(hasErrors(validate(wide, p))).toBe(false);
+  });
+});
+
 describe("DIRECT-PCI", () => {
   it("warns about a successor owning a PCI device under direct, not under other loaders", () => {
     const p = base(["serial@0x2f8", "0000:01:00.0"]);
@@ -155,6 +183,16 @@ describe("DIRECT-PCI", () => {
     expect(d[0]!.message).toContain("pci=off");
     expect(codes(validate(withTsc, p, {}, { loader: "mint" }), "DIRECT-PCI")).toEqual([]);
     expect(hasErrors(validate(withTsc, p, {}, direct))).toBe(false);
+  });
+});
+
+describe("CMDLINE-RESERVED under the direct loader", () => {
+  it("refuses a user tessera.mailbox=, which would point the guest script at another page", () => {
+    const p = base();
+    p.instances[1]!.cmdline = "quiet tessera.mailbox=0x1000";
+    const d = codes(validate(withTsc, p, {}, direct), "CMDLINE-RESERVED");
+    expect(d.map((x) => [x.instance, x.path])).toEqual([["os2", "instances[1].cmdline"]]);
+    expect(d[0]!.message).toContain("tessera.mailbox=0x1000");
   });
 });
 

@@ -9,7 +9,7 @@ import { checkCpus } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
 import { checkDevices } from "./rules-device";
 import { checkProfile } from "./rules-profile";
-import { checkDirect } from "./rules-direct";
+import { checkOs1AndDirect } from "./rules-direct";
 import { directOs1Options, directSuccessorOptions, type DirectLayout } from "./direct-options";
 import { checkText } from "./rules-text";
 
@@ -134,7 +134,7 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
   checkCpus(ctx);
   checkMemory(ctx);
   checkDevices(ctx);
-  checkDirect(ctx);
+  checkOs1AndDirect(ctx);
   // Stable order: by severity, then by where they are, so lists do not jump while dragging.
   return ctx.out
     .map((d, n) => ({ d, n }))

@@ -13,6 +13,7 @@
 // itself; a full discovery of a few hundred files stays in the low milliseconds this way.
 import {
   closeSync,
+  constants,
   lstatSync,
   openSync,
   readdirSync,
@@ -55,18 +56,65 @@ export class TreeReader {
       this.record.files.set(rel, buf);
       return buf;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") {
-        if (required) this.problem(rel, "missing");
-      } else if (code === "EACCES" || code === "EPERM") {
-        this.problem(rel, "cannot read it: permission denied (run as root)");
-      } else if (code === "EISDIR") {
-        this.problem(rel, "is a directory, expected a file");
-      } else {
-        this.problem(rel, `cannot read it: ${code ?? String(err)}`);
-      }
+      this.readFailed(rel, err, required);
       return null;
     }
+  }
+
+  private readFailed(rel: string, err: unknown, required: boolean): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      if (required) this.problem(rel, "missing");
+    } else if (code === "EACCES" || code === "EPERM") {
+      this.problem(rel, "cannot read it: permission denied (run as root)");
+    } else if (code === "EISDIR") {
+      this.problem(rel, "is a directory, expected a file");
+    } else {
+      this.problem(rel, `cannot read it: ${code ?? String(err)}`);
+    }
+  }
+
+  /**
+   * A file read up to its current end without waiting: the kernel log (/dev/kmsg) hands out
+   * one record per read and, opened non-blocking, EAGAIN at the end instead of waiting for
+   * the next message. In a captured tree the same path is a plain file, read to EOF. At most
+   * `limit` bytes; recorded like every read, so a capture packs what was seen.
+   */
+  async drain(rel: string, limit = DRAIN_LIMIT): Promise<Buffer | null> {
+    let fd: number;
+    try {
+      fd = openSync(this.abs(rel), constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      this.readFailed(rel, err, false);
+      return null;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // A kmsg read needs room for a whole record (EINVAL otherwise): records are under 8 KiB.
+    const buf = Buffer.alloc(64 * 1024);
+    try {
+      while (total < limit) {
+        let got: number;
+        try {
+          got = readSync(fd, buf, 0, buf.length, null);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === "EAGAIN") break;
+          // EPIPE: records were overwritten while we read; the next read goes on after them.
+          if (code === "EPIPE") continue;
+          this.readFailed(rel, err, false);
+          break;
+        }
+        if (got === 0) break;
+        chunks.push(Buffer.from(buf.subarray(0, got)));
+        total += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const out = Buffer.concat(chunks);
+    this.record.files.set(rel, out);
+    return out;
   }
 
   async text(rel: string, required = false): Promise<string | null> {
@@ -143,6 +191,9 @@ export class TreeReader {
     return [...new Set([...this.record.files.keys(), ...this.record.links.keys()])].sort();
   }
 }
+
+/** More than any kernel log buffer holds by default (log_buf_len is 128 KiB to a few MiB). */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
 
 function readHead(path: string, limit: number): Buffer {
   const fd = openSync(path, "r");

@@ -13,6 +13,7 @@ import {
 import { assignNodes } from "../discovery/memory";
 import { className, DEFAULT_PCI_IDS, loadPciIds } from "../discovery/pci-names";
 import { parseCpuinfo, parseInterrupts, type InterruptRow } from "../discovery/text-formats";
+import { platformFromText } from "../discovery/platform";
 import { parseDmesg, type DmesgFacts } from "./dmesg";
 import { parseLspci } from "./lspci";
 
@@ -286,6 +287,7 @@ export async function importMachine(
     cpus: cpus.sort((a, b) => a.cpu - b.cpu),
     memoryMap,
     devices,
+    platform: platformFromText({ log: input.dmesg, cpuinfo: input.cpuinfo }, unknown),
   };
   machine.identity!.fingerprint = fingerprint(machine);
   machine.discovery = {
