@@ -70,6 +70,9 @@ export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
 export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
   return {
     async os1Cmdline() {
+      // Only this host's own command line says where OS1's console is: a machine read from
+      // a file or a capture is another machine.
+      if (machine().discovery?.source !== "live") return undefined;
       return readFile("/proc/cmdline", "utf8").then(
         (t) => t.trim(),
         () => undefined,

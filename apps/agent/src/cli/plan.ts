@@ -1,6 +1,6 @@
 // tessera plan --machine M.json --profile P.json [--format json|sh|grub]
 // Prints the boot plan: what OS1's bootloader entry and each successor's loader get.
-import { plan, planToJson, type BootPlan } from "@tessera/core";
+import { PLAN_LOADERS, plan, planToJson, type BootPlan, type PlanLoader } from "@tessera/core";
 import { planToShell } from "@tessera/kexec";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
@@ -18,6 +18,9 @@ Turns a valid profile into its boot plan. An invalid profile prints its diagnost
   --format sh      a script an operator can read and run by hand: one block per successor,
                    the exact argv the agent would run with the mint loader
   --format grub    OS1's GRUB menuentry (every word quoted for GRUB)
+  --loader NAME    the loader that will start the successors: mint (default), multikernel,
+                   dry-run or direct (direct adds the options stock kernels need, the
+                   mailbox pages and each successor's direct part)
   --ownership-option NAME   the kernel option carrying device ids (default tessera.devices)
   --os1-kernel PATH, --os1-initrd PATH   OS1's kernel and initrd for the GRUB entry
 Exit status: 0 plan printed, 1 the layout has errors, 2 unreadable or malformed input.`;
@@ -26,7 +29,15 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let args;
   try {
     args = parseArgs(argv, {
-      values: ["machine", "profile", "format", "ownership-option", "os1-kernel", "os1-initrd"],
+      values: [
+        "machine",
+        "profile",
+        "format",
+        "loader",
+        "ownership-option",
+        "os1-kernel",
+        "os1-initrd",
+      ],
     });
   } catch (err) {
     io.err(`tessera plan: ${(err as ArgError).message}\n\n${HELP}`);
@@ -44,6 +55,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
+  const loader = args.values.loader;
+  if (loader !== undefined && !(PLAN_LOADERS as readonly string[]).includes(loader)) {
+    io.err(
+      `tessera plan: --loader must be one of ${PLAN_LOADERS.join(", ")}, not ${JSON.stringify(loader)}\n\n${HELP}`,
+    );
+    return 2;
+  }
   const [machine, profile] = await Promise.all([
     loadMachine(io, args.values.machine!),
     loadProfile(io, args.values.profile!),
@@ -53,6 +71,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const opts = {
+    ...(loader ? { loader: loader as PlanLoader } : {}),
     ...(args.values["ownership-option"]
       ? { ownershipOption: args.values["ownership-option"] }
       : {}),
