@@ -85,6 +85,7 @@ mount -t devtmpfs dev /dev
 mkdir -p /data
 insmod /lib/modules/e1000.ko
 insmod /lib/modules/msr.ko
+insmod /lib/modules/cpuid.ko
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
@@ -141,7 +142,7 @@ export function buildOs1Initramfs(
   copyNode(root);
   cpSync(agent.dir, join(root, "tessera"), { recursive: true });
   mkdirSync(join(root, "lib", "modules"), { recursive: true });
-  for (const m of ["e1000.ko", "msr.ko"])
+  for (const m of ["e1000.ko", "msr.ko", "cpuid.ko"])
     copyFileSync(join(debian.modules, m), join(root, "lib", "modules", m));
   copyFileSync(debian.vmlinuz, join(root, "boot", "vmlinuz"));
   copyFileSync(successorImage, join(root, "boot", "successor.img"));

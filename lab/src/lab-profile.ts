@@ -1,7 +1,8 @@
 // The lab's layout on its QEMU q35 machine (4 cores, 2 GiB): OS1 keeps core 0, the first GiB
 // and the first serial port; os2 gets two cores and 256 MiB at 1 GiB; os3 one core and
-// 256 MiB after it. Each successor owns a serial port for its console. Device ids are the
-// ones discovery gives QEMU's ISA serial ports.
+// 256 MiB after it. Each successor owns a serial port for its console (COM2, and COM3 which
+// the lab machine puts on its own line: see qemu-machine.ts). Device ids are the ones
+// discovery gives QEMU's ISA serial ports.
 import type { Profile } from "@tessera/core";
 
 export const LAB_CPUS = 4;
@@ -31,7 +32,7 @@ export function labProfileJson(): Record<string, unknown> {
         cmdline: "console=ttyS0,115200",
       },
       successor("os2", [1, 2], "0x40000000", "serial@0x2f8"),
-      successor("os3", [3], "0x50000000", "serial@0x2e8"),
+      successor("os3", [3], "0x50000000", "serial@0x3e8"),
     ],
   } satisfies Record<string, unknown> & Partial<Pick<Profile, "name">>;
 }

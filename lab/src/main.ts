@@ -33,7 +33,7 @@ try {
       "",
       `  Console:  ${lab.url}`,
       `  Sign in:  admin / ${lab.adminPassword}  (one-time password)`,
-      `  Serial:   ${logDir}/serial-0x3f8.log (OS1), -0x2f8 (os2), -0x2e8 (os3)`,
+      `  Serial:   ${logDir}/serial-0x3f8.log (OS1), -0x2f8 (os2), -0x3e8 (os3)`,
       "",
       `  Import the lab profile (Profiles → Import: ${profileFile}), make it active,`,
       "  then start os2 and os3 from the Run page. Ctrl-C stops the machine.",

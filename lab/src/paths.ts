@@ -28,7 +28,7 @@ export function debianFiles(): DebianFiles {
     modules: join(DEBIAN_CACHE, "modules"),
     version: readFileSync(join(DEBIAN_CACHE, "VERSION"), "utf8").trim(),
   };
-  for (const f of [files.vmlinuz, files.busybox, join(files.modules, "e1000.ko")])
+  for (const f of [files.vmlinuz, files.busybox, join(files.modules, "cpuid.ko")])
     if (!existsSync(f)) throw new Error(`scripts/qemu/fetch-debian.sh left no ${f}`);
   return files;
 }

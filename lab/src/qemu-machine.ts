@@ -1,14 +1,22 @@
 // One QEMU q35 machine under software emulation: OS1 boots from -kernel/-initrd with the
-// plan's OS1 command line; each of the four ISA serial ports writes to its own file (OS1's
+// plan's OS1 command line; each of three ISA serial ports writes to its own file (OS1's
 // console on the first, each successor's on the one it owns); the agent's port is forwarded
 // to the host's loopback.
+//
+// Why COM3 is on ISA line 5: on a PC the four COM ports share two lines (COM1/COM3 on 4,
+// COM2/COM4 on 3), so three instances cannot each own a port on a line of its own, which
+// Tessera's validator rightly requires (DEV-IRQ-SHARED, DEV-OS1-LINE). The lab machine wires
+// COM3 to line 5, the way a board with a configurable Super I/O can. OS1 learns the line
+// from the firmware (ACPI); a successor booted with acpi=off assumes the standard line, which
+// does not matter here: successors only write their console, polled, and never take the
+// port's interrupt.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { qemuBinary } from "./paths";
 
-export const SERIAL_PORTS = [0x3f8, 0x2f8, 0x3e8, 0x2e8] as const;
+export const SERIAL_PORTS = [0x3f8, 0x2f8, 0x3e8] as const;
 
 export interface MachineOptions {
   kernel: string;
@@ -51,11 +59,16 @@ export class QemuMachine {
   static async boot(o: MachineOptions): Promise<QemuMachine> {
     const port = o.hostPort || (await freePort());
     mkdirSync(o.logDir, { recursive: true });
-    const serials = SERIAL_PORTS.flatMap((p) => {
+    const log = (p: number) => {
       const f = join(o.logDir, `serial-0x${p.toString(16)}.log`);
       writeFileSync(f, "");
-      return ["-serial", `file:${f}`];
-    });
+      return f;
+    };
+    const serials = [
+      ...["-serial", `file:${log(0x3f8)}`, "-serial", `file:${log(0x2f8)}`],
+      ...["-chardev", `file,id=com3,path=${log(0x3e8)}`],
+      ...["-device", "isa-serial,chardev=com3,iobase=0x3e8,irq=5"],
+    ];
     const args = [
       "-accel",
       "tcg",
@@ -70,6 +83,8 @@ export class QemuMachine {
       "-vga",
       "none",
       "-monitor",
+      "none",
+      "-parallel",
       "none",
       "-no-reboot",
       ...serials,

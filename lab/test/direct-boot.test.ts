@@ -11,7 +11,7 @@ import { labProfileJson } from "../src/lab-profile";
 import { LAB_CACHE } from "../src/paths";
 import type { LiveStream } from "../src/agent-client";
 
-const SERIAL = { os2: 0x2f8, os3: 0x2e8 } as const;
+const SERIAL = { os2: 0x2f8, os3: 0x3e8 } as const;
 
 let lab: Lab;
 let live: LiveStream;
