@@ -90,3 +90,34 @@ test("three instances by mouse drag, with the verdict shown while dragging", asy
   await expect(page.getByTestId("boot.os2-argv")).toContainText(`-l ${kernel}`);
   await expect(page.getByTestId("boot.download")).toBeEnabled();
 });
+
+test("dragging a range's edge is one undo step, and Escape cancels the drag", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  await c.freshDraft();
+  await page.getByTestId("memory.chunk-size").fill("8G");
+  await dragTo(page, page.getByTestId("memory.chunk-chip"), c.slots.slot("os1"));
+  const held = page.getByTestId("slot.memory-0");
+  await expect(held).toContainText("8 GiB");
+  const before = (await held.textContent())!;
+
+  const handle = page.getByTestId("memory.handle-r-os1-0");
+  const drag = async () => {
+    const h = (await handle.boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + 80, h.y + h.height / 2, { steps: 12 });
+  };
+  await drag();
+  await page.mouse.up();
+  await expect(held).not.toHaveText(before);
+  await page.getByTestId("app.undo").click();
+  await expect(held).toHaveText(before);
+
+  await drag();
+  await expect(held).not.toHaveText(before);
+  await page.keyboard.press("Escape");
+  await page.mouse.up();
+  await expect(held).toHaveText(before);
+  await expect(page.getByTestId("app.redo")).toBeEnabled(); // the undone resize, not the cancelled one
+});

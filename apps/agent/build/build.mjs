@@ -4,11 +4,10 @@
 // lazily), so `validate` never reads Fastify's or SQLite's code.
 // better-sqlite3 stays outside the bundle: it is a native addon, found at run time through
 // Node's usual node_modules lookup from dist/. ws's optional native helpers stay outside too.
-// Run: node apps/agent/build/build.mjs [--outdir DIR] [--quiet]
+// Run: node apps/agent/build/build.mjs [--outdir DIR]
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const agentDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const repoDir = resolve(agentDir, "../..");
@@ -25,6 +24,9 @@ export async function buildAgent({ outdir = join(agentDir, "dist") } = {}) {
   const t0 = performance.now();
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
+  // Loaded here, not at the top: without dev dependencies (npm ci --omit=dev) there is no
+  // esbuild, and the command line below says so instead of failing the install.
+  const { build } = await import("esbuild");
   const result = await build({
     entryPoints: { tessera: join(agentDir, "bin/cli.ts") },
     outdir,
@@ -75,7 +77,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const at = args.indexOf("--outdir");
   const outdir = at === -1 ? undefined : resolve(args[at + 1] ?? "");
-  const r = await buildAgent({ outdir });
+  let r;
+  try {
+    r = await buildAgent({ outdir });
+  } catch (err) {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND" || !String(err.message).includes("esbuild")) throw err;
+    console.log(
+      "tessera: esbuild is not installed (dev dependencies left out?): no bundle; tessera runs from its sources through tsx",
+    );
+    process.exit(0);
+  }
   console.log(
     `tessera: built ${relative(process.cwd(), join(r.outdir, "tessera.js")) || r.outdir} (${r.files} files, ${(r.bytes / 1048576).toFixed(1)} MiB) in ${(r.ms / 1000).toFixed(1)} s`,
   );

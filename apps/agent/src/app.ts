@@ -20,7 +20,9 @@ import { AgentError, errorBody } from "./errors";
 import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
+import { fileAccess } from "./lifecycle/file-checks";
 import { authHook } from "./plugins/auth";
+import { lazySchemas } from "./lazy-schemas";
 import { installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
@@ -62,16 +64,21 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     trustProxy: false,
     // Never echo request details into 5xx bodies; the error handler owns the shape.
     return503OnClosing: true,
-    // Unknown fields are errors (400 with their path), not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Unknown fields are errors (400 with their path), not silently dropped; and no part of
+    // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
+    // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
+  // Route validators and serializers compile on first use (lazy-schemas.ts).
+  lazySchemas(app, opts.ajv);
 
-  const db = openDatabase(o.config.dataDir);
+  const db = openDatabase(o.config.dataDir, now);
   const hub = new LiveHub();
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
+  const files = fileAccess(o.config);
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -81,6 +88,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: () => o.machine.machine,
     live: o.live,
+    files,
     now,
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     controllerUrl: () => o.config.controllerUrl,
@@ -97,6 +105,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: o.machine,
     live: o.live,
+    files,
     onActivated: o.onActivated,
     boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
     now,

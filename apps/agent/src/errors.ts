@@ -65,6 +65,11 @@ export const ERRORS = {
   },
   "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
   "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
+  "STORAGE-FULL": {
+    status: 507,
+    message:
+      "The agent's disk is full: this was not saved. Free space where the agent keeps its data, then try again.",
+  },
   "WS-VERSION": {
     status: 400,
     message: "Open the live connection with subprotocol tessera.ws.v1 (protocol tessera/ws@1).",

@@ -9,6 +9,7 @@ import type { UserStore, Session, Role } from "./db/users";
 import type { LiveHub } from "./live/hub";
 import type { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
+import type { FileAccess } from "./lifecycle/file-checks";
 import type { MachineService } from "./plugins/machine";
 import type { AgentConfig } from "./config";
 import type { BootConfigService } from "./grub/service";
@@ -24,6 +25,8 @@ export interface Services {
   loader: Loader;
   machine: MachineService;
   live?: LiveFacts;
+  /** Where kernel and initrd paths may be read, and how long a look may take. */
+  files: FileAccess;
   boot: BootConfigService;
   onActivated?: (p: Profile) => void;
   now: () => number;

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { hasErrors, profileToJson } from "@tessera/core";
+import { hasErrors } from "@tessera/core";
 import { startPersistence } from "./editor/draft-persistence";
 import { bootstrap, signOut } from "./session/session-actions";
 import { startLive } from "./store/live";
@@ -8,6 +8,8 @@ import { useStore } from "./store";
 import type { Theme } from "./session/session-types";
 import { BootPreview } from "./editor/boot-preview";
 import { ConflictDialog, Notice, StaleHardware } from "./profiles/banners";
+import { DiscardDialog } from "./profiles/discard";
+import { hasUnsavedWork } from "./editor/unsaved";
 import { CoresView } from "./editor/cores-view";
 import { DevicesView } from "./editor/devices-view";
 import { DiagnosticsView } from "./editor/diagnostics-view";
@@ -76,12 +78,7 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const name = useStore((s) => s.draft.name);
   const source = useStore((s) => s.source);
   const draft = useStore((s) => s.draft);
-  const base = useStore((s) => s.source?.base ?? null);
-  // The stored copy carries the machine fingerprint stamped at save; the draft need not.
-  const same = (a: typeof draft, b: typeof draft) =>
-    JSON.stringify(profileToJson({ ...a, machineFingerprint: undefined })) ===
-    JSON.stringify(profileToJson({ ...b, machineFingerprint: undefined }));
-  const dirty = useMemo(() => !base || (base !== draft && !same(base, draft)), [base, draft]);
+  const dirty = useMemo(() => hasUnsavedWork(draft, source), [draft, source]);
   const canUndo = useStore((s) => s.past.length > 0);
   const canRedo = useStore((s) => s.future.length > 0);
   const errors = useStore((s) => hasErrors(s.diagnostics));
@@ -131,9 +128,15 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           className="primary"
           onClick={() => void saveDraft()}
           data-testid="app.save"
-          title={errors ? "Saves as a draft: errors block activation, not saving" : "Save (Ctrl+S)"}
+          title={
+            (source
+              ? `Saves ${name} as version ${source.version + 1} of the stored profile ${source.name}`
+              : `Saves ${name} as a new stored profile`) +
+            (errors ? " (errors block activation, not saving)" : "") +
+            " · Ctrl+S"
+          }
         >
-          Save
+          {source ? `Save to ${source.name}` : "Save as new"}
         </button>
         <label className="sr-only" htmlFor="theme">
           Theme
@@ -226,6 +229,7 @@ function Workspace() {
         </div>
       </DndShell>
       <ConflictDialog />
+      <DiscardDialog />
       <SessionExpiredDialog />
     </div>
   );

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { findCycles, importGraph } from "./test/import-graph";
 
 const SRC = dirname(fileURLToPath(import.meta.url));
@@ -27,5 +28,17 @@ describe("import graph", () => {
 
   it("apps/web/src has no import cycle", () => {
     expect(findCycles(importGraph(SRC), SRC)).toEqual([]);
+  });
+
+  it("only api/ sends requests: features call its typed functions", () => {
+    const callers = [...importGraph(SRC).keys()].filter((f) => {
+      if (f.startsWith(`${SRC}/api/`) || f.endsWith(".test.ts") || f.endsWith(".test.tsx"))
+        return false;
+      const text = readFileSync(f, "utf8");
+      return /\brequest\s*[<(]|import\s*\{[^}]*\brequest\b[^}]*\}\s*from\s*"[./]*api\/client"/.test(
+        text,
+      );
+    });
+    expect(callers).toEqual([]);
   });
 });

@@ -121,6 +121,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "Every kernel and initrd a profile names (OS1's included) is a regular file that exists (live check).",
   },
+  "FILE-NOT-ALLOWED": {
+    severity: "error",
+    rule: "Kernel and initrd files lie in the directories the agent reads them from (live check).",
+  },
   "FILE-PATH-RELATIVE": {
     severity: "error",
     rule: "Kernel and initrd paths are absolute.",

@@ -73,7 +73,10 @@ export {
 } from "./codec";
 export type { ParseError, ParseResult } from "./codec";
 export { fingerprint, canonicalHardware } from "./fingerprint";
-export { validate, hasErrors } from "./validate";
+export { validate, hasErrors, RULES } from "./validate";
+export type { Aspect, Rule } from "./validate";
+export { createChecker } from "./incremental";
+export type { Checker, CheckResult } from "./incremental";
 export { plan } from "./plan";
 export { DIAGNOSTIC_CODES, severityOf } from "./codes";
 export type { DiagnosticCode, CodeInfo } from "./codes";

@@ -226,6 +226,13 @@ export interface Facts {
   missingFiles?: string[];
   /** OS1's running command line (/proc/cmdline): where its console is. */
   os1Cmdline?: string;
+  /**
+   * Kernel or initrd paths outside the directories the agent reads such files from; the
+   * agent did not look at them, so nothing about them is known.
+   */
+  deniedFiles?: string[];
+  /** Those directories, for the hint. */
+  fileDirs?: string[];
 }
 
 /** The loader the plan is made for. Absent: the stock/mint options. */

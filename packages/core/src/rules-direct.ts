@@ -7,8 +7,8 @@ import { consolePorts, serialTty, type ConsolePort } from "./serial";
 import { hex } from "./units";
 import { instanceLabel, report, type Ctx } from "./validate";
 
-export function checkOs1AndDirect(ctx: Ctx): void {
-  checkOs1Console(ctx);
+/** DIRECT-*: only for plans made for the direct loader. */
+export function checkDirect(ctx: Ctx): void {
   if (ctx.opts.loader !== "direct") return;
   for (let i = 0; i < ctx.p.instances.length; i++) {
     checkApicIds(ctx, i);
@@ -61,7 +61,8 @@ function os1Consoles(ctx: Ctx): (ConsolePort & { source: string })[] {
   return out;
 }
 
-function checkOs1Console(ctx: Ctx): void {
+/** DEV-OS1-CONSOLE and DEV-OS1-LINE, for every loader. */
+export function checkOs1Console(ctx: Ctx): void {
   // Only successors' legacy devices can clash with OS1's console: without any, nothing to do
   // (the common case, and the 4096-device bench, never parse a command line).
   const theirs: { i: number; k: number; d: Device & { bus: "legacy" } }[] = [];

@@ -583,6 +583,25 @@ describe("FILE-PATH-RELATIVE", () => {
   });
 });
 
+describe("FILE-NOT-ALLOWED", () => {
+  it("reports a path outside the agent's directories with one message, and nothing else about it", () => {
+    const p = base();
+    p.instances[1]!.kernel = "/etc/shadow";
+    p.instances[2]!.initrd = "/tmp/x.img";
+    const d = validate(machine, p, {
+      deniedFiles: ["/etc/shadow", "/tmp/x.img"],
+      fileDirs: ["/boot", "/var/lib/tessera/kernels"],
+    });
+    const found = codes(d, "FILE-NOT-ALLOWED");
+    expect(found.map((x) => x.path)).toEqual(["instances[1].kernel", "instances[2].initrd"]);
+    expect(found[0]!.message).toBe(
+      "os2's kernel /etc/shadow is not in a directory this agent reads kernels and initrds from.",
+    );
+    expect(found[0]!.hint).toContain("/boot or /var/lib/tessera/kernels");
+    expect(codes(d, "FILE-MISSING")).toEqual([]);
+  });
+});
+
 describe("OS1's kernel and initrd", () => {
   it("are checked like a successor's: missing, or not a kernel image", () => {
     const p = base();

@@ -58,12 +58,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   // The server (Fastify, SQLite, the loaders) loads only now: --help and a bad option
   // answer without it.
-  const { StartError, startServer } = await import("../server");
+  const [{ StartError, startServer }, { DatabaseError }] = await Promise.all([
+    import("../server"),
+    import("../db/database"),
+  ]);
   let started;
   try {
     started = await startServer(cfg, io);
   } catch (err) {
-    if (err instanceof StartError) {
+    if (err instanceof StartError || err instanceof DatabaseError) {
       io.err(`tessera serve: ${err.message}`);
       return 1;
     }

@@ -193,6 +193,12 @@ export async function readPci(
     if (row.bdf) (rowsByBdf.get(row.bdf) ?? rowsByBdf.set(row.bdf, []).get(row.bdf)!).push(row);
   const notes = { truncated: [] as string[], lineUnknown: [] as string[] };
   const bdfs = names.filter((n) => /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(n));
+  for (const n of names)
+    if (/^[0-9a-f]{5,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(n))
+      r.problem(
+        `${BUS}/${n}`,
+        "a PCI domain wider than 16 bits (behind an Intel VMD controller): the machine model has no address for it, so the device is left out",
+      );
   const found = await Promise.all(
     bdfs.map((b) => readDevice(r, b, rowsByIrq, rowsByBdf, ids, notes)),
   );

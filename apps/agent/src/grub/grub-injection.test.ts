@@ -74,7 +74,7 @@ afterAll(async () => {
 
 /** A real kernel file whose name carries the hostile text (where a file name can). */
 function hostileKernel(s: string): string {
-  const dir = join(env.dir, "hostile");
+  const dir = join(env.config.dataDir, "kernels", "hostile");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `vmlinuz${s.replace(/\//g, "_")}`);
   if (!s.includes("\0")) writeFileSync(path, standInBzImage());
@@ -135,11 +135,11 @@ describe("GRUB injection through POST /api/plan", () => {
   });
 
   it("checks OS1's kernel and initrd like a successor's: they exist and the kernel is a bzImage", async () => {
-    const notKernel = join(env.dir, "not-a-kernel");
+    const notKernel = join(env.config.dataDir, "kernels", "not-a-kernel");
     writeFileSync(notKernel, "just text\n".repeat(100));
     const p = profileWith("cmdline", "quiet") as { instances: Record<string, unknown>[] };
     p.instances[0]!.kernel = notKernel;
-    p.instances[0]!.initrd = join(env.dir, "no-such-initrd.img");
+    p.instances[0]!.initrd = join(env.config.dataDir, "kernels", "no-such-initrd.img");
     const res = await app.inject({
       method: "POST",
       url: "/api/validate",

@@ -14,7 +14,7 @@ import { assignNodes } from "../discovery/memory";
 import { className, DEFAULT_PCI_IDS, loadPciIds } from "../discovery/pci-names";
 import { parseCpuinfo, parseInterrupts, type InterruptRow } from "../discovery/text-formats";
 import { platformFromText } from "../discovery/platform";
-import { parseDmesg, type DmesgFacts } from "./dmesg";
+import { parseDmesg, splitBoots, type DmesgFacts } from "./dmesg";
 import { parseLspci } from "./lspci";
 
 export { parseDmesg, splitBoots } from "./dmesg";
@@ -287,7 +287,11 @@ export async function importMachine(
     cpus: cpus.sort((a, b) => a.cpu - b.cpu),
     memoryMap,
     devices,
-    platform: platformFromText({ log: input.dmesg, cpuinfo: input.cpuinfo }, unknown),
+    // The chosen boot only: a kdump kernel's log after the first boot says its own things.
+    platform: platformFromText(
+      { log: d ? bootText(input.dmesg!, d) : undefined, cpuinfo: input.cpuinfo },
+      unknown,
+    ),
   };
   machine.identity!.fingerprint = fingerprint(machine);
   machine.discovery = {
@@ -329,4 +333,13 @@ function cpusFromDmesg(d: DmesgFacts, unknown: string[]): Cpu[] {
   if (out.some((c) => c.node === null))
     unknown.push('NUMA node of cores: no "SRAT: PXM -> APIC -> Node" lines in dmesg');
   return out;
+}
+
+/** The lines of the boot parseDmesg read (from its banner to the next one). */
+function bootText(dmesg: string, d: DmesgFacts): string {
+  const lines = dmesg.split("\n");
+  const starts = splitBoots(lines);
+  const from = d.bootLine - 1;
+  const next = starts.find((s) => s > from);
+  return lines.slice(from, next ?? lines.length).join("\n");
 }

@@ -118,6 +118,7 @@ export class InstanceManager extends GuestStates {
       profile,
       name,
       this.held(),
+      this.d.files,
       this.d.live,
       planOptions(this.d.loader.kind),
     );

@@ -69,7 +69,7 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
   const r = planLayout(
     t.machine.machine,
     rec.profile,
-    await gatherFacts(rec.profile),
+    await gatherFacts(rec.profile, t.files),
     planOptions(t.config.loader),
   );
   if (!r.ok) {

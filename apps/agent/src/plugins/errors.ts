@@ -41,6 +41,12 @@ export function toAgentError(err: FastifyError | AgentError | Error): AgentError
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new AgentError("UNSUPPORTED-MEDIA");
   }
+  // SQLite's "database or disk is full" and a failed file write: nothing was written, and
+  // nothing written before is lost (SQLite rolls the transaction back).
+  if (e.code === "SQLITE_FULL" || e.code === "ENOSPC")
+    return new AgentError("STORAGE-FULL", {
+      hint: "Check the free space of the agent's data directory (df); what was saved before is kept.",
+    });
   if (err instanceof SyntaxError && e.statusCode === 400) return new AgentError("BODY-MALFORMED");
   if (e.statusCode === 429) return new AgentError("RATE-LIMITED");
   if (e.statusCode === 404) return new AgentError("NOT-FOUND");

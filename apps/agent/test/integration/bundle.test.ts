@@ -104,6 +104,25 @@ describe("the bundle", () => {
       expect(r.loaded.filter((p) => p.includes(heavy))).toEqual([]);
   });
 
+  it("imports dmesg and lspci text without loading the sysfs discovery or the archive reader", () => {
+    const fixture = join(REPO, "apps/agent/test/fixtures/dell-poweredge-t440-xeon-gold-5118");
+    const r = traced(
+      ["import", "--dmesg", join(fixture, "dmesg.txt"), "--lspci", join(fixture, "lspci-vvv.txt")],
+      "import",
+    );
+    expect(r.stdout).toContain("PowerEdge T440");
+    expect(has(r.loaded, "src/importer/")).toBe(true);
+    // The importer shares discovery's text parsers (cpuinfo, e820 types, pci.ids), nothing else.
+    for (const heavy of [
+      "src/discovery/index.ts",
+      "src/discovery/tree-reader.ts",
+      "src/capture/",
+      "node:zlib",
+      "node_modules/fastify/",
+    ])
+      expect(r.loaded.filter((p) => p.includes(heavy))).toEqual([]);
+  });
+
   it("answers serve --help without loading the server", () => {
     const r = traced(["serve", "--help"], "serve-help");
     expect(r.status).toBe(0);

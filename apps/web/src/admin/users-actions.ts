@@ -1,12 +1,7 @@
 // Admin user management over /api/users (API.md "Users (admin)").
-import * as api from "../api/client";
+import * as users from "../api/users";
+export type { UserRow } from "../api/users";
 import { withSession } from "../session/expiry";
-
-export interface UserRow {
-  name: string;
-  role: string;
-  createdAt: string;
-}
 
 export const ROLES = ["viewer", "operator", "admin"] as const;
 
@@ -16,20 +11,11 @@ export const ROLE_MEANING: Record<string, string> = {
   admin: "operator, plus users and settings",
 };
 
-const u = (name: string) => `/api/users/${encodeURIComponent(name)}`;
-
-export async function listUsers(): Promise<UserRow[]> {
-  return (await withSession(() => api.request<{ users: UserRow[] }>("GET", "/api/users"))).users;
-}
-export function addUser(name: string, role: string, password: string): Promise<UserRow> {
-  return withSession(() => api.request<UserRow>("POST", "/api/users", { name, role, password }));
-}
-export function changeRole(name: string, role: string): Promise<UserRow> {
-  return withSession(() => api.request<UserRow>("PATCH", u(name), { role }));
-}
-export function resetPassword(name: string, password: string): Promise<UserRow> {
-  return withSession(() => api.request<UserRow>("PATCH", u(name), { password }));
-}
-export async function removeUser(name: string): Promise<void> {
-  await withSession(() => api.request("DELETE", u(name)));
-}
+export const listUsers = () => withSession(users.listUsers);
+export const addUser = (name: string, role: string, password: string) =>
+  withSession(() => users.addUser(name, role, password));
+export const changeRole = (name: string, role: string) =>
+  withSession(() => users.changeRole(name, role));
+export const resetPassword = (name: string, password: string) =>
+  withSession(() => users.resetPassword(name, password));
+export const removeUser = (name: string) => withSession(() => users.removeUser(name));

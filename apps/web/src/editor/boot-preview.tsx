@@ -2,8 +2,9 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useEffect, useMemo, useState } from "react";
-import { plan, profileToJson, type Profile } from "@tessera/core";
-import { ApiError, request } from "../api/client";
+import { plan, type Profile } from "@tessera/core";
+import { ApiError } from "../api/client";
+import { agentCommands, type AgentCommands } from "../api/plan";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
 
@@ -26,13 +27,6 @@ function Code({ id, text }: { id: string; text: string }) {
   );
 }
 
-interface AgentCommands {
-  loader: string;
-  commands: { name: string; load: string[] | null; start: string[]; problem: string | null }[];
-  script: string | null;
-  scriptProblem?: string;
-}
-
 type AgentPlan =
   | { state: "asking" }
   | { state: "ready"; value: AgentCommands }
@@ -53,7 +47,7 @@ function useAgentCommands(draft: Profile, enabled: boolean): AgentPlan {
     let live = true;
     setState({ state: "asking" });
     const timer = setTimeout(() => {
-      request<AgentCommands>("POST", "/api/plan", { profile: profileToJson(draft), format: "sh" })
+      agentCommands(draft)
         .then((value) => live && setState({ state: "ready", value }))
         .catch((err: unknown) => {
           if (live) setState({ state: "failed", ...agentRefusal(err) });

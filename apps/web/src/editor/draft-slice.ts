@@ -73,12 +73,35 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
         ...derive(s.machine, next),
       });
     },
-    loadDraft(p, source, keepHistory = false) {
+    markBase: null,
+    beginMark() {
+      set({ markBase: get().draft, lastEditKey: null });
+    },
+    preview(next) {
+      const s = get();
+      if (!s.markBase) return s.edit(() => next);
+      if (next !== s.draft) set({ draft: next, ...derive(s.machine, next) });
+    },
+    commitMark() {
+      const s = get();
+      const base = s.markBase;
+      if (!base) return;
+      if (base === s.draft) return set({ markBase: null });
+      set({ markBase: null, past: [...s.past, base].slice(-HISTORY_LIMIT), future: [] });
+    },
+    cancelMark() {
+      const s = get();
+      const base = s.markBase;
+      if (!base) return;
+      set({ markBase: null, draft: base, ...derive(s.machine, base) });
+    },
+    loadDraft(p, source) {
       const s = get();
       set({
         draft: p,
         source,
-        past: keepHistory ? [...s.past, s.draft].slice(-HISTORY_LIMIT) : [],
+        markBase: null,
+        past: [],
         future: [],
         lastEditKey: null,
         ...derive(s.machine, p),

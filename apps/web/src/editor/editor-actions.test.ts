@@ -6,6 +6,7 @@ import {
   assign,
   assignSelectionTo,
   draftFromHost,
+  newDraft,
   fillCores,
   fillMemory,
   judgeDrop,
@@ -64,7 +65,7 @@ describe("draft and history", () => {
 describe("a draft from the machine as it runs", () => {
   beforeEach(() => loadExample());
 
-  it("gives OS1 every core, all memory and every device, with no error, as one undoable start", () => {
+  it("gives OS1 every core, all memory and every device, with no error, in a new history", () => {
     draftFromHost();
     const d = s().draft;
     expect(d.instances.map((i) => i.name)).toEqual(["os1"]);
@@ -72,9 +73,21 @@ describe("a draft from the machine as it runs", () => {
     expect(d.instances[0]!.devices).toContain("serial@0x3f8");
     expect(d.instances[0]!.memory[0]!.start).toBe(0n);
     expect(s().diagnostics.filter((x) => x.severity === "error")).toEqual([]);
-    // one step: undo brings back the draft it replaced
+    // a new history: undo never brings back the draft it replaced (the console asked first)
+    expect(s().past).toEqual([]);
     s().undo();
-    expect(s().draft.instances.map((i) => i.name)).toEqual(["os1", "os2", "os3"]);
+    expect(s().draft).toBe(d);
+  });
+
+  it("opening, importing or a new draft never lets undo cross into another profile", () => {
+    s().edit((p) => renameInstance(p, 1, "edited"));
+    expect(s().past.length).toBe(1);
+    expect(importJson(JSON.stringify(profileToJson(exampleProfile())))).toBeNull();
+    expect(s().past).toEqual([]);
+    s().edit((p) => renameInstance(p, 1, "again"));
+    newDraft();
+    expect(s().past).toEqual([]);
+    expect(s().source).toBeNull();
   });
 });
 
@@ -98,7 +111,7 @@ describe("drops judged by validate() before they happen", () => {
   it("a valid move says so", () => {
     const v = judgeDrop({ kind: "cpus", ids: [7] }, 2);
     // 7 leaves os2 as 4-6 (still a run); os3 becomes 7,16-23 which is one run in present order
-    expect(v).toEqual({ ok: true, reasons: [] });
+    expect(v).toEqual({ ok: true, reasons: [], moves: ["moves core 7 from os2"] });
   });
 
   it("assigns the keyboard selection to a slot as one undoable edit", () => {

@@ -1,8 +1,10 @@
 // The editor's module-level actions: loading the machine, assigning what is selected or
 // dragged, the fill helpers and new drafts. Views only render and call these.
 import { hostLayout, largestFreeRange, nextFreeCpuRun } from "@tessera/core";
-import * as api from "../api/client";
+import { getMachine } from "../api/machine";
 import { judge } from "./model/judge";
+import { lockedMoveRefusal, movesOf } from "./model/moves";
+import { runningInstances } from "./running";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
 import { restoreDraft } from "./draft-persistence";
@@ -14,7 +16,7 @@ const get = useStore.getState;
 
 export async function loadMachine(): Promise<void> {
   try {
-    const { machine, fingerprint } = await api.getMachine();
+    const { machine, fingerprint } = await getMachine();
     get().setMachine(machine, fingerprint);
     restoreDraft();
   } catch (e) {
@@ -37,6 +39,11 @@ export function assign(payload: Payload, index: number): boolean {
   const s = get();
   if (!s.machine) return false;
   const next = applyPayload(s.machine, s.draft, payload, index);
+  const refused = next && lockedMoveRefusal(movesOf(s.draft, next, index), runningInstances(s));
+  if (refused?.length) {
+    s.setNotice({ kind: "error", text: refused.join(" ") });
+    return false;
+  }
   if (!next) {
     s.setNotice({
       kind: "error",
@@ -61,7 +68,7 @@ export function assignSelectionTo(index: number): boolean {
 export function judgeDrop(payload: Payload, index: number): DragState["verdict"] {
   const s = get();
   if (!s.machine) return null;
-  return judge(s.machine, s.draft, s.diagnostics, payload, index);
+  return judge(s.machine, s.draft, s.diagnostics, payload, index, runningInstances(s));
 }
 
 export function fillCores(index: number, count: number): boolean {
@@ -90,7 +97,7 @@ export function fillMemory(index: number): boolean {
 }
 
 export function newDraft(): void {
-  get().loadDraft(emptyProfile(), null, true);
+  get().loadDraft(emptyProfile(), null);
   get().setStaleHardware(null);
 }
 
@@ -98,6 +105,6 @@ export function newDraft(): void {
 export function draftFromHost(): void {
   const machine = get().machine;
   if (!machine) return;
-  get().loadDraft(hostLayout(machine, "untitled"), null, true);
+  get().loadDraft(hostLayout(machine, "untitled"), null);
   get().setStaleHardware(null);
 }

@@ -1,6 +1,7 @@
 // The editor's slices: the machine, the draft with its history, and the selection and drag.
 import type { Diagnostic, Machine, Profile, Range } from "@tessera/core";
 import type { DiagMarks } from "./model/diagnostics";
+import type { Verdict } from "./model/judge";
 import type { Payload } from "./model/payload";
 
 export interface MachineSlice {
@@ -34,16 +35,29 @@ export interface DraftSlice {
   edit(fn: (p: Profile) => Profile, coalesceKey?: string): void;
   undo(): void;
   redo(): void;
-  /** Replace the draft wholesale (open, reload, import); clears history unless keepHistory. */
-  loadDraft(p: Profile, source: DraftSource | null, keepHistory?: boolean): void;
+  /**
+   * A history mark for a gesture (a drag on the memory map): moves after beginMark() show in
+   * the draft through preview() without an undo step each; commitMark() makes the whole
+   * gesture one undo step, cancelMark() puts the draft back as it was at the mark.
+   */
+  markBase: Profile | null;
+  beginMark(): void;
+  preview(next: Profile): void;
+  commitMark(): void;
+  cancelMark(): void;
+  /**
+   * Replace the draft wholesale (open, import, new, reload): a new history, so undo never
+   * crosses into another profile and a save goes to the profile the draft came from.
+   */
+  loadDraft(p: Profile, source: DraftSource | null): void;
   setSource(source: DraftSource | null): void;
 }
 
 export interface DragState {
   payload: Payload;
   over: number | null;
-  /** Errors the drop would add, from validate() on the would-be profile; null = can't place. */
-  verdict: { ok: boolean; reasons: string[] } | null;
+  /** Errors the drop would add and what it moves; null while it is being judged. */
+  verdict: Verdict | null;
 }
 
 export type FocusTarget =

@@ -4,7 +4,8 @@
 import type { Payload } from "./model/payload";
 import { judge, type Verdict } from "./model/judge";
 import type { JudgeReply, JudgeRequest } from "./judge-worker";
-import { useStore } from "../store/index";
+import { useStore } from "../store";
+import { runningInstances } from "./running";
 
 let worker: Worker | null = null;
 let workerMachine: unknown = null;
@@ -47,7 +48,14 @@ export function beginJudging(payload: Payload): void {
     post(w, { type: "machine", machine: s.machine });
     workerMachine = s.machine;
   }
-  post(w, { type: "start", dragId, draft: s.draft, payload, slots: s.draft.instances.length });
+  post(w, {
+    type: "start",
+    dragId,
+    draft: s.draft,
+    payload,
+    slots: s.draft.instances.length,
+    running: runningInstances(s),
+  });
 }
 
 /** The verdict for a slot now: cached, computed on the spot without a worker, or null while pending. */
@@ -56,7 +64,7 @@ export function verdictFor(payload: Payload, index: number): Verdict | null {
   if (hit) return hit;
   const s = useStore.getState();
   if (getWorker() || !s.machine) return null;
-  const v = judge(s.machine, s.draft, s.diagnostics, payload, index);
+  const v = judge(s.machine, s.draft, s.diagnostics, payload, index, runningInstances(s));
   verdicts.set(index, v);
   return v;
 }

@@ -3,27 +3,36 @@
 // findings; each request is (dragId, payload, slot index). Objects travel by structured
 // clone, which keeps bigint addresses intact.
 import { validate, type Diagnostic, type Machine, type Profile } from "@tessera/core";
-import { judge } from "./model/judge";
+import { judge, type Verdict } from "./model/judge";
 import type { Payload } from "./model/payload";
 
 export type JudgeRequest =
   | { type: "machine"; machine: Machine }
-  | { type: "start"; dragId: number; draft: Profile; payload: Payload; slots: number }
+  | {
+      type: "start";
+      dragId: number;
+      draft: Profile;
+      payload: Payload;
+      slots: number;
+      running: string[];
+    }
   | { type: "judge"; dragId: number; index: number };
 
-export type JudgeReply = {
-  dragId: number;
-  index: number;
-  verdict: { ok: boolean; reasons: string[] };
-};
+export type JudgeReply = { dragId: number; index: number; verdict: Verdict };
 
 let machine: Machine | null = null;
-let current: { dragId: number; draft: Profile; before: Diagnostic[]; payload: Payload } | null =
-  null;
+let current: {
+  dragId: number;
+  draft: Profile;
+  before: Diagnostic[];
+  payload: Payload;
+  running: string[];
+} | null = null;
 
 function reply(index: number) {
   if (!machine || !current) return;
-  const verdict = judge(machine, current.draft, current.before, current.payload, index);
+  const { draft, before, payload, running } = current;
+  const verdict = judge(machine, draft, before, payload, index, running);
   (self as unknown as Worker).postMessage({
     dragId: current.dragId,
     index,
@@ -42,6 +51,7 @@ self.onmessage = (e: MessageEvent<JudgeRequest>) => {
       draft: m.draft,
       before: validate(machine, m.draft),
       payload: m.payload,
+      running: m.running,
     };
     // judge every slot up front: the verdict is usually ready before the pointer arrives
     for (let i = 0; i < m.slots; i++) reply(i);

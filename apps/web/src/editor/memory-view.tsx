@@ -12,7 +12,7 @@ import {
   type KeyboardEvent,
   type PointerEvent,
 } from "react";
-import { parseQuantity, plan, type Range } from "@tessera/core";
+import { parseQuantity, plan } from "@tessera/core";
 import { replaceRange } from "./model/edits";
 import {
   addressSpaceEnd,
@@ -20,10 +20,19 @@ import {
   ONE_MIB,
   segments,
   sizeLabel,
-  snap,
   type Segment,
 } from "./model/memory";
-import { addrAt, clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/viewport";
+import {
+  beginDraw,
+  beginResize,
+  gestureStep,
+  nudgeRange,
+  pointerAddress,
+  wheelView,
+  type MapGesture,
+  type Side,
+} from "./model/memory-pointer";
+import { clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/viewport";
 import { useStore } from "../store";
 import type { DragSource } from "./dnd-shell";
 
@@ -73,8 +82,8 @@ export function MemoryView() {
   const segs = useMemo(() => (machine ? segments(machine) : []), [machine]);
   const [hover, setHover] = useState<Segment | null>(null);
   const [chunk, setChunk] = useState("1G");
-  const draw = useRef<{ from: bigint } | null>(null);
-  const resize = useRef<{ index: number; k: number; side: "l" | "r"; key: string } | null>(null);
+  const gesture = useRef<MapGesture | null>(null);
+  const stopEscape = useRef<(() => void) | null>(null);
   const bar = useRef<HTMLDivElement | null>(null);
 
   useEffect(() => setView({ start: 0n, span: end }), [end]);
@@ -90,9 +99,7 @@ export function MemoryView() {
       e.preventDefault();
       const r = el.getBoundingClientRect();
       const frac = (e.clientX - r.left) / r.width;
-      if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY))
-        setView((v) => pan(v, (e.deltaX || e.deltaY) / 1000, end));
-      else setView((v) => zoom(v, e.deltaY < 0 ? 0.8 : 1.25, frac, end));
+      setView((v) => wheelView(v, e, frac, end));
     };
     el.addEventListener("wheel", onWheel, { passive: false });
     return () => el.removeEventListener("wheel", onWheel);
@@ -100,88 +107,61 @@ export function MemoryView() {
 
   if (!machine) return null;
 
-  const fracFromEvent = (e: PointerEvent) => {
-    const r = bar.current!.getBoundingClientRect();
-    return (e.clientX - r.left) / r.width;
-  };
-  // Within 6 px of an e820 edge or the window's edge the pointer snaps to that edge; elsewhere
-  // to 2 MiB (4 KiB below 1 MiB).
   const addrFromEvent = (e: PointerEvent): bigint => {
-    const width = bar.current!.getBoundingClientRect().width || 1;
-    const f = fracFromEvent(e);
-    // the window's own edges win: at 4 GiB across, 0 and 1 MiB are a quarter pixel apart
-    if (f * width <= 6) return view.start;
-    if ((1 - f) * width <= 6) return view.start + view.span;
-    const edges = segs.flatMap((x) => [x.start, x.start + x.size]);
-    let best: bigint | null = null;
-    let bestPx = 6;
-    for (const a of edges) {
-      if (a < view.start || a > view.start + view.span) continue;
-      const px = Math.abs(fracOf(view, a) - f) * width;
-      if (px <= bestPx) {
-        bestPx = px;
-        best = a;
-      }
-    }
-    return best ?? snap(addrAt(view, f));
+    const r = bar.current!.getBoundingClientRect();
+    return pointerAddress(view, segs, { frac: (e.clientX - r.left) / r.width, width: r.width });
   };
 
+  // A drag on the map is one gesture: drawing selects a range; dragging a handle resizes the
+  // range inside one history mark, so the whole drag is one undo step (Escape cancels it).
   function down(e: PointerEvent<HTMLDivElement>) {
     if (e.button !== 0) return;
     const h = (e.target as HTMLElement).dataset;
     if (h.handle) {
-      resize.current = {
-        index: Number(h.inst),
-        k: Number(h.k),
-        side: h.handle as "l" | "r",
-        key: `resize:${Date.now()}`,
+      const g = beginResize(
+        useStore.getState().draft,
+        Number(h.inst),
+        Number(h.k),
+        h.handle as Side,
+      );
+      if (!g) return;
+      useStore.getState().beginMark();
+      gesture.current = g;
+      const onKey = (k: globalThis.KeyboardEvent) => {
+        if (k.key === "Escape") cancel();
       };
+      window.addEventListener("keydown", onKey);
+      stopEscape.current = () => window.removeEventListener("keydown", onKey);
     } else if ((e.target as HTMLElement).closest("[data-lane='map']")) {
-      draw.current = { from: addrFromEvent(e) };
+      gesture.current = beginDraw(addrFromEvent(e));
     } else return;
     (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
   }
   function move(e: PointerEvent<HTMLDivElement>) {
-    const at = addrFromEvent(e);
-    if (draw.current) {
-      const a = draw.current.from < at ? draw.current.from : at;
-      const b = draw.current.from < at ? at : draw.current.from;
-      if (b > a) useStore.getState().setPendingRange({ start: a, size: b - a });
-    } else if (resize.current) {
-      const { index, k, side, key } = resize.current;
-      const r = useStore.getState().draft.instances[index]?.memory[k];
-      if (!r) return;
-      const endAddr = r.start + r.size;
-      const next: Range =
-        side === "l"
-          ? {
-              start: at < endAddr ? at : endAddr - 4096n,
-              size: endAddr - (at < endAddr ? at : endAddr - 4096n),
-            }
-          : { start: r.start, size: at > r.start ? at - r.start : 4096n };
-      useStore.getState().edit((p) => replaceRange(p, index, k, next), key);
-    }
+    const g = gesture.current;
+    if (!g) return;
+    const step = gestureStep(g, addrFromEvent(e));
+    if (step?.kind === "pending") useStore.getState().setPendingRange(step.range);
+    else if (step?.kind === "profile") useStore.getState().preview(step.profile);
   }
-  function up() {
-    draw.current = null;
-    resize.current = null;
+  function finish(commit: boolean) {
+    if (gesture.current?.kind === "resize")
+      useStore.getState()[commit ? "commitMark" : "cancelMark"]();
+    gesture.current = null;
+    stopEscape.current?.();
+    stopEscape.current = null;
   }
+  const up = () => finish(true);
+  const cancel = () => finish(false);
 
   // Keyboard resize: arrows move an edge by 2 MiB (Shift: 1 GiB); one undo step per key.
-  function nudge(e: KeyboardEvent<HTMLButtonElement>, index: number, k: number, side: "l" | "r") {
-    const dir = e.key === "ArrowLeft" ? -1n : e.key === "ArrowRight" ? 1n : 0n;
-    if (dir === 0n) return;
+  function nudge(e: KeyboardEvent<HTMLElement>, index: number, k: number, side: Side) {
+    const dir = e.key === "ArrowLeft" ? -1 : e.key === "ArrowRight" ? 1 : 0;
+    if (dir === 0) return;
     e.preventDefault();
     const r = useStore.getState().draft.instances[index]?.memory[k];
-    if (!r) return;
-    const step = (e.shiftKey ? 1024n : 2n) * ONE_MIB * dir;
-    const endAddr = r.start + r.size;
-    const next: Range =
-      side === "l"
-        ? { start: r.start + step, size: r.size - step }
-        : { start: r.start, size: r.size + step };
-    if (next.size <= 0n || next.start < 0n || (side === "l" && next.start >= endAddr)) return;
-    useStore.getState().edit((p) => replaceRange(p, index, k, next));
+    const next = r && nudgeRange(r, side, dir, e.shiftKey);
+    if (next) useStore.getState().edit((p) => replaceRange(p, index, k, next));
   }
 
   const pendingSource: DragSource = {
@@ -246,7 +226,7 @@ export function MemoryView() {
           onPointerDown={down}
           onPointerMove={move}
           onPointerUp={up}
-          onPointerCancel={up}
+          onPointerCancel={cancel}
           aria-label="Physical address map"
         >
           <div className="lane" data-lane="map" data-testid="memory.map">

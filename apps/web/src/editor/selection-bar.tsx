@@ -73,7 +73,9 @@ export function SelectionBar() {
           role="status"
           data-testid="selection.verdict"
         >
-          {verdict.ok ? "✓ valid" : `✕ ${verdict.reasons.join("; ")}`}
+          {[verdict.ok ? "✓ valid" : `✕ ${verdict.reasons.join("; ")}`, ...verdict.moves].join(
+            "; ",
+          )}
         </span>
       ) : null}
     </div>

@@ -159,6 +159,11 @@ export const SlotCard = memo(function SlotCard({
               {r}
             </div>
           ))}
+          {verdict.moves.map((m) => (
+            <div key={m} className="verdict-move" data-testid={`slot.move-${index}`}>
+              ⚠ {m}
+            </div>
+          ))}
         </div>
       ) : null}
       <div className="summary" data-testid={`slot.cores-${index}`}>

@@ -1,7 +1,8 @@
 // Stored profiles: open, save (with the 409 PROFILE-STALE conflict), save as, rename,
 // duplicate, delete, import and export, history.
 import { hasErrors, parseProfile, profileToJson, type Profile } from "@tessera/core";
-import * as api from "../api/client";
+import { ApiError } from "../api/client";
+import * as api from "../api/profiles";
 import { flagForeignHardware } from "../editor/hardware";
 import { errorText } from "../ui/error-text";
 import { useStore } from "../store";
@@ -20,11 +21,12 @@ export async function openProfile(id: string): Promise<void> {
   try {
     const rec = await api.getProfile(id);
     if (!rec.profile) throw new Error(`Profile ${id} could not be read.`);
-    get().loadDraft(
-      rec.profile,
-      { id: rec.id, version: rec.version, name: rec.name, base: rec.profile },
-      true,
-    );
+    get().loadDraft(rec.profile, {
+      id: rec.id,
+      version: rec.version,
+      name: rec.name,
+      base: rec.profile,
+    });
     get().setConflict(null);
     flagForeignHardware(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
@@ -50,7 +52,7 @@ export async function saveDraft(): Promise<boolean> {
     void refreshProfiles();
     return true;
   } catch (e) {
-    if (e instanceof api.ApiError && e.code === "PROFILE-STALE") {
+    if (e instanceof ApiError && e.code === "PROFILE-STALE") {
       const cur = (e.body?.current ?? {}) as Record<string, unknown>;
       const parsed = cur.profile ? parseProfile(cur.profile) : null;
       get().setConflict({
@@ -88,11 +90,11 @@ export function reloadFromConflict(): void {
   const s = get();
   const c = s.conflict;
   if (!c || !s.source || !c.current.profile) return;
-  s.loadDraft(
-    c.current.profile,
-    { ...s.source, version: c.current.version, base: c.current.profile },
-    true,
-  );
+  s.loadDraft(c.current.profile, {
+    ...s.source,
+    version: c.current.version,
+    base: c.current.profile,
+  });
   s.setConflict(null);
 }
 
@@ -169,7 +171,7 @@ export function importJson(text: string): string | null {
   }
   const p = parseProfile(json);
   if (!p.ok) return p.errors.map((e) => `${e.path || "(top)"}: ${e.message}`).join("\n");
-  get().loadDraft(p.value, null, true);
+  get().loadDraft(p.value, null);
   flagForeignHardware(p.value);
   return null;
 }

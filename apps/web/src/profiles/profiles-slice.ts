@@ -9,6 +9,10 @@ export const createProfilesSlice: StateCreator<State, [], [], ProfilesSlice> = (
   conflict: null,
   notice: null,
   staleHardware: null,
+  discardAsk: null,
+  setDiscardAsk(discardAsk) {
+    set({ discardAsk });
+  },
   setProfiles(profiles) {
     set({ profiles });
   },

@@ -1,6 +1,6 @@
 // The profiles slice: the stored list, a save conflict, and the one notice line.
 import type { Profile } from "@tessera/core";
-import type { ProfileRecord } from "../api/client";
+import type { ProfileRecord } from "../api/profiles";
 
 export interface Conflict {
   current: {
@@ -17,6 +17,9 @@ export interface ProfilesSlice {
   notice: { kind: "ok" | "error" | "warning"; text: string; hint?: string } | null;
   /** Things the open profile names that this machine no longer has. */
   staleHardware: string[] | null;
+  /** Asking before the draft with unsaved work is replaced (profiles/discard.tsx). */
+  discardAsk: { title: string; lines: string[]; proceed: () => void } | null;
+  setDiscardAsk(ask: ProfilesSlice["discardAsk"]): void;
   setProfiles(list: ProfileRecord[]): void;
   setConflict(c: Conflict | null): void;
   setNotice(n: ProfilesSlice["notice"]): void;

@@ -2,7 +2,7 @@
 // export JSON; version history with a side-by-side diff.
 import { useEffect, useRef, useState } from "react";
 import { hasErrors, type Profile } from "@tessera/core";
-import * as api from "../api/client";
+import * as api from "../api/profiles";
 import { draftFromHost, newDraft } from "../editor/editor-actions";
 import { errorText } from "../ui/error-text";
 import {
@@ -19,6 +19,7 @@ import {
 } from "./profile-actions";
 import { useStore } from "../store";
 import { DiffTable } from "./diff-table";
+import { unlessUnsaved } from "./discard";
 
 function History({ id }: { id: string }) {
   const [versions, setVersions] = useState<api.ProfileRecord[]>([]);
@@ -161,7 +162,7 @@ export function ProfilesView() {
           <div className="row">
             <button
               disabled={!source}
-              onClick={() => void duplicateCurrent()}
+              onClick={() => unlessUnsaved("Duplicating", () => void duplicateCurrent())}
               data-testid="profiles.duplicate"
             >
               Duplicate
@@ -174,11 +175,14 @@ export function ProfilesView() {
             >
               Make active
             </button>
-            <button onClick={newDraft} data-testid="profiles.new">
+            <button
+              onClick={() => unlessUnsaved("A new draft", newDraft)}
+              data-testid="profiles.new"
+            >
               New empty draft
             </button>
             <button
-              onClick={draftFromHost}
+              onClick={() => unlessUnsaved("Starting from this machine", draftFromHost)}
               title="OS1 owns every core, all memory and every device, as before partitioning"
               data-testid="profiles.from-host"
             >
@@ -198,7 +202,9 @@ export function ProfilesView() {
               data-testid="profiles.import-file"
               onChange={async (e) => {
                 const f = e.target.files?.[0];
-                if (f) setImportError(importJson(await f.text()));
+                const text = f && (await f.text());
+                if (text !== undefined)
+                  unlessUnsaved(`Importing ${f!.name}`, () => setImportError(importJson(text)));
                 e.target.value = "";
               }}
             />
@@ -246,7 +252,9 @@ export function ProfilesView() {
                   </td>
                   <td className="row">
                     <button
-                      onClick={() => void openProfile(p.id)}
+                      onClick={() =>
+                        unlessUnsaved(`Opening ${p.name}`, () => void openProfile(p.id))
+                      }
                       data-testid={`profiles.open-${p.name}`}
                     >
                       Open

@@ -2,6 +2,7 @@
 // run/run-actions.ts and the live controller (store/live.ts) call its setters.
 import type { InstanceState, InstanceView } from "@tessera/core";
 import type { InstanceMessage, LogMessage, SnapshotMessage } from "../api/events";
+import type { LogReply } from "../api/instances";
 
 // The wire names are core's (apps/agent/API.md "InstanceView"): one list for agent and console.
 export type { InstanceState, InstanceView };
@@ -21,13 +22,6 @@ export interface LogLine {
   at: string;
   stream: string;
   line: string;
-}
-
-/** apps/agent/API.md `GET /api/instances/:name/log`. */
-export interface LogReply {
-  epoch: string;
-  seq: number;
-  lines: { epoch: string; seq: number; at: string; stream: string; line: string }[];
 }
 
 /** A refused or failed action, in words, shown where the action was. */

@@ -4,6 +4,7 @@
 // draft and the open view survive. Any other request that meets the 401 (through the
 // api/client.ts hook) raises the same dialog but is not retried.
 import * as api from "../api/client";
+import { login } from "../api/session";
 import { reconnectSocket } from "../api/socket";
 import { useStore } from "../store";
 
@@ -42,7 +43,7 @@ export async function withSession<T>(fn: () => Promise<T>): Promise<T> {
 /** Signs in again from the expiry dialog; null on success, else the reason. */
 export async function renewSession(username: string, password: string): Promise<string | null> {
   try {
-    const s = await api.login(username, password);
+    const s = await login(username, password);
     const st = useStore.getState();
     // Another user signing in here is a different session: the retry must not act as them.
     const same = st.user?.name === s.user.name;

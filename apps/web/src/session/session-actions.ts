@@ -1,5 +1,5 @@
 // Signing in and out, and what follows a sign-in: the machine, the saved draft, the profiles.
-import * as api from "../api/client";
+import * as api from "../api/session";
 import { loadMachine } from "../editor/editor-actions";
 import { refreshProfiles } from "../profiles/profile-actions";
 import { useStore } from "../store";

@@ -1,5 +1,5 @@
 // The session slices: who is signed in, the theme, the live connection, and session expiry.
-import type { User } from "../api/client";
+import type { User } from "../api/session";
 
 export type Theme = "system" | "light" | "dark";
 

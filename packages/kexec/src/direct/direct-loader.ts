@@ -28,7 +28,7 @@ import {
   readCpuinfo,
   type HostRoots,
 } from "./host-checks";
-import { buildDirectImages } from "./images";
+import { readDirectImages } from "./image-files";
 import { parkSequence, startSequence } from "./ipi";
 import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, readMailbox } from "./mailbox";
 import { buildMpTable } from "./mp-table";
@@ -142,17 +142,6 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     }
   }
 
-  async function readFileFor(path: string, what: string): Promise<Buffer> {
-    try {
-      return await readFile(path);
-    } catch (err) {
-      throw new LoaderFailure(
-        "LOADER-ENOENT",
-        `cannot read the ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-      );
-    }
-  }
-
   async function doLoad(ctx: StepContext, input: SuccessorPlan) {
     if (!isDirectPlan(input))
       throw new LoaderFailure(
@@ -185,11 +174,9 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       }),
     );
     checkCoresOffline(plan, await onlineApicIds(roots));
-    const kernel = await readFileFor(plan.kernel, "kernel");
-    const initrd = plan.initrd ? await readFileFor(plan.initrd, "initrd") : null;
     const margin =
       config.marginMiB === undefined ? undefined : BigInt(Math.round(config.marginMiB)) * MiB;
-    const images = buildDirectImages({ plan, kernel, initrd, margin, kernelPath: plan.kernel });
+    const images = await readDirectImages(plan, margin);
     const pm = await physMem();
     await ipiSender(ctx.signal, ctx.log);
 

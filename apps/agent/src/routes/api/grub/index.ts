@@ -14,7 +14,7 @@ async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
   const r = planLayout(
     t.machine.machine,
     rec.profile,
-    await gatherFacts(rec.profile),
+    await gatherFacts(rec.profile, t.files),
     planOptions(t.config.loader),
   );
   if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });

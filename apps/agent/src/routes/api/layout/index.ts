@@ -87,7 +87,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const diagnostics = validateLayout(
         t.machine.machine,
         profile,
-        await gatherFacts(profile, t.live),
+        await gatherFacts(profile, t.files, t.live),
         planOptions(t.config.loader),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
@@ -125,7 +125,7 @@ const routes: FastifyPluginAsync = async (app) => {
       const r = planLayout(
         t.machine.machine,
         profile,
-        await gatherFacts(profile, t.live),
+        await gatherFacts(profile, t.files, t.live),
         planOptions(t.config.loader),
       );
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });

@@ -3,6 +3,7 @@
 // connect, then the hub's stream.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { AgentError } from "../../../errors";
+import { digits, optionalIntIn } from "../numbers";
 import { WS_PROTOCOL, WS_SUBPROTOCOL } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
@@ -43,7 +44,7 @@ const routes: FastifyPluginAsync = async (app) => {
     });
   };
 
-  app.get<{ Querystring: { since?: number; epoch?: string } }>(
+  app.get<{ Querystring: { since?: string; epoch?: string } }>(
     "/ws",
     {
       websocket: true,
@@ -51,7 +52,7 @@ const routes: FastifyPluginAsync = async (app) => {
         querystring: {
           type: "object",
           properties: {
-            since: { type: "integer", minimum: 0 },
+            since: digits,
             epoch: { type: "string", maxLength: 64 },
           },
         },
@@ -78,7 +79,7 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       // Snapshot (or missed events) and subscription happen in one synchronous block: no
       // event can slip between them.
-      const since = req.query.since;
+      const since = optionalIntIn(req.query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER);
       const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
       if (missed) {
         socket.send(
