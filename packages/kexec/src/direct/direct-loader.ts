@@ -30,7 +30,7 @@ import {
 } from "./host-checks";
 import { readDirectImages } from "./image-files";
 import { parkSequence, startSequence } from "./ipi";
-import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, readMailbox } from "./mailbox";
+import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, mailboxChange, readMailbox } from "./mailbox";
 import { buildMpTable } from "./mp-table";
 import { openPhysMem, type PhysMem } from "./phys-mem";
 import { isDirectPlan, type DirectPlan } from "./plan-shape";
@@ -331,20 +331,8 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       const pm = await physMem();
       for (const inst of live) {
         const mb = readMailbox(await pm.read(inst.plan.direct.mailbox, MAILBOX_FIELDS_BYTES));
-        const patch: Partial<DirectInstance> = {};
-        if (mb.state !== inst.guestState) {
-          patch.guestState = mb.state;
-          if (mb.state === GUEST_STATE.initStarted && inst.state === "starting")
-            patch.phase = "userspace-up";
-          if (mb.state === GUEST_STATE.bootComplete && inst.state === "starting") {
-            Object.assign(patch, { state: "running", phase: "running" });
-            guest(inst.name, "boot-complete");
-          }
-        }
-        if (mb.heartbeat !== inst.heartbeat) {
-          patch.heartbeat = mb.heartbeat;
-          if (mb.heartbeat !== 0) guest(inst.name, "heartbeat");
-        }
+        const { patch, events } = mailboxChange(inst, mb);
+        for (const e of events) guest(inst.name, e);
         if (Object.keys(patch).length) set(inst.name, patch);
       }
     } catch (err) {
