@@ -6,7 +6,7 @@
 // It never skips: without QEMU or Debian's kernel it fails and says what is missing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { startLab, type Lab } from "../src/lab";
+import { startLab, type Lab, type PlanJson } from "../src/lab";
 import { labProfileJson } from "../src/lab-profile";
 import { LAB_CACHE } from "../src/paths";
 import type { LiveStream } from "../src/agent-client";
@@ -15,6 +15,8 @@ const SERIAL = { os2: 0x2f8, os3: 0x3e8 } as const;
 
 let lab: Lab;
 let live: LiveStream;
+/** The plan the agent in OS1 makes for the active profile (from the machine it discovered). */
+let agentPlan: PlanJson;
 
 /** The e820 lines the successor's kernel printed, as {start, end, type}. */
 function e820Of(serial: string): { start: bigint; end: bigint; type: string }[] {
@@ -61,6 +63,11 @@ beforeAll(async () => {
     profile: labProfileJson(),
   });
   await lab.client.request("POST", `/api/profiles/${created.id}/activate`);
+  agentPlan = (
+    await lab.client.request<{ plan: PlanJson; loader: string }>("POST", "/api/plan", {
+      profile: labProfileJson(),
+    })
+  ).plan;
   live = lab.client.openLive();
   await live.opened;
 }, 600_000);
@@ -91,7 +98,7 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
 
   it("each successor's kernel saw exactly its planned memory, its own cores and its planned command line", () => {
     for (const name of ["os2", "os3"] as const) {
-      const planned = lab.plan.successors.find((s) => s.name === name)!;
+      const planned = agentPlan.successors.find((s) => s.name === name)!;
       const serial = lab.machine.serial(SERIAL[name]);
       const boot = lastBoot(serial);
       expect(e820Of(serial), `${name}'s e820`).toEqual(
