@@ -161,9 +161,17 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
     await lab.client.waitForState("os3", "stopped", 30_000);
     const before = live.heartbeats("os3").length;
     const os2Before = live.heartbeats("os2").length;
-    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise((r) => setTimeout(r, 6000));
     expect(live.heartbeats("os3").length).toBe(before);
-    expect(live.heartbeats("os2").length).toBeGreaterThan(os2Before);
+    const os2 = await lab.client.instance("os2");
+    expect(
+      live.heartbeats("os2").length,
+      `os2 beats on after os3's force-stop (os2: ${JSON.stringify(os2)}; its console ends: ${lab.machine.serial(SERIAL.os2).slice(-600)})`,
+    ).toBeGreaterThan(os2Before);
     expect(lab.machine.running).toBe(true);
+    const p = pulses(lab.machine.serial(0x3f8));
+    expect(p.at(-1)!.uptime, "OS1's pulse goes on after the force-stop").toBeGreaterThan(
+      p.at(-4)!.uptime,
+    );
   }, 60_000);
 });
