@@ -70,16 +70,8 @@ export class QemuMachine {
       ...["-device", "isa-serial,chardev=com3,iobase=0x3e8,irq=5"],
     ];
     const args = [
-      // One thread for every vCPU, with virtual time counted in executed instructions:
-      // each kernel's timers (the PIT, the local APIC timer, the TSC) then advance with the
-      // code it runs, not with how much of a busy host's time its thread got. Without it a
-      // successor's local APIC timer check, which counts PIT ticks against APIC ticks, fails
-      // now and then on a loaded 2-core host ("APIC timer disabled due to verification
-      // failure") and the successor has no tick once it masks its LINT0.
       "-accel",
-      "tcg,thread=single",
-      "-icount",
-      "shift=auto,sleep=on",
+      "tcg",
       "-machine",
       "q35",
       "-m",
