@@ -26,6 +26,7 @@ import {
   type Range,
 } from "./model";
 import { describe, hex, parseQuantity } from "./units";
+import type { DiagnosticJson, JsonForm, PlanJson, ProfileJson, RangeJson } from "./wire/rest";
 
 export interface ParseError {
   path: string;
@@ -502,43 +503,41 @@ function readInstance(r: Reader, v: unknown, path: string): Instance | undefined
   return name === undefined ? undefined : inst;
 }
 
-export function profileToJson(p: Profile): unknown {
-  const out: Obj = { schema: PROFILE_SCHEMA, name: p.name };
+export function profileToJson(p: Profile): ProfileJson {
+  const out: ProfileJson = { schema: PROFILE_SCHEMA, name: p.name, instances: [] };
   if (p.machineFingerprint !== undefined) out.machineFingerprint = p.machineFingerprint;
-  out.instances = p.instances.map((i) => {
-    const o: Obj = {
-      name: i.name,
-      cpus: [...i.cpus],
-      memory: i.memory.map(rangeToJson),
-    };
-    if (i.lowMemory) o.lowMemory = rangeToJson(i.lowMemory);
-    o.devices = [...i.devices];
-    if (i.kernel !== undefined) o.kernel = i.kernel;
-    if (i.initrd !== undefined) o.initrd = i.initrd;
-    if (i.cmdline !== undefined) o.cmdline = i.cmdline;
-    return o;
-  });
+  // Optional keys only when set, in this order (name, cpus, memory, lowMemory, devices …).
+  out.instances = p.instances.map((i) => ({
+    name: i.name,
+    cpus: [...i.cpus],
+    memory: i.memory.map(rangeToJson),
+    ...(i.lowMemory ? { lowMemory: rangeToJson(i.lowMemory) } : {}),
+    devices: [...i.devices],
+    ...(i.kernel !== undefined ? { kernel: i.kernel } : {}),
+    ...(i.initrd !== undefined ? { initrd: i.initrd } : {}),
+    ...(i.cmdline !== undefined ? { cmdline: i.cmdline } : {}),
+  }));
   return out;
 }
 
-export function rangeToJson(r: Range): { start: string; size: string } {
+export function rangeToJson(r: Range): RangeJson {
   return { start: hex(r.start), size: hex(r.size) };
 }
 
 // ---------------------------------------------------------------- plan
 
-export function planToJson(plan: BootPlan): unknown {
+export function planToJson(plan: BootPlan): PlanJson {
   return toJsonValue(plan);
 }
 
 /** Diagnostics as JSON: the ranges in `subject` as hex strings. */
-export function diagnosticsToJson(diagnostics: Diagnostic[]): unknown[] {
-  return toJsonValue(diagnostics) as unknown[];
+export function diagnosticsToJson(diagnostics: Diagnostic[]): DiagnosticJson[] {
+  return toJsonValue(diagnostics);
 }
 
 /** Any model value as plain JSON: every bigint becomes a hex string. */
-export function toJsonValue(value: unknown): unknown {
+export function toJsonValue<T>(value: T): JsonForm<T> {
   return JSON.parse(
     JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
-  );
+  ) as JsonForm<T>;
 }

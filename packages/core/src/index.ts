@@ -96,6 +96,53 @@ export {
   diagnosticJsonSchema,
   diagnosticsJsonSchema,
   planJsonSchema,
-} from "./json-schema";
-export { BOOT_PHASES, INSTANCE_STATES } from "./protocol";
-export type { BootPhase, InstanceState, PhaseEntry, InstanceView, AuditEntry } from "./protocol";
+} from "./wire/json-schema";
+export { conflictsWith, startConflicts, successorOf } from "./conflicts";
+export type { Held } from "./conflicts";
+// Everything that crosses the wire between the agent and its clients (see wire/README.md).
+export { BOOT_PHASES, INSTANCE_STATES, LOCKED_STATES } from "./wire/instances";
+export type {
+  BootPhase,
+  InstanceState,
+  PhaseEntry,
+  InstanceView,
+  AuditEntry,
+} from "./wire/instances";
+export { WS_PROTOCOL, WS_SUBPROTOCOL, WS_CLOSE, PROFILE_ACTIONS, LOG_STREAMS } from "./wire/events";
+export type {
+  ProfileAction,
+  LogStream,
+  InstanceEvent,
+  LogEvent,
+  ProfileEvent,
+  MachineEvent,
+  LiveEvent,
+  Sequenced,
+  HeartbeatMessage,
+  GuestHeartbeatMessage,
+  SnapshotMessage,
+  ResumedMessage,
+  ErrorMessage,
+  ServerMessage,
+  ClientMessage,
+} from "./wire/events";
+export { ROLES, roleAtLeast, PLAN_FORMATS } from "./wire/rest";
+export type {
+  JsonForm,
+  RangeJson,
+  ProfileJson,
+  DiagnosticJson,
+  PlanJson,
+  Role,
+  UserView,
+  SessionInfo,
+  ProfileSummary,
+  ProfileRecord,
+  VersionSummary,
+  VersionRecord,
+  AuditFilter,
+  ValidateAnswer,
+  LoaderCommands,
+  PlanFormat,
+  PlanAnswer,
+} from "./wire/rest";

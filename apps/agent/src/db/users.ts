@@ -4,8 +4,11 @@ import { createHash } from "node:crypto";
 import type { Db } from "./database";
 import { randomToken } from "../auth/password";
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "@tessera/core";
+
+// Roles are core's wire names (viewer < operator < admin).
+export { ROLES, roleAtLeast } from "@tessera/core";
+export type { Role };
 
 export interface UserRow {
   name: string;
@@ -18,10 +21,6 @@ export interface Session {
   role: Role;
   csrf: string;
   expiresAt: number;
-}
-
-export function roleAtLeast(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
 function hashId(token: string): string {

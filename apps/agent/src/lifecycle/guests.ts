@@ -5,7 +5,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { GuestEvent } from "@tessera/kexec";
 import { AgentError } from "../errors";
-import { LOCKED_STATES } from "./locks";
+import { LOCKED_STATES } from "@tessera/core";
 import { reconcileRow } from "./reconcile";
 import { InstanceStates } from "./states";
 

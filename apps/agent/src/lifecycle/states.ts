@@ -1,7 +1,15 @@
 // The persisted side of the instance lifecycle: views, locks and the one way a state
 // changes. Contract: every transition is written to SQLite before it is published on the
 // live hub, so what a client saw is never newer than what survives a crash.
-import type { Machine, Profile } from "@tessera/core";
+import {
+  conflictsWith,
+  LOCKED_STATES,
+  type Held,
+  type LogEvent,
+  type LogStream,
+  type Machine,
+  type Profile,
+} from "@tessera/core";
 import type { Loader } from "@tessera/kexec";
 import type { AuditLog } from "../db/audit";
 import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
@@ -9,7 +17,6 @@ import type { InstanceRunStore } from "../db/instance-runs";
 import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
-import { LOCKED_STATES, profileChangeConflicts, type Held } from "./locks";
 import type { LiveFacts } from "./layout";
 import { toView, type InstanceView } from "./view";
 
@@ -112,7 +119,7 @@ export class InstanceStates {
 
   /** Refuses (409 RESOURCE-LOCKED) a new version of the active profile that takes held resources. */
   checkProfileChange(next: Profile): void {
-    const diags = profileChangeConflicts(next, this.held());
+    const diags = conflictsWith(this.held(), next);
     if (diags.length) throw new AgentError("RESOURCE-LOCKED", { diagnostics: diags });
   }
 
@@ -200,14 +207,14 @@ export class InstanceStates {
    * guest's per-boot token (on the command line the loader echoes) is masked first: every
    * viewer reads the log, and the token would let them report as that guest.
    */
-  protected logLine(name: string, stream: string, raw: string, at: string): void {
+  protected logLine(name: string, stream: LogEvent["stream"], raw: string, at: string): void {
     const line = raw.replace(/(tessera\.token=)\S+/g, "$1…");
     this.d.hub.publish({ type: "log", at, name, stream, line }, (seq) =>
       this.storeLine(name, seq, at, stream, line),
     );
   }
 
-  private storeLine(name: string, seq: number, at: string, stream: string, line: string): void {
+  private storeLine(name: string, seq: number, at: string, stream: LogStream, line: string): void {
     this.d.runs.addLine(name, { epoch: this.d.hub.epoch, seq, at, stream, line });
   }
 

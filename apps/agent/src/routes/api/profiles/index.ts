@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
-import { profileJsonSchema } from "@tessera/core";
+import { profileJsonSchema, type ProfileAction } from "@tessera/core";
 import {
   announceProfile,
   idParams,
@@ -22,7 +22,7 @@ import {
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  const announce = (action: string, id: string, name: string, version: number, by: string) =>
+  const announce = (action: ProfileAction, id: string, name: string, version: number, by: string) =>
     announceProfile(t, action, id, name, version, by);
 
   app.get(

@@ -1,5 +1,11 @@
 // What the profile routes share: reading a profile from a body, the record shape of API.md.
-import { parseProfile, profileToJson, type Profile } from "@tessera/core";
+import {
+  parseProfile,
+  profileToJson,
+  type Profile,
+  type ProfileAction,
+  type ProfileRecord,
+} from "@tessera/core";
 import type { StoredProfile } from "../../../db/profiles";
 import { AgentError } from "../../../errors";
 import type { Services } from "../../../services";
@@ -29,7 +35,7 @@ export function stamped(t: Services, p: Profile): Profile {
     : p;
 }
 
-export function record(t: Services, p: StoredProfile) {
+export function record(t: Services, p: StoredProfile): ProfileRecord {
   return {
     id: p.id,
     name: p.name,
@@ -64,7 +70,7 @@ export const idParams = {
 /** Tells every live client that an operator changed a profile. */
 export function announceProfile(
   t: Services,
-  action: string,
+  action: ProfileAction,
   id: string,
   name: string,
   version: number,

@@ -1,6 +1,6 @@
 // Profile history, diff, duplicate, activation, import and export.
 import type { FastifyPluginAsync } from "fastify";
-import { diffProfiles, profileJsonSchema, profileToJson } from "@tessera/core";
+import { diffProfiles, profileJsonSchema, profileToJson, type ProfileAction } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
@@ -18,7 +18,7 @@ const versionParams = {
 
 const routes: FastifyPluginAsync = async (app) => {
   const t = app.tessera;
-  const announce = (action: string, id: string, name: string, version: number, by: string) =>
+  const announce = (action: ProfileAction, id: string, name: string, version: number, by: string) =>
     announceProfile(t, action, id, name, version, by);
   const version = (id: string, v: number) => {
     const pv = t.profiles.version(id, v);

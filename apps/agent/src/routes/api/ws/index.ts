@@ -3,7 +3,16 @@
 // connect, then the hub's stream.
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { AgentError } from "../../../errors";
-import { WS_PROTOCOL, WS_SUBPROTOCOL } from "../../../live/hub";
+import {
+  WS_CLOSE,
+  WS_PROTOCOL,
+  WS_SUBPROTOCOL,
+  type ClientMessage,
+  type ErrorMessage,
+  type ResumedMessage,
+  type SnapshotMessage,
+} from "@tessera/core";
+import { encode } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
 
@@ -24,7 +33,7 @@ const routes: FastifyPluginAsync = async (app) => {
       (c) => c.session !== undefined && !t.users.session(c.session),
       "session expired",
     );
-    t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() });
+    t.hub.heartbeat(new Date(t.now()).toISOString());
   }, HEARTBEAT_MS);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
@@ -32,7 +41,7 @@ const routes: FastifyPluginAsync = async (app) => {
   const snapshot = () => {
     const list = t.instances.list();
     const active = list.profileId ? t.profiles.get(list.profileId) : undefined;
-    return JSON.stringify({
+    const msg: SnapshotMessage = {
       type: "snapshot",
       protocol: WS_PROTOCOL,
       epoch: t.hub.epoch,
@@ -40,7 +49,8 @@ const routes: FastifyPluginAsync = async (app) => {
       instances: list.instances,
       profile: active ? { id: active.id, version: active.version, name: active.name } : null,
       loader: { kind: t.loader.kind },
-    });
+    };
+    return encode(msg);
   };
 
   app.get<{ Querystring: { since?: number; epoch?: string } }>(
@@ -62,14 +72,13 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     (socket, req) => {
       if (socket.protocol !== WS_SUBPROTOCOL) {
-        socket.send(
-          JSON.stringify({
-            type: "error",
-            code: "WS-VERSION",
-            message: `Open the connection with subprotocol ${WS_SUBPROTOCOL} (${WS_PROTOCOL}).`,
-          }),
-        );
-        socket.close(4406, "protocol version");
+        const refusal: ErrorMessage = {
+          type: "error",
+          code: "WS-VERSION",
+          message: `Open the connection with subprotocol ${WS_SUBPROTOCOL} (${WS_PROTOCOL}).`,
+        };
+        socket.send(encode(refusal));
+        socket.close(WS_CLOSE.version, "protocol version");
         return;
       }
       const client = Object.assign(socket, {
@@ -81,9 +90,13 @@ const routes: FastifyPluginAsync = async (app) => {
       const since = req.query.since;
       const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
       if (missed) {
-        socket.send(
-          JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }),
-        );
+        const resumed: ResumedMessage = {
+          type: "resumed",
+          epoch: t.hub.epoch,
+          from: since! + 1,
+          to: t.hub.seq,
+        };
+        socket.send(encode(resumed));
         for (const text of missed) socket.send(text);
         // Guest heartbeats are not replayed: the latest one of each instance stands for all.
         for (const text of t.hub.latestHeartbeats()) socket.send(text);
@@ -98,15 +111,9 @@ const routes: FastifyPluginAsync = async (app) => {
         } catch {
           return;
         }
-        if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "ping") {
-          t.hub.deliver(
-            client,
-            JSON.stringify({
-              type: "heartbeat",
-              seq: t.hub.seq,
-              at: new Date(t.now()).toISOString(),
-            }),
-          );
+        // Anything but a ClientMessage is ignored: a client cannot make the agent talk.
+        if (msg && typeof msg === "object" && (msg as ClientMessage).type === "ping") {
+          t.hub.deliver(client, t.hub.heartbeatText(new Date(t.now()).toISOString()));
         }
       });
       socket.on("close", () => t.hub.remove(client));

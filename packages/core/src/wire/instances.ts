@@ -1,4 +1,4 @@
-// Names the agent and the console share on the wire: instance states, boot phases and the
+// Names the agent and the console share about instances: states, boot phases and the
 // instance view (apps/agent/API.md). One definition, so the two can never drift apart.
 
 /** A successor's boot phases, in the order every loader walks them. */
@@ -65,3 +65,18 @@ export interface AuditEntry {
   result: string;
   detail: string | null;
 }
+
+/**
+ * States in which an instance may hold its cores, memory and devices (InstanceView's
+ * `locked`): a profile change may not take them, and a start may not use them.
+ */
+export const LOCKED_STATES: ReadonlySet<InstanceState> = new Set<InstanceState>([
+  "loading",
+  "loaded",
+  "starting",
+  "booting",
+  "running",
+  "stopping",
+  "unresponsive",
+  "unknown",
+]);

@@ -1,0 +1,129 @@
+// The bodies of the agent's REST API (apps/agent/API.md) that are not core's model itself:
+// profile records and summaries, users and sessions, the audit filter, the validate and
+// plan answers. The agent's route schemas are checked against these types (its type
+// provider derives the route types from the schemas, and the handlers return these), and
+// the console reads them.
+import type { BootPlan, Diagnostic, Profile, Range } from "../model";
+
+/**
+ * A model value in its JSON form, as the codec writes it: every bigint becomes a hex string.
+ * The profile, plan and diagnostics on the wire are exactly this of the model types.
+ */
+export type JsonForm<T> = T extends bigint
+  ? string
+  : T extends readonly (infer E)[]
+    ? JsonForm<E>[]
+    : T extends object
+      ? { [K in keyof T]: JsonForm<T[K]> }
+      : T;
+
+export type RangeJson = JsonForm<Range>;
+export type ProfileJson = JsonForm<Profile>;
+export type DiagnosticJson = JsonForm<Diagnostic>;
+export type PlanJson = JsonForm<BootPlan>;
+
+// ---------------------------------------------------------------- users and sessions
+
+/** Console roles, weakest first: each may do what the ones before it may. */
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether `role` may do what `needed` may. */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/** A console user as GET /api/users lists it (never a password hash). */
+export interface UserView {
+  name: string;
+  role: Role;
+  /** ISO time. */
+  createdAt: string;
+}
+
+/** POST and GET /api/session: who is signed in, and the token for state-changing requests. */
+export interface SessionInfo {
+  user: { name: string; role: Role };
+  csrfToken: string;
+}
+
+// ---------------------------------------------------------------- profiles
+
+/** A stored profile in the list (GET /api/profiles), without its body. */
+export interface ProfileSummary {
+  id: string;
+  name: string;
+  version: number;
+  /** ISO time of the current version. */
+  updatedAt: string;
+  updatedBy: string;
+  active: boolean;
+  /** The profile names a machine fingerprint other than this machine's. */
+  fingerprintMismatch: boolean;
+}
+
+/** A stored profile with its body (GET /api/profiles/:id and every write). */
+export interface ProfileRecord extends ProfileSummary {
+  profile: ProfileJson;
+}
+
+/** One version in a profile's history (GET /api/profiles/:id/versions). */
+export interface VersionSummary {
+  version: number;
+  name: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One version with its body (GET /api/profiles/:id/versions/:v). */
+export interface VersionRecord extends VersionSummary {
+  profile: ProfileJson;
+}
+
+// ---------------------------------------------------------------- audit
+
+/** GET /api/audit's query: every field narrows the list; times are ISO. */
+export interface AuditFilter {
+  user?: string;
+  instance?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  /** At most this many entries, newest first (1-1000; the agent's default is 200). */
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- validate and plan
+
+/** POST /api/validate. */
+export interface ValidateAnswer {
+  ok: boolean;
+  diagnostics: DiagnosticJson[];
+}
+
+/**
+ * The commands the active loader would run for one successor: argument arrays, never shell
+ * strings. `load` is null (and `problem` says why) when the plan lacks what loading needs,
+ * such as a kernel path.
+ */
+export interface LoaderCommands {
+  name: string;
+  load: string[] | null;
+  start: string[];
+  problem: string | null;
+}
+
+/** The formats POST /api/plan can add as `script`. */
+export const PLAN_FORMATS = ["json", "sh", "grub"] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+/** POST /api/plan: the plan, the loader that would run it and its exact commands. */
+export interface PlanAnswer {
+  plan: PlanJson;
+  /** The agent's loader kind ("mint", "multikernel", "dry-run"). */
+  loader: string;
+  commands: LoaderCommands[];
+  /** Format "sh": the loader commands as a script; "grub": OS1's entry. Null: see scriptProblem. */
+  script?: string | null;
+  scriptProblem?: string;
+}
