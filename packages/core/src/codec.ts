@@ -83,6 +83,12 @@ class Reader {
     );
   }
 
+  /** An integer written as a JSON number (a profile's LAPIC IDs), never as a string. */
+  jsonInt(v: unknown, path: string): number | undefined {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+    return this.fail(path, `expected an integer of 0 or more, found ${describe(v)}`);
+  }
+
   optInt(v: unknown, path: string, min = 0): number | null | undefined {
     if (v === undefined || v === null) return null;
     return this.int(v, path, min);
@@ -93,7 +99,17 @@ class Reader {
     return this.fail(path, `expected true or false, found ${describe(v)}`);
   }
 
+  /**
+   * An address or size: a string parseQuantity reads. A JSON number is refused, as the JSON
+   * Schemas (and so the agent's API) refuse it: above 2^53 it has already lost bits when it
+   * reaches us, and one rule for every reader is easier to keep than an exception.
+   */
   quantity(v: unknown, path: string): bigint | undefined {
+    if (typeof v === "number")
+      return this.fail(
+        path,
+        `${v} is a JSON number: write addresses and sizes as strings ("0x1000", "4096" or "4K")`,
+      );
     const r = parseQuantity(v);
     if (r.ok) return r.value;
     return this.fail(path, r.reason);
@@ -475,7 +491,7 @@ function readInstance(r: Reader, v: unknown, path: string): Instance | undefined
   }
   const name = r.string(o.name, `${path}.name`, { nonEmpty: true });
   const cpus = (o.cpus === undefined ? [] : (r.array(o.cpus, `${path}.cpus`) ?? [])).map((c, i) =>
-    r.int(c, `${path}.cpus[${i}]`),
+    r.jsonInt(c, `${path}.cpus[${i}]`),
   );
   const memory = (o.memory === undefined ? [] : (r.array(o.memory, `${path}.memory`) ?? [])).map(
     (m, i) => r.range(m, `${path}.memory[${i}]`),
