@@ -26,7 +26,16 @@ import {
   type Range,
 } from "./model";
 import { describe, hex, parseQuantity } from "./units";
-import type { DiagnosticJson, JsonForm, PlanJson, ProfileJson, RangeJson } from "./wire/rest";
+import type {
+  DiagnosticJson,
+  JsonForm,
+  LegacyDeviceJson,
+  MachineJson,
+  PciDeviceJson,
+  PlanJson,
+  ProfileJson,
+  RangeJson,
+} from "./wire/rest";
 
 export interface ParseError {
   path: string;
@@ -410,33 +419,37 @@ function readDiscovery(r: Reader, v: unknown): DiscoveryInfo | undefined {
   return out;
 }
 
-export function machineToJson(m: Machine): unknown {
-  const out: Obj = { schema: MACHINE_SCHEMA };
-  if (m.identity) out.identity = m.identity;
-  out.cpus = m.cpus.map((c) => ({ ...c }));
-  out.memoryMap = m.memoryMap.map((r) => {
-    const o: Obj = { start: hex(r.start), size: hex(r.size), type: r.type };
-    if (r.node !== undefined && r.node !== null) o.node = r.node;
-    return o;
-  });
-  out.devices = m.devices.map((d) => {
+export function machineToJson(m: Machine): MachineJson {
+  const devices = m.devices.map((d): PciDeviceJson | LegacyDeviceJson => {
     if (d.bus === "legacy") {
-      const o: Obj = { ...d };
-      if (d.ioPort !== undefined && d.ioPort !== null) o.ioPort = hex(d.ioPort);
-      return o;
+      const { ioPort, ...rest } = d;
+      return ioPort !== undefined && ioPort !== null ? { ...rest, ioPort: hex(ioPort) } : rest;
     }
-    const o: Obj = { ...d, vendor: hex4(d.vendor), device: hex4(d.device), class: hex6(d.class) };
-    if (d.subsystemVendor !== undefined && d.subsystemVendor !== null)
-      o.subsystemVendor = hex4(d.subsystemVendor);
-    if (d.subsystemDevice !== undefined && d.subsystemDevice !== null)
-      o.subsystemDevice = hex4(d.subsystemDevice);
-    if (d.bars) {
-      o.bars = d.bars.map((b) => ({ ...b, start: hex(b.start), size: hex(b.size) }));
-    }
+    const { subsystemVendor: sv, subsystemDevice: sd, bars, ...rest } = d;
+    const o: PciDeviceJson = {
+      ...rest,
+      vendor: hex4(d.vendor),
+      device: hex4(d.device),
+      class: hex6(d.class),
+    };
+    if (sv !== undefined && sv !== null) o.subsystemVendor = hex4(sv);
+    if (sd !== undefined && sd !== null) o.subsystemDevice = hex4(sd);
+    if (bars) o.bars = bars.map((b) => ({ ...b, start: hex(b.start), size: hex(b.size) }));
     return o;
   });
-  if (m.discovery) out.discovery = m.discovery;
-  return out;
+  return {
+    schema: MACHINE_SCHEMA,
+    ...(m.identity ? { identity: m.identity } : {}),
+    cpus: m.cpus.map((c) => ({ ...c })),
+    memoryMap: m.memoryMap.map((r) => ({
+      start: hex(r.start),
+      size: hex(r.size),
+      type: r.type,
+      ...(r.node !== undefined && r.node !== null ? { node: r.node } : {}),
+    })),
+    devices,
+    ...(m.discovery ? { discovery: m.discovery } : {}),
+  };
 }
 
 function hex4(n: number): string {

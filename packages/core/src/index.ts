@@ -127,12 +127,32 @@ export type {
   ClientMessage,
 } from "./wire/events";
 export { ROLES, roleAtLeast, PLAN_FORMATS } from "./wire/rest";
+export {
+  profileBodySchema,
+  profileSummarySchema,
+  profileRecordSchema,
+  versionSummarySchema,
+  versionRecordSchema,
+  roleSchema,
+  userViewSchema,
+  sessionInfoSchema,
+  auditEntrySchema,
+  auditFilterSchema,
+  validateAnswerSchema,
+  planBodySchema,
+  loaderCommandsSchema,
+  planAnswerSchema,
+  instanceViewSchema,
+} from "./wire/rest-schemas";
 export type {
   JsonForm,
   RangeJson,
   ProfileJson,
   DiagnosticJson,
   PlanJson,
+  MachineJson,
+  PciDeviceJson,
+  LegacyDeviceJson,
   Role,
   UserView,
   SessionInfo,

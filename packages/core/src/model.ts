@@ -127,10 +127,10 @@ export interface MachineIdentity {
   fingerprint?: string | null;
 }
 
-export interface DiscoveryProblem {
+export type DiscoveryProblem = {
   path: string;
   message: string;
-}
+};
 
 export interface DiscoveryInfo {
   /** Where the memory map came from: "firmware-memmap", "iomem", "dmesg-e820", "unknown". */

@@ -4,17 +4,14 @@ import { createHash } from "node:crypto";
 import type { Db } from "./database";
 import { randomToken } from "../auth/password";
 
-import type { Role } from "@tessera/core";
+import type { Role, UserView } from "@tessera/core";
 
 // Roles are core's wire names (viewer < operator < admin).
 export { ROLES, roleAtLeast } from "@tessera/core";
 export type { Role };
 
-export interface UserRow {
-  name: string;
-  role: Role;
-  createdAt: string;
-}
+/** A user as listed: core's wire type. */
+export type UserRow = UserView;
 
 export interface Session {
   user: string;

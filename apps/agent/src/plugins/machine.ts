@@ -1,6 +1,12 @@
 // The machine the agent partitions: discovered at start (or read from a file), rescanned on
 // request. Holding it here keeps discovery's I/O out of the routes.
-import { fingerprint, machineToJson, type DiscoveryProblem, type Machine } from "@tessera/core";
+import {
+  fingerprint,
+  machineToJson,
+  type DiscoveryProblem,
+  type Machine,
+  type MachineJson,
+} from "@tessera/core";
 
 export interface LoadedMachine {
   machine: Machine;
@@ -46,7 +52,12 @@ export class MachineService {
     return this.text;
   }
 
-  json(): { machine: unknown; fingerprint: string; source: string; problems: DiscoveryProblem[] } {
+  json(): {
+    machine: MachineJson;
+    fingerprint: string;
+    source: string;
+    problems: DiscoveryProblem[];
+  } {
     return {
       machine: machineToJson(this.current.machine),
       fingerprint: this.fp,

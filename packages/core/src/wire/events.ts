@@ -31,7 +31,7 @@ export const LOG_STREAMS = ["stdout", "stderr", "loader", "event"] as const;
 export type LogStream = (typeof LOG_STREAMS)[number];
 
 /** An instance changed state; `instance` is its whole view after the change. */
-export interface InstanceEvent {
+export type InstanceEvent = {
   type: "instance";
   at: string;
   name: string;
@@ -40,22 +40,22 @@ export interface InstanceEvent {
   reason: string | null;
   phase: string | null;
   instance: InstanceView;
-}
+};
 
 /**
  * One loader line of an instance's run log (already stored under the event's seq). The
  * agent's own `event` lines are not sent as log events: clients see the instance event.
  */
-export interface LogEvent {
+export type LogEvent = {
   type: "log";
   at: string;
   name: string;
   stream: Exclude<LogStream, "event">;
   line: string;
-}
+};
 
 /** An operator created, changed, deleted or activated a profile. */
-export interface ProfileEvent {
+export type ProfileEvent = {
   type: "profile";
   at: string;
   action: ProfileAction;
@@ -64,14 +64,14 @@ export interface ProfileEvent {
   version: number;
   /** The user who did it. */
   by: string;
-}
+};
 
 /** A rescan found other hardware: clients reload the machine. */
-export interface MachineEvent {
+export type MachineEvent = {
   type: "machine";
   at: string;
   fingerprint: string;
-}
+};
 
 /** What the hub numbers, keeps for resumes and sends to every client. */
 export type LiveEvent = InstanceEvent | LogEvent | ProfileEvent | MachineEvent;
@@ -79,21 +79,21 @@ export type LiveEvent = InstanceEvent | LogEvent | ProfileEvent | MachineEvent;
 export type Sequenced<E extends LiveEvent = LiveEvent> = E & { seq: number };
 
 /** The agent's keep-alive; `seq` is the latest number, so a client can see it missed none. */
-export interface HeartbeatMessage {
+export type HeartbeatMessage = {
   type: "heartbeat";
   at: string;
   seq: number;
-}
+};
 
 /** A guest's report that it is alive: outside the sequence (no seq, never replayed in full). */
-export interface GuestHeartbeatMessage {
+export type GuestHeartbeatMessage = {
   type: "guest-heartbeat";
   at: string;
   name: string;
-}
+};
 
 /** The first message of a connection that does not resume: the state as it is now. */
-export interface SnapshotMessage {
+export type SnapshotMessage = {
   type: "snapshot";
   protocol: typeof WS_PROTOCOL;
   epoch: string;
@@ -101,22 +101,22 @@ export interface SnapshotMessage {
   instances: InstanceView[];
   profile: { id: string; version: number; name: string } | null;
   loader: { kind: string };
-}
+};
 
 /** The first message of a resumed connection: events from..to follow, then heartbeats. */
-export interface ResumedMessage {
+export type ResumedMessage = {
   type: "resumed";
   epoch: string;
   from: number;
   to: number;
-}
+};
 
 /** The connection is refused (then closed with one of WS_CLOSE). */
-export interface ErrorMessage {
+export type ErrorMessage = {
   type: "error";
   code: string;
   message: string;
-}
+};
 
 /** Everything the agent sends on the socket. */
 export type ServerMessage =

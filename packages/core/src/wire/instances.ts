@@ -29,13 +29,13 @@ export const INSTANCE_STATES = [
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 /** A phase of the current (or last) run and when it was reached (ISO time). */
-export interface PhaseEntry {
+export type PhaseEntry = {
   phase: string;
   at: string;
-}
+};
 
 /** What GET /api/instances, the WebSocket snapshot and `instance` events carry per instance. */
-export interface InstanceView {
+export type InstanceView = {
   name: string;
   /** 1-based position in the active profile (OS1 is 1). */
   index: number;
@@ -50,10 +50,10 @@ export interface InstanceView {
   profileVersion: number | null;
   /** Phases of the current (or last) run with the time each was reached, oldest first. */
   phases: PhaseEntry[];
-}
+};
 
 /** One audit log entry as GET /api/audit returns it (the log is append-only). */
-export interface AuditEntry {
+export type AuditEntry = {
   id: number;
   /** ISO time. */
   at: string;
@@ -64,7 +64,7 @@ export interface AuditEntry {
   profileId: string | null;
   result: string;
   detail: string | null;
-}
+};
 
 /**
  * States in which an instance may hold its cores, memory and devices (InstanceView's

@@ -3,7 +3,19 @@
 // plan answers. The agent's route schemas are checked against these types (its type
 // provider derives the route types from the schemas, and the handlers return these), and
 // the console reads them.
-import type { BootPlan, Diagnostic, Profile, Range } from "../model";
+//
+// Object shapes here are `type` aliases, not interfaces: the route types derived from a
+// schema with open objects (`additionalProperties: true`) carry an index signature, and only
+// a type alias is assignable to one.
+import type {
+  BootPlan,
+  Diagnostic,
+  LegacyDevice,
+  Machine,
+  PciDevice,
+  Profile,
+  Range,
+} from "../model";
 
 /**
  * A model value in its JSON form, as the codec writes it: every bigint becomes a hex string.
@@ -22,6 +34,19 @@ export type ProfileJson = JsonForm<Profile>;
 export type DiagnosticJson = JsonForm<Diagnostic>;
 export type PlanJson = JsonForm<BootPlan>;
 
+type HexOf<V> = V extends number ? string : V;
+/** `T` with its number fields `K` written as hex strings, as the codec writes PCI ids. */
+type WithHex<T, K extends PropertyKey> = { [P in keyof T]: P extends K ? HexOf<T[P]> : T[P] };
+export type PciDeviceJson = WithHex<
+  JsonForm<PciDevice>,
+  "vendor" | "device" | "class" | "subsystemVendor" | "subsystemDevice"
+>;
+export type LegacyDeviceJson = WithHex<JsonForm<LegacyDevice>, "ioPort">;
+/** `tessera/machine@1` as machineToJson writes it. */
+export type MachineJson = Omit<JsonForm<Machine>, "devices"> & {
+  devices: (PciDeviceJson | LegacyDeviceJson)[];
+};
+
 // ---------------------------------------------------------------- users and sessions
 
 /** Console roles, weakest first: each may do what the ones before it may. */
@@ -34,23 +59,23 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 }
 
 /** A console user as GET /api/users lists it (never a password hash). */
-export interface UserView {
+export type UserView = {
   name: string;
   role: Role;
   /** ISO time. */
   createdAt: string;
-}
+};
 
 /** POST and GET /api/session: who is signed in, and the token for state-changing requests. */
-export interface SessionInfo {
+export type SessionInfo = {
   user: { name: string; role: Role };
   csrfToken: string;
-}
+};
 
 // ---------------------------------------------------------------- profiles
 
 /** A stored profile in the list (GET /api/profiles), without its body. */
-export interface ProfileSummary {
+export type ProfileSummary = {
   id: string;
   name: string;
   version: number;
@@ -60,30 +85,30 @@ export interface ProfileSummary {
   active: boolean;
   /** The profile names a machine fingerprint other than this machine's. */
   fingerprintMismatch: boolean;
-}
+};
 
 /** A stored profile with its body (GET /api/profiles/:id and every write). */
-export interface ProfileRecord extends ProfileSummary {
+export type ProfileRecord = ProfileSummary & {
   profile: ProfileJson;
-}
+};
 
 /** One version in a profile's history (GET /api/profiles/:id/versions). */
-export interface VersionSummary {
+export type VersionSummary = {
   version: number;
   name: string;
   updatedAt: string;
   updatedBy: string;
-}
+};
 
 /** One version with its body (GET /api/profiles/:id/versions/:v). */
-export interface VersionRecord extends VersionSummary {
+export type VersionRecord = VersionSummary & {
   profile: ProfileJson;
-}
+};
 
 // ---------------------------------------------------------------- audit
 
 /** GET /api/audit's query: every field narrows the list; times are ISO. */
-export interface AuditFilter {
+export type AuditFilter = {
   user?: string;
   instance?: string;
   action?: string;
@@ -91,34 +116,34 @@ export interface AuditFilter {
   to?: string;
   /** At most this many entries, newest first (1-1000; the agent's default is 200). */
   limit?: number;
-}
+};
 
 // ---------------------------------------------------------------- validate and plan
 
 /** POST /api/validate. */
-export interface ValidateAnswer {
+export type ValidateAnswer = {
   ok: boolean;
   diagnostics: DiagnosticJson[];
-}
+};
 
 /**
  * The commands the active loader would run for one successor: argument arrays, never shell
  * strings. `load` is null (and `problem` says why) when the plan lacks what loading needs,
  * such as a kernel path.
  */
-export interface LoaderCommands {
+export type LoaderCommands = {
   name: string;
   load: string[] | null;
   start: string[];
   problem: string | null;
-}
+};
 
 /** The formats POST /api/plan can add as `script`. */
 export const PLAN_FORMATS = ["json", "sh", "grub"] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** POST /api/plan: the plan, the loader that would run it and its exact commands. */
-export interface PlanAnswer {
+export type PlanAnswer = {
   plan: PlanJson;
   /** The agent's loader kind ("mint", "multikernel", "dry-run"). */
   loader: string;
@@ -126,4 +151,4 @@ export interface PlanAnswer {
   /** Format "sh": the loader commands as a script; "grub": OS1's entry. Null: see scriptProblem. */
   script?: string | null;
   scriptProblem?: string;
-}
+};

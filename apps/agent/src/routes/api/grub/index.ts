@@ -1,5 +1,5 @@
 // OS1's boot entry in GRUB: preview, install (one-time first), make default, uninstall.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { AgentError } from "../../../errors";
 import { GrubError } from "../../../grub/service";
 import { gatherFacts, planLayout } from "../../../lifecycle/layout";
@@ -63,13 +63,13 @@ const uninstallAnswer = {
   additionalProperties: true,
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   app.get("/grub", { schema: { response: { 200: previewAnswer } } }, async () =>
     t.boot.preview((await os1Entry(t)).entry),
   );
 
-  app.post<{ Body: { oneTime?: boolean } }>(
+  app.post(
     "/grub/install",
     {
       config: { access: "admin" },
@@ -106,7 +106,7 @@ const routes: FastifyPluginAsync = async (app) => {
 
   // The entry becomes the default only once OS1 has booted it and runs with its options
   // (the one-time selection proved it), unless the admin insists with {force: true}.
-  app.post<{ Body: { force?: boolean } | undefined }>(
+  app.post(
     "/grub/default",
     {
       config: { access: "admin" },

@@ -1,11 +1,11 @@
 // Reports from `tessera guest` inside a successor. Authenticated by the per-boot token the
 // agent put on that instance's command line, not by a session.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { AgentError } from "../../../errors";
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  app.post<{ Body: { name: string; event: "boot-complete" | "heartbeat" | "stopped" } }>(
+  app.post(
     "/guest/report",
     {
       config: { access: "guest", rateLimit: { max: 600, timeWindow: 60_000 } },

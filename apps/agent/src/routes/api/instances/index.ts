@@ -1,6 +1,6 @@
 // Instances of the active profile: list, the run log of one, start, stop, force-stop,
 // start-all; and OS1's running command line against the plan.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import { LOG_KEEP } from "../../../db/instance-runs";
@@ -18,13 +18,13 @@ const nameParams = {
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   app.get("/instances", { schema: { response: { 200: instanceListSchema } } }, async () =>
     t.instances.list(),
   );
 
-  app.get<{ Params: { name: string }; Querystring: { since?: number; limit?: number } }>(
+  app.get(
     "/instances/:name/log",
     {
       schema: {
@@ -43,7 +43,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req) => t.instances.log(req.params.name, req.query.since, req.query.limit),
   );
 
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/start",
     {
       config: { access: "operator" },
@@ -52,7 +52,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) =>
       reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
   );
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/stop",
     {
       config: { access: "operator" },
@@ -61,7 +61,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async (req, reply) =>
       reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
   );
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/force-stop",
     {
       config: { access: "operator" },

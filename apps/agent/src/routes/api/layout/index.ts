@@ -1,13 +1,15 @@
 // Validate and plan any profile or unsaved draft, with the facts of the real kernel files
 // and the cores online in OS1 merged in.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import {
-  diagnosticsJsonSchema,
   diagnosticsToJson,
-  planJsonSchema,
+  planAnswerSchema,
+  planBodySchema,
   planToJson,
-  profileJsonSchema,
+  profileBodySchema,
+  validateAnswerSchema,
   type BootPlan,
+  type LoaderCommands,
 } from "@tessera/core";
 import {
   mintLoadArgv,
@@ -19,62 +21,17 @@ import {
 import { AgentError } from "../../../errors";
 import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
-import { profileBodySchema, strictValidator } from "../profiles/schemas";
+import { strictValidator } from "../profiles/schemas";
 
-const planBody = {
-  type: "object",
-  required: ["profile"],
-  additionalProperties: false,
-  properties: {
-    profile: profileJsonSchema,
-    format: { type: "string", enum: ["json", "sh", "grub"] },
-  },
-} as const;
-
-const validateAnswer = {
-  type: "object",
-  required: ["ok", "diagnostics"],
-  properties: { ok: { type: "boolean" }, diagnostics: diagnosticsJsonSchema },
-  additionalProperties: true,
-} as const;
-
-const argv = { type: "array", items: { type: "string" } } as const;
-const planAnswer = {
-  type: "object",
-  required: ["plan", "loader", "commands"],
-  properties: {
-    plan: planJsonSchema,
-    loader: { type: "string" },
-    commands: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["name", "load", "start", "problem"],
-        properties: {
-          name: { type: "string" },
-          load: { anyOf: [argv, { type: "null" }] },
-          start: argv,
-          problem: { type: ["string", "null"] },
-        },
-        additionalProperties: true,
-      },
-    },
-    // Only with format "sh" or "grub"; null when a successor lacks its kernel.
-    script: { type: ["string", "null"] },
-    scriptProblem: { type: "string" },
-  },
-  additionalProperties: true,
-} as const;
-
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
 
-  app.post<{ Body: { profile: unknown } }>(
+  app.post(
     "/validate",
     {
       // No type coercion: a number where an address string belongs is a 400.
       validatorCompiler: strictValidator,
-      schema: { body: profileBodySchema, response: { 200: validateAnswer } },
+      schema: { body: profileBodySchema, response: { 200: validateAnswerSchema } },
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
@@ -92,7 +49,7 @@ const routes: FastifyPluginAsync = async (app) => {
   // the console shows (and the script holds) exactly what the agent would run.
   const mint: MintConfig = t.config.loader === "mint" ? (t.config.loaderOptions as MintConfig) : {};
 
-  function commands(plan: BootPlan) {
+  function commands(plan: BootPlan): LoaderCommands[] {
     return plan.successors.map((s) => {
       const start = mintStartArgv(s, mint);
       try {
@@ -107,11 +64,11 @@ const routes: FastifyPluginAsync = async (app) => {
   // format "sh": the loader commands as a shell script (packages/kexec); "grub": OS1's entry.
   // A script needs every successor's kernel: without one, `script` is null and
   // `scriptProblem` says which instance lacks it.
-  app.post<{ Body: { profile: unknown; format?: "json" | "sh" | "grub" } }>(
+  app.post(
     "/plan",
     {
       validatorCompiler: strictValidator,
-      schema: { body: planBody, response: { 200: planAnswer } },
+      schema: { body: planBodySchema, response: { 200: planAnswerSchema } },
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");

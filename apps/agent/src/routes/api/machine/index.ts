@@ -1,5 +1,5 @@
 // The machine the agent partitions, and a rescan.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { machineJsonSchema } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
@@ -24,7 +24,7 @@ const machineAnswer = {
   additionalProperties: true,
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   // Whether the active profile was saved for other hardware than this machine's.
   const activeMismatch = (): boolean => {
@@ -37,7 +37,9 @@ const routes: FastifyPluginAsync = async (app) => {
   // GET sends the cached JSON text as it is (a string payload is not re-serialised); the
   // schema states its shape, POST /machine/rescan is serialised through it.
   app.get("/machine", { schema: { response: { 200: machineAnswer } } }, async (_req, reply) =>
-    reply.type("application/json").send(body()),
+    // The text is json() of the rescan route, serialised once; the type provider knows only
+    // the object form of a payload.
+    reply.type("application/json").send(body() as never),
   );
 
   app.post(

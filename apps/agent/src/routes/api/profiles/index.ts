@@ -1,8 +1,14 @@
 // Profiles: list, read, create, update (compare-and-set on the version), delete.
-import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
+import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
-import { profileJsonSchema, type ProfileAction } from "@tessera/core";
+import {
+  profileBodySchema,
+  profileJsonSchema,
+  profileRecordSchema,
+  profileSummarySchema,
+  type ProfileAction,
+} from "@tessera/core";
 import {
   announceProfile,
   idParams,
@@ -12,15 +18,9 @@ import {
   record,
   stamped,
 } from "./shared";
-import {
-  noContent,
-  profileBodySchema,
-  profileRecordSchema,
-  profileSummarySchema,
-  strictValidator,
-} from "./schemas";
+import { noContent, strictValidator } from "./schemas";
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   const announce = (action: ProfileAction, id: string, name: string, version: number, by: string) =>
     announceProfile(t, action, id, name, version, by);
@@ -52,7 +52,7 @@ const routes: FastifyPluginAsync = async (app) => {
     }),
   );
 
-  app.post<{ Body: { profile: unknown } }>(
+  app.post(
     "/profiles",
     {
       config: { access: "operator" },
@@ -76,13 +76,13 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/profiles/:id",
     { schema: { params: idParams, response: { 200: profileRecordSchema } } },
     async (req) => record(t, mustGet(t, req.params.id)),
   );
 
-  app.put<{ Params: { id: string }; Body: { baseVersion: number; profile: unknown } }>(
+  app.put(
     "/profiles/:id",
     {
       config: { access: "operator" },
@@ -155,7 +155,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     "/profiles/:id",
     { config: { access: "operator" }, schema: { params: idParams, response: { 204: noContent } } },
     async (req, reply) => {
@@ -175,7 +175,7 @@ const routes: FastifyPluginAsync = async (app) => {
         result: "ok",
       });
       announce("deleted", p.id, p.name, p.version, actor(req));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -1,11 +1,19 @@
 // Profile history, diff, duplicate, activation, import and export.
-import type { FastifyPluginAsync } from "fastify";
-import { diffProfiles, profileJsonSchema, profileToJson, type ProfileAction } from "@tessera/core";
+import type { RoutePlugin } from "../../route-plugin";
+import {
+  diffProfiles,
+  profileJsonSchema,
+  profileRecordSchema,
+  profileToJson,
+  versionRecordSchema,
+  versionSummarySchema,
+  type ProfileAction,
+} from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
 import { announceProfile, idParams, mustGet, readProfile, record, stamped } from "./shared";
-import { openObject, profileRecordSchema, strictValidator, versionSummarySchema } from "./schemas";
+import { openObject, strictValidator } from "./schemas";
 
 const versionParams = {
   type: "object",
@@ -16,7 +24,7 @@ const versionParams = {
   },
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   const announce = (action: ProfileAction, id: string, name: string, version: number, by: string) =>
     announceProfile(t, action, id, name, version, by);
@@ -27,7 +35,7 @@ const routes: FastifyPluginAsync = async (app) => {
     return pv;
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/profiles/:id/versions",
     {
       schema: {
@@ -48,24 +56,12 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string; v: number } }>(
+  app.get(
     "/profiles/:id/versions/:v",
     {
       schema: {
         params: versionParams,
-        response: {
-          200: {
-            type: "object",
-            required: ["version", "profile"],
-            properties: {
-              version: { type: "integer" },
-              profile: profileJsonSchema,
-              updatedAt: { type: ["string", "null"] },
-              updatedBy: { type: ["string", "null"] },
-            },
-            additionalProperties: true,
-          },
-        },
+        response: { 200: versionRecordSchema },
       },
     },
     async (req) => {
@@ -80,7 +76,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { from: number; to: number } }>(
+  app.get(
     "/profiles/:id/diff",
     {
       schema: {
@@ -122,7 +118,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { name: string } }>(
+  app.post(
     "/profiles/:id/duplicate",
     {
       config: { access: "operator" },
@@ -153,7 +149,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     "/profiles/:id/activate",
     {
       config: { access: "operator" },
@@ -192,7 +188,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/profiles/:id/export",
     { schema: { params: idParams, response: { 200: profileJsonSchema } } },
     async (req, reply) => {
@@ -203,7 +199,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Body: unknown }>(
+  app.post(
     "/profiles/import",
     {
       config: { access: "operator" },

@@ -1,5 +1,6 @@
 // Login, who am I, logout. Login is the only public route besides the guests' report.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
+import { sessionInfoSchema } from "@tessera/core";
 import { verifyPassword } from "../../../auth/password";
 import { AgentError } from "../../../errors";
 import { SESSION_COOKIE } from "../../../plugins/auth";
@@ -10,27 +11,13 @@ import { LoginLimiter } from "../../../auth/login-limiter";
 const DUMMY_HASH =
   "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$Xh2bRk1vQ0a8Y2l8sJgYgq9zq5+ZzvK3dY2XbQvUeBs=";
 
-const sessionAnswer = {
-  type: "object",
-  required: ["user", "csrfToken"],
-  properties: {
-    user: {
-      type: "object",
-      required: ["name", "role"],
-      properties: { name: { type: "string" }, role: { type: "string" } },
-      additionalProperties: true,
-    },
-    csrfToken: { type: "string" },
-  },
-  additionalProperties: true,
-} as const;
 const noContent = { type: "null", description: "No content" } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   const limiter = new LoginLimiter(t.config.loginRateLimit);
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post(
     "/session",
     {
       config: { access: "public" },
@@ -44,7 +31,7 @@ const routes: FastifyPluginAsync = async (app) => {
             password: { type: "string", maxLength: 1024 },
           },
         },
-        response: { 200: sessionAnswer },
+        response: { 200: sessionInfoSchema },
       },
     },
     async (req, reply) => {
@@ -74,7 +61,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get("/session", { schema: { response: { 200: sessionAnswer } } }, async (req) => {
+  app.get("/session", { schema: { response: { 200: sessionInfoSchema } } }, async (req) => {
     const s = req.session!;
     return { user: { name: s.user, role: s.role }, csrfToken: s.csrf };
   });
@@ -85,7 +72,7 @@ const routes: FastifyPluginAsync = async (app) => {
     t.hub.closeWhere((c) => c.session === token, "logged out");
     t.audit.record({ user: req.session!.user, action: "session.logout", result: "ok" });
     void reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 };
 

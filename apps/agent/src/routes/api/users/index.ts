@@ -1,7 +1,7 @@
 // Users (admin only): list, add, change role or password, remove.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { hashPassword } from "../../../auth/password";
-import { ROLES, type Role } from "../../../db/users";
+import { roleSchema as role, userViewSchema as userView, type Role } from "@tessera/core";
 import { AgentError } from "../../../errors";
 import { actor } from "../../../plugins/auth";
 
@@ -11,16 +11,9 @@ const nameParams = {
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
 const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
-const role = { type: "string", enum: [...ROLES] } as const;
-const userView = {
-  type: "object",
-  required: ["name", "role"],
-  properties: { name: { type: "string" }, role: { type: "string" }, createdAt: { type: "string" } },
-  additionalProperties: true,
-} as const;
 const noContent = { type: "null", description: "No content" } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   const view = (name: string) => t.users.list().find((u) => u.name === name)!;
 
@@ -42,7 +35,7 @@ const routes: FastifyPluginAsync = async (app) => {
     async () => ({ users: t.users.list() }),
   );
 
-  app.post<{ Body: { name: string; role: Role; password: string } }>(
+  app.post(
     "/users",
     {
       config: { access: "admin" },
@@ -76,7 +69,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.patch<{ Params: { name: string }; Body: { role?: Role; password?: string } }>(
+  app.patch(
     "/users/:name",
     {
       config: { access: "admin" },
@@ -111,7 +104,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.delete<{ Params: { name: string } }>(
+  app.delete(
     "/users/:name",
     { config: { access: "admin" }, schema: { params: nameParams, response: { 204: noContent } } },
     async (req, reply) => {
@@ -125,7 +118,7 @@ const routes: FastifyPluginAsync = async (app) => {
       if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
       if (r === "last-admin") throw new AgentError("LAST-ADMIN");
       t.hub.closeWhere((c) => c.user === req.params.name, "account removed");
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -1,7 +1,9 @@
 // The live connection (API.md "WebSocket"): session-authenticated by the global hook,
 // Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
 // connect, then the hub's stream.
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
+import type { FromSchema } from "json-schema-to-ts";
+import type { RoutePlugin } from "../../route-plugin";
 import { AgentError } from "../../../errors";
 import {
   WS_CLOSE,
@@ -16,6 +18,14 @@ import { encode } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
 
+const wsQuery = {
+  type: "object",
+  properties: {
+    since: { type: "integer", minimum: 0 },
+    epoch: { type: "string", maxLength: 64 },
+  },
+} as const;
+
 function originAllowed(req: FastifyRequest, extra: string[]): boolean {
   const origin = req.headers.origin;
   // Non-browser clients send no Origin; they still need the session cookie.
@@ -25,7 +35,7 @@ function originAllowed(req: FastifyRequest, extra: string[]): boolean {
   return own.includes(origin) || extra.includes(origin);
 }
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   // Every heartbeat also ends connections whose session expired (or was ended elsewhere).
   const timer = setInterval(() => {
@@ -53,19 +63,11 @@ const routes: FastifyPluginAsync = async (app) => {
     return encode(msg);
   };
 
-  app.get<{ Querystring: { since?: number; epoch?: string } }>(
+  app.get(
     "/ws",
     {
       websocket: true,
-      schema: {
-        querystring: {
-          type: "object",
-          properties: {
-            since: { type: "integer", minimum: 0 },
-            epoch: { type: "string", maxLength: 64 },
-          },
-        },
-      },
+      schema: { querystring: wsQuery },
       onRequest: async (req) => {
         if (!originAllowed(req, t.config.allowedOrigins)) throw new AgentError("ORIGIN-REFUSED");
       },
@@ -87,8 +89,11 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       // Snapshot (or missed events) and subscription happen in one synchronous block: no
       // event can slip between them.
-      const since = req.query.since;
-      const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
+      // @fastify/websocket's handler type does not carry the schema's types: the same
+      // schema says what the validated query is.
+      const query = req.query as FromSchema<typeof wsQuery>;
+      const since = query.since;
+      const missed = since === undefined ? null : t.hub.since(query.epoch, since);
       if (missed) {
         const resumed: ResumedMessage = {
           type: "resumed",
