@@ -97,6 +97,8 @@ export {
   diagnosticsJsonSchema,
   planJsonSchema,
 } from "./wire/json-schema";
+export { hardwareDrift } from "./drift";
+export type { HardwareDrift } from "./drift";
 export { conflictsWith, startConflicts, successorOf } from "./conflicts";
 export type { Held } from "./conflicts";
 // Everything that crosses the wire between the agent and its clients (see wire/README.md).

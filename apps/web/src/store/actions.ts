@@ -1,6 +1,13 @@
 // Module-level actions: everything that does I/O or spans slices lives here, so views only
 // render and call these. The WebSocket client feeds messages in through applyServerMessage.
-import { hostLayout, parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+import {
+  hardwareDrift,
+  hostLayout,
+  parseProfile,
+  profileToJson,
+  type Machine,
+  type Profile,
+} from "@tessera/core";
 import * as api from "../api/client";
 import { coreLargestFreeRange, coreNextFreeCpuRun } from "../core-bridge";
 import { judge } from "../model/judge";
@@ -124,27 +131,9 @@ export function startPersistence(): () => void {
   });
 }
 
-/** Lists what a profile names that this machine does not have. */
+/** Lists what a profile names that this machine does not have (core's hardwareDrift). */
 export function missingHardware(machine: Machine, p: Profile): string[] {
-  const cpus = new Set(machine.cpus.map((c) => c.apicId));
-  const devs = new Set(machine.devices.map((d) => d.id));
-  const out: string[] = [];
-  for (const inst of p.instances) {
-    const gone = inst.cpus.filter((c) => !cpus.has(c));
-    if (gone.length) out.push(`${inst.name}: cores with LAPIC ID ${gone.join(", ")}`);
-    for (const d of inst.devices) if (!devs.has(d)) out.push(`${inst.name}: device ${d}`);
-    for (const r of inst.memory) {
-      // OS1's range spans firmware holes by design; a range is gone when no usable RAM is left in it.
-      const usable = machine.memoryMap.some(
-        (m) => m.type === "usable" && r.start < m.start + m.size && m.start < r.start + r.size,
-      );
-      if (!usable)
-        out.push(
-          `${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`,
-        );
-    }
-  }
-  return out;
+  return hardwareDrift(machine, p).map((d) => d.message);
 }
 
 function checkHardware(machine: Machine, p: Profile): void {
