@@ -97,6 +97,7 @@ export {
   diagnosticsJsonSchema,
   planJsonSchema,
 } from "./wire/json-schema";
+export { shQuote, shLine } from "./shell";
 export { hardwareDrift } from "./drift";
 export type { HardwareDrift } from "./drift";
 export { conflictsWith, startConflicts, successorOf } from "./conflicts";

@@ -1,8 +1,7 @@
 // The argv Tessera runs, built in one place: the mint loader spawns these arrays and
 // planToShell prints them, so the exported script and the agent can never differ.
-import { hex, kernelSize } from "@tessera/core";
+import { hex, kernelSize, shLine } from "@tessera/core";
 import type { BootPlan, SuccessorPlan } from "@tessera/core";
-import { shLine } from "./shell";
 import type { MintConfig } from "./types";
 
 export const DEFAULT_MINT_CONFIG: Required<Omit<MintConfig, "stopArgs" | "forceStopArgs">> &

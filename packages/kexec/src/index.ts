@@ -47,7 +47,6 @@ export {
   planToStockKexecShell,
   PlanArgvError,
 } from "./argv";
-export { shQuote, shLine } from "./shell";
 export { createMintLoader, kexecLoaded } from "./mint-loader";
 export { createMultikernelLoader, KERF_ADAPTERS, mapKerfFailure } from "./multikernel-loader";
 export type { KerfAdapter } from "./multikernel-loader";
