@@ -129,7 +129,7 @@ export type {
   ServerMessage,
   ClientMessage,
 } from "./wire/events";
-export { ROLES, roleAtLeast, PLAN_FORMATS } from "./wire/rest";
+export { ROLES, roleAtLeast, PLAN_FORMATS, COMMAND_MODES } from "./wire/rest";
 export {
   profileBodySchema,
   profileSummarySchema,
@@ -166,6 +166,8 @@ export type {
   AuditFilter,
   ValidateAnswer,
   LoaderCommands,
+  CommandMode,
+  LoaderCommandPlan,
   PlanFormat,
   PlanAnswer,
 } from "./wire/rest";

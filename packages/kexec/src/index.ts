@@ -45,6 +45,8 @@ export {
   stockKexecArgv,
   planToShell,
   planToStockKexecShell,
+  mintCommands,
+  commandsToShell,
   PlanArgvError,
 } from "./argv";
 export { createMintLoader, kexecLoaded } from "./mint-loader";

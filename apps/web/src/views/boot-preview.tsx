@@ -2,7 +2,12 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useEffect, useMemo, useState } from "react";
-import { profileToJson, type Profile } from "@tessera/core";
+import {
+  profileToJson,
+  shLine,
+  type LoaderCommands as WireCommands,
+  type Profile,
+} from "@tessera/core";
 import { ApiError, request } from "../api/client";
 import { plan } from "../core-bridge";
 import { hexAddr, sizeLabel } from "../model/memory";
@@ -29,7 +34,7 @@ function Code({ id, text }: { id: string; text: string }) {
 
 interface AgentCommands {
   loader: string;
-  commands: { name: string; load: string[] | null; start: string[]; problem: string | null }[];
+  commands: WireCommands[];
   script: string | null;
   scriptProblem?: string;
 }
@@ -38,9 +43,6 @@ type AgentPlan =
   | { state: "asking" }
   | { state: "ready"; value: AgentCommands }
   | { state: "failed"; message: string; findings: { instance: string | null; message: string }[] };
-
-const sq = (s: string) => (/^[A-Za-z0-9_/.,:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-const shLine = (argv: string[]) => argv.map(sq).join(" ");
 
 /**
  * The loader commands come from the agent: it builds them with packages/kexec and its own
@@ -109,13 +111,13 @@ function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
   return (
     <>
       {c.load ? (
-        <Code id={`${name}-argv`} text={shLine(c.load)} />
+        <Code id={`${name}-argv`} text={c.load.map(shLine).join("\n")} />
       ) : (
         <p className="banner warning" data-testid={`boot.${name}-argv-problem`}>
           {c.problem}
         </p>
       )}
-      <Code id={`${name}-start`} text={shLine(c.start)} />
+      <Code id={`${name}-start`} text={c.start.map(shLine).join("\n")} />
     </>
   );
 }

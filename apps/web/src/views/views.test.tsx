@@ -193,17 +193,18 @@ describe("slots and diagnostics", () => {
   // (apps/agent/src/routes/api/layout/plan-commands.test.ts) and the e2e journeys are the proof.
   const agentPlan = {
     loader: "mint",
+    mode: "run",
     commands: [
       {
         name: "os2",
-        load: ["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"],
-        start: ["/opt/site/kexec", "-e", "--apic-id=4"],
+        load: [["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"]],
+        start: [["/opt/site/kexec", "-e", "--apic-id=4"]],
         problem: null,
       },
       {
         name: "os3",
         load: null,
-        start: ["/opt/site/kexec", "-e", "--apic-id=16"],
+        start: [["/opt/site/kexec", "-e", "--apic-id=16"]],
         problem: "instance os3 has no kernel: set instances[].kernel in the profile",
       },
     ],

@@ -7,10 +7,11 @@
 // more than is listed stays `additionalProperties: true`, every nullable field says so.
 import { INSTANCE_STATES } from "./instances";
 import { diagnosticsJsonSchema, planJsonSchema, profileJsonSchema } from "./json-schema";
-import { PLAN_FORMATS, ROLES } from "./rest";
+import { COMMAND_MODES, PLAN_FORMATS, ROLES } from "./rest";
 
 const nullableString = { type: ["string", "null"] } as const;
 const stringArray = { type: "array", items: { type: "string" } } as const;
+const commandList = { type: "array", items: stringArray } as const;
 
 // ---------------------------------------------------------------- profiles
 
@@ -158,8 +159,8 @@ export const loaderCommandsSchema = {
   required: ["name", "load", "start", "problem"],
   properties: {
     name: { type: "string" },
-    load: { anyOf: [stringArray, { type: "null" }] },
-    start: stringArray,
+    load: { anyOf: [commandList, { type: "null" }] },
+    start: commandList,
     problem: nullableString,
   },
   additionalProperties: true,
@@ -168,10 +169,11 @@ export const loaderCommandsSchema = {
 /** PlanAnswer. */
 export const planAnswerSchema = {
   type: "object",
-  required: ["plan", "loader", "commands"],
+  required: ["plan", "loader", "mode", "commands"],
   properties: {
     plan: planJsonSchema,
     loader: { type: "string" },
+    mode: { type: "string", enum: [...COMMAND_MODES] },
     commands: { type: "array", items: loaderCommandsSchema },
     script: nullableString,
     scriptProblem: { type: "string" },

@@ -127,27 +127,40 @@ export type ValidateAnswer = {
 };
 
 /**
- * The commands the active loader would run for one successor: argument arrays, never shell
+ * The commands a loader would run for one successor, in order: argument arrays, never shell
  * strings. `load` is null (and `problem` says why) when the plan lacks what loading needs,
  * such as a kernel path.
  */
 export type LoaderCommands = {
   name: string;
-  load: string[] | null;
-  start: string[];
+  load: string[][] | null;
+  start: string[][];
   problem: string | null;
+};
+
+/**
+ * What the commands are: `run`, exactly what the loader runs; `simulated`, the dry-run
+ * loader runs nothing and these are the mint commands it stands in for; `template`, values
+ * only known while loading (an id the kernel assigns) appear as `<placeholders>`.
+ */
+export const COMMAND_MODES = ["run", "simulated", "template"] as const;
+export type CommandMode = (typeof COMMAND_MODES)[number];
+
+/** A loader's description of how it would boot a plan's successors (Loader.describeCommands). */
+export type LoaderCommandPlan = {
+  mode: CommandMode;
+  commands: LoaderCommands[];
 };
 
 /** The formats POST /api/plan can add as `script`. */
 export const PLAN_FORMATS = ["json", "sh", "grub"] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
-/** POST /api/plan: the plan, the loader that would run it and its exact commands. */
-export type PlanAnswer = {
+/** POST /api/plan: the plan, the loader that would run it and its own commands. */
+export type PlanAnswer = LoaderCommandPlan & {
   plan: PlanJson;
   /** The agent's loader kind ("mint", "multikernel", "dry-run"). */
   loader: string;
-  commands: LoaderCommands[];
   /** Format "sh": the loader commands as a script; "grub": OS1's entry. Null: see scriptProblem. */
   script?: string | null;
   scriptProblem?: string;

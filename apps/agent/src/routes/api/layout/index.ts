@@ -8,16 +8,8 @@ import {
   planToJson,
   profileBodySchema,
   validateAnswerSchema,
-  type BootPlan,
-  type LoaderCommands,
 } from "@tessera/core";
-import {
-  mintLoadArgv,
-  mintStartArgv,
-  planToShell,
-  PlanArgvError,
-  type MintConfig,
-} from "@tessera/kexec";
+import { commandsToShell } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
 import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
@@ -45,25 +37,11 @@ const routes: RoutePlugin = async (app) => {
     },
   );
 
-  // The loader commands come from packages/kexec with this agent's own loader settings, so
-  // the console shows (and the script holds) exactly what the agent would run.
-  const mint: MintConfig = t.config.loader === "mint" ? (t.config.loaderOptions as MintConfig) : {};
-
-  function commands(plan: BootPlan): LoaderCommands[] {
-    return plan.successors.map((s) => {
-      const start = mintStartArgv(s, mint);
-      try {
-        return { name: s.name, load: mintLoadArgv(s, mint), start, problem: null };
-      } catch (err) {
-        if (!(err instanceof PlanArgvError)) throw err;
-        return { name: s.name, load: null, start, problem: err.message };
-      }
-    });
-  }
-
-  // format "sh": the loader commands as a shell script (packages/kexec); "grub": OS1's entry.
-  // A script needs every successor's kernel: without one, `script` is null and
-  // `scriptProblem` says which instance lacks it.
+  // The commands are the active loader's own description (Loader.describeCommands), so the
+  // console shows, and the script holds, what this agent's loader would run.
+  // format "sh": those commands as a shell script; "grub": OS1's entry. A script needs
+  // every successor's kernel: without one, `script` is null and `scriptProblem` says which
+  // instance lacks it.
   app.post(
     "/plan",
     {
@@ -74,14 +52,15 @@ const routes: RoutePlugin = async (app) => {
       const profile = readProfile(req.body.profile, "profile");
       const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
-      const out = { plan: planToJson(r.plan), loader: t.config.loader, commands: commands(r.plan) };
+      const described = t.loader.describeCommands(r.plan);
+      const out = { plan: planToJson(r.plan), loader: t.loader.kind, ...described };
       const format = req.body.format ?? "json";
       if (format === "grub") return { ...out, script: r.plan.os1.grubEntry };
       if (format !== "sh") return out;
-      const problem = out.commands.find((c) => c.problem)?.problem ?? null;
-      return problem
-        ? { ...out, script: null, scriptProblem: problem }
-        : { ...out, script: planToShell(r.plan, mint) };
+      const sh = commandsToShell(r.plan, described, t.loader.kind);
+      return sh.script === null
+        ? { ...out, script: null, scriptProblem: sh.problem }
+        : { ...out, script: sh.script };
     },
   );
 };
