@@ -1,8 +1,9 @@
 // OS1's options take effect only at its next boot: compare what it runs with (/proc/cmdline)
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
+import { plan } from "@tessera/core";
 import type { Services } from "../services";
-import { gatherFacts, planLayout } from "./layout";
+import { gatherFacts } from "./live-facts";
 
 export interface Os1Report {
   cmdline: string | null;
@@ -66,7 +67,7 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
       differences: [],
       message: "No profile is active.",
     };
-  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  const r = plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
   if (!r.ok) {
     return {
       cmdline,

@@ -2,6 +2,7 @@
 // initrd on disk, its cores offline in OS1) and against the resources of instances that may
 // be running; and the guest options the agent appends to its command line.
 import {
+  plan,
   startConflicts,
   successorOf,
   type Diagnostic,
@@ -10,7 +11,7 @@ import {
   type Profile,
   type SuccessorPlan,
 } from "@tessera/core";
-import { gatherFacts, planLayout, type LiveFacts } from "./layout";
+import { gatherFacts, type LiveFacts } from "./live-facts";
 
 export type LivePlan = { ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -42,7 +43,7 @@ export async function livePlan(
     facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
   }
   const held = startConflicts(heldNow, profile, name);
-  const r = planLayout(machine, scoped, facts);
+  const r = plan(machine, scoped, facts);
   if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
   if (held.length) return { ok: false, diagnostics: held };
   return successorOf(r.plan, name);

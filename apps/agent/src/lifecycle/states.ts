@@ -17,7 +17,7 @@ import type { InstanceRunStore } from "../db/instance-runs";
 import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
-import type { LiveFacts } from "./layout";
+import type { LiveFacts } from "./live-facts";
 import { toView, type InstanceView } from "./view";
 
 export interface ManagerDeps {
@@ -38,14 +38,17 @@ export interface ManagerDeps {
   log?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
 }
 
-export class InstanceStates {
-  protected readonly now: () => number;
+/** Loader steps in flight per instance (a start or a stop), cancelled by a force-stop. */
+export type StepsInFlight = Map<string, AbortController>;
 
-  constructor(protected readonly d: ManagerDeps) {
+export class InstanceStateStore {
+  readonly now: () => number;
+
+  constructor(private readonly d: ManagerDeps) {
     this.now = d.now ?? Date.now;
   }
 
-  protected active(): { id: string; version: number; profile: Profile } | null {
+  active(): { id: string; version: number; profile: Profile } | null {
     const id = this.d.profiles.activeId();
     const rec = id ? this.d.profiles.get(id) : undefined;
     return rec ? { id: rec.id, version: rec.version, profile: rec.profile } : null;
@@ -90,12 +93,12 @@ export class InstanceStates {
     return { name, epoch: this.d.hub.epoch, seq: this.d.hub.seq, lines, more };
   }
 
-  protected viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
+  viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
     const inst = this.instanceOf(r);
     return toView(r.name, 0, inst?.cpus ?? [], r, false, phases);
   }
 
-  protected instanceOf(r: InstanceRow) {
+  instanceOf(r: InstanceRow) {
     if (!r.profileId || r.profileVersion === null) return undefined;
     return this.d.profiles
       .version(r.profileId, r.profileVersion)
@@ -154,7 +157,7 @@ export class InstanceStates {
 
   // ------------------------------------------------------------------ transitions
 
-  protected iso(): string {
+  iso(): string {
     return new Date(this.now()).toISOString();
   }
 
@@ -164,11 +167,7 @@ export class InstanceStates {
    * log go); the event's line in the instance's log is stored under the event's seq before
    * the event is sent.
    */
-  protected transition(
-    name: string,
-    state: InstanceState,
-    patch: Partial<InstanceRow> = {},
-  ): InstanceRow {
+  transition(name: string, state: InstanceState, patch: Partial<InstanceRow> = {}): InstanceRow {
     const prev = this.d.instances.get(name);
     if (!prev) throw new Error(`no state row for ${name}`);
     const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
@@ -207,7 +206,7 @@ export class InstanceStates {
    * guest's per-boot token (on the command line the loader echoes) is masked first: every
    * viewer reads the log, and the token would let them report as that guest.
    */
-  protected logLine(name: string, stream: LogEvent["stream"], raw: string, at: string): void {
+  logLine(name: string, stream: LogEvent["stream"], raw: string, at: string): void {
     const line = raw.replace(/(tessera\.token=)\S+/g, "$1…");
     this.d.hub.publish({ type: "log", at, name, stream, line }, (seq) =>
       this.storeLine(name, seq, at, stream, line),
@@ -218,13 +217,7 @@ export class InstanceStates {
     this.d.runs.addLine(name, { epoch: this.d.hub.epoch, seq, at, stream, line });
   }
 
-  protected audit(
-    user: string,
-    action: string,
-    name: string,
-    result: string,
-    detail?: string,
-  ): void {
+  audit(user: string, action: string, name: string, result: string, detail?: string): void {
     this.d.audit.record({
       user,
       action,

@@ -1,6 +1,6 @@
 // The central error handler: AgentErrors keep their code; Fastify's own errors map onto the
 // registry; anything else is INTERNAL, logged with its stack and never sent to the client.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from "fastify";
 import { AgentError, errorBody, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
@@ -55,3 +55,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.code(a.status).type("application/json").send(errorBody(a));
   });
 }
+
+/** The handler as a plugin, for the whole app (not encapsulated: see plugins/auth.ts). */
+export const errorsPlugin: FastifyPluginAsync = Object.assign(
+  async (app: FastifyInstance) => installErrorHandler(app),
+  { [Symbol.for("skip-override")]: true },
+);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLoader } from "@tessera/kexec";
 import { buildApp } from "../../../app";
-import { MachineService } from "../../../plugins/machine";
+import { MachineService } from "../../../services/machine-service";
 import type { CommandRunner } from "../../../grub/service";
 import {
   addUser,

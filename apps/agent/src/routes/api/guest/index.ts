@@ -37,7 +37,7 @@ const routes: RoutePlugin = async (app) => {
         throw new AgentError("AUTH-FAILED", {
           message: "A guest report needs its boot token (authorization: Bearer …).",
         });
-      return t.instances.guest({ name: req.body.name, type: req.body.event }, token);
+      return t.guests.guest({ name: req.body.name, type: req.body.event }, token);
     },
   );
 };

@@ -50,7 +50,7 @@ const routes: RoutePlugin = async (app) => {
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
+      reply.code(202).send({ instance: await t.starts.start(req.params.name, actor(req)) }),
   );
   app.post(
     "/instances/:name/stop",
@@ -59,7 +59,7 @@ const routes: RoutePlugin = async (app) => {
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
+      reply.code(202).send({ instance: await t.starts.stop(req.params.name, actor(req)) }),
   );
   app.post(
     "/instances/:name/force-stop",
@@ -68,13 +68,13 @@ const routes: RoutePlugin = async (app) => {
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
+      reply.code(202).send({ instance: await t.starts.stop(req.params.name, actor(req), true) }),
   );
   app.post(
     "/instances/start-all",
     { config: { access: "operator" }, schema: { response: { 202: manyInstancesSchema } } },
     async (req, reply) =>
-      reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),
+      reply.code(202).send({ instances: await t.starts.startAll(actor(req)) }),
   );
 
   app.get("/os1", { schema: { response: { 200: os1ReportSchema } } }, async () => os1Report(t));

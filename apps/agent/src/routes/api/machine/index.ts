@@ -1,7 +1,7 @@
 // The machine the agent partitions, and a rescan.
 import type { RoutePlugin } from "../../route-plugin";
 import { machineJsonSchema } from "@tessera/core";
-import { AgentError } from "../../../errors";
+import { operatorRescan } from "../../../services/machine-service";
 import { actor } from "../../../plugins/auth";
 
 const machineAnswer = {
@@ -46,27 +46,7 @@ const routes: RoutePlugin = async (app) => {
     "/machine/rescan",
     { config: { access: "operator" }, schema: { response: { 200: machineAnswer } } },
     async (req) => {
-      let changed: boolean;
-      try {
-        changed = await t.machine.rescan();
-      } catch (err) {
-        req.log.error({ err }, "rescan failed");
-        t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
-        throw new AgentError("MACHINE-UNAVAILABLE", {
-          message: "The machine could not be read again; the previous reading is kept.",
-        });
-      }
-      t.audit.record({
-        user: actor(req),
-        action: "machine.rescan",
-        result: changed ? "changed" : "unchanged",
-      });
-      if (changed)
-        t.hub.publish({
-          type: "machine",
-          at: new Date(t.now()).toISOString(),
-          fingerprint: t.machine.fingerprint,
-        });
+      await operatorRescan({ ...t, log: req.log }, actor(req));
       return { activeProfileMismatch: activeMismatch(), ...t.machine.json() };
     },
   );

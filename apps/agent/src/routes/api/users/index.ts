@@ -1,8 +1,6 @@
-// Users (admin only): list, add, change role or password, remove.
+// Users (admin only): list, add, change role or password, remove (the UserService).
 import type { RoutePlugin } from "../../route-plugin";
-import { hashPassword } from "../../../auth/password";
-import { roleSchema as role, userViewSchema as userView, type Role } from "@tessera/core";
-import { AgentError } from "../../../errors";
+import { roleSchema as role, userViewSchema as userView } from "@tessera/core";
 import { actor } from "../../../plugins/auth";
 
 const nameParams = {
@@ -15,7 +13,6 @@ const noContent = { type: "null", description: "No content" } as const;
 
 const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  const view = (name: string) => t.users.list().find((u) => u.name === name)!;
 
   app.get(
     "/users",
@@ -32,7 +29,7 @@ const routes: RoutePlugin = async (app) => {
         },
       },
     },
-    async () => ({ users: t.users.list() }),
+    async () => ({ users: t.userService.list() }),
   );
 
   app.post(
@@ -53,20 +50,10 @@ const routes: RoutePlugin = async (app) => {
         response: { 201: userView },
       },
     },
-    async (req, reply) => {
-      const ok = t.users.add(req.body.name, req.body.role, await hashPassword(req.body.password));
-      t.audit.record({
-        user: actor(req),
-        action: "user.add",
-        target: req.body.name,
-        result: ok ? "ok" : "refused",
-      });
-      if (!ok)
-        throw new AgentError("NAME-TAKEN", {
-          message: `A user ${JSON.stringify(req.body.name)} already exists.`,
-        });
-      return reply.code(201).send(view(req.body.name));
-    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await t.userService.add(actor(req), req.body.name, req.body.role, req.body.password)),
   );
 
   app.patch(
@@ -84,40 +71,14 @@ const routes: RoutePlugin = async (app) => {
         response: { 200: userView },
       },
     },
-    async (req) => {
-      const change: { role?: Role; hash?: string } = {};
-      if (req.body.role) change.role = req.body.role;
-      if (req.body.password) change.hash = await hashPassword(req.body.password);
-      const r = t.users.update(req.params.name, change);
-      t.audit.record({
-        user: actor(req),
-        action: "user.update",
-        target: req.params.name,
-        result: r,
-        detail: Object.keys(req.body).join(","),
-      });
-      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
-      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
-      // A new password or role takes effect on live connections too: they reconnect.
-      t.hub.closeWhere((c) => c.user === req.params.name, "account changed");
-      return view(req.params.name);
-    },
+    async (req) => t.userService.update(actor(req), req.params.name, req.body),
   );
 
   app.delete(
     "/users/:name",
     { config: { access: "admin" }, schema: { params: nameParams, response: { 204: noContent } } },
     async (req, reply) => {
-      const r = t.users.remove(req.params.name);
-      t.audit.record({
-        user: actor(req),
-        action: "user.remove",
-        target: req.params.name,
-        result: r,
-      });
-      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
-      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
-      t.hub.closeWhere((c) => c.user === req.params.name, "account removed");
+      t.userService.remove(actor(req), req.params.name);
       return reply.code(204).send(null);
     },
   );

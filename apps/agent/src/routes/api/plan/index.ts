@@ -1,8 +1,11 @@
-// Validate and plan any profile or unsaved draft, with the facts of the real kernel files
-// and the cores online in OS1 merged in.
+// POST /api/validate and POST /api/plan: any profile or unsaved draft, validated or planned
+// with the facts of the real kernel files and the cores online in OS1 merged in.
 import type { RoutePlugin } from "../../route-plugin";
 import {
   diagnosticsToJson,
+  hasErrors,
+  plan,
+  validate,
   planAnswerSchema,
   planBodySchema,
   planToJson,
@@ -11,7 +14,7 @@ import {
 } from "@tessera/core";
 import { commandsToShell } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
-import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
+import { gatherFacts } from "../../../lifecycle/live-facts";
 import { readProfile } from "../profiles/shared";
 import { strictValidator } from "../profiles/schemas";
 
@@ -27,11 +30,7 @@ const routes: RoutePlugin = async (app) => {
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
-      const diagnostics = validateLayout(
-        t.machine.machine,
-        profile,
-        await gatherFacts(profile, t.live),
-      );
+      const diagnostics = validate(t.machine.machine, profile, await gatherFacts(profile, t.live));
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
     },
@@ -50,7 +49,7 @@ const routes: RoutePlugin = async (app) => {
     },
     async (req) => {
       const profile = readProfile(req.body.profile, "profile");
-      const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
+      const r = plan(t.machine.machine, profile, await gatherFacts(profile, t.live));
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
       const described = t.loader.describeCommands(r.plan);
       const out = { plan: planToJson(r.plan), loader: t.loader.kind, ...described };

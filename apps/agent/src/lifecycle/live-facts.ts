@@ -1,9 +1,8 @@
-// Validation and planning for the agent: core's validator and planner, fed with the facts
-// only the agent knows (the kernel and initrd files as they are on disk, the cores online
-// in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
+// The facts only the agent knows, for core's validate() and plan(): the kernel and initrd
+// files as they are on disk, the cores online in OS1 now. The same facts serve
+// /api/validate, /api/plan, OS1's boot entry and the check before a start.
 import { stat } from "node:fs/promises";
-import { plan as corePlan, validate as coreValidate } from "@tessera/core";
-import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
+import type { Facts, Profile } from "@tessera/core";
 import { readKernelFacts } from "@tessera/kexec";
 
 export interface LiveFacts {
@@ -49,16 +48,4 @@ export async function gatherFacts(profile: Profile, live?: LiveFacts): Promise<F
   const online = await live?.onlineCpus();
   if (online) facts.onlineCpus = online;
   return facts;
-}
-
-export function validateLayout(machine: Machine, profile: Profile, facts: Facts): Diagnostic[] {
-  return coreValidate(machine, profile, facts);
-}
-
-export function planLayout(machine: Machine, profile: Profile, facts: Facts): PlanResult {
-  return corePlan(machine, profile, facts);
-}
-
-export function hasErrors(diags: Diagnostic[]): boolean {
-  return diags.some((d) => d.severity === "error");
 }

@@ -7,6 +7,10 @@ import {
   type Machine,
   type MachineJson,
 } from "@tessera/core";
+import type { FastifyBaseLogger } from "fastify";
+import type { AuditLog } from "../db/audit";
+import { AgentError } from "../errors";
+import type { LiveHub } from "../live/hub";
 
 export interface LoadedMachine {
   machine: Machine;
@@ -65,4 +69,36 @@ export class MachineService {
       problems: this.current.problems,
     };
   }
+}
+
+export interface RescanDeps {
+  machine: MachineService;
+  audit: AuditLog;
+  hub: LiveHub;
+  now: () => number;
+  log: Pick<FastifyBaseLogger, "error">;
+}
+
+/**
+ * A rescan an operator asked for: audited, announced to live clients when the hardware
+ * changed. A failed reading keeps the previous one (503 MACHINE-UNAVAILABLE).
+ */
+export async function operatorRescan(d: RescanDeps, by: string): Promise<void> {
+  let changed: boolean;
+  try {
+    changed = await d.machine.rescan();
+  } catch (err) {
+    d.log.error({ err }, "rescan failed");
+    d.audit.record({ user: by, action: "machine.rescan", result: "failed" });
+    throw new AgentError("MACHINE-UNAVAILABLE", {
+      message: "The machine could not be read again; the previous reading is kept.",
+    });
+  }
+  d.audit.record({ user: by, action: "machine.rescan", result: changed ? "changed" : "unchanged" });
+  if (changed)
+    d.hub.publish({
+      type: "machine",
+      at: new Date(d.now()).toISOString(),
+      fingerprint: d.machine.fingerprint,
+    });
 }
