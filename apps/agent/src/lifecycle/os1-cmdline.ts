@@ -2,7 +2,8 @@
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
 import { plan } from "@tessera/core";
-import type { Services } from "../services";
+import type { ProfileStore } from "../db/profiles";
+import type { MachineService } from "../services/machine-service";
 import { gatherFacts } from "./live-facts";
 
 export interface Os1Report {
@@ -50,7 +51,10 @@ export function compareCmdline(
   return { expected: planned, matches, differences, message };
 }
 
-export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Promise<Os1Report> {
+export async function os1Report(
+  t: { profiles: ProfileStore; machine: MachineService },
+  procCmdline = "/proc/cmdline",
+): Promise<Os1Report> {
   let cmdline: string | null;
   try {
     cmdline = (await readFile(procCmdline, "utf8")).trim();

@@ -73,8 +73,7 @@ const routes: RoutePlugin = async (app) => {
   app.post(
     "/instances/start-all",
     { config: { access: "operator" }, schema: { response: { 202: manyInstancesSchema } } },
-    async (req, reply) =>
-      reply.code(202).send({ instances: await t.starts.startAll(actor(req)) }),
+    async (req, reply) => reply.code(202).send({ instances: await t.starts.startAll(actor(req)) }),
   );
 
   app.get("/os1", { schema: { response: { 200: os1ReportSchema } } }, async () => os1Report(t));
