@@ -1,6 +1,6 @@
 // startServer as `tessera serve` runs it: the machine file, the dry-run loader, the first
 // admin, TLS from a cert and key file (made here with openssl; tests may spawn).
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- openssl makes the throwaway TLS certificate
 import { execFileSync } from "node:child_process";
 import { request } from "node:https";
 import { readFileSync } from "node:fs";

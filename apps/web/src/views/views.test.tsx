@@ -296,7 +296,7 @@ describe("slots and diagnostics", () => {
 });
 
 describe("sign-in", () => {
-  it("has the fields issue 7 builds on", () => {
+  it("offers a user name, a hidden password and a Sign in button", () => {
     render(<LoginView />);
     expect(screen.getByTestId("login.username")).toBeTruthy();
     expect((screen.getByTestId("login.password") as HTMLInputElement).type).toBe("password");
