@@ -2,7 +2,7 @@
 // the loader's event streams (start, stop, force-stop, start-all). Guest reports, heartbeats
 // and the reconciliation after a restart: the guest monitor (guests.ts); states and
 // transitions: the state store (states.ts). app.ts wires the three together.
-import { hex, type Profile, type SuccessorPlan } from "@tessera/core";
+import { toJsonValue, type Profile, type SuccessorPlan } from "@tessera/core";
 import type { LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
@@ -87,7 +87,7 @@ export class StartCoordinator {
       profileId: act.id,
       profileVersion: act.version,
       token,
-      plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+      plan: JSON.stringify(toJsonValue(plan)),
       phase: null,
       lastHeartbeat: null,
       stopRequested: false,
