@@ -99,6 +99,8 @@ export {
 } from "./wire/json-schema";
 export { shQuote, shLine } from "./shell";
 export { hardwareDrift } from "./drift";
+export { buildLegacyDevices, emptyLegacyFacts } from "./legacy-devices";
+export type { LegacyFacts } from "./legacy-devices";
 export type { HardwareDrift } from "./drift";
 export { conflictsWith, startConflicts, successorOf } from "./conflicts";
 export type { Held } from "./conflicts";
