@@ -11,6 +11,8 @@ import {
   planToJson,
   profileBodySchema,
   validateAnswerSchema,
+  type PlanAnswer,
+  type ValidateAnswer,
 } from "@tessera/core";
 import { commandsToShell } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
@@ -28,7 +30,7 @@ const routes: RoutePlugin = async (app) => {
       validatorCompiler: strictValidator,
       schema: { body: profileBodySchema, response: { 200: validateAnswerSchema } },
     },
-    async (req) => {
+    async (req): Promise<ValidateAnswer> => {
       const profile = readProfile(req.body.profile, "profile");
       const diagnostics = validate(t.machine.machine, profile, await gatherFacts(profile, t.live));
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
@@ -47,7 +49,7 @@ const routes: RoutePlugin = async (app) => {
       validatorCompiler: strictValidator,
       schema: { body: planBodySchema, response: { 200: planAnswerSchema } },
     },
-    async (req) => {
+    async (req): Promise<PlanAnswer> => {
       const profile = readProfile(req.body.profile, "profile");
       const r = plan(t.machine.machine, profile, await gatherFacts(profile, t.live));
       if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
