@@ -13,7 +13,8 @@ import type {
   SuccessorPlan,
 } from "./model";
 import { PLAN_SCHEMA } from "./model";
-import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
+import { buildContext, instanceOptions, type Ctx } from "./rule-context";
+import { hasErrors, validateContext } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubQuote, grubWords } from "./cmdline";
 import { directOs1Reservations, directSuccessorPlan } from "./direct-options";

@@ -2,7 +2,13 @@
 // registry; anything else is INTERNAL, logged with its stack and never sent to the client.
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import { AgentError, errorBody, errorBodySchema, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
@@ -106,3 +112,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
     );
   socket.destroy(err);
 }
+
+/** The handler as a plugin, for the whole app (not encapsulated: see plugins/auth.ts). */
+export const errorsPlugin: FastifyPluginAsync = Object.assign(
+  async (app: FastifyInstance) => installErrorHandler(app),
+  { [Symbol.for("skip-override")]: true },
+);

@@ -190,20 +190,21 @@ describe("slots and diagnostics", () => {
   });
 
   // The agent's answer is a stand-in here (jsdom has no agent); the agent's own route test
-  // (apps/agent/src/routes/api/layout/plan-commands.test.ts) and the e2e journeys are the proof.
+  // (apps/agent/src/routes/api/plan/plan-commands.test.ts) and the e2e journeys are the proof.
   const agentPlan = {
     loader: "mint",
+    mode: "run",
     commands: [
       {
         name: "os2",
-        load: ["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"],
-        start: ["/opt/site/kexec", "-e", "--apic-id=4"],
+        load: [["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"]],
+        start: [["/opt/site/kexec", "-e", "--apic-id=4"]],
         problem: null,
       },
       {
         name: "os3",
         load: null,
-        start: ["/opt/site/kexec", "-e", "--apic-id=16"],
+        start: [["/opt/site/kexec", "-e", "--apic-id=16"]],
         problem: "instance os3 has no kernel: set instances[].kernel in the profile",
       },
     ],
@@ -295,7 +296,7 @@ describe("slots and diagnostics", () => {
 });
 
 describe("sign-in", () => {
-  it("has the fields issue 7 builds on", () => {
+  it("offers a user name, a hidden password and a Sign in button", () => {
     render(<LoginView />);
     expect(screen.getByTestId("login.username")).toBeTruthy();
     expect((screen.getByTestId("login.password") as HTMLInputElement).type).toBe("password");
