@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
-import fastifyStatic from "@fastify/static";
 import type { Loader } from "@tessera/kexec";
 import { WS_SUBPROTOCOL, type Profile } from "@tessera/core";
 import type { AgentConfig } from "./config";
@@ -23,8 +22,11 @@ import { StartCoordinator } from "./lifecycle/manager";
 import { GuestMonitor } from "./lifecycle/guests";
 import { InstanceStateStore, type StepsInFlight } from "./lifecycle/states";
 import type { LiveFacts } from "./lifecycle/live-facts";
+import { fileAccess } from "./lifecycle/file-checks";
+import { LayoutPool } from "./lifecycle/layout-pool";
 import { authPlugin } from "./plugins/auth";
-import { errorsPlugin } from "./plugins/errors";
+import { lazySchemas } from "./lazy-schemas";
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from "./plugins/errors";
 import type { MachineService } from "./services/machine-service";
 import { BootConfigService, type CommandRunner } from "./grub/service";
 import type { Services } from "./services";
@@ -67,18 +69,27 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     logger: o.logger ?? false,
     bodyLimit: o.config.bodyLimit,
     trustProxy: false,
-    // Never echo request details into 5xx bodies; the error handler owns the shape.
-    return503OnClosing: true,
-    // Unknown fields are errors (400 with their path), not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Never echo request details into error bodies; the error handler owns the shape, also
+    // for what the router and Node's HTTP parser refuse, and while the agent closes (below).
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
+    // Unknown fields are errors (400 with their path), not silently dropped; and no part of
+    // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
+    // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
+  // Route validators and serializers compile on first use (lazy-schemas.ts).
+  lazySchemas(app, opts.ajv);
 
-  const db = openDatabase(o.config.dataDir);
+  const db = openDatabase(o.config.dataDir, now);
   const hub = new LiveHub();
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
+  const files = fileAccess(o.config);
+  const layout = new LayoutPool();
   const lifecycle = {
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -88,6 +99,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: () => o.machine.machine,
     live: o.live,
+    files,
     now,
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     controllerUrl: () => o.config.controllerUrl,
@@ -113,6 +125,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: o.machine,
     live: o.live,
+    files,
+    layout,
     boot,
     now,
     profileService: new ProfileService({
@@ -137,6 +151,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
       profiles,
       machine: o.machine,
       audit,
+      layout,
+      files,
       log: app.log,
       os1Report: () => os1Report(services),
     }),
@@ -169,6 +185,14 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
         protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false,
     },
   });
+  // While closing, in-flight requests finish; new ones are told, in the usual shape.
+  let stopping = false;
+  app.addHook("preClose", async () => {
+    stopping = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (stopping) throw new AgentError("AGENT-STOPPING");
+  });
   await app.register(authPlugin);
   // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
   app.addHook("onSend", async (_req, reply) => {
@@ -197,8 +221,13 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
 
   const webRoot = o.config.webRoot;
   const haveWeb = existsSync(join(webRoot, "index.html"));
+  // The static file server loads only when there is a built console to serve.
   if (haveWeb)
-    await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+    await app.register((await import("@fastify/static")).default, {
+      root: webRoot,
+      prefix: "/",
+      index: ["index.html"],
+    });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api") || req.method !== "GET") {
       return reply.code(404).send(
@@ -220,6 +249,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.addHook("onClose", async () => {
+    await layout.close();
     starts.close();
     guests.close();
     hub.closeAll();

@@ -1,11 +1,16 @@
 // The validation context every rule reads and reports into: the machine's index, the low
 // slices, device ownership, each instance's kernel options (built once), the findings. In
-// its own module so the rules and validate() both import it and never each other.
+// its own module so the rules, the planner and validate() all import it and never each other.
 import type { Diagnostic, DiagnosticSubject, Facts, Machine, PlanOptions, Profile } from "./model";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
 import { indexMachine, type MachineIndex } from "./machine-index";
 import { assignLowSlices, type SliceAssignment } from "./low-memory";
-import { os1Options, ownershipOf, successorOptions, type Ownership } from "./boot-options";
+import { ownershipOf, type Ownership } from "./boot-options";
+
+/** The direct loader's mailbox page per instance index; null for OS1 (and where none is left). */
+export interface DirectLayout {
+  mailboxes: (bigint | null)[];
+}
 
 export interface Ctx {
   m: Machine;
@@ -22,19 +27,9 @@ export interface Ctx {
   cpuFirst: Map<number, number>;
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
+  /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
+  direct?: DirectLayout;
   out: Diagnostic[];
-}
-
-export function instanceOptions(ctx: Ctx, i: number): string[] {
-  let o = ctx.options[i];
-  if (!o) {
-    o =
-      i === 0
-        ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
-        : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
-    ctx.options[i] = o;
-  }
-  return o;
 }
 
 export function report(
@@ -68,6 +63,17 @@ export function instanceLabel(ctx: Ctx, i: number): string {
   return ctx.p.instances[i]?.name || `instance ${i + 1}`;
 }
 
+/** Where each core is first listed (see Ctx.cpuFirst). */
+export function firstCpus(p: Profile): Map<number, number> {
+  const cpuFirst = new Map<number, number>();
+  for (let i = 0; i < p.instances.length; i++) {
+    const cpus = p.instances[i]!.cpus;
+    for (let k = 0; k < cpus.length; k++)
+      if (!cpuFirst.has(cpus[k]!)) cpuFirst.set(cpus[k]!, i * 65536 + k);
+  }
+  return cpuFirst;
+}
+
 export function buildContext(
   m: Machine,
   p: Profile,
@@ -75,12 +81,6 @@ export function buildContext(
   opts: PlanOptions = {},
 ): Ctx {
   const idx = indexMachine(m);
-  const cpuFirst = new Map<number, number>();
-  for (let i = 0; i < p.instances.length; i++) {
-    const cpus = p.instances[i]!.cpus;
-    for (let k = 0; k < cpus.length; k++)
-      if (!cpuFirst.has(cpus[k]!)) cpuFirst.set(cpus[k]!, i * 65536 + k);
-  }
   return {
     m,
     p,
@@ -89,7 +89,7 @@ export function buildContext(
     opts,
     slices: assignLowSlices(idx, p),
     own: ownershipOf(m, p),
-    cpuFirst,
+    cpuFirst: firstCpus(p),
     options: [],
     out: [],
   };

@@ -87,6 +87,7 @@ export class StartCoordinator {
       profileId: act.id,
       profileVersion: act.version,
       token,
+      // The plan in its wire form (core's conversion: bigints as hex strings).
       plan: JSON.stringify(toJsonValue(plan)),
       phase: null,
       lastHeartbeat: null,
@@ -103,7 +104,7 @@ export class StartCoordinator {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.store.held(), this.d.live);
+    return livePlan(this.d.machine(), profile, name, this.store.held(), this.d.files, this.d.live);
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

@@ -1,9 +1,10 @@
 // OS1's options take effect only at its next boot: compare what it runs with (/proc/cmdline)
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
-import { plan } from "@tessera/core";
 import type { ProfileStore } from "../db/profiles";
 import type { MachineService } from "../services/machine-service";
+import type { FileAccess } from "./file-checks";
+import type { LayoutPool } from "./layout-pool";
 import { gatherFacts } from "./live-facts";
 
 export interface Os1Report {
@@ -52,7 +53,7 @@ export function compareCmdline(
 }
 
 export async function os1Report(
-  t: { profiles: ProfileStore; machine: MachineService },
+  t: { profiles: ProfileStore; machine: MachineService; layout: LayoutPool; files: FileAccess },
   procCmdline = "/proc/cmdline",
 ): Promise<Os1Report> {
   let cmdline: string | null;
@@ -71,7 +72,10 @@ export async function os1Report(
       differences: [],
       message: "No profile is active.",
     };
-  const r = plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  // On the worker thread: any viewer can ask, and a large profile takes a while to plan.
+  const r = (
+    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+  ).result;
   if (!r.ok) {
     return {
       cmdline,

@@ -8,10 +8,12 @@ import {
   type Diagnostic,
   type Held,
   type Machine,
+  type PlanOptions,
   type Profile,
   type SuccessorPlan,
 } from "@tessera/core";
 import { gatherFacts, type LiveFacts } from "./live-facts";
+import type { FileAccess } from "./file-checks";
 
 export type LivePlan = { ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -20,7 +22,9 @@ export async function livePlan(
   profile: Profile,
   name: string,
   heldNow: Held[],
+  files: FileAccess,
   live?: LiveFacts,
+  opts: PlanOptions = {},
 ): Promise<LivePlan> {
   // Only the target's own files and cores matter for its start: the others are checked
   // when they start (a missing kernel of os3 must not block os2).
@@ -32,7 +36,7 @@ export async function livePlan(
         : { ...i, kernel: undefined, initrd: undefined },
     ),
   };
-  const facts = await gatherFacts(scoped, live);
+  const facts = await gatherFacts(scoped, files, live);
   if (facts.onlineCpus) {
     const others = new Set(
       profile.instances
@@ -43,7 +47,7 @@ export async function livePlan(
     facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
   }
   const held = startConflicts(heldNow, profile, name);
-  const r = plan(machine, scoped, facts);
+  const r = plan(machine, scoped, facts, opts);
   if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
   if (held.length) return { ok: false, diagnostics: held };
   return successorOf(r.plan, name);

@@ -18,6 +18,7 @@ import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
 import type { LiveFacts } from "./live-facts";
+import type { FileAccess } from "./file-checks";
 import { toView, type InstanceView } from "./view";
 
 export interface ManagerDeps {
@@ -30,6 +31,8 @@ export interface ManagerDeps {
   loader: Loader;
   machine: () => Machine;
   live?: LiveFacts;
+  /** Where kernel and initrd paths may be read (lifecycle/file-checks.ts). */
+  files: FileAccess;
   now?: () => number;
   /** A running instance without a heartbeat for this long turns unresponsive; 0: never. */
   heartbeatTimeoutMs?: number;

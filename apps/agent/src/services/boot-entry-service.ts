@@ -7,7 +7,8 @@ import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import { GrubError, type BootConfigService, type GrubPreview } from "../grub/service";
 import type { Os1Report } from "../lifecycle/os1-cmdline";
-import { plan } from "@tessera/core";
+import type { FileAccess } from "../lifecycle/file-checks";
+import type { LayoutPool } from "../lifecycle/layout-pool";
 import { gatherFacts } from "../lifecycle/live-facts";
 import type { MachineService } from "./machine-service";
 
@@ -16,6 +17,9 @@ export interface BootEntryServiceDeps {
   profiles: ProfileStore;
   machine: MachineService;
   audit: AuditLog;
+  /** Core's planner on a worker thread, and where kernel files may be read. */
+  layout: LayoutPool;
+  files: FileAccess;
   /** Where GRUB's failures are logged in full (the client gets the registered error). */
   log: Pick<FastifyBaseLogger, "warn">;
   /** Whether OS1 runs with the planned options now (GET /api/os1). */
@@ -92,7 +96,14 @@ export class BootEntryService {
     const id = this.d.profiles.activeId();
     const rec = id ? this.d.profiles.get(id) : undefined;
     if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
-    const r = plan(this.d.machine.machine, rec.profile, await gatherFacts(rec.profile));
+    // On the worker thread: any viewer can preview, and a large profile takes a while to plan.
+    const r = (
+      await this.d.layout.plan(
+        this.d.machine.machine,
+        rec.profile,
+        await gatherFacts(rec.profile, this.d.files),
+      )
+    ).result;
     if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
     const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);
     return { entry: r.plan.os1.grubEntry, id: m?.[1] ?? "tessera" };

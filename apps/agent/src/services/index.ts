@@ -11,6 +11,8 @@ import type { InstanceStateStore } from "../lifecycle/states";
 import type { GuestMonitor } from "../lifecycle/guests";
 import type { StartCoordinator } from "../lifecycle/manager";
 import type { LiveFacts } from "../lifecycle/live-facts";
+import type { FileAccess } from "../lifecycle/file-checks";
+import type { LayoutPool } from "../lifecycle/layout-pool";
 import type { MachineService } from "./machine-service";
 import type { AgentConfig } from "../config";
 import type { BootConfigService } from "../grub/service";
@@ -35,6 +37,10 @@ export interface Services {
   loader: Loader;
   machine: MachineService;
   live?: LiveFacts;
+  /** Where kernel and initrd paths may be read, and how long a look may take. */
+  files: FileAccess;
+  /** Core's validate and plan on a worker thread (for profiles from a request). */
+  layout: LayoutPool;
   boot: BootConfigService;
   profileService: ProfileService;
   userService: UserService;

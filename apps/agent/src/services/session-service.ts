@@ -36,18 +36,21 @@ export class SessionService {
     password: string,
     address: string,
   ): Promise<{ token: string; info: SessionInfo }> {
-    if (!this.limiter.allowed(address)) {
+    // Per user name and address: behind one proxy, one user's (or a guesser's) failures
+    // never lock out another user who types the right password.
+    const key = `${address} ${username}`;
+    if (!this.limiter.allowed(key)) {
       this.d.audit.record({ user: username, action: "session.login", result: "rate-limited" });
       throw new AgentError("RATE-LIMITED");
     }
     const user = this.d.users.get(username);
     const ok = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
     if (!user || !ok) {
-      this.limiter.fail(address);
+      this.limiter.fail(key);
       this.d.audit.record({ user: username, action: "session.login", result: "failed" });
       throw new AgentError("AUTH-FAILED");
     }
-    this.limiter.succeed(address);
+    this.limiter.succeed(key);
     const s = this.d.users.createSession(user.name, this.d.sessionTtlMs);
     this.d.audit.record({ user: user.name, action: "session.login", result: "ok" });
     return {

@@ -124,6 +124,8 @@ export type AuditFilter = {
 export type ValidateAnswer = {
   ok: boolean;
   diagnostics: DiagnosticJson[];
+  /** Findings beyond the first 1000 (errors come first) that the answer leaves out. */
+  omitted?: number;
 };
 
 /**

@@ -1,6 +1,7 @@
 // The audit log, read-only: there is deliberately no route that writes or deletes it.
 import { auditEntrySchema, auditFilterSchema } from "@tessera/core";
 import type { RoutePlugin } from "../../route-plugin";
+import { optionalIntIn } from "../numbers";
 
 const auditAnswer = {
   type: "object",
@@ -20,7 +21,10 @@ const routes: RoutePlugin = async (app) => {
       },
     },
     async (req) => {
-      const q = { ...req.query };
+      const q = {
+        ...req.query,
+        limit: optionalIntIn(req.query.limit, "querystring.limit", 1, 1000),
+      };
       // Stored times are ISO strings in UTC: normalise the bounds so they compare as text.
       if (q.from) q.from = new Date(q.from).toISOString();
       if (q.to) q.to = new Date(q.to).toISOString();

@@ -3,9 +3,6 @@
 import type { RoutePlugin } from "../../route-plugin";
 import {
   diagnosticsToJson,
-  hasErrors,
-  plan,
-  validate,
   planAnswerSchema,
   planBodySchema,
   planToJson,
@@ -31,10 +28,16 @@ const routes: RoutePlugin = async (app) => {
       schema: { body: profileBodySchema, response: { 200: validateAnswerSchema } },
     },
     async (req): Promise<ValidateAnswer> => {
-      const profile = readProfile(req.body.profile, "profile");
-      const diagnostics = validate(t.machine.machine, profile, await gatherFacts(profile, t.live));
+      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
+      // On the worker thread: a draft any viewer sends may take a while to judge.
+      const r = await t.layout.validate(
+        t.machine.machine,
+        profile,
+        await gatherFacts(profile, t.files, t.live),
+      );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
-      return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
+      const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
+      return r.omitted ? { ...out, omitted: r.omitted } : out;
     },
   );
 
@@ -50,9 +53,22 @@ const routes: RoutePlugin = async (app) => {
       schema: { body: planBodySchema, response: { 200: planAnswerSchema } },
     },
     async (req): Promise<PlanAnswer> => {
-      const profile = readProfile(req.body.profile, "profile");
-      const r = plan(t.machine.machine, profile, await gatherFacts(profile, t.live));
-      if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
+      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
+      const a = await t.layout.plan(
+        t.machine.machine,
+        profile,
+        await gatherFacts(profile, t.files, t.live),
+      );
+      const r = a.result;
+      if (!r.ok)
+        throw new AgentError("LAYOUT-INVALID", {
+          diagnostics: r.diagnostics,
+          ...(a.omitted
+            ? {
+                message: `The layout has errors; see the diagnostics (the first ${r.diagnostics.length}, ${a.omitted} more left out).`,
+              }
+            : {}),
+        });
       const described = t.loader.describeCommands(r.plan);
       const out = { plan: planToJson(r.plan), loader: t.loader.kind, ...described };
       const format = req.body.format ?? "json";

@@ -42,7 +42,12 @@ const routes: RoutePlugin = async (app) => {
     async (req, reply) =>
       reply
         .code(201)
-        .send(t.profileService.create(readProfile(req.body.profile, "profile"), actor(req))),
+        .send(
+          t.profileService.create(
+            readProfile(req.body.profile, "profile", t.machine.machine),
+            actor(req),
+          ),
+        ),
   );
 
   app.get(
@@ -71,7 +76,7 @@ const routes: RoutePlugin = async (app) => {
       t.profileService.update(
         req.params.id,
         req.body.baseVersion,
-        readProfile(req.body.profile, "profile"),
+        readProfile(req.body.profile, "profile", t.machine.machine),
         actor(req),
       ),
   );

@@ -7,16 +7,19 @@ import {
   versionRecordSchema,
   versionSummarySchema,
 } from "@tessera/core";
+import { digits, intIn } from "../numbers";
 import { actor } from "../../../plugins/auth";
 import { idParams, readProfile } from "./shared";
 import { openObject, strictValidator } from "./schemas";
+
+const MAX_VERSION = 999_999_999;
 
 const versionParams = {
   type: "object",
   required: ["id", "v"],
   properties: {
     id: { type: "string", minLength: 1, maxLength: 100 },
-    v: { type: "integer", minimum: 1 },
+    v: digits,
   },
 } as const;
 
@@ -48,7 +51,8 @@ const routes: RoutePlugin = async (app) => {
         response: { 200: versionRecordSchema },
       },
     },
-    async (req) => t.profileService.version(req.params.id, req.params.v),
+    async (req) =>
+      t.profileService.version(req.params.id, intIn(req.params.v, "params.v", 1, MAX_VERSION)),
   );
 
   app.get(
@@ -60,9 +64,10 @@ const routes: RoutePlugin = async (app) => {
           type: "object",
           required: ["from", "to"],
           properties: {
-            from: { type: "integer", minimum: 1 },
-            to: { type: "integer", minimum: 1 },
+            from: digits,
+            to: digits,
           },
+          additionalProperties: false,
         },
         response: {
           200: {
@@ -81,7 +86,12 @@ const routes: RoutePlugin = async (app) => {
         },
       },
     },
-    async (req) => t.profileService.diff(req.params.id, req.query.from, req.query.to),
+    async (req) =>
+      t.profileService.diff(
+        req.params.id,
+        intIn(req.query.from, "querystring.from", 1, MAX_VERSION),
+        intIn(req.query.to, "querystring.to", 1, MAX_VERSION),
+      ),
   );
 
   app.post(
@@ -133,7 +143,13 @@ const routes: RoutePlugin = async (app) => {
     async (req, reply) =>
       reply
         .code(201)
-        .send(t.profileService.create(readProfile(req.body, ""), actor(req), "import")),
+        .send(
+          t.profileService.create(
+            readProfile(req.body, "", t.machine.machine),
+            actor(req),
+            "import",
+          ),
+        ),
   );
 };
 

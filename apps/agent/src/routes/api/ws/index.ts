@@ -1,10 +1,13 @@
 // The live connection (API.md "WebSocket"): session-authenticated by the global hook,
 // Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
 // connect, then the hub's stream.
+import { hostname, networkInterfaces } from "node:os";
 import type { FastifyRequest } from "fastify";
 import type { FromSchema } from "json-schema-to-ts";
 import type { RoutePlugin } from "../../route-plugin";
+import { isLoopback, type AgentConfig } from "../../../config";
 import { AgentError } from "../../../errors";
+import { digits, optionalIntIn } from "../numbers";
 import {
   WS_CLOSE,
   WS_PROTOCOL,
@@ -21,18 +24,38 @@ const HEARTBEAT_MS = 15_000;
 const wsQuery = {
   type: "object",
   properties: {
-    since: { type: "integer", minimum: 0 },
+    since: digits,
     epoch: { type: "string", maxLength: 64 },
   },
 } as const;
 
-function originAllowed(req: FastifyRequest, extra: string[]): boolean {
+/**
+ * The origins a browser may open the live connection from: the agent's own listen address
+ * (with its loopback names, or every local address when it listens on all of them) and
+ * --allowed-origin. Never the request's Host header: with DNS rebinding an attacker's page
+ * controls both Host and Origin, and they agree.
+ */
+export function ownOrigins(cfg: AgentConfig, port: number): string[] {
+  const wildcard = cfg.host === "0.0.0.0" || cfg.host === "::" || cfg.host === "";
+  const loopbackNames = ["localhost", "127.0.0.1", "::1"];
+  const hosts = wildcard
+    ? [
+        ...loopbackNames,
+        hostname(),
+        ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+      ]
+    : isLoopback(cfg.host)
+      ? [cfg.host, ...loopbackNames]
+      : [cfg.host];
+  const scheme = cfg.tlsCert ? "https" : "http";
+  return hosts.map((h) => `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`);
+}
+
+function originAllowed(req: FastifyRequest, cfg: AgentConfig, port: number): boolean {
   const origin = req.headers.origin;
   // Non-browser clients send no Origin; they still need the session cookie.
   if (origin === undefined) return true;
-  const host = req.headers.host;
-  const own = [`http://${host}`, `https://${host}`];
-  return own.includes(origin) || extra.includes(origin);
+  return ownOrigins(cfg, port).includes(origin) || cfg.allowedOrigins.includes(origin);
 }
 
 const routes: RoutePlugin = async (app) => {
@@ -69,7 +92,8 @@ const routes: RoutePlugin = async (app) => {
       websocket: true,
       schema: { querystring: wsQuery },
       onRequest: async (req) => {
-        if (!originAllowed(req, t.config.allowedOrigins)) throw new AgentError("ORIGIN-REFUSED");
+        const port = (app.server.address() as { port?: number } | null)?.port ?? t.config.port;
+        if (!originAllowed(req, t.config, port)) throw new AgentError("ORIGIN-REFUSED");
       },
     },
     (socket, req) => {
@@ -92,7 +116,7 @@ const routes: RoutePlugin = async (app) => {
       // @fastify/websocket's handler type does not carry the schema's types: the same
       // schema says what the validated query is.
       const query = req.query as FromSchema<typeof wsQuery>;
-      const since = query.since;
+      const since = optionalIntIn(query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER);
       const missed = since === undefined ? null : t.hub.since(query.epoch, since);
       if (missed) {
         const resumed: ResumedMessage = {
