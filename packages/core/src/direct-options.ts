@@ -2,10 +2,9 @@
 // INIT-SIPI-SIPI, with the zero page, e820 and an MP table written by the loader itself.
 // Every option here was found necessary by a failing run on stock Debian kernels; SPEC.md
 // ("Planning for the direct loader") says which failure each one prevents.
-import type { DirectSuccessorPlan, Instance, Machine, PlanOptions, Profile, Range } from "./model";
-import { deviceOptions, os1Reservations, type Ownership } from "./boot-options";
-import type { MachineIndex } from "./machine-index";
-import type { SliceAssignment } from "./low-memory";
+import type { Ctx, DirectLayout } from "./rule-context";
+import type { DirectSuccessorPlan, Instance, Machine, Range } from "./model";
+import { deviceOptions, os1Reservations } from "./boot-options";
 import { splitCmdline } from "./cmdline";
 import { serialTty } from "./serial";
 import { PAGE, alignDown, alignUp, hex, kernelSize, overlaps } from "./units";
@@ -40,28 +39,10 @@ const SUCCESSOR_TAIL = [
   "initcall_blacklist=i8042_init,cmos_init,add_rtc_cmos",
 ];
 
-export interface DirectLayout {
-  /** Mailbox page per instance index; null for OS1 (and where no page is left). */
-  mailboxes: (bigint | null)[];
-}
-
-/**
- * What of the validation context (rule-context.ts `Ctx`) the direct options read, with the
- * direct layout cached in it. Declared here, not imported, so that rule-context.ts can
- * build the options without an import cycle.
- */
-export interface DirectCtx {
-  m: Machine;
-  p: Profile;
-  idx: MachineIndex;
-  opts: PlanOptions;
-  slices: SliceAssignment;
-  own: Ownership;
-  direct?: DirectLayout;
-}
+export type { DirectLayout };
 
 /** The mailbox pages, computed once per validation. */
-export function directLayout(ctx: DirectCtx): DirectLayout {
+export function directLayout(ctx: Ctx): DirectLayout {
   if (!ctx.direct) ctx.direct = { mailboxes: mailboxPages(ctx) };
   return ctx.direct;
 }
@@ -72,7 +53,7 @@ export function directLayout(ctx: DirectCtx): DirectLayout {
  * up with memmap=4K$ADDR. Pages that are not usable RAM (firmware tables at the top of a
  * range) or that touch a low slice are skipped.
  */
-function mailboxPages(ctx: DirectCtx): (bigint | null)[] {
+function mailboxPages(ctx: Ctx): (bigint | null)[] {
   const n = ctx.p.instances.length;
   const out: (bigint | null)[] = new Array(n).fill(null);
   const main = ctx.p.instances[0]?.memory[0];
@@ -94,14 +75,14 @@ function mailboxPages(ctx: DirectCtx): (bigint | null)[] {
 }
 
 /** OS1's memmap=$ reservations under direct: the low slices and the mailbox pages. */
-export function directOs1Reservations(ctx: DirectCtx): Range[] {
+export function directOs1Reservations(ctx: Ctx): Range[] {
   const out = os1Reservations(ctx.p, ctx.slices.slices);
   for (const page of directLayout(ctx).mailboxes)
     if (page !== null) out.push({ start: page, size: MAILBOX_SIZE });
   return out.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
 }
 
-export function directOs1Options(ctx: DirectCtx): string[] {
+export function directOs1Options(ctx: Ctx): string[] {
   const inst = ctx.p.instances[0]!;
   const end = inst.memory[0] ? inst.memory[0].start + inst.memory[0].size : 0n;
   const out = [`maxcpus=${inst.cpus.length}`, `mem=${kernelSize(end)}`];
@@ -117,7 +98,7 @@ export function directOs1Options(ctx: DirectCtx): string[] {
   return out;
 }
 
-export function directSuccessorOptions(ctx: DirectCtx, i: number): string[] {
+export function directSuccessorOptions(ctx: Ctx, i: number): string[] {
   const inst = ctx.p.instances[i]!;
   const out = [...SUCCESSOR_FIXED];
   const tsc = successorTsc(ctx.m, inst);
@@ -135,7 +116,7 @@ export function directSuccessorOptions(ctx: DirectCtx, i: number): string[] {
   return out;
 }
 
-export function directSuccessorPlan(ctx: DirectCtx, i: number): DirectSuccessorPlan {
+export function directSuccessorPlan(ctx: Ctx, i: number): DirectSuccessorPlan {
   const inst = ctx.p.instances[i]!;
   const mailbox = directLayout(ctx).mailboxes[i];
   const tsc = successorTsc(ctx.m, inst);

@@ -13,7 +13,8 @@ import type {
   SuccessorPlan,
 } from "./model";
 import { PLAN_SCHEMA } from "./model";
-import { buildContext, instanceOptions, type Ctx } from "./rule-context";
+import { buildContext, type Ctx } from "./rule-context";
+import { instanceOptions } from "./instance-options";
 import { hasErrors, validateContext } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubQuote, grubWords } from "./cmdline";

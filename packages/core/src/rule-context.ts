@@ -1,12 +1,16 @@
 // The validation context every rule reads and reports into: the machine's index, the low
 // slices, device ownership, each instance's kernel options (built once), the findings. In
-// its own module so the rules and validate() both import it and never each other.
+// its own module so the rules, the planner and validate() all import it and never each other.
 import type { Diagnostic, DiagnosticSubject, Facts, Machine, PlanOptions, Profile } from "./model";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
 import { indexMachine, type MachineIndex } from "./machine-index";
 import { assignLowSlices, type SliceAssignment } from "./low-memory";
-import { os1Options, ownershipOf, successorOptions, type Ownership } from "./boot-options";
-import { directOs1Options, directSuccessorOptions, type DirectLayout } from "./direct-options";
+import { ownershipOf, type Ownership } from "./boot-options";
+
+/** The direct loader's mailbox page per instance index; null for OS1 (and where none is left). */
+export interface DirectLayout {
+  mailboxes: (bigint | null)[];
+}
 
 export interface Ctx {
   m: Machine;
@@ -26,21 +30,6 @@ export interface Ctx {
   /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
   direct?: DirectLayout;
   out: Diagnostic[];
-}
-
-export function instanceOptions(ctx: Ctx, i: number): string[] {
-  let o = ctx.options[i];
-  if (!o) {
-    if (ctx.opts.loader === "direct")
-      o = i === 0 ? directOs1Options(ctx) : directSuccessorOptions(ctx, i);
-    else
-      o =
-        i === 0
-          ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
-          : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
-    ctx.options[i] = o;
-  }
-  return o;
 }
 
 export function report(

@@ -1,6 +1,7 @@
 // The facts only the agent knows, for core's validate() and plan(): the kernel and initrd
-// files as they are on disk, the cores online in OS1 now, OS1's running command line. The
-// same facts serve /api/validate, /api/plan, OS1's boot entry and the check before a start.
+// files as they are on disk, the cores online in OS1 now, OS1's running command line, and
+// the options this agent's loader plans with. The same facts serve /api/validate,
+// /api/plan, OS1's boot entry and the check before a start.
 import type { Facts, PlanOptions, Profile } from "@tessera/core";
 import { isAbsolute } from "node:path";
 import { inspectKernelBytes, kernelFacts } from "@tessera/kexec";

@@ -84,6 +84,12 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/** The handler as a plugin, for the whole app (not encapsulated: see plugins/auth.ts). */
+export const errorsPlugin: FastifyPluginAsync = Object.assign(
+  async (app: FastifyInstance) => installErrorHandler(app),
+  { [Symbol.for("skip-override")]: true },
+);
+
 /** Fastify's `frameworkErrors`: the router's refusals (bad % escape, over-long parameter). */
 export function frameworkErrors(
   err: FastifyError,
@@ -112,9 +118,3 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
     );
   socket.destroy(err);
 }
-
-/** The handler as a plugin, for the whole app (not encapsulated: see plugins/auth.ts). */
-export const errorsPlugin: FastifyPluginAsync = Object.assign(
-  async (app: FastifyInstance) => installErrorHandler(app),
-  { [Symbol.for("skip-override")]: true },
-);

@@ -118,7 +118,10 @@ export const auditEntrySchema = {
   additionalProperties: true,
 } as const;
 
-/** AuditFilter, as GET /api/audit's query string. */
+/**
+ * AuditFilter, as GET /api/audit's query string: no type coercion anywhere in the agent, so
+ * `limit` arrives as text, decimal digits (1-1000, checked by the route).
+ */
 export const auditFilterSchema = {
   type: "object",
   additionalProperties: false,
@@ -128,7 +131,7 @@ export const auditFilterSchema = {
     action: { type: "string" },
     from: { type: "string", format: "date-time" },
     to: { type: "string", format: "date-time" },
-    limit: { type: "integer", minimum: 1, maximum: 1000 },
+    limit: { type: "string", pattern: "^(0|[1-9][0-9]{0,8})$" },
   },
 } as const;
 
@@ -141,6 +144,7 @@ export const validateAnswerSchema = {
   properties: {
     ok: { type: "boolean" },
     diagnostics: diagnosticsJsonSchema,
+    // Findings beyond the first 1000 (errors come first) that the answer leaves out.
     omitted: { type: "integer" },
   },
   additionalProperties: true,

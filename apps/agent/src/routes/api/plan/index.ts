@@ -31,6 +31,7 @@ const routes: RoutePlugin = async (app) => {
     },
     async (req): Promise<ValidateAnswer> => {
       const profile = readProfile(req.body.profile, "profile", t.machine.machine);
+      // On the worker thread: a draft any viewer sends may take a while to judge.
       const r = await t.layout.validate(
         t.machine.machine,
         profile,
