@@ -17,6 +17,8 @@ let lab: Lab;
 let live: LiveStream;
 /** The plan the agent in OS1 makes for the active profile (from the machine it discovered). */
 let agentPlan: PlanJson;
+/** OS1's pulse lines printed before the first start. */
+let pulsesBefore = 0;
 
 /** The e820 lines the successor's kernel printed, as {start, end, type}. */
 function e820Of(serial: string): { start: bigint; end: bigint; type: string }[] {
@@ -79,6 +81,7 @@ afterAll(async () => {
 
 describe("the direct loader on stock kernels, driven through the real agent", () => {
   it("starts os2 (2 cores) and then os3 (1 core); both reach running with mailbox heartbeats", async () => {
+    pulsesBefore = pulses(lab.machine.serial(0x3f8)).length;
     await lab.client.request("POST", "/api/instances/os2/start");
     await lab.client.waitForState("os2", "running", 180_000);
     await lab.client.request("POST", "/api/instances/os3/start");
@@ -122,7 +125,8 @@ describe("the direct loader on stock kernels, driven through the real agent", ()
 
   it("OS1 kept running throughout: its tick went on, its RAM and CPUs did not change", () => {
     const p = pulses(lab.machine.serial(0x3f8));
-    expect(p.length).toBeGreaterThan(20);
+    // It pulsed on while both successors booted (they took at least a few seconds).
+    expect(p.length - pulsesBefore).toBeGreaterThanOrEqual(5);
     for (let k = 1; k < p.length; k++) {
       expect(p[k]!.uptime).toBeGreaterThan(p[k - 1]!.uptime);
       // A pulse every 2 s of OS1's own clock; software emulation stretches, never stops it.
