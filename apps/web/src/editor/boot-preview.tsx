@@ -98,18 +98,17 @@ function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
   if (!c) return null;
   return (
     <>
-      {c.load ? (
+      {c.direct ? (
+        // The direct loader runs no command to load: it writes these pages itself.
+        <Code id={`${name}-direct`} text={c.direct.lines.join("\n")} />
+      ) : c.load ? (
         <Code id={`${name}-argv`} text={c.load.map(shLine).join("\n")} />
       ) : (
         <p className="banner warning" data-testid={`boot.${name}-argv-problem`}>
           {c.problem}
         </p>
       )}
-      <Code id={`${name}-start`} text={c.start.map(shLine).join("\n")} />
-      {c.direct && (
-        // The direct loader runs no command to load: it writes these pages itself.
-        <Code id={`${name}-direct`} text={c.direct.lines.join("\n")} />
-      )}
+      {c.start.length > 0 && <Code id={`${name}-start`} text={c.start.map(shLine).join("\n")} />}
     </>
   );
 }
