@@ -134,6 +134,12 @@ export default tseslint.config(
     },
   },
   {
+    // The lab boots QEMU and packs initramfs images: a test and development machine around
+    // the product, not the product itself, so it may run those tools directly.
+    files: ["lab/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [deepImports] }] },
+  },
+  {
     files: ["apps/web/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

@@ -28,7 +28,11 @@ export async function buildAgent({ outdir = join(agentDir, "dist") } = {}) {
   // esbuild, and the command line below says so instead of failing the install.
   const { build } = await import("esbuild");
   const result = await build({
-    entryPoints: { tessera: join(agentDir, "bin/cli.ts") },
+    // The layout worker thread runs a file of its own (lifecycle/layout-pool.ts).
+    entryPoints: {
+      tessera: join(agentDir, "bin/cli.ts"),
+      "layout-worker": join(agentDir, "src/lifecycle/layout-worker.ts"),
+    },
     outdir,
     bundle: true,
     splitting: true,

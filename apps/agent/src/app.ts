@@ -153,6 +153,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
       audit,
       layout,
       files,
+      loader: o.config.loader,
       log: app.log,
       os1Report: () => os1Report(services),
     }),

@@ -4,7 +4,14 @@
 // loop that time would delay every other user's request. One worker: the machine has few
 // cores and the event loop needs one; jobs queue in order.
 import { Worker } from "node:worker_threads";
-import type { Facts, Machine, Profile } from "@tessera/core";
+
+// From the TypeScript sources the worker needs tsx, which layout-worker.mjs registers (a
+// worker thread starts without the main thread's loader). The bundle (build/build.mjs) ships
+// the worker as its own entry, dist/layout-worker.js, beside the chunk holding this code.
+const WORKER = import.meta.url.endsWith(".ts")
+  ? new URL("./layout-worker.mjs", import.meta.url)
+  : new URL("./layout-worker.js", import.meta.url);
+import type { Facts, Machine, PlanOptions, Profile } from "@tessera/core";
 import { AgentError } from "../errors";
 import type { LayoutAnswer, LayoutJob } from "./layout-jobs";
 
@@ -27,16 +34,18 @@ export class LayoutPool {
     machine: Machine,
     profile: Profile,
     facts: Facts,
+    opts: PlanOptions = {},
   ): Promise<Extract<LayoutAnswer, { kind: "validate" }>> {
-    return this.run({ kind: "validate", machine, profile, facts }) as never;
+    return this.run({ kind: "validate", machine, profile, facts, opts }) as never;
   }
 
   plan(
     machine: Machine,
     profile: Profile,
     facts: Facts,
+    opts: PlanOptions = {},
   ): Promise<Extract<LayoutAnswer, { kind: "plan" }>> {
-    return this.run({ kind: "plan", machine, profile, facts }) as never;
+    return this.run({ kind: "plan", machine, profile, facts, opts }) as never;
   }
 
   /** Jobs waiting or running (for tests and the log). */
@@ -67,7 +76,7 @@ export class LayoutPool {
 
   private spawn(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(new URL("./layout-worker.mjs", import.meta.url));
+    const w = new Worker(WORKER);
     w.on("message", (a: Answer) => {
       const p = this.pending.get(a.id);
       if (!p) return;

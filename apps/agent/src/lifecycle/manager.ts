@@ -8,6 +8,7 @@ import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
 import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
+import { planOptions } from "./live-facts";
 import type { InstanceView } from "./view";
 import type { InstanceStateStore, ManagerDeps, StepsInFlight } from "./states";
 
@@ -104,7 +105,15 @@ export class StartCoordinator {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.store.held(), this.d.files, this.d.live);
+    return livePlan(
+      this.d.machine(),
+      profile,
+      name,
+      this.store.held(),
+      this.d.files,
+      this.d.live,
+      planOptions(this.d.loader.kind),
+    );
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

@@ -5,7 +5,7 @@ import type { ProfileStore } from "../db/profiles";
 import type { MachineService } from "../services/machine-service";
 import type { FileAccess } from "./file-checks";
 import type { LayoutPool } from "./layout-pool";
-import { gatherFacts } from "./live-facts";
+import { gatherFacts, planOptions } from "./live-facts";
 
 export interface Os1Report {
   cmdline: string | null;
@@ -53,7 +53,13 @@ export function compareCmdline(
 }
 
 export async function os1Report(
-  t: { profiles: ProfileStore; machine: MachineService; layout: LayoutPool; files: FileAccess },
+  t: {
+    profiles: ProfileStore;
+    machine: MachineService;
+    layout: LayoutPool;
+    files: FileAccess;
+    config: { loader: string };
+  },
   procCmdline = "/proc/cmdline",
 ): Promise<Os1Report> {
   let cmdline: string | null;
@@ -74,7 +80,12 @@ export async function os1Report(
     };
   // On the worker thread: any viewer can ask, and a large profile takes a while to plan.
   const r = (
-    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+    await t.layout.plan(
+      t.machine.machine,
+      rec.profile,
+      await gatherFacts(rec.profile, t.files),
+      planOptions(t.config.loader),
+    )
   ).result;
   if (!r.ok) {
     return {

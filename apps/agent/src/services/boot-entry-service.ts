@@ -9,7 +9,7 @@ import { GrubError, type BootConfigService, type GrubPreview } from "../grub/ser
 import type { Os1Report } from "../lifecycle/os1-cmdline";
 import type { FileAccess } from "../lifecycle/file-checks";
 import type { LayoutPool } from "../lifecycle/layout-pool";
-import { gatherFacts } from "../lifecycle/live-facts";
+import { gatherFacts, planOptions } from "../lifecycle/live-facts";
 import type { MachineService } from "./machine-service";
 
 export interface BootEntryServiceDeps {
@@ -20,6 +20,8 @@ export interface BootEntryServiceDeps {
   /** Core's planner on a worker thread, and where kernel files may be read. */
   layout: LayoutPool;
   files: FileAccess;
+  /** The agent's loader kind: it decides OS1's planned options. */
+  loader: string;
   /** Where GRUB's failures are logged in full (the client gets the registered error). */
   log: Pick<FastifyBaseLogger, "warn">;
   /** Whether OS1 runs with the planned options now (GET /api/os1). */
@@ -102,6 +104,7 @@ export class BootEntryService {
         this.d.machine.machine,
         rec.profile,
         await gatherFacts(rec.profile, this.d.files),
+        planOptions(this.d.loader),
       )
     ).result;
     if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });

@@ -184,6 +184,24 @@ describe("the bundle", () => {
       });
       const api = await fetch(`${url}/api/machine`);
       expect(api.status).toBe(401);
+      // Validation runs on the layout worker, which the bundle ships as its own file.
+      const login = await fetch(`${url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: "bundle-test-pw" }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const checked = await fetch(`${url}/api/validate`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+        body: JSON.stringify({ profile: JSON.parse(readFileSync(EXAMPLE_PROFILE, "utf8")) }),
+      });
+      expect(checked.status, await checked.clone().text()).toBe(200);
+      expect(((await checked.json()) as { diagnostics: unknown[] }).diagnostics).toBeInstanceOf(
+        Array,
+      );
       const page = await fetch(`${url}/profiles/x`);
       if (withWeb) expect(await page.text()).toContain("<title>console</title>");
       else expect(await page.text()).toContain("The web console is not built");

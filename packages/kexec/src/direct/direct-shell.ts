@@ -1,8 +1,8 @@
 // A script an operator can read and run by hand in OS1 that does what the direct loader
-// does: the same images (built by buildDirectImages), written with dd to /dev/mem at the
-// same addresses, the same MP table and IPIs (through the APIC helper). Small images are
+// does: the same images (built by buildDirectImages), written to physical memory at the
+// same addresses through the helper, the same MP table and IPIs. Small images are
 // spelled out byte by byte as printf octal escapes; the kernel and initrd come from their
-// files. Needs a POSIX sh, dd, od and printf (coreutils or busybox).
+// files. Needs a POSIX sh, od, printf and the APIC helper (which also does the writes).
 import { hex, shQuote } from "@tessera/core";
 import type { BootPlan } from "@tessera/core";
 import type { DirectImages, DirectWrite } from "./images";
@@ -88,14 +88,15 @@ function writeLines(plan: DirectPlan, w: DirectWrite, images: DirectImages): str
 const PRELUDE = `set -eu
 MEM=\${TESSERA_DEVMEM:-/dev/mem}
 APIC=\${TESSERA_APIC:-./tessera-apic}
+# The helper writes through mmap(): /dev/mem's write() stops at the end of OS1's own RAM.
 # put ADDR OCTAL: bytes at a physical address
-put() { printf "$2" | dd of="$MEM" bs=1 seek=$(($1)) conv=notrunc 2>/dev/null; }
+put() { printf "$2" | "$APIC" --mem "$MEM" --write "$1"; }
 # zero ADDR PAGES: clear whole 4 KiB pages
-zero() { dd if=/dev/zero of="$MEM" bs=4096 seek=$(($1 / 4096)) count="$2" conv=notrunc 2>/dev/null; }
-# file PATH SKIP ADDR: a file from byte SKIP at ADDR (both multiples of 512)
-file() { dd if="$1" of="$MEM" bs=512 skip=$(($2 / 512)) seek=$(($3 / 512)) conv=notrunc 2>/dev/null; }
+zero() { "$APIC" --mem "$MEM" --write "$1" --zero $(($2 * 4096)); }
+# file PATH SKIP ADDR: a file from byte SKIP at ADDR
+file() { "$APIC" --mem "$MEM" --write "$3" --file "$1" --skip "$2"; }
 # u32 ADDR: a little-endian 32-bit value
-u32() { dd if="$MEM" bs=4 count=1 skip=$(($1 / 4)) 2>/dev/null | od -An -tu4 | tr -d ' \\n'; }
+u32() { "$APIC" --mem "$MEM" --read "$1" 4 | od -An -tu4 | tr -d ' \\n'; }
 # wait_lvt0 NAME ADDR: until that successor's mailbox says its LVT0 is masked (90 s at most)
 wait_lvt0() {
   i=0

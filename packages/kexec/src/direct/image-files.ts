@@ -24,5 +24,12 @@ export async function readDirectImages(plan: DirectPlan, margin?: bigint): Promi
     );
   const kernel = await readFileFor(plan.kernel, "kernel");
   const initrd = plan.initrd ? await readFileFor(plan.initrd, "initrd") : null;
-  return buildDirectImages({ plan, kernel, initrd, margin, kernelPath: plan.kernel });
+  return buildDirectImages({
+    plan,
+    kernel,
+    initrd,
+    margin,
+    kernelPath: plan.kernel,
+    initrdPath: plan.initrd ?? undefined,
+  });
 }

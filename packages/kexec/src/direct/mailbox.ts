@@ -51,3 +51,38 @@ export function readMailbox(b: Uint8Array): MailboxView {
 
 /** Bytes the loader reads per poll: the fields above. */
 export const MAILBOX_FIELDS_BYTES = 0x18;
+
+export interface MailboxSeen {
+  /** The loader's state of the instance. */
+  state: "starting" | "running" | "stopping" | string;
+  guestState?: number;
+  heartbeat?: number;
+}
+
+export interface MailboxChange {
+  patch: { guestState?: number; heartbeat?: number; state?: "running"; phase?: string };
+  events: ("boot-complete" | "heartbeat")[];
+}
+
+/**
+ * What one poll of a mailbox means, against what the loader saw before: state 1 is the
+ * phase userspace-up, state 2 boot complete (the instance runs), a changed non-zero counter
+ * a heartbeat.
+ */
+export function mailboxChange(seen: MailboxSeen, mb: MailboxView): MailboxChange {
+  const change: MailboxChange = { patch: {}, events: [] };
+  if (mb.state !== seen.guestState) {
+    change.patch.guestState = mb.state;
+    if (seen.state === "starting" && mb.state === GUEST_STATE.initStarted)
+      change.patch.phase = "userspace-up";
+    if (seen.state === "starting" && mb.state === GUEST_STATE.bootComplete) {
+      Object.assign(change.patch, { state: "running", phase: "running" });
+      change.events.push("boot-complete");
+    }
+  }
+  if (mb.heartbeat !== seen.heartbeat) {
+    change.patch.heartbeat = mb.heartbeat;
+    if (mb.heartbeat !== 0) change.events.push("heartbeat");
+  }
+  return change;
+}

@@ -13,7 +13,7 @@ import {
 } from "@tessera/core";
 import { commandsToShell } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
-import { gatherFacts } from "../../../lifecycle/live-facts";
+import { gatherFacts, planOptions } from "../../../lifecycle/live-facts";
 import { readProfile } from "../profiles/shared";
 import { strictValidator } from "../profiles/schemas";
 
@@ -34,6 +34,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
+        planOptions(t.config.loader),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
@@ -58,6 +59,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
+        planOptions(t.config.loader),
       );
       const r = a.result;
       if (!r.ok)
