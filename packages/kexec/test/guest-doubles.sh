@@ -23,3 +23,5 @@ sync() { echo "sync" >> "$TESSERA_TEST_MEM/calls"; }
 # A real `halt -f` never returns; the double records it and ends the script.
 halt() { echo "halt $*" >> "$TESSERA_TEST_MEM/calls"; exit 0; }
 reboot() { echo "reboot $*" >> "$TESSERA_TEST_MEM/calls"; }
+# The kernel log: $TESSERA_TEST_MEM/dmesg when a test writes one, else empty.
+dmesg() { [ -f "$TESSERA_TEST_MEM/dmesg" ] && cat "$TESSERA_TEST_MEM/dmesg"; return 0; }

@@ -123,6 +123,22 @@ describe("directGuestScript under busybox sh", () => {
     expect(r.calls().filter((c) => / 32 \d+$/.test(c))).toEqual([]);
   });
 
+  it("a kernel whose local APIC timer failed its boot check reports state 4 and leaves LVT0 alone", async () => {
+    const r = run(`tessera.mailbox=0x${MB.toString(16)}`, undefined, (dir) =>
+      writeFileSync(
+        join(dir, "dmesg"),
+        "[    0.755740] APIC timer disabled due to verification failure\n",
+      ),
+    );
+    const { code, stderr } = await r.done;
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/disabled its local APIC timer/);
+    expect(r.get(MB + 0x08)).toBe(4);
+    // LVT0 untouched (its PIT tick is the only timer it has) and never reported masked.
+    expect(r.get(0xfee00350)).toBe(0x700);
+    expect(r.get(MB + 0x14)).toBe(0);
+  });
+
   it("never reports LVT0 masked when it cannot mask it", async () => {
     // LVT0 that cannot be written: the double's file for 0xfee00350 is a directory.
     const r = run(`tessera.mailbox=0x${MB.toString(16)}`, { [MB]: MAILBOX_MAGIC }, (dir) =>

@@ -42,6 +42,15 @@ if [ "$magic" -ne ${MAILBOX_MAGIC} ]; then
   exit 3
 fi
 
+# A kernel whose local APIC timer failed its boot check (it counts PIT ticks against APIC
+# ticks; a busy or emulated machine can make them disagree) ticks only through LVT0 and the
+# PIC: masking LVT0 would leave it with no timer at all. Say so; the loader parks the cores.
+if dmesg | grep -q "APIC timer disabled due to verification failure"; then
+  put ${f(MAILBOX.state)} ${GUEST_STATE.noLapicTimer}
+  echo "tessera-guest: this kernel disabled its local APIC timer at boot; it cannot run beside the others" >&2
+  exit 5
+fi
+
 # Mask LVT0 of this kernel's BSP (CPU 0): all noapic successors share the 8259 PIC, and an
 # open LVT0 here would take the timer interrupts the next successor needs while it boots.
 taskset 1 sh -c 'v=$(devmem ${LVT0} 32) && devmem ${LVT0} 32 $(($v | 0x10000))' || exit 4
