@@ -73,4 +73,4 @@ export { buildApicHelper, HELPER_SOURCE } from "./direct/apic";
 export { describeDirect } from "./direct/describe";
 export type { DirectDescription } from "./direct/describe";
 export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
-export { readDirectImages } from "./direct/image-files";
+export { readDirectImages, describeDirectFromFiles } from "./direct/image-files";
