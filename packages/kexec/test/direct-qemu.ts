@@ -28,7 +28,9 @@ import { CACHE, fetchDebian, SCRIPTS } from "./debian-kernel";
 
 /** Replaced in OS1 by its own TSC kHz (6 or 7 digits) once the images are in memory. */
 export const TSC_PLACEHOLDER = "tsc_early_khz=0000000";
-const COMMON = `${TSC_PLACEHOLDER} acpi=off pci=off noapic nokaslr tsc=reliable no_ipi_broadcast=1 panic=0 iomem=relaxed printk.devkmsg=on initcall_blacklist=i8042_init,cmos_init,add_rtc_cmos`;
+// apic=verbose: the successor's serial log then shows its LAPIC timer calibration and the
+// jiffies delta of the verification (see README, the known weakness).
+const COMMON = `${TSC_PLACEHOLDER} apic=verbose acpi=off pci=off noapic nokaslr tsc=reliable no_ipi_broadcast=1 panic=0 iomem=relaxed printk.devkmsg=on initcall_blacklist=i8042_init,cmos_init,add_rtc_cmos`;
 
 function successor(
   name: string,
