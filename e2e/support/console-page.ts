@@ -67,6 +67,36 @@ export class MemoryArea {
   }
 }
 
+/** The Profiles tab, and the question asked before unsaved work is dropped. */
+export class ProfilesArea {
+  constructor(readonly page: Page) {}
+  async show() {
+    await this.page.getByTestId("tabs.profiles").click();
+  }
+  async importFile(file: string | { name: string; mimeType: string; buffer: Buffer }) {
+    await this.show();
+    await this.page.getByTestId("profiles.import-file").setInputFiles(file);
+  }
+  /** Clicks Open; with unsaved work the discard question comes up instead. */
+  async open(name: string) {
+    await this.show();
+    await this.page.getByTestId(`profiles.open-${name}`).click();
+  }
+  async saveAs(name: string) {
+    await this.show();
+    await this.page.getByTestId("profiles.save-as-name").fill(name);
+    await this.page.getByTestId("profiles.save-as").click();
+    await expect(this.page.getByTestId("app.notice")).toContainText(`Saved ${name}`);
+  }
+  discardDialog(): Locator {
+    return this.page.getByTestId("confirm.dialog");
+  }
+  async discard() {
+    await this.discardDialog().getByTestId("confirm.ok").click();
+    await expect(this.discardDialog()).toHaveCount(0);
+  }
+}
+
 export class SelectionArea {
   constructor(readonly page: Page) {}
   async assignTo(name: string) {
@@ -110,6 +140,7 @@ export class ConsolePage {
   readonly diagnostics: DiagnosticsArea;
   readonly memory: MemoryArea;
   readonly selection: SelectionArea;
+  readonly profiles: ProfilesArea;
   constructor(readonly page: Page) {
     this.login = new LoginPage(page);
     this.cores = new CoresArea(page);
@@ -117,11 +148,13 @@ export class ConsolePage {
     this.diagnostics = new DiagnosticsArea(page);
     this.memory = new MemoryArea(page);
     this.selection = new SelectionArea(page);
+    this.profiles = new ProfilesArea(page);
   }
-  /** A fresh empty draft (one slot, os1) with the saved draft cleared. */
+  /** A fresh empty draft (one slot, os1), dropping any unsaved work without keeping it. */
   async freshDraft() {
     await this.page.getByTestId("tabs.profiles").click();
     await this.page.getByTestId("profiles.new").click();
+    if (await this.profiles.discardDialog().isVisible()) await this.profiles.discard();
     await this.page.getByTestId("tabs.machine").click();
   }
 }

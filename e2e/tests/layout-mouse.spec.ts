@@ -76,7 +76,9 @@ test("three instances by mouse drag, with the verdict shown while dragging", asy
   await expect(page.getByTestId("boot.download")).toBeDisabled();
   // A kernel path that does not exist on the agent's host: the agent's live facts refuse it.
   await page.getByTestId("tabs.machine").click();
-  await page.getByTestId("slot.kernel-1").fill("/nonexistent/vmlinuz");
+  await page
+    .getByTestId("slot.kernel-1")
+    .fill(join(process.env.TESSERA_E2E_DATA!, "nonexistent-vmlinuz"));
   await page.getByTestId("tabs.boot").click();
   await expect(page.getByTestId("boot.os2-argv-error")).toContainText("does not exist");
   // A real file with a bzImage header (a stand-in kernel) on the agent's host: argv appear.
@@ -89,4 +91,35 @@ test("three instances by mouse drag, with the verdict shown while dragging", asy
   await expect(page.getByTestId("boot.os2-argv")).toContainText("--mem-min=0x100000000");
   await expect(page.getByTestId("boot.os2-argv")).toContainText(`-l ${kernel}`);
   await expect(page.getByTestId("boot.download")).toBeEnabled();
+});
+
+test("dragging a range's edge is one undo step, and Escape cancels the drag", async ({ page }) => {
+  const c = new ConsolePage(page);
+  await c.login.signIn();
+  await c.freshDraft();
+  await page.getByTestId("memory.chunk-size").fill("8G");
+  await dragTo(page, page.getByTestId("memory.chunk-chip"), c.slots.slot("os1"));
+  const held = page.getByTestId("slot.memory-0");
+  await expect(held).toContainText("8 GiB");
+  const before = (await held.textContent())!;
+
+  const handle = page.getByTestId("memory.handle-r-os1-0");
+  const drag = async () => {
+    const h = (await handle.boundingBox())!;
+    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(h.x + 80, h.y + h.height / 2, { steps: 12 });
+  };
+  await drag();
+  await page.mouse.up();
+  await expect(held).not.toHaveText(before);
+  await page.getByTestId("app.undo").click();
+  await expect(held).toHaveText(before);
+
+  await drag();
+  await expect(held).not.toHaveText(before);
+  await page.keyboard.press("Escape");
+  await page.mouse.up();
+  await expect(held).toHaveText(before);
+  await expect(page.getByTestId("app.redo")).toBeEnabled(); // the undone resize, not the cancelled one
 });

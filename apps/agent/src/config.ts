@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BOOT_PHASES } from "@tessera/core";
 
-export type LoaderKindOption = "dry-run" | "mint" | "multikernel";
+export type LoaderKindOption = "dry-run" | "mint" | "multikernel" | "direct";
 
 export interface AgentConfig {
   host: string;
@@ -29,6 +29,8 @@ export interface AgentConfig {
   tlsKey: string | null;
   /** Origins allowed to open the WebSocket besides the agent's own. */
   allowedOrigins: string[];
+  /** Directories kernel and initrd paths must lie in; empty: /boot and <dataDir>/kernels. */
+  kernelDirs: string[];
   /** 0 turns the heartbeat watch off. */
   heartbeatTimeoutMs: number;
   sessionTtlMs: number;
@@ -92,14 +94,14 @@ export const OPTIONS: OptionSpec[] = [
     flag: "loader",
     env: "TESSERA_LOADER",
     kind: "string",
-    help: "dry-run (default), mint or multikernel",
+    help: "dry-run (default), direct (stock kernels: /dev/mem and the local APIC), mint or multikernel",
   },
   {
     key: "loaderOptions",
     flag: "loader-options",
     env: "TESSERA_LOADER_OPTIONS",
     kind: "object",
-    help: 'mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
+    help: 'direct/mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
   },
   {
     key: "dryRunDelays",
@@ -151,6 +153,13 @@ export const OPTIONS: OptionSpec[] = [
     help: "extra origin allowed to open the WebSocket (repeatable; env: comma-separated)",
   },
   {
+    key: "kernelDirs",
+    flag: "kernel-dir",
+    env: "TESSERA_KERNEL_DIRS",
+    kind: "list",
+    help: "directory kernels and initrds may be read from (repeatable; env: comma-separated; default /boot and <data-dir>/kernels)",
+  },
+  {
     key: "heartbeatTimeoutMs",
     flag: "heartbeat-timeout",
     env: "TESSERA_HEARTBEAT_TIMEOUT",
@@ -176,7 +185,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "login-rate-limit",
     env: "TESSERA_LOGIN_RATE_LIMIT",
     kind: "int",
-    help: "failed login attempts per minute per address before 429 (default 10)",
+    help: "failed login attempts per minute per address and user name before 429 (default 10)",
   },
   {
     key: "grubRoot",
@@ -219,6 +228,7 @@ export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
     tlsCert: null,
     tlsKey: null,
     allowedOrigins: [],
+    kernelDirs: [],
     heartbeatTimeoutMs: 15_000,
     sessionTtlMs: 12 * 3600_000,
     bodyLimit: 1024 * 1024,
@@ -357,15 +367,16 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
     );
   }
   const out = cfg as unknown as AgentConfig;
-  if (!["dry-run", "mint", "multikernel"].includes(out.loader)) {
+  if (!["dry-run", "direct", "mint", "multikernel"].includes(out.loader)) {
     throw new ConfigError(
-      `loader: ${JSON.stringify(out.loader)} is not one of dry-run, mint, multikernel`,
+      `loader: ${JSON.stringify(out.loader)} is not one of dry-run, direct, mint, multikernel`,
     );
   }
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
     throw new ConfigError("TLS needs both --tls-cert and --tls-key");
   out.dataDir = resolve(cwd, out.dataDir);
   if (out.machineFile) out.machineFile = resolve(cwd, out.machineFile);
+  out.kernelDirs = out.kernelDirs.map((d) => resolve(cwd, d));
   return out;
 }
 

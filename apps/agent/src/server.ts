@@ -8,11 +8,13 @@ import {
   runCommand,
   type DryRunLoader,
   type FaultSpec,
+  type GuestEvent,
   type Loader,
 } from "@tessera/kexec";
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
+import { openDatabase } from "./db/database";
 import { isLoopback, dataPath, type AgentConfig } from "./config";
 import { generatePassword, hashPassword } from "./auth/password";
 import type { LiveFacts } from "./lifecycle/layout";
@@ -62,9 +64,21 @@ export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
   };
 }
 
-/** Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine. */
+/**
+ * Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine, and
+ * OS1's running command line.
+ */
 export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
   return {
+    async os1Cmdline() {
+      // Only this host's own command line says where OS1's console is: a machine read from
+      // a file or a capture is another machine.
+      if (machine().discovery?.source !== "live") return undefined;
+      return readFile("/proc/cmdline", "utf8").then(
+        (t) => t.trim(),
+        () => undefined,
+      );
+    },
     async onlineCpus() {
       const out: number[] = [];
       for (const c of machine().cpus) {
@@ -97,6 +111,9 @@ export async function startServer(
   runner?: CommandRunner,
 ): Promise<Started> {
   runner ??= runCommand;
+  // The database first: it is judged by the state files beside it, as the last run left
+  // them (the dry-run loader below writes its own at once).
+  openDatabase(cfg.dataDir).close();
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
   let guestSink:
@@ -106,15 +123,24 @@ export async function startServer(
   let live: LiveFacts;
   let simulated: number[] | null = cfg.dryRunOnlineCpus;
   if (cfg.loader === "dry-run") {
-    const dry: DryRunLoader = createLoader({
-      kind: "dry-run",
-      machine: loaded.machine,
-      ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
-      delays: cfg.dryRunDelays,
-      faults: cfg.dryRunFaults as FaultSpec[],
-      statePath: dataPath(cfg, "dry-run-state.json"),
-      onGuestEvent: (e) => guestSink?.(e),
-    });
+    const statePath = dataPath(cfg, "dry-run-state.json");
+    let dry: DryRunLoader;
+    try {
+      dry = createLoader({
+        kind: "dry-run",
+        machine: loaded.machine,
+        ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
+        delays: cfg.dryRunDelays,
+        faults: cfg.dryRunFaults as FaultSpec[],
+        statePath,
+        onGuestEvent: (e) => guestSink?.(e),
+      });
+    } catch (err) {
+      // The simulated machine's state file: name it, never start over it silently.
+      throw new StartError(
+        `${statePath}: the dry-run loader's state cannot be read (${err instanceof Error ? err.message : String(err)}). Restore it, or delete it to simulate a machine that just booted (every instance stopped).`,
+      );
+    }
     loader = dry;
     live = { onlineCpus: async () => simulated ?? undefined };
     // The simulated OS1 "booted" with the active profile's options: its cores are the only
@@ -138,11 +164,27 @@ export async function startServer(
     app.addHook("onClose", async () => dry.close());
     return finish(app, cfg, io, loader);
   }
-  loader = createLoader({ ...cfg.loaderOptions, kind: cfg.loader } as Parameters<
+  // The direct loader watches its successors' mailboxes and reports their heartbeats the way
+  // the dry-run's simulated guests do; the other loaders' guests report over HTTP.
+  const reports =
+    cfg.loader === "direct"
+      ? {
+          statePath: dataPath(cfg, "direct-state.json"),
+          onGuestEvent: (e: GuestEvent) => guestSink?.(e),
+        }
+      : {};
+  loader = createLoader({ ...cfg.loaderOptions, ...reports, kind: cfg.loader } as Parameters<
     typeof createLoader
   >[0]);
   live = sysfsOnlineCpus(() => machine.machine);
   const app = await build(cfg, loader, machine, live, runner);
+  guestSink = (e) => {
+    try {
+      app.tessera.instances.guest({ name: e.name, type: e.type, at: e.at });
+    } catch (err) {
+      app.log.warn({ err }, "guest event dropped");
+    }
+  };
   return finish(app, cfg, io, loader);
 }
 

@@ -1,26 +1,28 @@
 import { useEffect, useMemo, useState } from "react";
-import { profileToJson } from "@tessera/core";
-import { hasErrors } from "./core-bridge";
-import { connectEvents, disconnectEvents } from "./api/ws";
-import { bootstrap, signOut, startPersistence } from "./store/actions";
-import { saveDraft } from "./store/profile-actions";
+import { hasErrors } from "@tessera/core";
+import { startPersistence } from "./editor/draft-persistence";
+import { bootstrap, signOut } from "./session/session-actions";
+import { startLive } from "./store/live";
+import { saveDraft } from "./profiles/profile-actions";
 import { useStore } from "./store";
-import type { Theme } from "./store/types";
-import { BootPreview } from "./views/boot-preview";
-import { ConflictDialog, Notice, StaleHardware } from "./views/banners";
-import { CoresView } from "./views/cores-view";
-import { DevicesView } from "./views/devices-view";
-import { DiagnosticsView } from "./views/diagnostics-view";
-import { DndShell } from "./views/dnd-shell";
-import { flashElement, selectorFor } from "./views/focus";
-import { LoginView } from "./views/login-view";
-import { MemoryView } from "./views/memory-view";
-import { ProfilesView } from "./views/profiles-view";
-import { SelectionBar } from "./views/selection-bar";
-import { SlotsView } from "./views/slots-view";
+import type { Theme } from "./session/session-types";
+import { BootPreview } from "./editor/boot-preview";
+import { ConflictDialog, Notice, StaleHardware } from "./profiles/banners";
+import { DiscardDialog } from "./profiles/discard";
+import { hasUnsavedWork } from "./editor/unsaved";
+import { CoresView } from "./editor/cores-view";
+import { DevicesView } from "./editor/devices-view";
+import { DiagnosticsView } from "./editor/diagnostics-view";
+import { DndShell } from "./editor/dnd-shell";
+import { flashElement, selectorFor } from "./editor/focus";
+import { LoginView } from "./session/login-view";
+import { MemoryView } from "./editor/memory-view";
+import { ProfilesView } from "./profiles/profiles-view";
+import { SelectionBar } from "./editor/selection-bar";
+import { SlotsView } from "./editor/slots-view";
 import { RunView } from "./run/run-view";
-import { AuditView } from "./audit/audit-view";
-import { UsersView } from "./users/users-view";
+import { AuditView } from "./admin/audit-view";
+import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
 import { applyTheme, followSystemTheme } from "./ui/theme";
@@ -76,12 +78,7 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const name = useStore((s) => s.draft.name);
   const source = useStore((s) => s.source);
   const draft = useStore((s) => s.draft);
-  const base = useStore((s) => s.source?.base ?? null);
-  // The stored copy carries the machine fingerprint stamped at save; the draft need not.
-  const same = (a: typeof draft, b: typeof draft) =>
-    JSON.stringify(profileToJson({ ...a, machineFingerprint: undefined })) ===
-    JSON.stringify(profileToJson({ ...b, machineFingerprint: undefined }));
-  const dirty = useMemo(() => !base || (base !== draft && !same(base, draft)), [base, draft]);
+  const dirty = useMemo(() => hasUnsavedWork(draft, source), [draft, source]);
   const canUndo = useStore((s) => s.past.length > 0);
   const canRedo = useStore((s) => s.future.length > 0);
   const errors = useStore((s) => hasErrors(s.diagnostics));
@@ -131,9 +128,15 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           className="primary"
           onClick={() => void saveDraft()}
           data-testid="app.save"
-          title={errors ? "Saves as a draft: errors block activation, not saving" : "Save (Ctrl+S)"}
+          title={
+            (source
+              ? `Saves ${name} as version ${source.version + 1} of the stored profile ${source.name}`
+              : `Saves ${name} as a new stored profile`) +
+            (errors ? " (errors block activation, not saving)" : "") +
+            " · Ctrl+S"
+          }
         >
-          Save
+          {source ? `Save to ${source.name}` : "Save as new"}
         </button>
         <label className="sr-only" htmlFor="theme">
           Theme
@@ -190,10 +193,7 @@ function Workspace() {
   const machineError = useStore((s) => s.machineError);
   useShortcuts();
   useFocusJump(setTab);
-  useEffect(() => {
-    connectEvents();
-    return disconnectEvents;
-  }, []);
+  useEffect(() => startLive(), []);
   return (
     <div className="app">
       <TopBar tab={tab} setTab={setTab} />
@@ -229,6 +229,7 @@ function Workspace() {
         </div>
       </DndShell>
       <ConflictDialog />
+      <DiscardDialog />
       <SessionExpiredDialog />
     </div>
   );

@@ -21,6 +21,12 @@
  *     it back and compares.
  *   tessera-apic [--mem PATH] --read ADDR LEN
  *     writes LEN physical bytes from ADDR to stdout.
+ *   tessera-apic [--mem PATH] [--base ADDR] --mask-lint0 CPU[,CPU...]
+ *     masks LINT0 (LVT0 bit 16) in the local APIC of each listed CPU of OS1 (Linux numbers):
+ *     it moves itself onto each CPU in turn, because the xAPIC page answers for the CPU that
+ *     touches it. Firmware leaves the boot CPU's LINT0 open in virtual-wire mode and Linux
+ *     keeps it so; then the shared 8259 PIC's interrupts (the PIT ticks a booting successor
+ *     counts to check its own timer) reach OS1 as well, and the successor misses some.
  *   --mem    the physical memory device (default /dev/mem; tests give a sparse file)
  *   --base   the local APIC's physical base (default 0xfee00000)
  * exit: 0 done; 2 usage; 3 cannot open or map; 4 delivery status stuck; 5 read-back differs;
@@ -34,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -230,11 +237,58 @@ static int do_ipis(unsigned long base, struct step *steps, int n)
 	return 0;
 }
 
+#define LVT0 0x350
+#define LVT_MASKED (1u << 16)
+
+static int do_mask_lint0(unsigned long base, const char *list)
+{
+	/* Every number is parsed before the first register is touched. */
+	static unsigned long cpus[MAX_STEPS];
+	int n = 0;
+	for (const char *p = list; *p;) {
+		const char *rest;
+		char stop = strchr(p, ',') ? ',' : '\0';
+		if (n == MAX_STEPS || parse_number(p, stop, CPU_SETSIZE - 1, &cpus[n++], &rest)) {
+			fprintf(stderr, "tessera-apic: --mask-lint0 wants CPU numbers, not \"%s\"\n", list);
+			return 2;
+		}
+		p = rest;
+	}
+	int fd = open_mem(O_RDWR | O_SYNC);
+	if (fd < 0)
+		return 3;
+	void *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)base);
+	if (page == MAP_FAILED) {
+		fprintf(stderr, "tessera-apic: cannot map %s at 0x%lx: %s (OS1 needs iomem=relaxed)\n", mem,
+			base, strerror(errno));
+		return 3;
+	}
+	volatile uint32_t *lvt0 = (volatile uint32_t *)((char *)page + LVT0);
+	for (int i = 0; i < n; i++) {
+		unsigned long cpu = cpus[i];
+		cpu_set_t one;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof one, &one) != 0) {
+			fprintf(stderr, "tessera-apic: cannot run on CPU %lu: %s\n", cpu, strerror(errno));
+			return 7;
+		}
+		uint32_t was = *lvt0;
+		if (!(was & LVT_MASKED))
+			*lvt0 = was | LVT_MASKED;
+		printf("cpu %lu: LINT0 0x%08x -> 0x%08x\n", cpu, was, *lvt0);
+	}
+	munmap(page, PAGE);
+	close(fd);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: tessera-apic [--mem PATH] [--base ADDR] DEST:ICRLOW:DELAYUS ...\n"
 			"       tessera-apic [--mem PATH] --write ADDR [--file PATH [--skip N] | --zero LEN]\n"
-			"       tessera-apic [--mem PATH] --read ADDR LEN\n");
+			"       tessera-apic [--mem PATH] --read ADDR LEN\n"
+			"       tessera-apic [--mem PATH] [--base ADDR] --mask-lint0 CPU[,CPU...]\n");
 	return 2;
 }
 
@@ -242,7 +296,8 @@ int main(int argc, char **argv)
 {
 	unsigned long base = 0xfee00000UL, addr = 0, skip = 0, len = 0, zero = 0;
 	const char *file = NULL;
-	int mode = 0; /* 0 IPIs, 'w' write, 'r' read */
+	int mode = 0; /* 0 IPIs, 'w' write, 'r' read, 'm' mask LINT0 */
+	const char *cpus = NULL;
 	int has_zero = 0;
 	static struct step steps[MAX_STEPS];
 	int n = 0;
@@ -265,6 +320,9 @@ int main(int argc, char **argv)
 			mode = 'r';
 			if (number(argv[++i], &addr) || number(argv[++i], &len))
 				return usage();
+		} else if (!strcmp(a, "--mask-lint0") && more && !mode) {
+			mode = 'm';
+			cpus = argv[++i];
 		} else if (!strcmp(a, "--file") && more && mode == 'w') {
 			file = argv[++i];
 		} else if (!strcmp(a, "--skip") && more && mode == 'w') {
@@ -288,6 +346,8 @@ int main(int argc, char **argv)
 	}
 	if (mode == 'r')
 		return do_read(addr, len);
+	if (mode == 'm')
+		return do_mask_lint0(base, cpus);
 	if (n == 0)
 		return usage();
 	return do_ipis(base, steps, n);

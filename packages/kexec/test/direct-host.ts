@@ -50,6 +50,8 @@ export interface Host {
   u32(addr: bigint): number;
   setU32(addr: bigint, v: number): void;
   ipis(): string[][];
+  /** The helper's runs other than memory writes and reads, in order (IPIs, LINT0 masks). */
+  helperRuns(): string[][];
   os2(over?: Partial<DirectPlan>): DirectPlan;
   os3(over?: Partial<DirectPlan>): DirectPlan;
 }
@@ -77,6 +79,8 @@ export async function makeHost(
     const on = (opts.online ?? []).includes(n) ? "1" : "0";
     if (n > 0) writeFileSync(join(sys, "devices", "system", "cpu", `cpu${n}`, "online"), `${on}\n`);
   }
+  const onlineList = [0, ...(opts.online ?? []).filter((n) => n > 0)].join(",");
+  writeFileSync(join(sys, "devices", "system", "cpu", "online"), `${onlineList}\n`);
   const devMem = join(dir, "mem");
   const fd = openSync(devMem, "w");
   // Sparse: up to the local APIC page, which the real helper writes the ICR into.
@@ -90,7 +94,7 @@ export async function makeHost(
   const helper = join(dir, "stand-in-apic");
   writeFileSync(
     helper,
-    `#!/bin/sh\n# TEST DOUBLE around tessera-apic: records its argv, one line per run; its IPI runs fail when asked.\necho "$*" >> '${ipiLog}'\n[ "$3" != --write ] && [ "$3" != --read ] && [ -f '${dir}/apic-fail' ] && { echo "tessera-apic: the previous IPI is still pending" >&2; exit 4; }\nexec '${real}' "$@"\n`,
+    `#!/bin/sh\n# TEST DOUBLE around tessera-apic: records its argv, one line per run; its IPI runs fail when asked.\necho "$*" >> '${ipiLog}'\n[ "$3" != --write ] && [ "$3" != --read ] && [ "$3" != --mask-lint0 ] && [ -f '${dir}/apic-fail' ] && { echo "tessera-apic: the previous IPI is still pending" >&2; exit 4; }\nexec '${real}' "$@"\n`,
   );
   chmodSync(helper, 0o755);
   const kernel = join(dir, "vmlinuz");
@@ -135,6 +139,14 @@ export async function makeHost(
       write(addr, b);
     },
     ipis: () =>
+      existsSync(ipiLog)
+        ? readFileSync(ipiLog, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" ").slice(2))
+            .filter((a) => a[0] !== "--write" && a[0] !== "--read" && a[0] !== "--mask-lint0")
+        : [],
+    helperRuns: () =>
       existsSync(ipiLog)
         ? readFileSync(ipiLog, "utf8")
             .trim()

@@ -4,6 +4,7 @@ import { plan, planToJson, type BootPlan, type PlanOptions } from "@tessera/core
 import {
   isDirectPlan,
   LoaderFailure,
+  PlanArgvError,
   planToDirectShell,
   planToShell,
   readDirectImages,
@@ -29,10 +30,11 @@ Turns a valid profile into its boot plan. An invalid profile prints its diagnost
   --loader direct  plan for the direct loader; with --format sh the script writes each
                    successor through /dev/mem and wakes it with the APIC helper, as the agent's
                    direct loader does (it reads each successor's kernel and initrd files)
-  --format grub    OS1's GRUB menuentry ($ escaped for GRUB)
+  --format grub    OS1's GRUB menuentry (every word quoted for GRUB)
   --ownership-option NAME   the kernel option carrying device ids (default tessera.devices)
   --os1-kernel PATH, --os1-initrd PATH   OS1's kernel and initrd for the GRUB entry
-Exit status: 0 plan printed, 1 the layout has errors, 2 unreadable or malformed input.`;
+Exit status: 0 plan printed, 1 the layout has errors (or --format sh lacks a successor's
+kernel), 2 unreadable or malformed input.`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args;
@@ -90,7 +92,14 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   if (format === "sh" && loader === "direct") return directScript(result.plan, io);
-  io.out(render(result.plan, format));
+  try {
+    io.out(render(result.plan, format));
+  } catch (err) {
+    // A valid layout that still cannot be written as a script (a successor without a kernel).
+    if (!(err instanceof PlanArgvError)) throw err;
+    io.err(`tessera plan: cannot write the ${format} script: ${err.message}`);
+    return 1;
+  }
   return 0;
 }
 

@@ -1,12 +1,13 @@
 // The instance manager: one state machine per successor of the active profile, driven by
 // the loader's event streams (start, stop, force-stop, start-all). Guest reports, heartbeats
 // and the reconciliation after a restart: guests.ts; states and transitions: states.ts.
-import { hex, type Profile, type SuccessorPlan } from "@tessera/core";
+import { toJsonValue, type Profile, type SuccessorPlan } from "@tessera/core";
 import type { LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
 import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
+import { planOptions } from "./layout";
 import type { InstanceView } from "./view";
 import type { ManagerDeps } from "./states";
 import { GuestStates } from "./guests";
@@ -95,7 +96,8 @@ export class InstanceManager extends GuestStates {
       profileId: act.id,
       profileVersion: act.version,
       token,
-      plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+      // The plan in its wire form (core's conversion: bigints as hex strings).
+      plan: JSON.stringify(toJsonValue(plan)),
       phase: null,
       lastHeartbeat: null,
       stopRequested: false,
@@ -111,7 +113,15 @@ export class InstanceManager extends GuestStates {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.held(), this.d.live);
+    return livePlan(
+      this.d.machine(),
+      profile,
+      name,
+      this.held(),
+      this.d.files,
+      this.d.live,
+      planOptions(this.d.loader.kind),
+    );
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

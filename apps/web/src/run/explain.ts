@@ -1,6 +1,6 @@
 // Words for the run view: phases, states and what each action will do. One place, so the
 // confirmation dialogs, the timeline and the failure box say the same thing.
-import type { InstanceState, InstanceView } from "../store/run-slice";
+import type { InstanceState, InstanceView } from "./run-types";
 
 export const PHASE_LABEL: Record<string, string> = {
   "loading-image": "Loading image",

@@ -2,7 +2,8 @@
 // the failure in plain words, and its loader log. Selects only its own instance's fields.
 import { useEffect, useRef, useState } from "react";
 import { useStore } from "../store";
-import { PHASES, type InstanceView, type PhaseMark } from "../store/run-slice";
+import { PHASES } from "./run-slice";
+import type { InstanceView, PhaseMark } from "./run-types";
 import { useGate } from "../session/roles";
 import {
   PHASE_LABEL,

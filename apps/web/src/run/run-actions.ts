@@ -1,40 +1,32 @@
 // The run view's I/O: reads the active profile's instances and asks the agent to start and
-// stop them. Progress arrives over the WebSocket (api/ws.ts -> run slice); these functions
+// stop them. Progress arrives over the WebSocket (store/live.ts -> run slice); these functions
 // only record what is in flight and any refusal, in words, where the action was.
-import * as api from "../api/client";
+import { ApiError } from "../api/client";
+import * as instances from "../api/instances";
 import { useStore } from "../store";
-import type { InstanceView, LogReply, RunAction, RunError } from "../store/run-slice";
+import type { InstanceView, RunAction, RunError } from "./run-types";
 import { withSession } from "../session/expiry";
 
 const get = useStore.getState;
-
-interface InstancesResponse {
-  profileId: string | null;
-  profileVersion: number | null;
-  instances: InstanceView[];
-}
 
 /** Where a failed read of the instances is kept (apart from start-all's "*"). */
 export const LOAD_KEY = "*load";
 
 export async function loadRun(): Promise<void> {
   try {
-    const r = await api.request<InstancesResponse>("GET", "/api/instances");
+    const r = await instances.listInstances();
     get().runSetInstances(r.instances, { id: r.profileId, version: r.profileVersion });
     if (get().runErrors[LOAD_KEY]) get().runSetError(LOAD_KEY, null);
   } catch (e) {
     // Unreachable: the connection banner says so already; 401: the sign-in dialog is up.
-    if (e instanceof api.ApiError && (e.status === 0 || e.status === 401)) return;
+    if (e instanceof ApiError && (e.status === 0 || e.status === 401)) return;
     get().runSetError(LOAD_KEY, toRunError(e));
   }
 }
 
 export async function loadSettings(): Promise<void> {
   try {
-    const r = await api.request<{ loader: { kind: string }; dryRun: boolean }>(
-      "GET",
-      "/api/settings",
-    );
+    const r = await instances.getSettings();
     get().runSetLoader(r.loader.kind);
   } catch {
     // the snapshot on the WebSocket names the loader too
@@ -43,7 +35,7 @@ export async function loadSettings(): Promise<void> {
 
 /** The agent's error in plain words, with its diagnostics when it sent some. */
 export function toRunError(e: unknown): RunError {
-  if (!(e instanceof api.ApiError)) return { text: e instanceof Error ? e.message : String(e) };
+  if (!(e instanceof ApiError)) return { text: e instanceof Error ? e.message : String(e) };
   const body = e.body ?? {};
   const diags = Array.isArray(body.diagnostics)
     ? (body.diagnostics as RunError["diagnostics"] & object).filter(
@@ -61,14 +53,16 @@ export function toRunError(e: unknown): RunError {
   return out;
 }
 
-async function act(name: string, action: RunAction, path: string): Promise<boolean> {
+async function act(
+  name: string,
+  action: RunAction,
+  call: () => Promise<{ instance?: InstanceView }>,
+): Promise<boolean> {
   const s = get();
   s.runSetPending(name, action);
   s.runSetError(name, null);
   try {
-    const r = await withSession(() =>
-      api.request<{ instance?: InstanceView; instances?: InstanceView[] }>("POST", path, {}),
-    );
+    const r = await withSession(call);
     // The 202 carries the state as of now; events follow on the WebSocket.
     if (r.instance) mergeOne(r.instance);
     return true;
@@ -88,13 +82,13 @@ function mergeOne(v: InstanceView): void {
   s.runSetInstances(s.runOrder.map((n) => (n === v.name ? v : s.runInstances[n]!)).filter(Boolean));
 }
 
-const path = (name: string, verb: string) => `/api/instances/${encodeURIComponent(name)}/${verb}`;
-
-export const startInstance = (name: string) => act(name, "start", path(name, "start"));
-export const stopInstance = (name: string) => act(name, "stop", path(name, "stop"));
+export const startInstance = (name: string) =>
+  act(name, "start", () => instances.instanceAction(name, "start"));
+export const stopInstance = (name: string) =>
+  act(name, "stop", () => instances.instanceAction(name, "stop"));
 export const forceStopInstance = (name: string) =>
-  act(name, "force-stop", path(name, "force-stop"));
-export const startAll = () => act("*", "start-all", "/api/instances/start-all");
+  act(name, "force-stop", () => instances.instanceAction(name, "force-stop"));
+export const startAll = () => act("*", "start-all", instances.startAllInstances);
 
 /**
  * The stored log of each successor's current (or last) run, merged with the live lines held:
@@ -111,8 +105,8 @@ export async function loadRunLogs(): Promise<void> {
 function loadRunLog(name: string): Promise<void> {
   const running = logReads.get(name);
   if (running) return running;
-  const read = api
-    .request<LogReply>("GET", `/api/instances/${encodeURIComponent(name)}/log`)
+  const read = instances
+    .instanceLog(name)
     .then((r) => get().runLogLoaded(name, r))
     .catch(() => {
       // An agent without the route, or the instance went away: the live lines stay.

@@ -1,12 +1,12 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useStore } from "../store";
-import type { InstanceView } from "../store/run-slice";
+import type { InstanceView } from "./run-types";
 import { SessionExpiredDialog } from "../session/session-dialog";
 import { watchSessionExpiry } from "../session/expiry";
 import { RunView } from "./run-view";
-import { standInAgent } from "./stand-in-agent";
-import { applyServerMessage } from "../api/ws";
+import { standInAgent } from "../test/stand-in-agent";
+import { applyServerMessage } from "../store/live";
 
 const s = () => useStore.getState();
 

@@ -1,9 +1,9 @@
 // The run view: the active profile's instances live. Entry for the "Run" tab.
 import { useEffect, useRef, useState } from "react";
 import { useStore } from "../store";
-import type { InstanceView } from "../store/run-slice";
+import type { InstanceView } from "./run-types";
 import { useGate } from "../session/roles";
-import { ConfirmDialog, type ConfirmRequest } from "./confirm-dialog";
+import { ConfirmDialog, type ConfirmRequest } from "../ui/confirm-dialog";
 import { consequences, canStart } from "./explain";
 import { ErrorBox, InstanceCard, type Ask } from "./instance-card";
 import {

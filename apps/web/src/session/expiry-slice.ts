@@ -1,13 +1,8 @@
 // Session expiry: when the agent answers 401 AUTH-REQUIRED in the middle of work, the
 // console keeps everything (draft, open view) and asks for the password again in a dialog.
 import type { StateCreator } from "zustand";
+import type { ExpirySlice } from "./session-types";
 import type { State } from "../store/types";
-
-export interface ExpirySlice {
-  /** True while the agent has dropped our session and the sign-in dialog is up. */
-  sessionExpired: boolean;
-  setSessionExpired(expired: boolean): void;
-}
 
 export const createExpirySlice: StateCreator<State, [], [], ExpirySlice> = (set) => ({
   sessionExpired: false,

@@ -4,7 +4,8 @@
 // draft and the open view survive. Any other request that meets the 401 (through the
 // api/client.ts hook) raises the same dialog but is not retried.
 import * as api from "../api/client";
-import { reconnectEvents } from "../api/ws";
+import { login } from "../api/session";
+import { reconnectSocket } from "../api/socket";
 import { useStore } from "../store";
 
 let waiters: Array<(ok: boolean) => void> = [];
@@ -42,14 +43,14 @@ export async function withSession<T>(fn: () => Promise<T>): Promise<T> {
 /** Signs in again from the expiry dialog; null on success, else the reason. */
 export async function renewSession(username: string, password: string): Promise<string | null> {
   try {
-    const s = await api.login(username, password);
+    const s = await login(username, password);
     const st = useStore.getState();
     // Another user signing in here is a different session: the retry must not act as them.
     const same = st.user?.name === s.user.name;
     st.setUser(s.user);
     st.setSessionExpired(false);
     // The agent closed the live connection with the old session (4401): open it again now.
-    reconnectEvents();
+    reconnectSocket();
     const w = waiters;
     waiters = [];
     for (const r of w) r(same);

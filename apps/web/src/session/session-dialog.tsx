@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useStore } from "../store";
 import { abandonSession, renewSession } from "./expiry";
-import { openModal } from "../run/modal";
-import { CredentialFields } from "../views/credential-fields";
+import { openModal } from "../ui/modal";
+import { CredentialFields } from "./credential-fields";
 
 export function SessionExpiredDialog() {
   const expired = useStore((s) => s.sessionExpired);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import { useStore } from "../store";
-import { standInAgent } from "../run/stand-in-agent";
+import { standInAgent } from "../test/stand-in-agent";
 import { abandonSession, renewSession, withSession } from "./expiry";
 import { gate, hasRole } from "./roles";
 

@@ -1,14 +1,12 @@
-// The console's one store (STYLE.md 9): slices combined here; tests call resetStore().
+// The console's one store: each feature's slices combined here; tests call resetStore().
 import { create } from "zustand";
-import { createDraftSlice } from "./draft-slice";
-import {
-  createMachineSlice,
-  createProfilesSlice,
-  createSelectionSlice,
-  createSessionSlice,
-} from "./other-slices";
-import { createRunSlice } from "./run-slice";
+import { createDraftSlice } from "../editor/draft-slice";
+import { createMachineSlice } from "../editor/machine-slice";
+import { createSelectionSlice } from "../editor/selection-slice";
+import { createProfilesSlice } from "../profiles/profiles-slice";
+import { createRunSlice } from "../run/run-slice";
 import { createExpirySlice } from "../session/expiry-slice";
+import { createSessionSlice } from "../session/session-slice";
 import type { State } from "./types";
 
 export const useStore = create<State>()((...a) => ({

@@ -1,6 +1,6 @@
 // The page's theme: always an explicit data-theme ("light" or "dark") on <html>, so the
 // stylesheet has one dark palette. "system" follows the OS setting, live.
-import type { Theme } from "../store/types";
+import type { Theme } from "../session/session-types";
 
 const dark = () => globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
 

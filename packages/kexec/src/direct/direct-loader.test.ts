@@ -219,6 +219,9 @@ describe("direct loader: start, mailbox, stop", () => {
     expect(h.read(0x390n, 4).toString("latin1")).toBe("PCMP");
     expect(h.read(0x390n + 44n, 2)).toEqual(Buffer.from([0, 1])); // BSP 1 first
     expect(h.ipis()).toEqual([["1:0x4500:10000", "1:0x4680:200", "1:0x4680:0"]]);
+    // OS1's own LINT0 is masked (on each of its online CPUs) before the successor is woken.
+    expect(h.helperRuns()[0]).toEqual(["--mask-lint0", "0"]);
+    expect(h.read(0xfee00350n, 4).readUInt32LE() & 0x10000).toBe(0x10000);
     expect((await l.status("os2")).state).toBe("starting");
 
     // the guest (simulated here by writing its mailbox fields)

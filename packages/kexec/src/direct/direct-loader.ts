@@ -27,6 +27,7 @@ import {
   readCmdline,
   readCpuinfo,
   type HostRoots,
+  os1OnlineCpus,
 } from "./host-checks";
 import { readDirectImages } from "./image-files";
 import { parkSequence, startSequence } from "./ipi";
@@ -257,6 +258,7 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       `wrote the MP table at ${hex(mp.pointerAt)} (config at ${hex(mp.configAt)}): cores ${plan.cpus.join(",")}, BSP ${plan.bsp}`,
     );
     const ipi = await ipiSender(ctx.signal, ctx.log);
+    await ipi.maskLint0(await os1OnlineCpus(roots), ctx.signal, ctx.log);
     set(name, { state: "starting", phase: "ipi-sent", guestState: 0, heartbeat: 0 });
     try {
       await ipi.send(startSequence(plan.bsp, plan.sipiVector), ctx.signal, ctx.log);

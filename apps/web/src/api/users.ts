@@ -1,0 +1,26 @@
+// Admin user management (API.md "Users (admin)").
+import { request } from "./client";
+
+export interface UserRow {
+  name: string;
+  role: string;
+  createdAt: string;
+}
+
+const one = (name: string) => `/api/users/${encodeURIComponent(name)}`;
+
+export async function listUsers(): Promise<UserRow[]> {
+  return (await request<{ users: UserRow[] }>("GET", "/api/users")).users;
+}
+export function addUser(name: string, role: string, password: string): Promise<UserRow> {
+  return request<UserRow>("POST", "/api/users", { name, role, password });
+}
+export function changeRole(name: string, role: string): Promise<UserRow> {
+  return request<UserRow>("PATCH", one(name), { role });
+}
+export function resetPassword(name: string, password: string): Promise<UserRow> {
+  return request<UserRow>("PATCH", one(name), { password });
+}
+export async function removeUser(name: string): Promise<void> {
+  await request("DELETE", one(name));
+}

@@ -1,0 +1,194 @@
+// What each instance will boot with, from core's plan(): OS1's command line and GRUB entry,
+// each successor's loader arguments and command line; copy buttons; the whole plan as a
+// shell script to download.
+import { useEffect, useMemo, useState } from "react";
+import { plan, type Profile } from "@tessera/core";
+import { ApiError } from "../api/client";
+import { agentCommands, type AgentCommands } from "../api/plan";
+import { hexAddr, sizeLabel } from "./model/memory";
+import { useStore } from "../store";
+
+function Code({ id, text }: { id: string; text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="codeblock">
+      <pre data-testid={`boot.${id}`}>{text}</pre>
+      <button
+        className="icon"
+        data-testid={`boot.copy-${id}`}
+        onClick={() => {
+          void navigator.clipboard?.writeText(text).then(() => setCopied(true));
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
+    </div>
+  );
+}
+
+type AgentPlan =
+  | { state: "asking" }
+  | { state: "ready"; value: AgentCommands }
+  | { state: "failed"; message: string; findings: { instance: string | null; message: string }[] };
+
+const sq = (s: string) => (/^[A-Za-z0-9_/.,:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const shLine = (argv: string[]) => argv.map(sq).join(" ");
+
+/**
+ * The loader commands come from the agent: it builds them with packages/kexec and its own
+ * loader settings, so the preview shows exactly what it would run. Asked again (debounced)
+ * whenever the layout changes; core's plan above stays instant.
+ */
+function useAgentCommands(draft: Profile, enabled: boolean): AgentPlan {
+  const [state, setState] = useState<AgentPlan>({ state: "asking" });
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    setState({ state: "asking" });
+    const timer = setTimeout(() => {
+      agentCommands(draft)
+        .then((value) => live && setState({ state: "ready", value }))
+        .catch((err: unknown) => {
+          if (live) setState({ state: "failed", ...agentRefusal(err) });
+        });
+    }, 250);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [draft, enabled]);
+  return state;
+}
+
+/** The agent's reason; with live facts (files, online cores) it may refuse a plan. */
+function agentRefusal(err: unknown): {
+  message: string;
+  findings: { instance: string | null; message: string }[];
+} {
+  if (!(err instanceof ApiError)) return { message: "The agent did not answer.", findings: [] };
+  const diags = (err.body?.diagnostics ?? []) as {
+    severity: string;
+    instance: string | null;
+    message: string;
+  }[];
+  return { message: err.message, findings: diags.filter((d) => d.severity === "error") };
+}
+
+function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
+  if (agent.state === "asking")
+    return <p className="muted">Asking the agent for its loader commands…</p>;
+  if (agent.state === "failed") {
+    // This instance's own findings; another instance's make the whole plan refused.
+    const mine = agent.findings.filter((f) => f.instance === name).map((f) => f.message);
+    const others = [
+      ...new Set(
+        agent.findings.filter((f) => f.instance !== name).map((f) => f.instance ?? "the profile"),
+      ),
+    ];
+    const text = mine.length
+      ? `The agent refuses this plan: ${mine.join(" ")}`
+      : others.length
+        ? `The agent refuses this plan because of ${others.join(", ")}.`
+        : agent.message;
+    return (
+      <p className="banner error" role="alert" data-testid={`boot.${name}-argv-error`}>
+        {text}
+      </p>
+    );
+  }
+  const c = agent.value.commands.find((x) => x.name === name);
+  if (!c) return null;
+  return (
+    <>
+      {c.load ? (
+        <Code id={`${name}-argv`} text={shLine(c.load)} />
+      ) : (
+        <p className="banner warning" data-testid={`boot.${name}-argv-problem`}>
+          {c.problem}
+        </p>
+      )}
+      <Code id={`${name}-start`} text={shLine(c.start)} />
+    </>
+  );
+}
+
+export function BootPreview() {
+  const machine = useStore((s) => s.machine);
+  const draft = useStore((s) => s.draft);
+  const result = useMemo(() => (machine ? plan(machine, draft) : null), [machine, draft]);
+  const agent = useAgentCommands(draft, result?.ok === true);
+  if (!result) return <p className="muted">The planner is not available.</p>;
+  if (!result.ok) {
+    return (
+      <div className="banner error" data-testid="boot.blocked" role="alert">
+        No boot plan while the layout has errors (
+        {result.diagnostics.filter((d) => d.severity === "error").length}). Fix them in the
+        validation list.
+      </div>
+    );
+  }
+  const p = result.plan;
+  const script = agent.state === "ready" ? agent.value.script : null;
+  const download = () => {
+    if (!script) return;
+    const blob = new Blob([script], { type: "text/x-shellscript" });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = `${p.profile}-boot.sh`;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  return (
+    <div style={{ display: "grid", gap: 12 }} data-testid="boot.preview">
+      <div className="row">
+        <h2>Boot preview</h2>
+        <span className="grow" />
+        {agent.state === "ready" && !script && (
+          <span className="muted" data-testid="boot.download-problem">
+            {agent.value.scriptProblem}
+          </span>
+        )}
+        <button onClick={download} disabled={!script} data-testid="boot.download">
+          Download plan as script
+        </button>
+      </div>
+      <section className="panel" data-testid="boot.os1">
+        <header>
+          <h3>{p.os1.name} · boots from GRUB</h3>
+          <span className="muted">
+            maxcpus={p.os1.maxcpus} · mem ends at {hexAddr(p.os1.memEnd)} ·{" "}
+            {p.os1.reservations.length} memmap reservations
+          </span>
+        </header>
+        <div className="body" style={{ display: "grid", gap: 8 }}>
+          <strong>Command line</strong>
+          <Code id="os1-cmdline" text={p.os1.cmdline} />
+          <strong>GRUB entry</strong>
+          <Code id="os1-grub" text={p.os1.grubEntry} />
+        </div>
+      </section>
+      {p.successors.map((s) => (
+        <section className="panel" key={s.name} data-testid={`boot.successor-${s.name}`}>
+          <header>
+            <h3>{s.name} · started from OS1</h3>
+            <span className="muted">
+              BSP LAPIC {s.bsp} · {s.cpuCount} cores · {hexAddr(s.memMin)}–{hexAddr(s.memMax)} · low
+              slice {hexAddr(s.lowMemory.start)} ({sizeLabel(s.lowMemory.size)}, SIPI 0x
+              {s.sipiVector.toString(16)})
+            </span>
+          </header>
+          <div className="body" style={{ display: "grid", gap: 8 }}>
+            <strong>Loader arguments</strong>
+            <span className="muted">
+              What the agent runs: the mint loader's argv with the agent&apos;s own settings.
+            </span>
+            <LoaderCommands name={s.name} agent={agent} />
+            <strong>Command line</strong>
+            <Code id={`${s.name}-cmdline`} text={s.cmdline} />
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}

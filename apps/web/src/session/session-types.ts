@@ -1,0 +1,20 @@
+// The session slices: who is signed in, the theme, the live connection, and session expiry.
+import type { User } from "../api/session";
+
+export type Theme = "system" | "light" | "dark";
+
+export interface SessionSlice {
+  user: User | null;
+  sessionStatus: "unknown" | "signed-out" | "signed-in";
+  theme: Theme;
+  wsStatus: "closed" | "connecting" | "open";
+  setUser(user: User | null): void;
+  setTheme(theme: Theme): void;
+  setWsStatus(s: SessionSlice["wsStatus"]): void;
+}
+
+export interface ExpirySlice {
+  /** True while the agent has dropped our session and the sign-in dialog is up. */
+  sessionExpired: boolean;
+  setSessionExpired(expired: boolean): void;
+}

@@ -1,0 +1,72 @@
+// The live controller: the one place where the agent's live messages enter the store
+// (STYLE.md 9). api/socket.ts carries them; this decides what each means for the console.
+import type { ServerMessage } from "../api/events";
+import { connectSocket, disconnectSocket } from "../api/socket";
+import { loadMachine } from "../editor/editor-actions";
+import { refreshProfiles } from "../profiles/profile-actions";
+import { loadRun } from "../run/run-actions";
+import { useStore } from "./index";
+
+export function applyServerMessage(msg: ServerMessage): void {
+  const s = useStore.getState();
+  switch (msg.type) {
+    case "snapshot":
+      s.runSnapshot(msg);
+      return;
+    case "instance":
+      s.runInstanceEvent(msg);
+      return;
+    case "log":
+      s.runLog(msg);
+      return;
+    case "profile": {
+      void refreshProfiles();
+      if (msg.action === "activated") void loadRun();
+      const src = s.source;
+      if (
+        src &&
+        msg.id === src.id &&
+        msg.action === "updated" &&
+        msg.version > src.version &&
+        msg.by !== s.user?.name
+      ) {
+        s.setNotice({
+          kind: "warning",
+          text: `${msg.by} saved ${msg.name} as version ${msg.version}. Saving your draft will ask what to keep.`,
+        });
+      }
+      if (src && msg.id === src.id && msg.action === "deleted") {
+        s.setNotice({
+          kind: "warning",
+          text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.`,
+        });
+        s.setSource(null);
+      }
+      return;
+    }
+    case "heartbeat":
+      s.runHeartbeat(msg.at);
+      return;
+    case "guest-heartbeat":
+      s.runGuestHeartbeat(msg.name, msg.at);
+      return;
+    case "machine":
+      if (msg.fingerprint !== s.fingerprint) void loadMachine();
+      return;
+    case "error":
+      if (msg.code === "WS-VERSION") return; // reported by the close code; nothing to tell the operator
+      s.setNotice({ kind: "error", text: `${msg.message} (${msg.code})` });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Opens the live connection for this signed-in console; returns the closer. */
+export function startLive(): () => void {
+  connectSocket({
+    message: applyServerMessage,
+    status: (s) => useStore.getState().setWsStatus(s),
+  });
+  return disconnectSocket;
+}
