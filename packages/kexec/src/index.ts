@@ -59,7 +59,6 @@ export { runCommand } from "./run-command";
 export type { CommandOutcome, CommandOptions } from "./run-command";
 export { createDirectLoader } from "./direct/direct-loader";
 export type { DirectLoader } from "./direct/direct-loader";
-// REPLACE WITH CORE'S TYPES once packages/core exports them (see direct/plan-shape.ts).
 export { isDirectPlan } from "./direct/plan-shape";
 export type { DirectPlan, DirectSuccessorPlan } from "./direct/plan-shape";
 export { directGuestScript } from "./direct/guest-script";

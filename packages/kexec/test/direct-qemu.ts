@@ -158,6 +158,8 @@ boot() {
   done
 }
 echo "@@OS1-LOC-BEFORE $(loc)"
+sh /lint0.sh > /lint0.out || fail "mask LINT0 $?"
+sed 's/^/@@OS1-LINT0 /' /lint0.out
 boot os2 0x40001000 0x3ffff00c 1 2
 boot os3 0x60001000 0x3fffe00c 3
 echo "@@OS1-STARTED"
@@ -260,7 +262,8 @@ export async function bootDirectProof(
   // One load and one start script per successor, as an operator would pick them out.
   const sections: [string, number, number][] = [
     ["load-os2", at("load OS2"), at("load OS3")],
-    ["load-os3", at("load OS3"), at("start os2")],
+    ["load-os3", at("load OS3"), at("OS1's own LINT0")],
+    ["lint0", at("OS1's own LINT0"), at("start os2")],
     ["start-os2", at("start os2"), at("start os3")],
     ["start-os3", at("start os3"), script.length],
   ];

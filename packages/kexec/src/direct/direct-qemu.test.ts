@@ -87,6 +87,13 @@ for (const s of plan.successors) {
 }
 
 describe("OS1 and the stop protocol", () => {
+  it("OS1's own LINT0 was masked before the first successor woke (the script's first step)", () => {
+    const line = tagged(boot.os1, "OS1-LINT0")[0]!;
+    const m = /^cpu 0: LINT0 (0x[0-9a-f]+) -> (0x[0-9a-f]+)$/.exec(line);
+    expect(m).not.toBeNull();
+    expect(Number(m![2]) & 0x10000).toBe(0x10000);
+  });
+
   it("OS1 booted with the direct loader's options and kept its one core", () => {
     expect(tagged(boot.os1, "OS1-CMDLINE")[0]).toBe(plan.os1.cmdline);
     expect(tagged(boot.os1, "OS1-ONLINE")[0]).toBe("0");
