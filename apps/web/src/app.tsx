@@ -25,6 +25,7 @@ import { AuditView } from "./admin/audit-view";
 import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
+import { useEditGate } from "./session/roles";
 import { applyTheme, followSystemTheme } from "./ui/theme";
 
 type Tab = "machine" | "boot" | "profiles" | "run" | "audit" | "users";
@@ -85,6 +86,7 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const theme = useStore((s) => s.theme);
   const setTheme = useStore((s) => s.setTheme);
   const ws = useStore((s) => s.wsStatus);
+  const ro = useEditGate();
   const id = machine?.identity;
   return (
     <>
@@ -108,8 +110,8 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
         </span>
         <button
           aria-label="Undo (Ctrl+Z)"
-          title="Undo (Ctrl+Z)"
-          disabled={!canUndo}
+          title={ro.reason ?? "Undo (Ctrl+Z)"}
+          disabled={!canUndo || ro.disabled}
           onClick={() => useStore.getState().undo()}
           data-testid="app.undo"
         >
@@ -117,8 +119,8 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
         </button>
         <button
           aria-label="Redo (Ctrl+Shift+Z)"
-          title="Redo (Ctrl+Shift+Z)"
-          disabled={!canRedo}
+          title={ro.reason ?? "Redo (Ctrl+Shift+Z)"}
+          disabled={!canRedo || ro.disabled}
           onClick={() => useStore.getState().redo()}
           data-testid="app.redo"
         >
@@ -128,12 +130,14 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           className="primary"
           onClick={() => void saveDraft()}
           data-testid="app.save"
+          disabled={ro.disabled}
           title={
+            ro.reason ??
             (source
               ? `Saves ${name} as version ${source.version + 1} of the stored profile ${source.name}`
               : `Saves ${name} as a new stored profile`) +
-            (errors ? " (errors block activation, not saving)" : "") +
-            " · Ctrl+S"
+              (errors ? " (errors block activation, not saving)" : "") +
+              " · Ctrl+S"
           }
         >
           {source ? `Save to ${source.name}` : "Save as new"}
@@ -187,6 +191,17 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   );
 }
 
+/** A viewer's console is read-only: said once, where the work is. */
+function ReadOnlyNote() {
+  const ro = useEditGate();
+  if (!ro.disabled) return null;
+  return (
+    <div className="banner info" role="note" data-testid="app.read-only">
+      Read-only: {ro.reason}
+    </div>
+  );
+}
+
 function Workspace() {
   const [tab, setTab] = useState<Tab>("machine");
   const machine = useStore((s) => s.machine);
@@ -200,6 +215,7 @@ function Workspace() {
       <DndShell>
         <div className="workspace">
           <main className="main" role="tabpanel">
+            <ReadOnlyNote />
             <Notice />
             <StaleHardware />
             {machineError ? (

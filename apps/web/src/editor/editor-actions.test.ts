@@ -202,3 +202,22 @@ describe("draft persistence and foreign hardware", () => {
     ]);
   });
 });
+
+describe("a viewer's draft", () => {
+  beforeEach(() => loadExample());
+
+  it("does not change by editing, undo, a gesture or a drop; opening still works", () => {
+    s().setUser({ name: "vera", role: "viewer" });
+    const before = s().draft;
+    s().edit((p) => renameInstance(p, 1, "mine"));
+    s().beginMark();
+    s().preview(renameInstance(before, 2, "dragged"));
+    s().commitMark();
+    expect(assign({ kind: "cpus", ids: [8] }, 1)).toBe(false);
+    s().undo();
+    expect(s().draft).toBe(before);
+    expect(s().past).toEqual([]);
+    s().loadDraft(exampleProfile(), null);
+    expect(s().draft).not.toBe(before);
+  });
+});

@@ -5,6 +5,7 @@ import { getMachine } from "../api/machine";
 import { judge } from "./model/judge";
 import { lockedMoveRefusal, movesOf } from "./model/moves";
 import { runningInstances } from "./running";
+import { EDIT_WHAT, gate, readOnlyRole } from "../session/gate";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
 import { restoreDraft } from "./draft-persistence";
@@ -38,6 +39,10 @@ export function currentSelection(): Payload | null {
 export function assign(payload: Payload, index: number): boolean {
   const s = get();
   if (!s.machine) return false;
+  if (readOnlyRole(s.user?.role)) {
+    s.setNotice({ kind: "error", text: gate(s.user?.role, "operator", EDIT_WHAT).reason! });
+    return false;
+  }
   const next = applyPayload(s.machine, s.draft, payload, index);
   const refused = next && lockedMoveRefusal(movesOf(s.draft, next, index), runningInstances(s));
   if (refused?.length) {

@@ -34,6 +34,7 @@ import {
 } from "./model/memory-pointer";
 import { clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/viewport";
 import { useStore } from "../store";
+import { useEditGate } from "../session/roles";
 import type { DragSource } from "./dnd-shell";
 
 const pct = (f: number) => `${(Math.min(1, Math.max(0, f)) * 100).toFixed(4)}%`;
@@ -82,6 +83,7 @@ export function MemoryView() {
   const segs = useMemo(() => (machine ? segments(machine) : []), [machine]);
   const [hover, setHover] = useState<Segment | null>(null);
   const [chunk, setChunk] = useState("1G");
+  const ro = useEditGate();
   const gesture = useRef<MapGesture | null>(null);
   const stopEscape = useRef<(() => void) | null>(null);
   const bar = useRef<HTMLDivElement | null>(null);
@@ -118,6 +120,7 @@ export function MemoryView() {
     if (e.button !== 0) return;
     const h = (e.target as HTMLElement).dataset;
     if (h.handle) {
+      if (ro.disabled) return;
       const g = beginResize(
         useStore.getState().draft,
         Number(h.inst),
@@ -273,6 +276,7 @@ export function MemoryView() {
                     <button
                       className="handle l"
                       data-handle="l"
+                      disabled={ro.disabled}
                       data-inst={i}
                       data-k={k}
                       data-testid={`memory.handle-l-${inst.name}-${k}`}
@@ -283,6 +287,7 @@ export function MemoryView() {
                     <button
                       className="handle r"
                       data-handle="r"
+                      disabled={ro.disabled}
                       data-inst={i}
                       data-k={k}
                       data-testid={`memory.handle-r-${inst.name}-${k}`}
