@@ -158,3 +158,20 @@ export class ConsolePage {
     await this.page.getByTestId("tabs.machine").click();
   }
 }
+
+/** The theme and sign-out sit in the user menu of the one-line header. */
+async function openUserMenu(page: Page) {
+  const menu = page.getByTestId("app.menu");
+  if ((await menu.getAttribute("open")) === null) await page.getByTestId("app.user").click();
+}
+
+export async function setTheme(page: Page, theme: "system" | "light" | "dark") {
+  await openUserMenu(page);
+  await page.getByTestId("app.theme").selectOption(theme);
+  await page.getByTestId("app.user").click(); // close the menu again
+}
+
+export async function signOut(page: Page) {
+  await openUserMenu(page);
+  await page.getByTestId("app.sign-out").click();
+}

@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { Agent } from "../support/agent-process";
 import { RunPage } from "../support/run-page";
 import { expectAxeClean, SCHEMES } from "../support/axe";
-import { ConsolePage, dragTo } from "../support/console-page";
+import { ConsolePage, dragTo, signOut } from "../support/console-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
 const agent = new Agent({ adminPassword: "roles-admin-pw" });
@@ -73,7 +73,7 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   await run.expectState("os2", "defined");
   await run.expectState("os3", "defined");
   // sign-out ends the session on the agent too
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByTestId("login.username")).toBeVisible();
   expect((await page.request.get(`${agent.url}/api/session`)).status()).toBe(401);
 });

@@ -88,26 +88,31 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const ws = useStore((s) => s.wsStatus);
   const ro = useEditGate();
   const id = machine?.identity;
+  const machineLine = [
+    id?.hostname || "machine",
+    id?.vendor,
+    id?.product,
+    `${machine?.cpus.length ?? 0} CPUs`,
+  ]
+    .filter((part) => part && part.trim() !== "")
+    .join(" · ");
   return (
     <>
-      <header className="topbar">
+      <header className="topbar" data-testid="app.header">
         <span className="brand">Tessera</span>
-        <span className="machine-id" data-testid="app.machine">
-          {[id?.hostname || "machine", id?.vendor, id?.product, `${machine?.cpus.length ?? 0} CPUs`]
-            .filter((part) => part && part.trim() !== "")
-            .join(" · ")}
+        <span className="machine-id" data-testid="app.machine" title={machineLine}>
+          {machineLine}
         </span>
         <span className="grow" />
-        <span data-testid="app.profile-name">
+        <span className="profile-name" data-testid="app.profile-name" title={name}>
           {name}
           {source ? <span className="muted"> v{source.version}</span> : null}
-          {dirty ? (
-            <span className="dirty-dot" title="Unsaved changes" data-testid="app.dirty">
-              {" "}
-              ● unsaved
-            </span>
-          ) : null}
         </span>
+        {dirty ? (
+          <span className="dirty-dot" title="Unsaved changes" data-testid="app.dirty">
+            ● unsaved
+          </span>
+        ) : null}
         <button
           aria-label="Undo (Ctrl+Z)"
           title={ro.reason ?? "Undo (Ctrl+Z)"}
@@ -142,26 +147,38 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
         >
           {source ? `Save to ${source.name}` : "Save as new"}
         </button>
-        <label className="sr-only" htmlFor="theme">
-          Theme
-        </label>
-        <select
-          id="theme"
-          value={theme}
-          onChange={(e) => setTheme(e.target.value as Theme)}
-          data-testid="app.theme"
+        <span
+          className={ws === "open" ? "live on" : "live"}
+          title={`Live events: ${ws}`}
+          data-testid="app.live"
+          data-state={ws}
         >
-          <option value="system">System theme</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-        <span className="muted" title={`Live events: ${ws}`} data-testid="app.live" data-state={ws}>
           {ws === "open" ? "● live" : "○ offline"}
         </span>
-        <span data-testid="app.user">
-          {user?.name} <span className="muted">({user?.role})</span>
-        </span>
-        <button onClick={() => void signOut()}>Sign out</button>
+        {/* What does not fit a one-line header at 1024 px: the theme and sign-out, in a menu. */}
+        <details className="menu" data-testid="app.menu">
+          <summary data-testid="app.user" title="Theme and sign-out">
+            {user?.name} <span className="muted">({user?.role})</span>
+          </summary>
+          <div className="menu-body">
+            <label className="field" htmlFor="theme">
+              Theme
+              <select
+                id="theme"
+                value={theme}
+                onChange={(e) => setTheme(e.target.value as Theme)}
+                data-testid="app.theme"
+              >
+                <option value="system">System theme</option>
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+              </select>
+            </label>
+            <button onClick={() => void signOut()} data-testid="app.sign-out">
+              Sign out
+            </button>
+          </div>
+        </details>
       </header>
       <nav className="tabs" role="tablist" aria-label="Views">
         {(
@@ -214,7 +231,7 @@ function Workspace() {
       <TopBar tab={tab} setTab={setTab} />
       <DndShell>
         <div className="workspace">
-          <main className="main" role="tabpanel">
+          <main className="main" role="tabpanel" data-testid="app.main">
             <ReadOnlyNote />
             <Notice />
             <StaleHardware />
@@ -238,7 +255,7 @@ function Workspace() {
             {tab === "audit" ? <AuditView /> : null}
             {tab === "users" ? <UsersView /> : null}
           </main>
-          <aside className="aside" aria-label="Partition">
+          <aside className="aside" aria-label="Partition" data-testid="app.aside">
             <SlotsView />
             <DiagnosticsView />
           </aside>

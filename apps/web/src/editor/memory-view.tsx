@@ -177,7 +177,7 @@ export function MemoryView() {
   };
 
   return (
-    <section className="panel" aria-labelledby="mem-h">
+    <section className="panel" aria-labelledby="mem-h" data-testid="memory.panel">
       <header>
         <h2 id="mem-h">Memory</h2>
         <span className="muted" data-testid="memory.window">
@@ -329,7 +329,11 @@ export function MemoryView() {
           ) : null}
           <div className="axis" aria-hidden="true">
             {ticks(view).map((t) => (
-              <span key={`${t}`} className="tick" style={{ left: pct(fracOf(view, t)) }}>
+              <span
+                key={`${t}`}
+                className={fracOf(view, t) > 0.85 ? "tick end" : "tick"}
+                style={{ left: pct(fracOf(view, t)) }}
+              >
                 {hexAddr(t)}
                 <br />
                 {sizeLabel(t)}
