@@ -14,14 +14,21 @@ export interface Figure {
   /** "max": lower is better and the target is a ceiling; "min": higher is better. */
   kind: "max" | "min";
   note?: string;
+  /** The peer the target derives from and its figure in the same run, e.g. "node -e 0: 41 ms". */
+  peer?: string;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RESULTS = join(root, ".cache", "bench", "results.jsonl");
 
+/** A figure whose value is NaN was not measured (its note says why): it has no ratio. */
 export function report(f: Figure): void {
   const ratio = f.kind === "max" ? f.value / f.target : f.target / f.value;
-  const verdict = ratio <= 1 ? "meets target" : "misses target";
+  const verdict = Number.isNaN(ratio)
+    ? "not measured"
+    : ratio <= 1
+      ? "meets target"
+      : "misses target";
   console.log(
     `${f.area} | ${f.name} | ${fmt(f.value)} ${f.unit} | target ${f.kind === "max" ? "<=" : ">="} ${fmt(f.target)} ${f.unit} | ratio ${ratio.toFixed(3)} (${verdict})${f.note ? ` | ${f.note}` : ""}`,
   );

@@ -55,7 +55,7 @@ each() {
   done
 }
 
-each proc/cpuinfo proc/interrupts proc/iomem proc/ioports proc/tty/driver/serial \
+each proc/cpuinfo proc/cmdline proc/interrupts proc/iomem proc/ioports proc/tty/driver/serial \
   proc/sys/kernel/hostname proc/sys/kernel/osrelease \
   sys/class/dmi/id/sys_vendor sys/class/dmi/id/product_name \
   sys/devices/system/cpu/online sys/devices/system/cpu/possible sys/devices/system/cpu/present \
@@ -69,6 +69,15 @@ each proc/cpuinfo proc/interrupts proc/iomem proc/ioports proc/tty/driver/serial
   'sys/devices/system/node/node[0-9]*/memory[0-9]*' \
   sys/devices/system/memory/block_size_bytes sys/firmware/acpi/tables/APIC sys/firmware/acpi/tables/SRAT \
   'sys/firmware/memmap/[0-9]*/start' 'sys/firmware/memmap/[0-9]*/end' 'sys/firmware/memmap/[0-9]*/type'
+
+# The kernel log (OS1's TSC frequency): discovery reads /dev/kmsg, which cat would wait on
+# forever; dmesg prints the same records and stops. Under -r, a captured tree's dev/kmsg is
+# a plain file and grab copies it (grab skips the character device).
+each dev/kmsg
+if [ -z "$ROOT" ] && mkdir -p "$STAGE/dev" && ! dmesg > "$STAGE/dev/kmsg" 2>/dev/null; then
+  rm -f "$STAGE/dev/kmsg"
+  MISSED=$((MISSED + 1))
+fi
 
 # Serial ports: the class links and the port/irq/type attributes behind them.
 for link in $ROOT/sys/class/tty/ttyS[0-9]*; do

@@ -56,6 +56,9 @@ export class Agent {
       String(this.port),
       "--data-dir",
       this.dataDir,
+      // The stand-in kernels live in the temp dir (the agent reads kernels only from these).
+      "--kernel-dir",
+      this.dir,
       "--machine",
       join(ROOT, "examples/machine.json"),
       "--web-root",

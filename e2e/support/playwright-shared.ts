@@ -31,6 +31,8 @@ export function agentWebServer(o: {
     command:
       build +
       `node apps/agent/bin/tessera.mjs serve --port ${o.port} --data-dir ${o.dataDir} ` +
+      // Specs write stand-in kernels into the data dir; the agent reads kernels only there.
+      `--kernel-dir ${o.dataDir} ` +
       `--machine ${o.machine} --web-root ${webRoot ?? join(REPO, "apps/web/dist")} --loader dry-run --log-level warn`,
     cwd: REPO,
     url: `http://127.0.0.1:${o.port}/`,

@@ -76,7 +76,9 @@ test("three instances by mouse drag, with the verdict shown while dragging", asy
   await expect(page.getByTestId("boot.download")).toBeDisabled();
   // A kernel path that does not exist on the agent's host: the agent's live facts refuse it.
   await page.getByTestId("tabs.machine").click();
-  await page.getByTestId("slot.kernel-1").fill("/nonexistent/vmlinuz");
+  await page
+    .getByTestId("slot.kernel-1")
+    .fill(join(process.env.TESSERA_E2E_DATA!, "nonexistent-vmlinuz"));
   await page.getByTestId("tabs.boot").click();
   await expect(page.getByTestId("boot.os2-argv-error")).toContainText("does not exist");
   // A real file with a bzImage header (a stand-in kernel) on the agent's host: argv appear.

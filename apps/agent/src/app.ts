@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
-import fastifyStatic from "@fastify/static";
 import type { Loader } from "@tessera/kexec";
 import type { Profile } from "@tessera/core";
 import type { AgentConfig } from "./config";
@@ -21,8 +20,11 @@ import { AgentError, errorBody } from "./errors";
 import { LiveHub } from "./live/hub";
 import { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
+import { fileAccess } from "./lifecycle/file-checks";
+import { LayoutPool } from "./lifecycle/layout-pool";
 import { authHook } from "./plugins/auth";
-import { installErrorHandler } from "./plugins/errors";
+import { lazySchemas } from "./lazy-schemas";
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from "./plugins/errors";
 import type { MachineService } from "./plugins/machine";
 import { BootConfigService, type CommandRunner } from "./grub/service";
 import { WS_SUBPROTOCOL } from "./live/hub";
@@ -61,18 +63,27 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     logger: o.logger ?? false,
     bodyLimit: o.config.bodyLimit,
     trustProxy: false,
-    // Never echo request details into 5xx bodies; the error handler owns the shape.
-    return503OnClosing: true,
-    // Unknown fields are errors (400 with their path), not silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Never echo request details into error bodies; the error handler owns the shape, also
+    // for what the router and Node's HTTP parser refuse, and while the agent closes (below).
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
+    // Unknown fields are errors (400 with their path), not silently dropped; and no part of
+    // a request is coerced to the type its schema wants (["admin"] is not "admin", 1 is not
+    // true): numbers in query strings and paths are declared as digits (routes/api/numbers).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   };
   if (o.https) opts.https = o.https;
   const app = Fastify(opts) as unknown as FastifyInstance;
+  // Route validators and serializers compile on first use (lazy-schemas.ts).
+  lazySchemas(app, opts.ajv);
 
-  const db = openDatabase(o.config.dataDir);
+  const db = openDatabase(o.config.dataDir, now);
   const hub = new LiveHub();
   const profiles = new ProfileStore(db, now);
   const audit = new AuditLog(db, now);
+  const files = fileAccess(o.config);
+  const layout = new LayoutPool();
   const instances = new InstanceManager({
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
@@ -82,6 +93,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: () => o.machine.machine,
     live: o.live,
+    files,
     now,
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     controllerUrl: () => o.config.controllerUrl,
@@ -98,6 +110,8 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     loader: o.loader,
     machine: o.machine,
     live: o.live,
+    files,
+    layout,
     onActivated: o.onActivated,
     boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
     now,
@@ -129,6 +143,14 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
         protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false,
     },
   });
+  // While closing, in-flight requests finish; new ones are told, in the usual shape.
+  let stopping = false;
+  app.addHook("preClose", async () => {
+    stopping = true;
+  });
+  app.addHook("onRequest", async () => {
+    if (stopping) throw new AgentError("AGENT-STOPPING");
+  });
   app.addHook("onRequest", authHook(app));
   // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
   app.addHook("onSend", async (_req, reply) => {
@@ -157,8 +179,13 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
 
   const webRoot = o.config.webRoot;
   const haveWeb = existsSync(join(webRoot, "index.html"));
+  // The static file server loads only when there is a built console to serve.
   if (haveWeb)
-    await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+    await app.register((await import("@fastify/static")).default, {
+      root: webRoot,
+      prefix: "/",
+      index: ["index.html"],
+    });
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/api") || req.method !== "GET") {
       return reply.code(404).send(
@@ -180,6 +207,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.addHook("onClose", async () => {
+    await layout.close();
     instances.close();
     hub.closeAll();
     db.close();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, defaultConfig, loadConfig } from "./config";
+import { kernelDirs } from "./lifecycle/file-checks";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-config-"));
 afterEach(() => undefined);
@@ -42,6 +43,15 @@ describe("configuration", () => {
     });
     expect(r.allowedOrigins).toEqual(["https://x", "https://y"]);
     expect(r.dryRunDelays).toEqual({ "kernel-booting": 5 });
+  });
+
+  it("reads kernels from /boot and <data-dir>/kernels unless --kernel-dir names others", async () => {
+    const d = await loadConfig({ cwd: dir, flags: { "data-dir": "data" } });
+    expect(kernelDirs(d)).toEqual(["/boot", join(dir, "data", "kernels")]);
+    const c = await loadConfig({ cwd: dir, flags: { "kernel-dir": ["k1", "/srv/k2"] } });
+    expect(kernelDirs(c)).toEqual([join(dir, "k1"), "/srv/k2"]);
+    const e = await loadConfig({ cwd: dir, env: { TESSERA_KERNEL_DIRS: "/a,/b" } });
+    expect(kernelDirs(e)).toEqual(["/a", "/b"]);
   });
 
   it("names what is wrong and where", async () => {

@@ -29,6 +29,8 @@ export interface AgentConfig {
   tlsKey: string | null;
   /** Origins allowed to open the WebSocket besides the agent's own. */
   allowedOrigins: string[];
+  /** Directories kernel and initrd paths must lie in; empty: /boot and <dataDir>/kernels. */
+  kernelDirs: string[];
   /** 0 turns the heartbeat watch off. */
   heartbeatTimeoutMs: number;
   sessionTtlMs: number;
@@ -151,6 +153,13 @@ export const OPTIONS: OptionSpec[] = [
     help: "extra origin allowed to open the WebSocket (repeatable; env: comma-separated)",
   },
   {
+    key: "kernelDirs",
+    flag: "kernel-dir",
+    env: "TESSERA_KERNEL_DIRS",
+    kind: "list",
+    help: "directory kernels and initrds may be read from (repeatable; env: comma-separated; default /boot and <data-dir>/kernels)",
+  },
+  {
     key: "heartbeatTimeoutMs",
     flag: "heartbeat-timeout",
     env: "TESSERA_HEARTBEAT_TIMEOUT",
@@ -176,7 +185,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "login-rate-limit",
     env: "TESSERA_LOGIN_RATE_LIMIT",
     kind: "int",
-    help: "failed login attempts per minute per address before 429 (default 10)",
+    help: "failed login attempts per minute per address and user name before 429 (default 10)",
   },
   {
     key: "grubRoot",
@@ -219,6 +228,7 @@ export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
     tlsCert: null,
     tlsKey: null,
     allowedOrigins: [],
+    kernelDirs: [],
     heartbeatTimeoutMs: 15_000,
     sessionTtlMs: 12 * 3600_000,
     bodyLimit: 1024 * 1024,
@@ -366,6 +376,7 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
     throw new ConfigError("TLS needs both --tls-cert and --tls-key");
   out.dataDir = resolve(cwd, out.dataDir);
   if (out.machineFile) out.machineFile = resolve(cwd, out.machineFile);
+  out.kernelDirs = out.kernelDirs.map((d) => resolve(cwd, d));
   return out;
 }
 

@@ -2,7 +2,12 @@
 // HTTP status and a default sentence; ERRORS.md documents the same list and a test keeps
 // the two in step. Routes throw `new AgentError(code, …)`; the central error handler turns
 // it (and Fastify's own errors) into `{error:{code, message, …}}`.
-import type { Diagnostic } from "@tessera/core";
+import {
+  diagnosticsJsonSchema,
+  diagnosticsToJson,
+  toJsonValue,
+  type Diagnostic,
+} from "@tessera/core";
 
 export interface ErrorSpec {
   status: number;
@@ -58,8 +63,18 @@ export const ERRORS = {
     status: 502,
     message: "A GRUB tool failed; the old configuration was kept.",
   },
+  "URL-INVALID": { status: 400, message: "The request URL is not valid (a broken % escape)." },
+  "URL-TOO-LONG": { status: 414, message: "A part of the request path is too long." },
+  "HTTP-MALFORMED": { status: 400, message: "The request is not valid HTTP." },
+  "HEADERS-TOO-LARGE": { status: 431, message: "The request headers are too large." },
+  "AGENT-STOPPING": { status: 503, message: "The agent is stopping; try again when it is back." },
   "RATE-LIMITED": { status: 429, message: "Too many attempts; wait a minute and try again." },
   "MACHINE-UNAVAILABLE": { status: 503, message: "The machine could not be read." },
+  "STORAGE-FULL": {
+    status: 507,
+    message:
+      "The agent's disk is full: this was not saved. Free space where the agent keeps its data, then try again.",
+  },
   "WS-VERSION": {
     status: 400,
     message: "Open the live connection with subprotocol tessera.ws.v1 (protocol tessera/ws@1).",
@@ -76,7 +91,8 @@ export interface ErrorExtra {
   message?: string;
   hint?: string;
   path?: string;
-  diagnostics?: Diagnostic[] | unknown[];
+  /** Core's diagnostics as the model holds them; errorBody() converts them. */
+  diagnostics?: Diagnostic[];
   current?: unknown;
   errors?: { path: string; message: string }[];
 }
@@ -94,14 +110,73 @@ export class AgentError extends Error {
   }
 }
 
-/** The JSON body of an error response. Never carries a stack or a child's stderr. */
-export function errorBody(err: AgentError): { error: Record<string, unknown> } {
-  const out: Record<string, unknown> = { code: err.code, message: err.message };
+/**
+ * The JSON Schema of every error response (ERRORS.md): each route answers its 4xx and 5xx
+ * with it, the way it answers its 2xx with its own.
+ */
+export const errorBodySchema = {
+  type: "object",
+  required: ["error"],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      additionalProperties: false,
+      properties: {
+        code: { type: "string", enum: Object.keys(ERRORS) },
+        message: { type: "string" },
+        hint: { type: "string" },
+        path: { type: "string" },
+        diagnostics: diagnosticsJsonSchema,
+        current: {},
+        errors: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["path", "message"],
+            additionalProperties: false,
+            properties: { path: { type: "string" }, message: { type: "string" } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The wire form of a diagnostic: core's Diagnostic with its ranges as hex strings. */
+export type WireDiagnostic = Omit<Diagnostic, "subject"> & {
+  subject?: { cpus?: number[]; devices?: string[]; ranges?: { start: string; size: string }[] };
+};
+
+/** What every error response carries (ERRORS.md); `errorBodySchema` is its schema. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    hint?: string;
+    path?: string;
+    diagnostics?: WireDiagnostic[];
+    current?: unknown;
+    errors?: { path: string; message: string }[];
+  };
+}
+
+/**
+ * The JSON body of an error response: the one conversion to the wire form every error the
+ * agent sends goes through. Diagnostics carry bigint ranges (core's model) and `current`
+ * may carry model values, so both are converted here, never by the caller: a bigint that
+ * reached the serialiser would replace the whole answer with Fastify's own 500.
+ * Never carries a stack or a child's stderr.
+ */
+export function errorBody(err: AgentError): ErrorBody {
+  const out: ErrorBody["error"] = { code: err.code, message: err.message };
   const { hint, path, diagnostics, current, errors } = err.extra;
   if (hint !== undefined) out.hint = hint;
   if (path !== undefined) out.path = path;
-  if (diagnostics !== undefined) out.diagnostics = diagnostics;
-  if (current !== undefined) out.current = current;
+  if (diagnostics !== undefined)
+    out.diagnostics = diagnosticsToJson(diagnostics as Diagnostic[]) as WireDiagnostic[];
+  if (current !== undefined) out.current = toJsonValue(current);
   if (errors !== undefined) out.errors = errors;
   return { error: out };
 }

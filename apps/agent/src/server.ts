@@ -13,6 +13,7 @@ import {
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
+import { openDatabase } from "./db/database";
 import { isLoopback, dataPath, type AgentConfig } from "./config";
 import { generatePassword, hashPassword } from "./auth/password";
 import type { LiveFacts } from "./lifecycle/layout";
@@ -97,6 +98,9 @@ export async function startServer(
   runner?: CommandRunner,
 ): Promise<Started> {
   runner ??= runCommand;
+  // The database first: it is judged by the state files beside it, as the last run left
+  // them (the dry-run loader below writes its own at once).
+  openDatabase(cfg.dataDir).close();
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
   let guestSink:
@@ -106,15 +110,24 @@ export async function startServer(
   let live: LiveFacts;
   let simulated: number[] | null = cfg.dryRunOnlineCpus;
   if (cfg.loader === "dry-run") {
-    const dry: DryRunLoader = createLoader({
-      kind: "dry-run",
-      machine: loaded.machine,
-      ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
-      delays: cfg.dryRunDelays,
-      faults: cfg.dryRunFaults as FaultSpec[],
-      statePath: dataPath(cfg, "dry-run-state.json"),
-      onGuestEvent: (e) => guestSink?.(e),
-    });
+    const statePath = dataPath(cfg, "dry-run-state.json");
+    let dry: DryRunLoader;
+    try {
+      dry = createLoader({
+        kind: "dry-run",
+        machine: loaded.machine,
+        ...(cfg.dryRunOnlineCpus ? { onlineCpus: cfg.dryRunOnlineCpus } : {}),
+        delays: cfg.dryRunDelays,
+        faults: cfg.dryRunFaults as FaultSpec[],
+        statePath,
+        onGuestEvent: (e) => guestSink?.(e),
+      });
+    } catch (err) {
+      // The simulated machine's state file: name it, never start over it silently.
+      throw new StartError(
+        `${statePath}: the dry-run loader's state cannot be read (${err instanceof Error ? err.message : String(err)}). Restore it, or delete it to simulate a machine that just booted (every instance stopped).`,
+      );
+    }
     loader = dry;
     live = { onlineCpus: async () => simulated ?? undefined };
     // The simulated OS1 "booted" with the active profile's options: its cores are the only

@@ -9,6 +9,8 @@ import type { UserStore, Session, Role } from "./db/users";
 import type { LiveHub } from "./live/hub";
 import type { InstanceManager } from "./lifecycle/manager";
 import type { LiveFacts } from "./lifecycle/layout";
+import type { FileAccess } from "./lifecycle/file-checks";
+import type { LayoutPool } from "./lifecycle/layout-pool";
 import type { MachineService } from "./plugins/machine";
 import type { AgentConfig } from "./config";
 import type { BootConfigService } from "./grub/service";
@@ -24,6 +26,10 @@ export interface Services {
   loader: Loader;
   machine: MachineService;
   live?: LiveFacts;
+  /** Where kernel and initrd paths may be read, and how long a look may take. */
+  files: FileAccess;
+  /** Core's validate and plan on a worker thread (for profiles from a request). */
+  layout: LayoutPool;
   boot: BootConfigService;
   onActivated?: (p: Profile) => void;
   now: () => number;

@@ -1,7 +1,10 @@
 // validate + plan on a synthetic 1024-CPU, 8-socket, 16 TiB, 4096-device machine with 12
-// instances. Target: under 1 ms median (it runs on every drag event; a 60 Hz frame is 16.7 ms).
+// instances. Target: under 0.5 ms median (it runs on every drag event; a 60 Hz frame is 16.7 ms),
+// and under 0.1 ms for the incremental re-check after one drag step.
 import {
+  createChecker,
   plan,
+  RULES,
   validate,
   q,
   type Device,
@@ -113,7 +116,7 @@ report({
   name: `validate, ${shape} (median)`,
   value: median(v),
   unit: "ms",
-  target: 1,
+  target: 0.5,
   kind: "max",
   note: `p95 ${percentile(v, 95).toFixed(3)} ms`,
 });
@@ -125,7 +128,82 @@ report({
   name: `validate + plan, ${shape} (median)`,
   value: med,
   unit: "ms",
-  target: 1,
+  target: 0.5,
   kind: "max",
   note: `${((med / 16.7) * 100).toFixed(1)}% of a 16.7 ms frame; p95 ${percentile(vp, 95).toFixed(3)} ms`,
 });
+// The same drag, validated for the direct loader, as the console does when the agent runs it:
+// the direct rules (LAPIC IDs, TSC, PCI, mailbox pages for CMDLINE-TOO-LONG) on every drag.
+// This machine's LAPIC IDs go far above 254, so DIRECT-APIC-ID refuses it: validation is the
+// whole cost here, and it must stay within the same frame budget.
+const md: Machine = { ...m, platform: { tscKhz: 2300000, x2apic: true } };
+const vd = time((d) => validate(md, d, {}, { loader: "direct" }));
+const medDirect = median(vd);
+report({
+  area: "core",
+  name: `validate for the direct loader, ${shape} (median)`,
+  value: medDirect,
+  unit: "ms",
+  target: 1,
+  kind: "max",
+  note: `${(medDirect / median(v)).toFixed(2)}x the stock validate; p95 ${percentile(vd, 95).toFixed(3)} ms`,
+});
+
+// The console's incremental check (createChecker), one drag step at a time, each timed
+// after the checker has seen the step before. A core drag moves os2's last core to the
+// front of os3, then back; a device drag moves os2's first device to os3, then back.
+type Inst = Profile["instances"][number];
+function dragSteps(
+  forth: (os2: Inst, os3: Inst) => [Inst, Inst],
+  back: (os2: Inst, os3: Inst) => [Inst, Inst],
+) {
+  const checker = createChecker(m);
+  let cur: Profile = { ...p, instances: p.instances.map((x) => ({ ...x })) };
+  checker.check(cur);
+  const times: number[] = [];
+  let ran: string[] = [];
+  for (let i = 0; i < 450; i++) {
+    const [os2, os3] = (i % 2 === 0 ? forth : back)(cur.instances[1]!, cur.instances[2]!);
+    const instances = cur.instances.slice();
+    instances[1] = os2;
+    instances[2] = os3;
+    cur = { ...cur, instances };
+    const t0 = performance.now();
+    ran = checker.check(cur).ran;
+    if (i >= 50) times.push(performance.now() - t0);
+  }
+  return { times, ran };
+}
+const drags = {
+  core: dragSteps(
+    (a, b) => [
+      { ...a, cpus: a.cpus.slice(0, -1) },
+      { ...b, cpus: [a.cpus.at(-1)!, ...b.cpus] },
+    ],
+    (a, b) => [
+      { ...a, cpus: [...a.cpus, b.cpus[0]!] },
+      { ...b, cpus: b.cpus.slice(1) },
+    ],
+  ),
+  device: dragSteps(
+    (a, b) => [
+      { ...a, devices: a.devices.slice(1) },
+      { ...b, devices: [...b.devices, a.devices[0]!] },
+    ],
+    (a, b) => [
+      { ...a, devices: [b.devices.at(-1)!, ...a.devices] },
+      { ...b, devices: b.devices.slice(0, -1) },
+    ],
+  ),
+};
+for (const [what, { times, ran }] of Object.entries(drags)) {
+  report({
+    area: "core",
+    name: `incremental re-check after a ${what} drag, ${shape} (median)`,
+    value: median(times),
+    unit: "ms",
+    target: 0.1,
+    kind: "max",
+    note: `rules run again: ${ran.join(", ")} of ${RULES.length}; p95 ${percentile(times, 95).toFixed(3)} ms; full validate ${median(v).toFixed(3)} ms`,
+  });
+}

@@ -14,6 +14,8 @@ export const RESERVED_OPTIONS = [
   "kaslr",
   "nokaslr",
   "tessera.token",
+  // The direct loader's guest script finds its mailbox page by this option.
+  "tessera.mailbox",
 ] as const;
 
 export interface CmdlineToken {
@@ -58,11 +60,62 @@ export function joinCmdline(parts: (string | undefined | null)[]): string {
     .join(" ");
 }
 
+// C0 controls (NUL, tab, newline, CR …) and DEL: no kernel option, name or path needs one,
+// and in a boot entry a newline ends a command.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const CONTROL_NAMES: Record<number, string> = {
+  0: "a NUL",
+  9: "a tab",
+  10: "a newline",
+  13: "a carriage return",
+};
+
 /**
- * Escapes a command line for a GRUB `linux` line. GRUB script expands `$`, strips quotes
- * and splits commands at `;` and `|`; a backslash keeps each of them literal, so the kernel
- * receives exactly the planned line.
+ * The first control character in `text` (C0 or DEL): its position, its code point as
+ * U+XXXX and words for it ("a newline (U+000A)"); null when there is none.
  */
-export function grubEscape(text: string): string {
-  return text.replace(/[\\$"'`;|&<>]/g, (c) => "\\" + c);
+export function controlCharIn(
+  text: string,
+): { index: number; codePoint: string; words: string } | null {
+  const m = CONTROL.exec(text);
+  if (!m) return null;
+  const code = m[0].charCodeAt(0);
+  const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  const name = CONTROL_NAMES[code];
+  return {
+    index: m.index,
+    codePoint,
+    words: name ? `${name} (${codePoint})` : `control character ${codePoint}`,
+  };
+}
+
+/**
+ * Quotes one word for GRUB script. Inside single quotes GRUB gives no character a meaning
+ * ($, ;, |, {, }, #, spaces, double quotes stay literal), so profile text can end neither the
+ * word, the command nor the block; a single quote itself is closed, escaped and reopened.
+ * Control characters have no safe form in a GRUB file (a NUL breaks it): the validator
+ * refuses them (PROFILE-CONTROL-CHAR) before a plan exists, so meeting one here is a bug.
+ */
+export function grubQuote(word: string): string {
+  const bad = controlCharIn(word);
+  if (bad)
+    throw new RangeError(
+      `GRUB word with control character ${bad.codePoint}: ${JSON.stringify(word)}`,
+    );
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * A command line as GRUB words: split at spaces, each word quoted. GRUB's `linux` joins its
+ * arguments with single spaces, so the kernel receives the planned line. (Only spaces split:
+ * a tab or newline reaches grubQuote, which refuses it.)
+ */
+export function grubWords(cmdline: string): string {
+  return cmdline
+    .split(" ")
+    .filter((w) => w !== "")
+    .map(grubQuote)
+    .join(" ");
 }

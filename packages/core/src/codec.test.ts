@@ -77,6 +77,31 @@ describe("parseMachine", () => {
       "devices[2].id",
     ]);
   });
+  it("reads platform facts, null meaning unknown, and prints them back", () => {
+    const base = example("machine.json") as Record<string, unknown>;
+    for (const platform of [
+      { tscKhz: 2300000, x2apic: true },
+      { tscKhz: null, x2apic: null },
+    ]) {
+      const r = parseMachine({ ...base, platform });
+      if (!r.ok) throw new Error(formatParseErrors(r.errors));
+      expect(r.value.platform).toEqual(platform);
+      expect((machineToJson(r.value) as { platform: unknown }).platform).toEqual(platform);
+    }
+    const r = parseMachine(example("machine.json"));
+    expect(r.ok && r.value.platform).toBeUndefined();
+  });
+  it("refuses platform facts that are not a kHz count or a flag, naming each", () => {
+    const base = example("machine.json") as Record<string, unknown>;
+    const r = parseMachine({ ...base, platform: { tscKhz: 2300.5, x2apic: "yes" } });
+    if (r.ok) throw new Error("expected errors");
+    expect(r.errors.map((e) => e.path)).toEqual(["platform.tscKhz", "platform.x2apic"]);
+    const zero = parseMachine({ ...base, platform: { tscKhz: 0 } });
+    if (zero.ok) throw new Error("expected errors");
+    expect(formatParseErrors(zero.errors)).toBe(
+      "platform.tscKhz: expected an integer of at least 1, found 0\nplatform.x2apic: missing (null when unknown)",
+    );
+  });
 });
 
 const range = fc.record({

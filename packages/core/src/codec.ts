@@ -22,6 +22,7 @@ import {
   type PciBar,
   type PciDevice,
   type PciPin,
+  type Platform,
   type Profile,
   type Range,
 } from "./model";
@@ -170,6 +171,10 @@ export function parseMachine(json: unknown): ParseResult<Machine> {
     const d = readDiscovery(r, o.discovery);
     if (d) machine.discovery = d;
   }
+  if (o.platform !== undefined) {
+    const pl = readPlatform(r, o.platform);
+    if (pl) machine.platform = pl;
+  }
   return result(r, machine);
 }
 
@@ -255,8 +260,19 @@ function readPci(r: Reader, o: Obj, id: string, path: string): PciDevice | undef
   const irqObj = o.irq === undefined ? {} : r.object(o.irq, `${path}.irq`);
   let irq: PciDevice["irq"] | undefined;
   if (irqObj) {
-    const msi = irqObj.msi === undefined ? false : r.bool(irqObj.msi, `${path}.irq.msi`);
-    const msix = irqObj.msix === undefined ? false : r.bool(irqObj.msix, `${path}.irq.msix`);
+    // null: discovery could not tell (a 64-byte config space); absent: none.
+    const msi =
+      irqObj.msi === undefined
+        ? false
+        : irqObj.msi === null
+          ? null
+          : r.bool(irqObj.msi, `${path}.irq.msi`);
+    const msix =
+      irqObj.msix === undefined
+        ? false
+        : irqObj.msix === null
+          ? null
+          : r.bool(irqObj.msix, `${path}.irq.msix`);
     const pin =
       irqObj.pin === undefined || irqObj.pin === null
         ? null
@@ -393,6 +409,27 @@ function readDiscovery(r: Reader, v: unknown): DiscoveryInfo | undefined {
   return out;
 }
 
+function readPlatform(r: Reader, v: unknown): Platform | undefined {
+  const o = r.object(v, "platform");
+  if (!o) return undefined;
+  // Both keys are required: null says "discovery could not tell", absence would be ambiguous.
+  const missing = (key: string) => r.fail(`platform.${key}`, "missing (null when unknown)");
+  const tscKhz =
+    o.tscKhz === undefined
+      ? missing("tscKhz")
+      : o.tscKhz === null
+        ? null
+        : r.int(o.tscKhz, "platform.tscKhz", 1);
+  const x2apic =
+    o.x2apic === undefined
+      ? missing("x2apic")
+      : o.x2apic === null
+        ? null
+        : r.bool(o.x2apic, "platform.x2apic");
+  if (tscKhz === undefined || x2apic === undefined) return undefined;
+  return { tscKhz, x2apic };
+}
+
 export function machineToJson(m: Machine): unknown {
   const out: Obj = { schema: MACHINE_SCHEMA };
   if (m.identity) out.identity = m.identity;
@@ -419,6 +456,7 @@ export function machineToJson(m: Machine): unknown {
     return o;
   });
   if (m.discovery) out.discovery = m.discovery;
+  if (m.platform) out.platform = { tscKhz: m.platform.tscKhz, x2apic: m.platform.x2apic };
   return out;
 }
 

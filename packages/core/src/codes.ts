@@ -14,6 +14,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "An instance name is 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit.",
   },
+  "PROFILE-CONTROL-CHAR": {
+    severity: "error",
+    rule: "Command lines, the profile name and file paths hold no control characters (C0: NUL, tab, newline, CR …; DEL).",
+  },
   "CPU-NONE": { severity: "error", rule: "Every instance has at least one core." },
   "CPU-UNKNOWN": {
     severity: "error",
@@ -80,6 +84,10 @@ export const DIAGNOSTIC_CODES = {
     severity: "warning",
     rule: "A successor's devices use MSI/MSI-X, not a shared I/O APIC line.",
   },
+  "DEV-MSI-UNKNOWN": {
+    severity: "warning",
+    rule: "A device whose MSI/MSI-X support is unknown cannot be checked for a shared I/O APIC line.",
+  },
   "DEV-IOMMU-SPLIT": {
     severity: "warning",
     rule: "Devices of one IOMMU group stay in one instance.",
@@ -89,6 +97,14 @@ export const DIAGNOSTIC_CODES = {
     rule: "Stock kernel options cannot tell identical devices owned by different instances apart.",
   },
   "DEV-UNASSIGNED": { severity: "info", rule: "Devices no instance owns are listed." },
+  "DEV-OS1-CONSOLE": {
+    severity: "error",
+    rule: "A successor does not own the serial port OS1's console uses (from OS1's running or planned command line).",
+  },
+  "DEV-OS1-LINE": {
+    severity: "error",
+    rule: "A successor's legacy device is not on the ISA line of OS1's serial console.",
+  },
   "CMDLINE-RESERVED": {
     severity: "error",
     rule: "A user command line does not set options Tessera owns (mem=, maxcpus=, nr_cpus=, memmap=, kaslr, nokaslr, the ownership option).",
@@ -99,11 +115,31 @@ export const DIAGNOSTIC_CODES = {
   },
   "KERNEL-UNUSABLE": {
     severity: "error",
-    rule: "A successor's kernel is a relocatable bzImage of boot protocol 2.10 or later (live check).",
+    rule: "A successor's kernel is a relocatable bzImage of boot protocol 2.10 or later; OS1's is a bzImage (live check).",
   },
   "FILE-MISSING": {
     severity: "error",
-    rule: "A successor's kernel and initrd files exist (live check).",
+    rule: "Every kernel and initrd a profile names (OS1's included) is a regular file that exists (live check).",
+  },
+  "FILE-NOT-ALLOWED": {
+    severity: "error",
+    rule: "Kernel and initrd files lie in the directories the agent reads them from (live check).",
+  },
+  "FILE-PATH-RELATIVE": {
+    severity: "error",
+    rule: "Kernel and initrd paths are absolute.",
+  },
+  "DIRECT-TSC-UNKNOWN": {
+    severity: "error",
+    rule: "Under the direct loader, each successor's TSC frequency is known: OS1's from discovery, or tsc_early_khz= on its command line.",
+  },
+  "DIRECT-APIC-ID": {
+    severity: "error",
+    rule: "Under the direct loader, every core of every instance has a LAPIC ID of at most 254 (xAPIC mode, 8-bit MP table entries).",
+  },
+  "DIRECT-PCI": {
+    severity: "warning",
+    rule: "Under the direct loader, a successor owns no PCI device (successors boot with pci=off until PCI in them is proven).",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -6,6 +6,7 @@ export {
   E820_TYPES,
   CORE_TYPES,
   LEGACY_KINDS,
+  PLAN_LOADERS,
 } from "./model";
 export type {
   E820Type,
@@ -24,6 +25,7 @@ export type {
   DiscoveryProblem,
   DiscoveryInfo,
   Machine,
+  Platform,
   Instance,
   Profile,
   Severity,
@@ -32,6 +34,8 @@ export type {
   KernelFacts,
   Facts,
   PlanOptions,
+  PlanLoader,
+  DirectSuccessorPlan,
   E820Entry,
   Os1Plan,
   SuccessorPlan,
@@ -69,7 +73,10 @@ export {
 } from "./codec";
 export type { ParseError, ParseResult } from "./codec";
 export { fingerprint, canonicalHardware } from "./fingerprint";
-export { validate, hasErrors } from "./validate";
+export { validate, hasErrors, RULES } from "./validate";
+export type { Aspect, Rule } from "./validate";
+export { createChecker } from "./incremental";
+export type { Checker, CheckResult } from "./incremental";
 export { plan } from "./plan";
 export { DIAGNOSTIC_CODES, severityOf } from "./codes";
 export type { DiagnosticCode, CodeInfo } from "./codes";
@@ -80,7 +87,9 @@ export {
   splitCmdline,
   reservedIn,
   joinCmdline,
-  grubEscape,
+  grubQuote,
+  grubWords,
+  controlCharIn,
   RESERVED_OPTIONS,
   DEFAULT_CMDLINE_SIZE,
   DEFAULT_OWNERSHIP_OPTION,

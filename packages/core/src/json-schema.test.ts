@@ -115,6 +115,16 @@ describe("JSON Schemas", () => {
     }
   });
 
+  it("declares the platform facts machineToJson writes, both required (null = unknown)", () => {
+    const { machine } = examples();
+    const json = machineToJson({ ...machine, platform: { tscKhz: 2300000, x2apic: null } }) as {
+      platform: Record<string, unknown>;
+    };
+    const schema = machineJsonSchema.properties.platform;
+    expect(Object.keys(json.platform).sort()).toEqual([...schema.required].sort());
+    expect(Object.keys(schema.properties).sort()).toEqual([...schema.required].sort());
+  });
+
   it("names the model's e820 types and the wire schema ids; is plain JSON data", () => {
     expect(machineJsonSchema.properties.memoryMap.items.properties.type.enum).toEqual([
       ...E820_TYPES,

@@ -99,8 +99,8 @@ const pciDevice = {
     irq: {
       type: "object",
       properties: {
-        msi: { type: "boolean" },
-        msix: { type: "boolean" },
+        msi: { type: ["boolean", "null"] },
+        msix: { type: ["boolean", "null"] },
         pin: { type: ["string", "null"], enum: ["A", "B", "C", "D", null] },
         line: nullableUint,
       },
@@ -190,6 +190,15 @@ export const machineJsonSchema = {
           },
         },
         unknown: { type: "array", items: { type: "string" } },
+      },
+      additionalProperties: true,
+    },
+    platform: {
+      type: "object",
+      required: ["tscKhz", "x2apic"],
+      properties: {
+        tscKhz: { type: ["integer", "null"], minimum: 1 },
+        x2apic: { type: ["boolean", "null"] },
       },
       additionalProperties: true,
     },
@@ -311,6 +320,27 @@ const successorPlan = {
     initrd: nullableString,
     options: stringArray,
     cmdline: { type: "string" },
+    direct: {
+      type: "object",
+      required: ["mailbox", "mpTable", "console", "tscKhz"],
+      properties: {
+        mailbox: hexString,
+        mpTable: hexString,
+        console: {
+          anyOf: [
+            {
+              type: "object",
+              required: ["port", "tty"],
+              properties: { port: uint, tty: { type: "string" } },
+              additionalProperties: true,
+            },
+            { type: "null" },
+          ],
+        },
+        tscKhz: { type: "integer", minimum: 1 },
+      },
+      additionalProperties: true,
+    },
   },
   additionalProperties: true,
 } as const;

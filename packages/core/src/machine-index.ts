@@ -1,6 +1,6 @@
 // Lookups over a machine, computed once per machine object and cached: validation runs on
 // every drag event, so it must not re-sort 1024 cores or 4096 devices each time.
-import type { Cpu, Device, Machine, MemoryRegion, Range } from "./model";
+import type { Cpu, Device, LegacyDevice, Machine, MemoryRegion, Range } from "./model";
 import { MiB, KiB } from "./units";
 
 export const LOW_MEMORY_END = MiB;
@@ -22,6 +22,8 @@ export interface MachineIndex {
   pciPair: Map<string, string>;
   /** Ids of the devices an instance can own: all but bridges (class 0x06), which carry no workload. */
   assignable: string[];
+  /** The legacy devices (a handful, even on the largest machine). */
+  legacy: LegacyDevice[];
 }
 
 const cache = new WeakMap<Machine, MachineIndex>();
@@ -52,7 +54,18 @@ export function indexMachine(m: Machine): MachineIndex {
   const assignable = m.devices
     .filter((d) => d.bus !== "pci" || d.class >> 16 !== 0x06)
     .map((d) => d.id);
-  idx = { apicIds, position, cpuByApic, deviceById, usable, usableLow, pciPair, assignable };
+  const legacy = m.devices.filter((d): d is LegacyDevice => d.bus === "legacy");
+  idx = {
+    apicIds,
+    position,
+    cpuByApic,
+    deviceById,
+    usable,
+    usableLow,
+    pciPair,
+    assignable,
+    legacy,
+  };
   cache.set(m, idx);
   return idx;
 }

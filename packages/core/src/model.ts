@@ -57,10 +57,13 @@ export interface Range {
 export type PciPin = "A" | "B" | "C" | "D";
 
 export interface PciIrq {
-  /** The device has an MSI capability (0x05). */
-  msi: boolean;
-  /** The device has an MSI-X capability (0x11). */
-  msix: boolean;
+  /**
+   * The device has an MSI capability (0x05); null when it cannot be told (config space read
+   * without root stops at the 64-byte header, before the capability list).
+   */
+  msi: boolean | null;
+  /** The device has an MSI-X capability (0x11); null when it cannot be told, as for msi. */
+  msix: boolean | null;
   /** Legacy INTx pin, null when the device has none. */
   pin: PciPin | null;
   /** The I/O APIC line (GSI) its INTx pin is routed to, null when unknown or none. */
@@ -140,6 +143,14 @@ export interface DiscoveryInfo {
   unknown?: string[];
 }
 
+/** Platform facts the direct loader depends on; null where discovery could not tell. */
+export interface Platform {
+  /** OS1's TSC frequency in kHz, from its kernel log ("tsc: Detected 2300.000 MHz processor"). */
+  tscKhz: number | null;
+  /** The CPUs have x2APIC (the cpuinfo flag x2apic). */
+  x2apic: boolean | null;
+}
+
 export interface Machine {
   schema: typeof MACHINE_SCHEMA;
   identity?: MachineIdentity;
@@ -147,6 +158,7 @@ export interface Machine {
   memoryMap: MemoryRegion[];
   devices: Device[];
   discovery?: DiscoveryInfo;
+  platform?: Platform;
 }
 
 export interface Instance {
@@ -212,9 +224,24 @@ export interface Facts {
   kernelProblems?: Record<string, string>;
   /** Kernel or initrd paths that do not exist or cannot be read. */
   missingFiles?: string[];
+  /** OS1's running command line (/proc/cmdline): where its console is. */
+  os1Cmdline?: string;
+  /**
+   * Kernel or initrd paths outside the directories the agent reads such files from; the
+   * agent did not look at them, so nothing about them is known.
+   */
+  deniedFiles?: string[];
+  /** Those directories, for the hint. */
+  fileDirs?: string[];
 }
 
+/** The loader the plan is made for. Absent: the stock/mint options. */
+export const PLAN_LOADERS = ["mint", "multikernel", "dry-run", "direct"] as const;
+export type PlanLoader = (typeof PLAN_LOADERS)[number];
+
 export interface PlanOptions {
+  /** The loader that will start the successors; "direct" changes OS1's and the successors' options. */
+  loader?: PlanLoader;
   /** The kernel option carrying an instance's device ids. */
   ownershipOption?: string;
   /** Title of OS1's GRUB entry. */
@@ -267,6 +294,22 @@ export interface SuccessorPlan {
   initrd: string | null;
   options: string[];
   cmdline: string;
+  /** What the direct loader needs besides the above; only in plans made for loader "direct". */
+  direct?: DirectSuccessorPlan;
+}
+
+export interface DirectSuccessorPlan {
+  /** 4 KiB mailbox page: outside every successor's RAM, reserved in OS1 (memmap=4K$). */
+  mailbox: bigint;
+  /**
+   * Where the loader writes the MP floating pointer (the config table follows 16 bytes after
+   * it). One place for every successor: 0x380n.
+   */
+  mpTable: bigint;
+  /** The serial port the successor's console uses (one it owns), null when it owns none. */
+  console: { port: number; tty: string } | null;
+  /** OS1's TSC frequency, handed to the successor as tsc_early_khz. */
+  tscKhz: number;
 }
 
 export interface BootPlan {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { plan } from "./plan";
 import { validate, hasErrors } from "./validate";
-import type { BootPlan, Machine, Profile, Range } from "./model";
+import type { BootPlan, Machine, PlanOptions, Profile, Range } from "./model";
+import { PLAN_LOADERS } from "./model";
 import { inst, makeMachine, profile } from "./test-support";
 import { MiB, GiB } from "./units";
 import { notUsableParts, indexMachine } from "./machine-index";
@@ -81,6 +82,39 @@ const arbAnyLayout = fc
     ),
   );
 
+/** Plan options: no loader (the stock options) or any loader the planner knows. */
+const arbOptions: fc.Arbitrary<PlanOptions> = fc
+  .option(fc.constantFrom(...PLAN_LOADERS), {
+    nil: undefined,
+  })
+  .map((loader) => (loader ? { loader } : {}));
+
+/** What discovery may know of the platform: nothing, or a TSC frequency and an x2APIC flag. */
+const arbPlatform = fc.option(
+  fc.record({
+    tscKhz: fc.option(fc.integer({ min: 1, max: 6_000_000 }), { nil: null }),
+    x2apic: fc.option(fc.boolean(), { nil: null }),
+  }),
+  { nil: undefined },
+);
+
+/** Under direct: every mailbox page lies in OS1's usable RAM, reserved, and is the successor's alone. */
+function assertDirect(m: Machine, p: BootPlan): void {
+  const idx = indexMachine(m);
+  const pages = p.successors.map((s) => s.direct!.mailbox);
+  expect(new Set(pages).size).toBe(pages.length);
+  for (const s of p.successors) {
+    const page = { start: s.direct!.mailbox, size: 4096n };
+    expect(page.start + page.size <= p.os1.memEnd).toBe(true);
+    expect(notUsableParts(idx, page)).toEqual([]);
+    expect(p.os1.reservations).toContainEqual(page);
+    expect(s.cmdline).toContain(`tessera.mailbox=0x${page.start.toString(16)} `);
+    for (const r of [s.lowMemory, ...s.memory])
+      expect(r.start < page.start + page.size && page.start < r.start + r.size).toBe(false);
+    expect(s.direct!.tscKhz).toBeGreaterThan(0);
+  }
+}
+
 function assertDisjoint(m: Machine, p: BootPlan): void {
   const cores = [p.os1.cpus, ...p.successors.map((s) => s.cpus)].flat();
   expect(new Set(cores).size).toBe(cores.length);
@@ -118,11 +152,17 @@ describe("plan invariants", () => {
     fc.assert(
       fc.property(
         arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
-        ([m, p]) => {
-          const r = plan(m, p);
+        fc.option(fc.integer({ min: 1, max: 6_000_000 }), { nil: undefined }),
+        ([m0, p], tscKhz) => {
+          // With a known TSC frequency and xAPIC-sized LAPIC IDs (DIRECT-APIC-ID), the direct
+          // loader plans every valid layout as well.
+          const direct = tscKhz !== undefined && m0.cpus.every((c) => c.apicId <= 254);
+          const m: Machine = direct ? { ...m0, platform: { tscKhz, x2apic: true } } : m0;
+          const r = plan(m, p, {}, direct ? { loader: "direct" } : {});
           if (!r.ok)
             throw new Error(JSON.stringify(r.diagnostics.filter((d) => d.severity === "error")));
           assertDisjoint(m, r.plan);
+          if (direct) assertDirect(m, r.plan);
           expect(
             r.plan.successors.every((s) => s.cpus.length === s.cpuCount && s.bsp === s.cpus[0]),
           ).toBe(true);
@@ -133,14 +173,42 @@ describe("plan invariants", () => {
   });
 
   it("any layout: a plan exists exactly when validation finds no error, and then it is sound", () => {
-    const m = makeMachine({ sockets: 2, coresPerSocket: 8 });
+    const m0 = makeMachine({ sockets: 2, coresPerSocket: 8 });
     fc.assert(
-      fc.property(arbAnyLayout, (p) => {
-        const r = plan(m, p);
-        expect(r.ok).toBe(!hasErrors(validate(m, p)));
+      fc.property(arbAnyLayout, arbOptions, arbPlatform, (p, opts, platform) => {
+        const m: Machine = platform ? { ...m0, platform } : m0;
+        const r = plan(m, p, {}, opts);
+        expect(r.ok).toBe(!hasErrors(validate(m, p, {}, opts)));
         if (r.ok) assertDisjoint(m, r.plan);
+        if (r.ok && opts.loader === "direct") assertDirect(m, r.plan);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("valid layouts under any loader and platform: a plan exists exactly when validation finds no error", () => {
+    // Layouts that plan with the stock options, then what the direct loader adds to decide:
+    // known or unknown TSC, the user's own tsc_early_khz= (good or bad), x2APIC or not.
+    const userTsc = fc.constantFrom(undefined, "tsc_early_khz=2000000", "tsc_early_khz=fast");
+    fc.assert(
+      fc.property(
+        arbMachine.chain((m) => fc.tuple(fc.constant(m), arbValidLayout(m))),
+        arbOptions,
+        arbPlatform,
+        fc.array(userTsc, { minLength: 7, maxLength: 7 }),
+        ([m0, p0], opts, platform, tsc) => {
+          const m: Machine = platform ? { ...m0, platform } : m0;
+          const p: Profile = {
+            ...p0,
+            instances: p0.instances.map((x, i) => (tsc[i] ? { ...x, cmdline: tsc[i] } : x)),
+          };
+          const r = plan(m, p, {}, opts);
+          expect(r.ok).toBe(!hasErrors(validate(m, p, {}, opts)));
+          if (r.ok) assertDisjoint(m, r.plan);
+          if (r.ok && opts.loader === "direct") assertDirect(m, r.plan);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -123,7 +123,7 @@ describe("plan", () => {
     expect(r.successors[0]!.cmdline).toContain("mint.devices=");
   });
 
-  it("escapes $ (and GRUB's other specials) only in the GRUB entry", () => {
+  it("quotes every word of the GRUB entry, and only there ($ stays literal)", () => {
     const p = profile(
       inst("os1", [0], [["0x0", "1G"]], {
         kernel: "/boot/vmlinuz-6.1",
@@ -138,8 +138,8 @@ describe("plan", () => {
     expect(r.os1.grubEntry).toBe(
       [
         "menuentry 'Tessera: test (os1)' --id 'tessera-test' {",
-        '\tlinux\t/boot/vmlinuz-6.1 maxcpus=1 mem=1G memmap=64K\\$0x80000 tessera.devices= root=/dev/sda1 dyndbg=\\"file x.c +p\\"',
-        "\tinitrd\t/boot/initrd.img-6.1",
+        "\tlinux\t'/boot/vmlinuz-6.1' 'maxcpus=1' 'mem=1G' 'memmap=64K$0x80000' 'tessera.devices=' 'root=/dev/sda1' 'dyndbg=\"file' 'x.c' '+p\"'",
+        "\tinitrd\t'/boot/initrd.img-6.1'",
         "}",
       ].join("\n"),
     );

@@ -15,7 +15,8 @@ import type {
 import { PLAN_SCHEMA } from "./model";
 import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
-import { grubEscape } from "./cmdline";
+import { grubQuote, grubWords } from "./cmdline";
+import { directOs1Reservations, directSuccessorPlan } from "./direct-options";
 
 export function plan(
   m: Machine,
@@ -50,7 +51,10 @@ function planOs1(ctx: Ctx): Os1Plan {
     cpus: sortedCpus(ctx, inst.cpus),
     maxcpus: inst.cpus.length,
     memEnd: main.start + main.size,
-    reservations: os1Reservations(ctx.p, ctx.slices.slices),
+    reservations:
+      ctx.opts.loader === "direct"
+        ? directOs1Reservations(ctx)
+        : os1Reservations(ctx.p, ctx.slices.slices),
     devices: [...inst.devices],
     options,
     cmdline,
@@ -58,23 +62,23 @@ function planOs1(ctx: Ctx): Os1Plan {
   };
 }
 
+// Every word of the entry that carries profile or option text is quoted (grubQuote), so no
+// profile content can end a word, a command or the block.
 function grubEntry(ctx: Ctx, cmdline: string): string {
   const inst = ctx.p.instances[0]!;
   const kernel = inst.kernel ?? ctx.opts.os1Kernel;
   const initrd = inst.initrd ?? ctx.opts.os1Initrd;
-  const title = (ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`).replace(
-    /'/g,
-    "'\\''",
-  );
+  const title = ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`;
   const id = `tessera-${ctx.p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-  const lines = [`menuentry '${title}' --id '${id}' {`];
-  if (ctx.opts.os1Root) lines.push(`\tsearch --no-floppy --fs-uuid --set=root ${ctx.opts.os1Root}`);
+  const lines = [`menuentry ${grubQuote(title)} --id ${grubQuote(id)} {`];
+  if (ctx.opts.os1Root)
+    lines.push(`\tsearch --no-floppy --fs-uuid --set=root ${grubQuote(ctx.opts.os1Root)}`);
   if (!kernel)
     lines.push(
       "\t# OS1's kernel is not set in the profile: /boot/vmlinuz is a placeholder, check it.",
     );
-  lines.push(`\tlinux\t${kernel ?? "/boot/vmlinuz"} ${grubEscape(cmdline)}`);
-  if (initrd) lines.push(`\tinitrd\t${initrd}`);
+  lines.push(`\tlinux\t${grubQuote(kernel ?? "/boot/vmlinuz")} ${grubWords(cmdline)}`);
+  if (initrd) lines.push(`\tinitrd\t${grubQuote(initrd)}`);
   lines.push("}");
   return lines.join("\n");
 }
@@ -91,7 +95,7 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
     type: "usable",
   }));
   const options = instanceOptions(ctx, i);
-  return {
+  const out: SuccessorPlan = {
     name: inst.name,
     index: i + 1,
     bsp: cpus[0]!,
@@ -109,4 +113,6 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
     options,
     cmdline: withUserCmdline(options, inst.cmdline),
   };
+  if (ctx.opts.loader === "direct") out.direct = directSuccessorPlan(ctx, i);
+  return out;
 }

@@ -7,7 +7,20 @@ import { instanceLabel, report, type Ctx } from "./validate";
 function intxLine(d: Device): number | null {
   if (d.bus === "legacy") return d.irq;
   if (d.irq.msi || d.irq.msix) return null;
+  // Unknown MSI support: whether it uses the line cannot be told (DEV-MSI-UNKNOWN says so).
+  if (d.irq.msi === null || d.irq.msix === null) return null;
   return d.irq.pin !== null ? d.irq.line : null;
+}
+
+/** A PCI device with an INTx pin whose MSI/MSI-X support is unknown and not known present. */
+function msiUnknown(d: Device): boolean {
+  return (
+    d.bus === "pci" &&
+    d.irq.pin !== null &&
+    d.irq.msi !== true &&
+    d.irq.msix !== true &&
+    (d.irq.msi === null || d.irq.msix === null)
+  );
 }
 
 function devicePath(i: number, k: number): string {
@@ -57,6 +70,17 @@ export function checkDevices(ctx: Ctx): void {
           { devices: [id] },
         );
         continue;
+      }
+      if (msiUnknown(d) && d.bus === "pci") {
+        report(
+          ctx,
+          "DEV-MSI-UNKNOWN",
+          i,
+          devicePath(i, k),
+          `${id} (${label}): whether it has MSI or MSI-X is unknown, so whether it uses ${d.irq.line !== null ? `I/O APIC line ${d.irq.line}` : `its INT${d.irq.pin} line`} cannot be told.`,
+          "Its config space was read without root (64 bytes, no capability list): run discovery as root to check it.",
+          { devices: [id] },
+        );
       }
       const line = intxLine(d);
       if (line !== null) {

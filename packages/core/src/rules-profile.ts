@@ -45,7 +45,8 @@ export function checkProfile(ctx: Ctx): void {
       );
     }
     checkCmdlineLength(ctx, i);
-    if (i > 0) checkFiles(ctx, i);
+    // OS1's kernel and initrd (when the profile names them) go into its boot entry.
+    checkFiles(ctx, i);
   });
 }
 
@@ -75,6 +76,10 @@ function checkFiles(ctx: Ctx, i: number): void {
   const missing = new Set(ctx.facts.missingFiles ?? []);
   for (const key of ["kernel", "initrd"] as const) {
     const file = inst[key];
+    if (file && ctx.facts.deniedFiles?.includes(file)) {
+      notAllowed(ctx, i, key, file);
+      continue;
+    }
     if (file && missing.has(file)) {
       report(
         ctx,
@@ -93,8 +98,26 @@ function checkFiles(ctx: Ctx, i: number): void {
       "KERNEL-UNUSABLE",
       i,
       `instances[${i}].kernel`,
-      `${instanceLabel(ctx, i)}'s kernel ${inst.kernel} cannot start a successor: ${problem}`,
-      "Use a relocatable bzImage (boot protocol 2.10 or later), e.g. the distribution's /boot/vmlinuz-*.",
+      `${instanceLabel(ctx, i)}'s kernel ${inst.kernel} cannot ${i === 0 ? "be booted" : "start a successor"}: ${problem}`,
+      i === 0
+        ? "Use a bzImage, e.g. the distribution's /boot/vmlinuz-*."
+        : "Use a relocatable bzImage (boot protocol 2.10 or later), e.g. the distribution's /boot/vmlinuz-*.",
     );
   }
+}
+
+// One message for every path outside the allowed directories, whatever is there: the
+// answer must not tell a viewer whether a file exists.
+function notAllowed(ctx: Ctx, i: number, key: "kernel" | "initrd", file: string): void {
+  const dirs = ctx.facts.fileDirs ?? [];
+  report(
+    ctx,
+    "FILE-NOT-ALLOWED",
+    i,
+    `instances[${i}].${key}`,
+    `${instanceLabel(ctx, i)}'s ${key} ${file} is not in a directory this agent reads kernels and initrds from.`,
+    dirs.length
+      ? `Put the file under ${dirs.join(" or ")} (the agent's --kernel-dir) and name it there.`
+      : "Put the file in a directory the agent's --kernel-dir allows and name it there.",
+  );
 }

@@ -1,11 +1,13 @@
 // SPEC.md, codes.ts and the tests must agree: every code documented once with its severity,
-// and every code has a describe() named after it in validate.test.ts.
+// and every code has a describe() named after it in validate.test.ts or validate-direct.test.ts.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { DIAGNOSTIC_CODES } from "./codes";
 
 const spec = readFileSync(new URL("../SPEC.md", import.meta.url), "utf8");
-const tests = readFileSync(new URL("./validate.test.ts", import.meta.url), "utf8");
+const tests = ["./validate.test.ts", "./validate-direct.test.ts"]
+  .map((f) => readFileSync(new URL(f, import.meta.url), "utf8"))
+  .join("\n");
 
 describe("SPEC.md", () => {
   const rows = [...spec.matchAll(/^\| `([A-Z0-9-]+)` \| (error|warning|info) \| (.+) \|$/gm)].map(

@@ -418,6 +418,35 @@ describe("DEV-INTX", () => {
   });
 });
 
+describe("DEV-MSI-UNKNOWN", () => {
+  // Read without root: config space stops at 64 bytes, so MSI/MSI-X are unknown (null).
+  const m = makeMachine({
+    coresPerSocket: 8,
+    devices: [
+      pci("0000:00:1d.0", { irq: { msi: false, msix: false, pin: "A", line: 16 } }),
+      pci("0000:00:1a.0", { irq: { msi: null, msix: null, pin: "A", line: 16 } }),
+      pci("0000:00:1b.0", { irq: { msi: null, msix: null, pin: null, line: null } }),
+      pci("0000:00:1c.0", { irq: { msi: true, msix: null, pin: "A", line: 16 } }),
+    ],
+  });
+  it("says a device of unknown MSI support cannot be checked, instead of calling it INTx or MSI", () => {
+    const p = base();
+    p.instances[0]!.devices = ["0000:00:1d.0"];
+    p.instances[1]!.devices = ["0000:00:1a.0", "0000:00:1b.0", "0000:00:1c.0"];
+    const d = validate(m, p);
+    const unknown = codes(d, "DEV-MSI-UNKNOWN");
+    expect(unknown.map((x) => x.path)).toEqual(["instances[1].devices[0]"]);
+    expect(unknown[0]).toMatchObject({
+      severity: "warning",
+      subject: { devices: ["0000:00:1a.0"] },
+    });
+    expect(unknown[0]!.message).toContain("I/O APIC line 16 cannot be told");
+    // Neither a line conflict with OS1's INTx device nor an INTx warning is claimed.
+    expect(codes(d, "DEV-IRQ-SHARED")).toEqual([]);
+    expect(codes(d, "DEV-INTX")).toEqual([]);
+  });
+});
+
 describe("DEV-IOMMU-SPLIT", () => {
   it("warns when one IOMMU group is split", () => {
     const p = base();
@@ -506,6 +535,84 @@ describe("FILE-MISSING", () => {
     expect(
       codes(validate(machine, p, { missingFiles: ["/boot/none.img"] }), "FILE-MISSING")[0]?.path,
     ).toBe("instances[2].initrd");
+  });
+});
+
+describe("PROFILE-CONTROL-CHAR", () => {
+  it("refuses a control character in a command line, a name or a path, naming where", () => {
+    const p = base();
+    p.name = "evil\tname";
+    p.instances[0]!.cmdline = "quiet\nlinux /evil";
+    p.instances[1]!.kernel = "/boot/vm\u0000linuz";
+    p.instances[2]!.initrd = "/boot/initrd\r.img";
+    p.instances[2]!.cmdline = "root=/dev/sda\u007f";
+    const d = codes(validate(machine, p), "PROFILE-CONTROL-CHAR");
+    expect(d.map((x) => x.path)).toEqual([
+      "name",
+      "instances[0].cmdline",
+      "instances[1].kernel",
+      "instances[2].cmdline",
+      "instances[2].initrd",
+    ]);
+    expect(d[1]!.message).toContain("a newline (U+000A) at character 6");
+    expect(d.every((x) => x.severity === "error")).toBe(true);
+  });
+
+  it("checks the GRUB entry's options (OS1's kernel and initrd given on the command line)", () => {
+    const d = validate(machine, base(), {}, { os1Kernel: "/boot/vmlinuz\n}", os1Initrd: "/x" });
+    expect(codes(d, "PROFILE-CONTROL-CHAR").map((x) => x.path)).toEqual(["os1Kernel"]);
+  });
+
+  it("accepts printable text, spaces and non-ASCII letters", () => {
+    const p = base();
+    p.name = "Übung 1";
+    p.instances[0]!.cmdline = 'console=ttyS0,115200 quiet acpi_osi="Windows 2020"';
+    expect(codes(validate(machine, p), "PROFILE-CONTROL-CHAR")).toEqual([]);
+  });
+});
+
+describe("FILE-PATH-RELATIVE", () => {
+  it("refuses a kernel or initrd path that is not absolute, OS1's included", () => {
+    const p = base();
+    p.instances[0]!.kernel = "vmlinuz";
+    p.instances[1]!.initrd = "../initrd.img";
+    p.instances[2]!.kernel = "/boot/vmlinuz";
+    const d = codes(validate(machine, p), "FILE-PATH-RELATIVE");
+    expect(d.map((x) => x.path)).toEqual(["instances[0].kernel", "instances[1].initrd"]);
+    expect(d[0]!.message).toContain('"vmlinuz"');
+  });
+});
+
+describe("FILE-NOT-ALLOWED", () => {
+  it("reports a path outside the agent's directories with one message, and nothing else about it", () => {
+    const p = base();
+    p.instances[1]!.kernel = "/etc/shadow";
+    p.instances[2]!.initrd = "/tmp/x.img";
+    const d = validate(machine, p, {
+      deniedFiles: ["/etc/shadow", "/tmp/x.img"],
+      fileDirs: ["/boot", "/var/lib/tessera/kernels"],
+    });
+    const found = codes(d, "FILE-NOT-ALLOWED");
+    expect(found.map((x) => x.path)).toEqual(["instances[1].kernel", "instances[2].initrd"]);
+    expect(found[0]!.message).toBe(
+      "os2's kernel /etc/shadow is not in a directory this agent reads kernels and initrds from.",
+    );
+    expect(found[0]!.hint).toContain("/boot or /var/lib/tessera/kernels");
+    expect(codes(d, "FILE-MISSING")).toEqual([]);
+  });
+});
+
+describe("OS1's kernel and initrd", () => {
+  it("are checked like a successor's: missing, or not a kernel image", () => {
+    const p = base();
+    p.instances[0]!.kernel = "/boot/vmlinux";
+    p.instances[0]!.initrd = "/boot/gone.img";
+    const d = validate(machine, p, {
+      missingFiles: ["/boot/gone.img"],
+      kernelProblems: { "/boot/vmlinux": "it is an ELF vmlinux, not a bzImage" },
+    });
+    expect(codes(d, "FILE-MISSING").map((x) => x.path)).toEqual(["instances[0].initrd"]);
+    expect(codes(d, "KERNEL-UNUSABLE").map((x) => x.path)).toEqual(["instances[0].kernel"]);
   });
 });
 

@@ -9,6 +9,9 @@ import { checkCpus } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
 import { checkDevices } from "./rules-device";
 import { checkProfile } from "./rules-profile";
+import { checkDirect, checkOs1Console } from "./rules-direct";
+import { directOs1Options, directSuccessorOptions, type DirectLayout } from "./direct-options";
+import { checkText } from "./rules-text";
 
 export interface Ctx {
   m: Machine;
@@ -25,16 +28,21 @@ export interface Ctx {
   cpuFirst: Map<number, number>;
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
+  /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
+  direct?: DirectLayout;
   out: Diagnostic[];
 }
 
 export function instanceOptions(ctx: Ctx, i: number): string[] {
   let o = ctx.options[i];
   if (!o) {
-    o =
-      i === 0
-        ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
-        : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
+    if (ctx.opts.loader === "direct")
+      o = i === 0 ? directOs1Options(ctx) : directSuccessorOptions(ctx, i);
+    else
+      o =
+        i === 0
+          ? os1Options(ctx.m, ctx.p, ctx.own, ctx.slices.slices, ctx.opts)
+          : successorOptions(ctx.m, ctx.p, ctx.own, i, ctx.slices.slices[i] ?? null, ctx.opts);
     ctx.options[i] = o;
   }
   return o;
@@ -71,6 +79,17 @@ export function instanceLabel(ctx: Ctx, i: number): string {
   return ctx.p.instances[i]?.name || `instance ${i + 1}`;
 }
 
+/** Where each core is first listed (see Ctx.cpuFirst). */
+export function firstCpus(p: Profile): Map<number, number> {
+  const cpuFirst = new Map<number, number>();
+  for (let i = 0; i < p.instances.length; i++) {
+    const cpus = p.instances[i]!.cpus;
+    for (let k = 0; k < cpus.length; k++)
+      if (!cpuFirst.has(cpus[k]!)) cpuFirst.set(cpus[k]!, i * 65536 + k);
+  }
+  return cpuFirst;
+}
+
 export function buildContext(
   m: Machine,
   p: Profile,
@@ -78,12 +97,6 @@ export function buildContext(
   opts: PlanOptions = {},
 ): Ctx {
   const idx = indexMachine(m);
-  const cpuFirst = new Map<number, number>();
-  for (let i = 0; i < p.instances.length; i++) {
-    const cpus = p.instances[i]!.cpus;
-    for (let k = 0; k < cpus.length; k++)
-      if (!cpuFirst.has(cpus[k]!)) cpuFirst.set(cpus[k]!, i * 65536 + k);
-  }
   return {
     m,
     p,
@@ -92,11 +105,52 @@ export function buildContext(
     opts,
     slices: assignLowSlices(idx, p),
     own: ownershipOf(m, p),
-    cpuFirst,
+    cpuFirst: firstCpus(p),
     options: [],
     out: [],
   };
 }
+
+/**
+ * The parts of a profile a rule can read, per instance: `cpus`; `memory` (memory and
+ * lowMemory); `devices`; `strings` (name, cmdline, kernel, initrd: every diagnostic names
+ * its instance, so nearly every rule reads names); `profile` (anything else: the number of
+ * instances, the profile's own fields, fields added to the model later).
+ */
+export type Aspect = "cpus" | "memory" | "devices" | "strings" | "profile";
+
+export interface Rule {
+  name: string;
+  /**
+   * What the rule reads, of every instance, besides the machine, the facts and the options.
+   * The incremental check (incremental.ts) runs a rule again only when one of these changed
+   * and reuses its last findings otherwise. Leave it out when unsure: the rule then runs on
+   * every check, which is always correct.
+   */
+  reads?: readonly Aspect[];
+  check(ctx: Ctx): void;
+}
+
+/**
+ * Every rule, in the order their findings are listed. A new rule goes here (or into one of
+ * these groups, whose `reads` must then cover what it reads).
+ */
+export const RULES: readonly Rule[] = [
+  // Names, reserved options, files, and CMDLINE-TOO-LONG, which measures the options the
+  // layout produces (core count, memory ranges and slices, device ownership).
+  { name: "profile", reads: ["strings", "cpus", "memory", "devices"], check: checkProfile },
+  // Control characters and relative paths in names, command lines and file paths.
+  { name: "text", reads: ["strings", "profile"], check: checkText },
+  // CPU-NUMA compares the cores' nodes with the memory's.
+  { name: "cpus", reads: ["cpus", "memory", "strings"], check: checkCpus },
+  // Kernel and initrd sizes against the ranges: strings.
+  { name: "memory", reads: ["memory", "strings"], check: checkMemory },
+  { name: "devices", reads: ["devices", "strings"], check: checkDevices },
+  // OS1's console ports against the successors' legacy devices (OS1's command line).
+  { name: "os1-console", reads: ["devices", "strings"], check: checkOs1Console },
+  // DIRECT-* (a no-op for other loaders): LAPIC IDs, the TSC from the command line, PCI.
+  { name: "direct", reads: ["cpus", "devices", "strings"], check: checkDirect },
+];
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -121,12 +175,13 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
     );
     return ctx.out;
   }
-  checkProfile(ctx);
-  checkCpus(ctx);
-  checkMemory(ctx);
-  checkDevices(ctx);
-  // Stable order: by severity, then by where they are, so lists do not jump while dragging.
-  return ctx.out
+  for (const rule of RULES) rule.check(ctx);
+  return ordered(ctx.out);
+}
+
+/** Stable order: by severity, then as the rules found them, so lists do not jump while dragging. */
+export function ordered(found: Diagnostic[]): Diagnostic[] {
+  return found
     .map((d, n) => ({ d, n }))
     .sort((a, b) => ORDER[a.d.severity] - ORDER[b.d.severity] || a.n - b.n)
     .map((x) => x.d);

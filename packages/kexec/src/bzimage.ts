@@ -33,6 +33,8 @@ export interface BzImageHeader {
   minAlignment: number;
   xloadflags: number;
   cmdlineSize: number;
+  /** The highest address the initrd may occupy (initrd_addr_max, 0x22c). */
+  initrdAddrMax: bigint;
   prefAddress: bigint;
   initSize: bigint;
   fileSize: number;
@@ -117,6 +119,8 @@ export function inspectKernelBytes(
     minAlignment: at(0x020a, () => buf.readUInt8(0x235), 0),
     xloadflags: at(0x020c, () => buf.readUInt16LE(0x236), 0),
     cmdlineSize: at(0x0206, () => buf.readUInt32LE(0x238), 255),
+    // Before 2.03 the field did not exist and the protocol fixes the limit at 0x37ffffff.
+    initrdAddrMax: at(0x0203, () => BigInt(buf.readUInt32LE(0x22c)), 0x37ffffffn),
     prefAddress: at(0x020a, () => buf.readBigUInt64LE(0x258), 0n),
     initSize: at(0x020a, () => BigInt(buf.readUInt32LE(0x260)), 0n),
     fileSize,
@@ -263,9 +267,13 @@ export async function readKernelFacts(
 export function standInBzImage(): Buffer {
   const b = Buffer.alloc(5 * 512);
   b.writeUInt8(4, 0x1f1);
+  // The short jump over the header: its displacement says where the header ends (0x26c).
+  b.writeUInt8(0xeb, 0x200);
+  b.writeUInt8(0x6a, 0x201);
   b.write("HdrS", 0x202, "latin1");
   b.writeUInt16LE(0x020f, 0x206);
   b.writeUInt8(1, 0x211);
+  b.writeUInt32LE(0x7fffffff, 0x22c);
   b.writeUInt32LE(0x200000, 0x230);
   b.writeUInt8(1, 0x234);
   b.writeUInt8(21, 0x235);

@@ -9,7 +9,7 @@ const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.ur
 describe("loader error codes", () => {
   it("README.md documents exactly the codes errors.ts registers", () => {
     const section = readme.slice(readme.indexOf("## Error codes"));
-    const documented = [...section.matchAll(/^\| `(LOADER-[A-Z-]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...section.matchAll(/^\| `(LOADER-[A-Z0-9-]+)` \|/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.keys(LOADER_ERRORS).sort());
   });
 
@@ -21,10 +21,17 @@ describe("loader error codes", () => {
       "mint-loader.ts",
       "multikernel-loader.ts",
       "dry-run-loader.ts",
+      "direct/direct-loader.ts",
+      "direct/apic.ts",
+      "direct/phys-mem.ts",
+      "direct/host-checks.ts",
+      "direct/layout.ts",
+      "direct/zero-page.ts",
+      "direct/images.ts",
     ];
     const used = new Set<string>();
     for (const f of files)
-      for (const m of readFileSync(dir + f, "utf8").matchAll(/"(LOADER-[A-Z-]+)"/g))
+      for (const m of readFileSync(dir + f, "utf8").matchAll(/"(LOADER-[A-Z0-9-]+)"/g))
         used.add(m[1]!);
     expect(used.size).toBeGreaterThan(10);
     for (const code of used) expect(Object.keys(LOADER_ERRORS)).toContain(code);

@@ -22,6 +22,27 @@ export const LOADER_ERRORS = {
   "LOADER-BAD-STATE": "The instance is not in a state that allows this step.",
   "LOADER-UNSUPPORTED": "This loader has no such step.",
   "LOADER-INTERNAL": "The loader failed in an unexpected way (a bug).",
+  "LOADER-PLAN-INCOMPLETE":
+    "The plan lacks what this loader needs (a kernel, or the direct part made with loader direct).",
+  "LOADER-OS1-OPTION":
+    "OS1 runs without a kernel option the direct loader needs (iomem=relaxed, hpet=disable, maxcpus=).",
+  "LOADER-NOT-RESERVED":
+    "A range the direct loader would write is System RAM of OS1, not reserved for the successor.",
+  "LOADER-NO-DEVMEM": "/dev/mem is missing or cannot be opened for writing.",
+  "LOADER-NO-MSR": "OS1 may use x2APIC and the MSR device (/dev/cpu/0/msr) is missing.",
+  "LOADER-KERNEL": "The kernel is not a relocatable bzImage the direct loader can start.",
+  "LOADER-RANGE-TOO-SMALL":
+    "The successor's range cannot hold the zero page, command line, kernel, initrd and working margin.",
+  "LOADER-LAYOUT":
+    "The successor cannot be laid out (above 4 GiB, command line too long, bad e820 or low slice).",
+  "LOADER-TOOL-MISSING": "A tool the loader needs (the C compiler for the APIC helper) is missing.",
+  "LOADER-HELPER-BUILD": "The APIC helper did not compile.",
+  "LOADER-PHYS-IO": "Writing or reading physical memory through /dev/mem failed.",
+  "LOADER-IPI": "Sending an IPI failed (the APIC helper or the MSR write reported an error).",
+  "LOADER-EARLY-BOOT-WAIT":
+    "A successor started earlier has not passed early boot (its mailbox never said LVT0 is masked).",
+  "LOADER-STOP-UNACKED":
+    "The guest did not acknowledge the stop request in time (force-stop acts).",
 } as const;
 
 export type LoaderErrorCode = keyof typeof LOADER_ERRORS;

@@ -12,6 +12,7 @@ export type {
   MintConfig,
   MultikernelConfig,
   DryRunConfig,
+  DirectConfig,
   FaultSpec,
   GuestEvent,
 } from "./types";
@@ -56,3 +57,20 @@ export type { DryRunLoader } from "./dry-run-loader";
 export { createLoader } from "./create-loader";
 export { runCommand } from "./run-command";
 export type { CommandOutcome, CommandOptions } from "./run-command";
+export { createDirectLoader } from "./direct/direct-loader";
+export type { DirectLoader } from "./direct/direct-loader";
+// REPLACE WITH CORE'S TYPES once packages/core exports them (see direct/plan-shape.ts).
+export { isDirectPlan } from "./direct/plan-shape";
+export type { DirectPlan, DirectSuccessorPlan } from "./direct/plan-shape";
+export { directGuestScript } from "./direct/guest-script";
+export type { GuestScriptOptions } from "./direct/guest-script";
+export { MAILBOX, MAILBOX_MAGIC, MAILBOX_VERSION, GUEST_STATE } from "./direct/mailbox";
+export { buildDirectImages } from "./direct/images";
+export type { DirectImages, DirectWrite } from "./direct/images";
+export { startSequence, parkSequence } from "./direct/ipi";
+export type { IpiStep } from "./direct/ipi";
+export { buildApicHelper, HELPER_SOURCE } from "./direct/apic";
+export { describeDirect } from "./direct/describe";
+export type { DirectDescription } from "./direct/describe";
+export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
+export { readDirectImages } from "./direct/image-files";

@@ -2,7 +2,7 @@
 // async stream of typed events that ends with exactly one `result`.
 import type { BootPhase, Machine, SuccessorPlan } from "@tessera/core";
 
-export type LoaderKind = "mint" | "multikernel" | "dry-run";
+export type LoaderKind = "mint" | "multikernel" | "dry-run" | "direct";
 
 // The phases are core's (the agent and the console share them on the wire).
 export { BOOT_PHASES } from "@tessera/core";
@@ -94,7 +94,8 @@ export interface MintConfig {
 export type LoaderConfig =
   | ({ kind: "mint" } & MintConfig & { env?: Record<string, string> })
   | MultikernelConfig
-  | DryRunConfig;
+  | DryRunConfig
+  | DirectConfig;
 
 export interface MultikernelConfig {
   kind: "multikernel";
@@ -120,5 +121,41 @@ export interface DryRunConfig {
   heartbeatMs?: number;
   /** Milliseconds a crash-while-running fault waits after "running" (default 200). */
   crashAfterMs?: number;
+  onGuestEvent?: (e: GuestEvent) => void;
+}
+
+/**
+ * The direct loader (stock kernels, /dev/mem and INIT-SIPI-SIPI). Every field is plain JSON
+ * so an operator can pass them as --loader-options; every path has a default on a real OS1
+ * and is configurable so tests run on a temp tree. See README.md "The direct loader".
+ */
+export interface DirectConfig {
+  kind: "direct";
+  /** Physical memory device (default /dev/mem). */
+  devMem?: string;
+  /** Where /proc is (default /proc): cmdline, iomem, cpuinfo. */
+  procRoot?: string;
+  /** Where /sys is (default /sys): cpu online files. */
+  sysRoot?: string;
+  /** The msr driver's directory (default /dev/cpu): <msrDir>/0/msr. */
+  msrDir?: string;
+  /** "auto" (default) reads IA32_APIC_BASE; "xapic"/"x2apic" skip the check. */
+  apicMode?: "auto" | "xapic" | "x2apic";
+  /** A built helper to use instead of building native/tessera-apic.c. */
+  apicHelper?: string;
+  /** Where the helper is built (default: the repository's .cache/native). */
+  helperCacheDir?: string;
+  /** The C compiler (default "cc"). */
+  cc?: string;
+  /** A JSON file so an agent restart knows what was loaded and running. */
+  statePath?: string;
+  /** Milliseconds between mailbox polls (default 250). */
+  pollMs?: number;
+  /** How long stop waits for the guest's acknowledgement (default 30000 ms). */
+  stopTimeoutMs?: number;
+  /** How long start waits for an earlier successor to pass early boot (default 90000 ms). */
+  earlyBootTimeoutMs?: number;
+  /** Free memory the range must keep above the initrd, in MiB (default 32). */
+  marginMiB?: number;
   onGuestEvent?: (e: GuestEvent) => void;
 }

@@ -1,6 +1,6 @@
-// Failed logins per client address in a sliding minute. Only failures count, so people who
-// log in correctly (or a test suite that logs in often) are never locked out, while a
-// password guesser gets 429 after `max` wrong attempts.
+// Failed logins per key (the session route uses address + user name) in a sliding minute.
+// Only failures count, so people who log in correctly (or a test suite that logs in often)
+// are never locked out, while a password guesser gets 429 after `max` wrong attempts.
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
 
@@ -18,7 +18,7 @@ export class LoginLimiter {
     return list;
   }
 
-  /** True when this address may try again now. */
+  /** True when this key may try again now. */
   allowed(key: string): boolean {
     return this.recent(key).length < this.max;
   }

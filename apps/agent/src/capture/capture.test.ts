@@ -1,13 +1,13 @@
 // Capture packs exactly what discovery read, so discover --root on the unpacked archive gives
-// the same machine. (The archive is plain ustar+gzip: GNU tar and busybox tar unpack it too,
-// checked by hand; tests here may not spawn them.)
+// the same machine. (The archive is node-tar's ustar+pax, gzip-compressed: GNU tar and busybox
+// tar unpack it too, see capture-script.test.ts.)
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { machineToJson } from "@tessera/core";
 import { discoverMachine } from "../discovery/index";
-import { captureMachine, readTar, tarBytes, unpackCapture } from "./index";
+import { captureMachine, packTar, readTar, unpackCapture } from "./index";
 import { QEMU_TREE } from "../../test/fixture-paths";
 
 const dirs: string[] = [];
@@ -58,15 +58,19 @@ describe("capture", () => {
     });
   });
 
-  it("writes paths longer than 100 bytes through the ustar prefix or a pax record and reads them back", () => {
+  it("writes paths longer than 100 bytes through the ustar prefix or a pax record and reads them back", async () => {
     const long =
       "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/0000:02:01.0/0000:03:00.0/0000:04:00.0/msi_irqs/123";
     const longer = "x".repeat(120) + "/" + "y".repeat(120);
     const back = readTar(
-      tarBytes([
-        { type: "file", path: long, data: Buffer.from("msix\n") },
-        { type: "file", path: longer, data: Buffer.from("z") },
-      ]),
+      await packTar(
+        [
+          { type: "file", path: long, data: Buffer.from("msix\n") },
+          { type: "file", path: longer, data: Buffer.from("z") },
+        ],
+        0,
+        false,
+      ),
     );
     expect(back.map((e) => e.path)).toEqual([long, longer]);
   });

@@ -1,12 +1,12 @@
 // Capture: pack exactly the files discovery read (with their bytes as read and symlinks as
 // links) into a .tar.gz whose paths are root-relative ("proc/cpuinfo"), so that
 // `discover --root` on the unpacked tree sees what the live discovery saw.
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { discoverRecorded, type DiscoverOptions } from "../discovery/index";
-import { readTar, tarGz, type TarEntry } from "./tar";
+import { archiveProblem, tarGz, unpackTar, type TarEntry } from "./tar";
 
-export { tarBytes, tarGz, readTar } from "./tar";
+export { packTar, tarGz, readTar, archiveProblem } from "./tar";
 export type { TarEntry } from "./tar";
 
 export interface CaptureResult {
@@ -37,29 +37,45 @@ export async function captureMachine(
   const dirEntries: TarEntry[] = [...dirs].sort().map((d) => ({ type: "dir", path: d }));
   entries.sort((a, b) => a.path.localeCompare(b.path));
   return {
-    archive: tarGz([...dirEntries, ...entries], options.mtime ?? Math.floor(Date.now() / 1000)),
+    archive: await tarGz(
+      [...dirEntries, ...entries],
+      options.mtime ?? Math.floor(Date.now() / 1000),
+    ),
     files: result.files,
     problems: result.problems,
   };
 }
 
-/** Unpacks a capture archive into DIR (files, links, directories only; no absolute or .. paths). */
+/**
+ * Unpacks a capture archive into DIR (files, links, directories only; nothing may leave DIR).
+ * Throws an Error whose message says what is wrong with the archive itself.
+ */
 export async function unpackCapture(archive: Buffer, dir: string): Promise<number> {
-  const entries = readTar(archive);
-  let n = 0;
-  for (const e of entries) {
-    const rel = posix.normalize(e.path);
-    if (rel.startsWith("/") || rel.startsWith(".."))
-      throw new Error(`archive entry ${JSON.stringify(e.path)} leaves the directory`);
-    const dest = posix.join(dir, rel);
-    if (e.type === "dir") {
-      await mkdir(dest, { recursive: true });
-      continue;
-    }
-    await mkdir(posix.dirname(dest), { recursive: true });
-    if (e.type === "file") await writeFile(dest, e.data);
-    else await symlink(e.target, dest);
-    n++;
-  }
-  return n;
+  const problem = archiveProblem(archive);
+  if (problem) throw new Error(problem);
+  return unpackTar(archive, dir);
+}
+
+/**
+ * Where the captured tree starts: DIR itself when it holds proc/ or sys/, else its one
+ * subdirectory that does (hwloc-gather-topology and many hand-made tarballs put the tree
+ * under a top folder). Null when neither: `entries` then lists what DIR holds.
+ */
+export async function findTreeRoot(
+  dir: string,
+): Promise<{ root: string | null; entries: string[] }> {
+  const isDir = (p: string) =>
+    stat(p).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+  const hasTree = async (p: string) =>
+    (await isDir(posix.join(p, "proc"))) || (await isDir(posix.join(p, "sys")));
+  const entries = (await readdir(dir).catch(() => [] as string[])).sort();
+  if (await hasTree(dir)) return { root: dir, entries };
+  const dirs: string[] = [];
+  for (const e of entries) if (await isDir(posix.join(dir, e))) dirs.push(e);
+  const inner: string[] = [];
+  for (const d of dirs) if (await hasTree(posix.join(dir, d))) inner.push(d);
+  return { root: inner.length === 1 ? posix.join(dir, inner[0]!) : null, entries };
 }

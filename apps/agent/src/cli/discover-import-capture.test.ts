@@ -38,10 +38,14 @@ describe("tessera discover", () => {
     dirs.push(empty);
     const io = memoryIo();
     expect(await discover(["--root", empty], io)).toBe(2);
-    expect(io.stderr.join("")).toMatch(/nothing readable under/);
+    expect(io.stderr.join("")).toBe(
+      `tessera discover: --root ${empty}: no proc/ or sys/ tree at its top or one folder down (it holds nothing)`,
+    );
     const bad = memoryIo();
     expect(await discover(["--root", join(QEMU_TREE, "proc/cpuinfo")], bad)).toBe(2);
-    expect(bad.stderr.join("")).toMatch(/not a capture archive/);
+    expect(bad.stderr.join("")).toMatch(
+      /cpuinfo: not a capture archive: it is text \(it starts "processor/,
+    );
   });
 });
 
@@ -61,7 +65,12 @@ describe("tessera import", () => {
     expect(code).toBe(0);
     const m = JSON.parse(io.stdout.join(""));
     expect(m.discovery.source).toBe("import");
-    expect(m.memoryMap.length).toBe(16);
+    // The log's "user-defined physical RAM map" (memmap=), and a note that it was applied.
+    expect(m.memoryMap.length).toBe(26);
+    expect(m.discovery.memorySource).toBe("dmesg-user-e820");
+    expect(io.stderr.join("\n")).toMatch(
+      /note: .*dmesg\.txt: the "user-defined physical RAM map" \(memmap= on the command line\) was applied: 26 ranges instead of the firmware's 16/,
+    );
   });
 
   it("exits 2 naming the file it cannot read, and when no input is given", async () => {

@@ -6,16 +6,15 @@ import { join } from "node:path";
 import { hex, humanSize, machineToJson, type Machine } from "@tessera/core";
 import { ArgError, parseArgs } from "./args";
 import type { CliIo } from "./io";
-import { discoverMachine } from "../discovery/index";
-import { unpackCapture } from "../capture/index";
 
 const HELP = `usage: tessera discover [--root DIR] [--json] [--no-pci-ids]
 
 Reads cores, NUMA nodes, the firmware memory map, PCI and legacy devices and the
 interrupt routing of this machine, as the kernel and firmware describe them.
 
-  --root DIR     read DIR/proc and DIR/sys instead of /proc and /sys (an unpacked capture);
-                 a .tar.gz made by \`tessera capture\` or scripts/capture.sh works too
+  --root DIR     read DIR/proc and DIR/sys instead of /proc and /sys (an unpacked capture,
+                 or a tree one folder down in DIR as hwloc lays it out); a .tar or .tar.gz
+                 (\`tessera capture\`, scripts/capture.sh, hwloc-gather-topology) works too
   --json         print the tessera/machine@1 JSON
   --no-pci-ids   leave vendor and device names out (pci.ids is read from this host)
 
@@ -40,42 +39,70 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     );
     return 2;
   }
-  let root = parsed.values.root ?? "/";
+  const given = parsed.values.root ?? "/";
+  let root = given;
   let unpacked: string | null = null;
-  const st = await stat(root).catch(() => null);
+  const st = await stat(given).catch(() => null);
   if (!st) {
-    io.err(`tessera discover: --root ${root}: no such file or directory`);
+    io.err(`tessera discover: --root ${given}: no such file or directory`);
     return 2;
   }
   if (st.isFile()) {
+    // The archive reader (and zlib) loads only for an archive; `import` shares summary()
+    // with this file and loads neither it nor discovery.
+    const { unpackCapture } = await import("../capture/index");
     unpacked = await mkdtemp(join(tmpdir(), "tessera-discover-"));
     try {
-      await unpackCapture(await readFile(root), unpacked);
+      await unpackCapture(await readFile(given), unpacked);
     } catch (err) {
       await rm(unpacked, { recursive: true, force: true });
       io.err(
-        `tessera discover: --root ${root}: not a capture archive (${err instanceof Error ? err.message : String(err)})`,
+        `tessera discover: --root ${given}: not a capture archive: ${err instanceof Error ? err.message : String(err)}`,
       );
       return 2;
     }
     root = unpacked;
   }
+  try {
+    if (given !== "/") {
+      // The tree may sit one folder down (hwloc's layout): look there before giving up.
+      const { findTreeRoot } = await import("../capture/index");
+      const found = await findTreeRoot(root);
+      if (found.root === null) {
+        const shown = found.entries.slice(0, 8).join(", ");
+        io.err(
+          `tessera discover: --root ${given}: no proc/ or sys/ tree at its top or one folder down (${st.isFile() ? "the archive holds" : "it holds"} ${found.entries.length ? `${shown}${found.entries.length > 8 ? ", ..." : ""}` : "nothing"})`,
+        );
+        return 2;
+      }
+      root = found.root;
+    }
+    return await report(io, parsed.flags, given, root);
+  } finally {
+    if (unpacked) await rm(unpacked, { recursive: true, force: true });
+  }
+}
+
+async function report(io: CliIo, flags: Set<string>, given: string, root: string): Promise<number> {
+  const { discoverMachine } = await import("../discovery/index");
   const { machine, problems } = await discoverMachine({
     root,
-    pciIds: parsed.flags.has("no-pci-ids") ? null : undefined,
-  }).finally(() => unpacked && rm(unpacked, { recursive: true, force: true }));
+    pciIds: flags.has("no-pci-ids") ? null : undefined,
+  });
   if (
-    root !== "/" &&
+    given !== "/" &&
     machine.cpus.length === 0 &&
     machine.devices.length === 0 &&
     machine.memoryMap.length === 0
   ) {
-    io.err(`tessera discover: nothing readable under ${root} (expected proc/ and sys/ there)`);
+    io.err(
+      `tessera discover: --root ${given}: nothing readable in its proc/ and sys/ (no cores, memory map or devices)`,
+    );
     return 2;
   }
-  if (parsed.flags.has("json")) io.out(JSON.stringify(machineToJson(machine), null, 2));
+  if (flags.has("json")) io.out(JSON.stringify(machineToJson(machine), null, 2));
   else io.out(summary(machine));
-  if (problems.length && !parsed.flags.has("json")) {
+  if (problems.length && !flags.has("json")) {
     io.err(
       `${problems.length} problem(s):\n` +
         problems.map((p) => `  ${p.path}: ${p.message}`).join("\n"),
@@ -118,6 +145,9 @@ export function summary(m: Machine): string {
       const irq = [
         d.irq.msi && "MSI",
         d.irq.msix && "MSI-X",
+        // null: the capability list was not readable (config space read without root).
+        d.irq.msi === null && !d.irq.msix && "MSI?",
+        d.irq.msix === null && !d.irq.msi && "MSI-X?",
         d.irq.pin && `INT${d.irq.pin}${d.irq.line !== null ? `->${d.irq.line}` : ""}`,
       ]
         .filter(Boolean)

@@ -9,7 +9,7 @@ import {
   type KernelInspection,
 } from "@tessera/kexec";
 import { ArgError, parseArgs } from "./args";
-import type { CliIo } from "./io";
+import { notRegularFile, type CliIo } from "./io";
 
 const HELP = `usage: tessera inspect-kernel FILE [--json]
 
@@ -38,7 +38,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const file = parsed.positional[0]!;
-  const r = await inspectKernelFile(file);
+  // Never open a FIFO or device: the read would wait for ever.
+  const notFile = await notRegularFile(file).catch(() => null);
+  const r = notFile
+    ? { ok: false as const, reason: `${file} ${notFile}` }
+    : await inspectKernelFile(file);
   if (!r.ok) {
     if (parsed.flags.has("json"))
       io.out(JSON.stringify({ file, readable: false, error: r.reason }, null, 2));

@@ -73,6 +73,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const mod = await entry.load();
     return await mod.run(rest, io);
   } catch (err) {
+    // A damaged database is the machine's problem, not a bug: its message says what to do.
+    // (Matched by name: main stays free of the SQLite module until a command needs it.)
+    if (err instanceof Error && err.name === "DatabaseError") {
+      io.err(`tessera ${name}: ${err.message}`);
+      return 1;
+    }
     // A bug, not bad input: keep the detail for whoever debugs it, but say it plainly.
     io.err(`tessera ${name}: internal error: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.TESSERA_DEBUG) io.err(err instanceof Error ? (err.stack ?? "") : "");

@@ -2,7 +2,6 @@
 import { parseArgs, ArgError } from "./args";
 import type { CliIo } from "./io";
 import { ConfigError, loadConfig, OPTIONS } from "../config";
-import { StartError, startServer } from "../server";
 
 function help(): string {
   const rows = [
@@ -28,8 +27,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs(args, {
-      values: ["config", ...OPTIONS.filter((o) => o.key !== "allowedOrigins").map((o) => o.flag)],
-      repeat: ["allowed-origin"],
+      values: [
+        "config",
+        ...OPTIONS.filter((o) => o.key !== "allowedOrigins" && o.key !== "kernelDirs").map(
+          (o) => o.flag,
+        ),
+      ],
+      repeat: ["allowed-origin", "kernel-dir"],
     });
   } catch (err) {
     if (err instanceof ArgError) {
@@ -57,11 +61,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+  // The server (Fastify, SQLite, the loaders) loads only now: --help and a bad option
+  // answer without it.
+  const [{ StartError, startServer }, { DatabaseError }] = await Promise.all([
+    import("../server"),
+    import("../db/database"),
+  ]);
   let started;
   try {
     started = await startServer(cfg, io);
   } catch (err) {
-    if (err instanceof StartError) {
+    if (err instanceof StartError || err instanceof DatabaseError) {
       io.err(`tessera serve: ${err.message}`);
       return 1;
     }

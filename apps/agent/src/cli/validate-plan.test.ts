@@ -126,7 +126,7 @@ describe("tessera plan", () => {
       "/boot/vmlinuz-6.1",
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("memmap=64K\\$0x80000");
+    expect(r.out).toContain("'memmap=64K$0x80000'");
     const check = "/usr/bin/grub-script-check";
     expect(existsSync(check), "grub-script-check missing: apt-get install grub-common").toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "tessera-grub-"));

@@ -78,6 +78,11 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
   const ecores = await list(r, "/sys/devices/cpu_atom/cpus");
   const typeOf = (n: number): CoreType | null =>
     pcores?.includes(n) ? "performance" : ecores?.includes(n) ? "efficiency" : null;
+  const hybrid = info.processors.find(isHybrid);
+  if (hybrid && (pcores === null || ecores === null))
+    unknown.push(
+      `hybrid core types (P-core or E-core) of every cpu: ${hybrid.modelName ?? `family ${hybrid.family} model ${hybrid.model}`} is a hybrid part, but /sys/devices/cpu_core/cpus and /sys/devices/cpu_atom/cpus are missing; coreType written null`,
+    );
 
   const found: FoundCpu[] = [];
   const noApic: number[] = [];
@@ -116,12 +121,17 @@ export async function readCpus(r: TreeReader): Promise<CpuResult> {
     }),
   );
   noApic.sort((a, b) => a - b);
-  const offline = await offlineFromMadt(r, found, noApic, online, unknown);
+  const madtBad: { message: string | null } = { message: null };
+  const offline = await offlineFromMadt(r, found, noApic, online, unknown, madtBad);
   found.push(...offline);
   const stillMissing = noApic.filter((n) => !offline.some((o) => o.cpu === n));
   if (stillMissing.length) {
+    // Offline CPUs are never in cpuinfo; the MADT is where they would come from, so when it
+    // was unusable that is the reason to give.
     unknown.push(
-      `LAPIC IDs of cpu ${stillMissing.join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`,
+      madtBad.message
+        ? `LAPIC IDs of cpu ${stillMissing.join(",")}: offline, so not in /proc/cpuinfo, and the MADT that lists them is unusable (${madtBad.message}); left out`
+        : `LAPIC IDs of cpu ${stillMissing.join(",")}: not in /proc/cpuinfo (offline CPUs do not show there); left out`,
     );
   }
   found.sort((a, b) => a.cpu - b.cpu);
@@ -173,6 +183,7 @@ async function offlineFromMadt(
   spare: number[],
   online: number[] | null,
   unknown: string[],
+  bad: { message: string | null },
 ): Promise<FoundCpu[]> {
   const path = "/sys/firmware/acpi/tables/APIC";
   const buf = await r.bytes(path);
@@ -180,6 +191,7 @@ async function offlineFromMadt(
   const madt = parseMadt(buf);
   if (!madt.ok) {
     r.problem(path, madt.message);
+    bad.message = madt.message;
     return [];
   }
   const known = new Set(found.map((f) => f.apicId));
@@ -209,4 +221,21 @@ async function offlineFromMadt(
     online: online ? online.includes(spare[i]!) : false,
     threadCpus: null,
   }));
+}
+
+/**
+ * Intel parts with P-cores and E-cores (family 6: Alder Lake, Raptor Lake, Meteor Lake, Lunar
+ * Lake, Arrow Lake), for kernels that do not show the hybrid_cpu flag.
+ */
+const HYBRID_MODELS = new Set([0x97, 0x9a, 0xb7, 0xba, 0xbf, 0xaa, 0xac, 0xbd, 0xb5, 0xc5, 0xc6]);
+
+function isHybrid(p: {
+  vendorId: string | null;
+  family: number | null;
+  model: number | null;
+  hybridFlag: boolean;
+}): boolean {
+  return (
+    p.hybridFlag || (p.vendorId === "GenuineIntel" && p.family === 6 && HYBRID_MODELS.has(p.model!))
+  );
 }

@@ -113,7 +113,7 @@ describe("ACPI tables", () => {
     ).toBeNull();
     expect(parseMadt(new Uint8Array(10))).toEqual({
       ok: false,
-      message: "only 10 bytes: a MADT has a 44-byte header",
+      message: "MADT (APIC) truncated: only 10 bytes, its header alone is 44",
     });
   });
 });

@@ -12,6 +12,7 @@ import { readCpus } from "./cpus";
 import { readLegacy } from "./legacy";
 import { assignNodes, readMemory, type NodeExtent } from "./memory";
 import { readPci } from "./pci";
+import { readPlatform } from "./platform";
 import { DEFAULT_PCI_IDS, loadPciIds } from "./pci-names";
 import { parseSrat, pxmToNode } from "./srat";
 import { parseInterrupts, type InterruptRow } from "./text-formats";
@@ -75,6 +76,7 @@ export async function discoverRecorded(
   const pci = await readPci(r, rows ?? [], ids);
   const legacy = await readLegacy(r, rows, pci.devices);
   unknown.push(...cpus.unknown, ...memory.unknown, ...pci.unknown, ...legacy.unknown);
+  const platform = await readPlatform(r, unknown);
 
   const machine: Machine = {
     schema: MACHINE_SCHEMA,
@@ -82,6 +84,7 @@ export async function discoverRecorded(
     cpus: cpus.cpus,
     memoryMap,
     devices: [...pci.devices, ...legacy.devices],
+    platform,
   };
   machine.identity!.fingerprint = fingerprint(machine);
   const problems = r.problems.sort(
@@ -168,3 +171,11 @@ export { className, parsePciIds, loadPciIds, DEFAULT_PCI_IDS } from "./pci-names
 export type { PciIds } from "./pci-names";
 export { parseResource } from "./pci";
 export { parseIoports, parseProcSerial } from "./legacy";
+export {
+  KERNEL_LOG,
+  platformFromText,
+  tscKhzFromLog,
+  x2apicFromCpuinfo,
+  x2apicFromLog,
+} from "./platform";
+export type { PlatformText } from "./platform";

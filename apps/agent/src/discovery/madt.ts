@@ -3,6 +3,7 @@
 // because of maxcpus=, or taken offline for a successor) can be read: /proc/cpuinfo and the
 // topology directory show online CPUs only.
 import type { Cpu } from "@tessera/core";
+import { checkAcpiTable } from "./acpi-table";
 
 export interface MadtLapic {
   apicId: number;
@@ -15,19 +16,16 @@ export type MadtResult = { ok: true; lapics: MadtLapic[] } | { ok: false; messag
 
 /** Processor entries of a MADT (type 0 local APIC, type 9 local x2APIC), in table order. */
 export function parseMadt(buf: Uint8Array): MadtResult {
-  if (buf.length < 44)
-    return { ok: false, message: `only ${buf.length} bytes: a MADT has a 44-byte header` };
-  const sig = String.fromCharCode(buf[0]!, buf[1]!, buf[2]!, buf[3]!);
-  if (sig !== "APIC")
-    return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "APIC"` };
+  const check = checkAcpiTable(buf, "APIC", "MADT (APIC)", 44);
+  if (!check.ok) return check;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const length = Math.min(view.getUint32(4, true), buf.length);
+  const length = check.length;
   const lapics: MadtLapic[] = [];
   for (let off = 44; off + 2 <= length;) {
     const type = buf[off]!;
     const len = buf[off + 1]!;
     if (len < 2 || off + len > length)
-      return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
+      return { ok: false, message: `MADT (APIC): entry at byte ${off} has a bad length ${len}` };
     if (type === 0 && len >= 8) {
       const flags = view.getUint32(off + 4, true);
       lapics.push({

@@ -85,3 +85,30 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
 export function capabilityName(id: number): string {
   return CAP_NAMES[id] ?? `cap-0x${id.toString(16).padStart(2, "0")}`;
 }
+
+/**
+ * The capability IDs as discovery uses them: null when the bytes stop before the list ends (a
+ * 64-byte non-root read), so nothing can be said; a looping or header-pointing list keeps the
+ * ids read so far and says why in `problem`.
+ */
+export function capabilityIds(cfg: Uint8Array): {
+  ids: number[] | null;
+  truncated: boolean;
+  problem: string | null;
+} {
+  const walk = walkCapabilities(cfg);
+  if (walk.ok) return { ids: walk.ids, truncated: false, problem: null };
+  if (walk.reason === "truncated") return { ids: null, truncated: true, problem: null };
+  return {
+    ids: walk.ids,
+    truncated: false,
+    problem: `capability list ${walk.reason === "loop" ? "loops" : "points into the header"} at 0x${walk.at.toString(16)}`,
+  };
+}
+
+/** MSI (0x05) and MSI-X (0x11) from capability IDs; null each when the list was not readable. */
+export function msiSupport(ids: number[] | null): { msi: boolean | null; msix: boolean | null } {
+  return ids === null
+    ? { msi: null, msix: null }
+    : { msi: ids.includes(0x05), msix: ids.includes(0x11) };
+}

@@ -1,7 +1,7 @@
 // PCI devices from /sys/bus/pci/devices/*: identity, driver, interrupts, IOMMU group, NUMA
 // node, BARs and the capability list of their config space.
 import type { PciBar, PciDevice } from "@tessera/core";
-import { capabilityName, readHeader, walkCapabilities } from "./pci-config";
+import { capabilityIds, capabilityName, msiSupport, readHeader } from "./pci-config";
 import { className, type PciIds } from "./pci-names";
 import type { InterruptRow } from "./text-formats";
 import type { TreeReader } from "./tree-reader";
@@ -113,18 +113,10 @@ async function readDevice(
   // Capabilities: the walk is the truth; msi_irqs/ and /proc/interrupts fill in when it is cut.
   let caps: number[] | null = null;
   if (cfg && header) {
-    const walk = walkCapabilities(cfg);
-    if (walk.ok) caps = walk.ids;
-    else if (walk.reason === "truncated") {
-      notes.truncated.push(bdf);
-      caps = null;
-    } else {
-      r.problem(
-        `${dir}/config`,
-        `capability list ${walk.reason === "loop" ? "loops" : "points into the header"} at 0x${walk.at.toString(16)}`,
-      );
-      caps = walk.ids;
-    }
+    const walk = capabilityIds(cfg);
+    caps = walk.ids;
+    if (walk.truncated) notes.truncated.push(bdf);
+    if (walk.problem) r.problem(`${dir}/config`, walk.problem);
   }
   const modes = new Set<string>();
   for (const n of msiNames ?? []) {
@@ -135,8 +127,10 @@ async function readDevice(
   const rows = rowsByBdf.get(bdf) ?? [];
   const usesMsi = modes.has("msi") || rows.some((x) => x.kind === "msi");
   const usesMsix = modes.has("msix") || rows.some((x) => x.kind === "msix");
-  const msi = caps ? caps.includes(0x05) : usesMsi || modes.has("msi-or-msix");
-  const msix = caps ? caps.includes(0x11) : usesMsix;
+  // Without the capability list, a mode in use proves support; its absence proves nothing.
+  const fromWalk = msiSupport(caps);
+  const msi = caps ? fromWalk.msi : usesMsi || modes.has("msi-or-msix") ? true : null;
+  const msix = caps ? fromWalk.msix : usesMsix ? true : null;
 
   // INTx: the pin from config space; its I/O APIC line from the row of the device's IRQ.
   const pin = header?.pin ?? null;
@@ -199,6 +193,12 @@ export async function readPci(
     if (row.bdf) (rowsByBdf.get(row.bdf) ?? rowsByBdf.set(row.bdf, []).get(row.bdf)!).push(row);
   const notes = { truncated: [] as string[], lineUnknown: [] as string[] };
   const bdfs = names.filter((n) => /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(n));
+  for (const n of names)
+    if (/^[0-9a-f]{5,8}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(n))
+      r.problem(
+        `${BUS}/${n}`,
+        "a PCI domain wider than 16 bits (behind an Intel VMD controller): the machine model has no address for it, so the device is left out",
+      );
   const found = await Promise.all(
     bdfs.map((b) => readDevice(r, b, rowsByIrq, rowsByBdf, ids, notes)),
   );
@@ -206,10 +206,10 @@ export async function readPci(
     r.problem(
       `${BUS}/*/config`,
       `config space of ${notes.truncated.length} device(s) stops at 64 bytes (a non-root reader sees only the header): ` +
-        `MSI/MSI-X taken from msi_irqs/ and /proc/interrupts instead (${notes.truncated.slice(0, 4).join(", ")}${notes.truncated.length > 4 ? ", ..." : ""})`,
+        `MSI/MSI-X taken from msi_irqs/ and /proc/interrupts where a device uses them, else unknown (null) (${notes.truncated.slice(0, 4).join(", ")}${notes.truncated.length > 4 ? ", ..." : ""})`,
     );
     unknown.push(
-      `capability lists of ${notes.truncated.length} PCI device(s): config space truncated`,
+      `capability lists of ${notes.truncated.length} PCI device(s): config space truncated at 64 bytes (MSI/MSI-X written null where none was in use)`,
     );
   }
   if (notes.lineUnknown.length) {

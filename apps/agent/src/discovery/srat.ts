@@ -2,6 +2,8 @@
 // every local APIC and memory range, in proximity domains (PXM). Unlike the sysfs node
 // directories it does not change with OS1's maxcpus= or mem=, so node boundaries and the
 // node of an offline core stay the same whatever OS1 booted with.
+import { checkAcpiTable } from "./acpi-table";
+
 export interface SratFacts {
   /** APIC ID -> proximity domain, enabled entries only. */
   cpuPxm: Map<number, number>;
@@ -12,19 +14,16 @@ export interface SratFacts {
 export type SratResult = { ok: true; srat: SratFacts } | { ok: false; message: string };
 
 export function parseSrat(buf: Uint8Array): SratResult {
-  if (buf.length < 48)
-    return { ok: false, message: `only ${buf.length} bytes: an SRAT has a 48-byte header` };
-  const sig = String.fromCharCode(buf[0]!, buf[1]!, buf[2]!, buf[3]!);
-  if (sig !== "SRAT")
-    return { ok: false, message: `signature is ${JSON.stringify(sig)}, expected "SRAT"` };
+  const check = checkAcpiTable(buf, "SRAT", "SRAT", 48);
+  if (!check.ok) return check;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const length = Math.min(view.getUint32(4, true), buf.length);
+  const length = check.length;
   const srat: SratFacts = { cpuPxm: new Map(), memory: [] };
   for (let off = 48; off + 2 <= length;) {
     const type = buf[off]!;
     const len = buf[off + 1]!;
     if (len < 2 || off + len > length)
-      return { ok: false, message: `entry at byte ${off} has a bad length ${len}` };
+      return { ok: false, message: `SRAT: entry at byte ${off} has a bad length ${len}` };
     if (type === 0 && len >= 16) {
       const flags = view.getUint32(off + 4, true);
       const pxm =

@@ -9,6 +9,12 @@ export interface CpuinfoProcessor {
   physicalId: number | null;
   coreId: number | null;
   modelName: string | null;
+  /** "vendor_id", "cpu family" and "model": enough to know a hybrid (P/E-core) part. */
+  vendorId: string | null;
+  family: number | null;
+  model: number | null;
+  /** The "hybrid_cpu" flag newer kernels show on parts with two core types. */
+  hybridFlag: boolean;
   /** 1-based line number where the block starts, for messages. */
   line: number;
 }
@@ -54,6 +60,10 @@ export function parseCpuinfo(text: string): {
         physicalId: null,
         coreId: null,
         modelName: null,
+        vendorId: null,
+        family: null,
+        model: null,
+        hybridFlag: false,
         line: i + 1,
       };
       if (n !== null) processors.push(cur);
@@ -65,6 +75,10 @@ export function parseCpuinfo(text: string): {
     else if (key === "physical id") cur.physicalId = int(value, i + 1, key);
     else if (key === "core id") cur.coreId = int(value, i + 1, key);
     else if (key === "model name") cur.modelName = value;
+    else if (key === "vendor_id") cur.vendorId = value;
+    else if (key === "cpu family") cur.family = /^\d+$/.test(value) ? Number(value) : null;
+    else if (key === "model") cur.model = /^\d+$/.test(value) ? Number(value) : null;
+    else if (key === "flags") cur.hybridFlag = /(?:^| )hybrid_cpu(?: |$)/.test(value);
   }
   return { processors, problems };
 }

@@ -13,6 +13,7 @@
 // itself; a full discovery of a few hundred files stays in the low milliseconds this way.
 import {
   closeSync,
+  constants,
   lstatSync,
   openSync,
   readdirSync,
@@ -22,6 +23,9 @@ import {
 } from "node:fs";
 import { posix } from "node:path";
 import type { DiscoveryProblem } from "@tessera/core";
+import { parseHexDump } from "./hex-dump";
+
+export { parseHexDump, type HexDumpResult } from "./hex-dump";
 
 export interface TreeRecord {
   /** File contents exactly as read, by root-relative path. */
@@ -55,18 +59,65 @@ export class TreeReader {
       this.record.files.set(rel, buf);
       return buf;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") {
-        if (required) this.problem(rel, "missing");
-      } else if (code === "EACCES" || code === "EPERM") {
-        this.problem(rel, "cannot read it: permission denied (run as root)");
-      } else if (code === "EISDIR") {
-        this.problem(rel, "is a directory, expected a file");
-      } else {
-        this.problem(rel, `cannot read it: ${code ?? String(err)}`);
-      }
+      this.readFailed(rel, err, required);
       return null;
     }
+  }
+
+  private readFailed(rel: string, err: unknown, required: boolean): void {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      if (required) this.problem(rel, "missing");
+    } else if (code === "EACCES" || code === "EPERM") {
+      this.problem(rel, "cannot read it: permission denied (run as root)");
+    } else if (code === "EISDIR") {
+      this.problem(rel, "is a directory, expected a file");
+    } else {
+      this.problem(rel, `cannot read it: ${code ?? String(err)}`);
+    }
+  }
+
+  /**
+   * A file read up to its current end without waiting: the kernel log (/dev/kmsg) hands out
+   * one record per read and, opened non-blocking, EAGAIN at the end instead of waiting for
+   * the next message. In a captured tree the same path is a plain file, read to EOF. At most
+   * `limit` bytes; recorded like every read, so a capture packs what was seen.
+   */
+  async drain(rel: string, limit = DRAIN_LIMIT): Promise<Buffer | null> {
+    let fd: number;
+    try {
+      fd = openSync(this.abs(rel), constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (err) {
+      this.readFailed(rel, err, false);
+      return null;
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    // A kmsg read needs room for a whole record (EINVAL otherwise): records are under 8 KiB.
+    const buf = Buffer.alloc(64 * 1024);
+    try {
+      while (total < limit) {
+        let got: number;
+        try {
+          got = readSync(fd, buf, 0, buf.length, null);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === "EAGAIN") break;
+          // EPIPE: records were overwritten while we read; the next read goes on after them.
+          if (code === "EPIPE") continue;
+          this.readFailed(rel, err, false);
+          break;
+        }
+        if (got === 0) break;
+        chunks.push(Buffer.from(buf.subarray(0, got)));
+        total += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const out = Buffer.concat(chunks);
+    this.record.files.set(rel, out);
+    return out;
   }
 
   async text(rel: string, required = false): Promise<string | null> {
@@ -144,6 +195,9 @@ export class TreeReader {
   }
 }
 
+/** More than any kernel log buffer holds by default (log_buf_len is 128 KiB to a few MiB). */
+const DRAIN_LIMIT = 16 * 1024 * 1024;
+
 function readHead(path: string, limit: number): Buffer {
   const fd = openSync(path, "r");
   try {
@@ -158,32 +212,6 @@ function readHead(path: string, limit: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-export type HexDumpResult = { ok: true; bytes: Buffer } | { ok: false; message: string };
-
-/** Reads an `lspci -xxx` style dump: "OFF: b0 b1 ... b15" lines, offsets in hex. */
-export function parseHexDump(text: string): HexDumpResult {
-  const out: number[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const m = /^([0-9a-f]+):\s*((?:[0-9a-f]{2}\s*)+)$/i.exec(line);
-    if (!m)
-      return {
-        ok: false,
-        message: `line ${i + 1}: expected "OFFSET: hex bytes", got ${JSON.stringify(line.slice(0, 60))}`,
-      };
-    const offset = parseInt(m[1]!, 16);
-    if (offset !== out.length)
-      return {
-        ok: false,
-        message: `line ${i + 1}: offset 0x${m[1]} does not follow 0x${out.length.toString(16)}`,
-      };
-    for (const b of m[2]!.trim().split(/\s+/)) out.push(parseInt(b, 16));
-  }
-  return { ok: true, bytes: Buffer.from(out) };
 }
 
 /** Linux cpulist format: "0-3,8,10-11" (empty string = no CPUs). Null when malformed. */

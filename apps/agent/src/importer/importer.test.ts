@@ -21,15 +21,17 @@ describe("import: Dell PowerEdge T440 (dmesg, lspci -vvv, cpuinfo)", async () =>
   );
   const { machine, problems } = await importMachine({ dmesg, lspci, cpuinfo });
 
-  it("takes the firmware BIOS-e820 map, not the user-defined memmap= map", () => {
+  it("applies the user-defined memmap= map the kernel ran with, and keeps the firmware's beside it", () => {
     expect(problems).toEqual([]);
-    expect(machine.memoryMap).toHaveLength(e820Lines(dmesg));
-    expect(machine.discovery?.memorySource).toBe("dmesg-e820");
-    // memmap=0x5200000$0x3a000000 reserved it for Jailhouse; the firmware says usable.
+    const f = parseDmesg(dmesg);
+    expect(f.firmwareE820).toHaveLength(e820Lines(dmesg));
+    expect(machine.memoryMap).toHaveLength(f.userE820!.length);
+    expect(machine.discovery?.memorySource).toBe("dmesg-user-e820");
+    // memmap=0x5200000$0x3a000000 reserved it for Jailhouse (the firmware says usable).
     const r = machine.memoryMap.find(
       (m) => m.start <= 0x3a000000n && 0x3a000000n < m.start + m.size,
     );
-    expect(r?.type).toBe("usable");
+    expect(r).toMatchObject({ start: 0x3a000000n, size: 0x5200000n, type: "reserved" });
   });
 
   it("reads 24 cores with the LAPIC IDs of cpuinfo, pairs the hyperthreads, and takes nodes from dmesg's SRAT lines", () => {
@@ -84,17 +86,17 @@ describe("import: Dell PowerEdge T630 (dmesg and lspci -nn only)", async () => {
     });
   });
 
-  it("leaves cores and MSI capabilities as honest gaps, naming the LAPIC IDs the SRAT lines list", () => {
-    expect(machine.cpus).toEqual([]);
-    const u = machine.discovery?.unknown?.join("\n") ?? "";
+  it("takes the cores from the SRAT lines, saying package and core are not in the log; MSI stays unknown", () => {
     const sratApics = [...dmesg.matchAll(/SRAT: PXM \d+ -> APIC (0x[0-9a-f]+)/g)].map((m) =>
       parseInt(m[1]!, 16),
     );
     expect(sratApics).toHaveLength(12);
-    expect(u).toContain(
-      `cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (dmesg's SRAT lines list LAPIC IDs ${sratApics.join(",")})`,
-    );
-    expect(u).toMatch(/MSI\/MSI-X capabilities of \d+ device/);
+    expect(machine.cpus.map((c) => c.apicId)).toEqual(sratApics);
+    const u = machine.discovery?.unknown?.join("\n") ?? "";
+    expect(u).toContain("package, core and SMT siblings of the 12 cores taken from dmesg's");
+    expect(u).toMatch(/MSI\/MSI-X support of \d+ device\(s\), written null/);
+    const pci = machine.devices.filter((d): d is PciDevice => d.bus === "pci");
+    expect(pci.every((d) => d.irq.msi === null && d.irq.msix === null)).toBe(true);
   });
 });
 
@@ -206,11 +208,17 @@ describe("import: ACPI LAPIC lines of older kernels", () => {
     expect(f.disabledLapics).toEqual([4]);
   });
 
-  it("without cpuinfo names the LAPIC IDs it saw but makes no cores up", async () => {
+  it("without cpuinfo takes the enabled LAPICs as cores in MADT order, and says what it does not know", async () => {
     const { machine } = await importMachine({ dmesg });
-    expect(machine.cpus).toEqual([]);
+    expect(machine.cpus.map((c) => [c.cpu, c.apicId])).toEqual([
+      [0, 0],
+      [1, 2],
+      [2, 0x100],
+    ]);
     expect(
-      machine.discovery?.unknown?.some((u) => u.includes("dmesg lists LAPIC IDs 0,2,256")),
+      machine.discovery?.unknown?.some((u) =>
+        u.includes('of the 3 cores taken from dmesg\'s "ACPI: LAPIC" lines'),
+      ),
     ).toBe(true);
   });
 });

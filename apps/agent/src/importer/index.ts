@@ -13,13 +13,14 @@ import {
 import { assignNodes } from "../discovery/memory";
 import { className, DEFAULT_PCI_IDS, loadPciIds } from "../discovery/pci-names";
 import { parseCpuinfo, parseInterrupts, type InterruptRow } from "../discovery/text-formats";
-import { parseDmesg } from "./dmesg";
+import { platformFromText } from "../discovery/platform";
+import { parseDmesg, splitBoots, type DmesgFacts } from "./dmesg";
 import { parseLspci } from "./lspci";
 
-export { parseDmesg } from "./dmesg";
-export type { DmesgFacts } from "./dmesg";
+export { parseDmesg, splitBoots } from "./dmesg";
+export type { DmesgFacts, DmesgOptions } from "./dmesg";
 export { parseLspci } from "./lspci";
-export type { LspciDevice } from "./lspci";
+export type { LspciDevice, LspciResult, LspciSection } from "./lspci";
 
 export interface ImportInput {
   dmesg?: string;
@@ -33,12 +34,16 @@ export interface ImportOptions {
   names?: Partial<Record<keyof ImportInput, string>>;
   /** pci.ids for names and for ids of name-only lspci text; null turns it off. */
   pciIds?: string | null;
+  /** Which boot of a log holding several to read (1-based); default the last. */
+  boot?: number;
 }
 
 export interface ImportResult {
   machine: Machine;
   /** Malformed lines, each with the file and line number in message. */
   problems: DiscoveryProblem[];
+  /** What the import chose on the user's behalf, in words (which boot, which memory map). */
+  notes: string[];
 }
 
 /** Sentinels where the text names a device but not its numeric ids (listed in unknown). */
@@ -52,6 +57,7 @@ export async function importMachine(
   const name = (k: keyof ImportInput) => options.names?.[k] ?? k;
   const problems: DiscoveryProblem[] = [];
   const unknown: string[] = [];
+  const notes: string[] = [];
   const report = (k: keyof ImportInput, list: { line: number; message: string }[]) => {
     for (const p of list) problems.push({ path: name(k), message: `line ${p.line}: ${p.message}` });
   };
@@ -73,14 +79,22 @@ export async function importMachine(
   };
 
   // Memory and what else the kernel log says.
-  const d = input.dmesg !== undefined ? parseDmesg(input.dmesg) : null;
+  const d = input.dmesg !== undefined ? parseDmesg(input.dmesg, { boot: options.boot }) : null;
   if (d) report("dmesg", d.problems);
+  if (d && d.boots > 1)
+    notes.push(
+      `${name("dmesg")}: ${d.boots} boots found ("Linux version" banners); read boot ${d.boot}${d.boot === d.boots ? ", the last" : ""}, from line ${d.bootLine} (--boot N picks another)`,
+    );
+  if (d?.userE820)
+    notes.push(
+      `${name("dmesg")}: the "user-defined physical RAM map" (memmap= on the command line) was applied: ${d.userE820.length} ranges instead of the firmware's ${d.firmwareE820.length}`,
+    );
   let memoryMap = d?.e820 ?? [];
   if (!d) unknown.push("memory map: no dmesg given");
   else if (d.e820.length === 0) {
     problems.push({
       path: name("dmesg"),
-      message: 'no "BIOS-e820:" lines (is it the start of a boot log?)',
+      message: `no "BIOS-e820:" lines in boot ${d.boot} (is it the start of a boot log?)`,
     });
     unknown.push("memory map: no BIOS-e820 lines in dmesg");
   }
@@ -126,14 +140,12 @@ export async function importMachine(
       unknown.push(
         `cores with LAPIC IDs ${missing.join(",")} (in the MADT, not in cpuinfo: offline?): package and core unknown, left out`,
       );
+  } else if (d && (d.lapics.length || d.apicNodes.size)) {
+    cpus.push(...cpusFromDmesg(d, unknown));
   } else {
-    const hint = d?.lapics.length
-      ? `dmesg lists LAPIC IDs ${d.lapics.join(",")}`
-      : d?.apicNodes.size
-        ? `dmesg's SRAT lines list LAPIC IDs ${[...d.apicNodes.keys()].join(",")}`
-        : d?.cpusBroughtUp
-          ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up`
-          : "nothing given";
+    const hint = d?.cpusBroughtUp
+      ? `dmesg says ${d.cpusBroughtUp} CPUs were brought up but names no LAPIC ID`
+      : "nothing given";
     unknown.push(`cores: no /proc/cpuinfo given, so no LAPIC IDs with package and core (${hint})`);
   }
 
@@ -144,12 +156,16 @@ export async function importMachine(
       options.pciIds === null ? null : await loadPciIds(options.pciIds ?? DEFAULT_PCI_IDS);
     const parsed = parseLspci(input.lspci, ids);
     report("lspci", parsed.problems);
+    if (parsed.sections.length > 1)
+      notes.push(
+        `${name("lspci")}: ${parsed.sections.length} lspci outputs (${parsed.sections.map((x) => `line ${x.line}: ${x.format}`).join("; ")}), merged into ${parsed.devices.length} devices by address`,
+      );
     const noIds: string[] = [];
     const noCaps: string[] = [];
     const noLine: string[] = [];
     for (const l of parsed.devices) {
       if (l.vendor === null || l.device === null || l.class === null) noIds.push(l.id);
-      if (l.capabilities === null) noCaps.push(l.id);
+      if (l.msi === null || l.msix === null) noCaps.push(l.id);
       let line: number | null = null;
       // IRQ 255 is the PCI "not connected" value; an IRQ that MSI has taken over says nothing
       // about the INTx route.
@@ -163,8 +179,8 @@ export async function importMachine(
         vendor: l.vendor ?? NO_ID,
         device: l.device ?? NO_ID,
         class: cls,
-        subsystemVendor: null,
-        subsystemDevice: null,
+        subsystemVendor: l.subsystemVendor,
+        subsystemDevice: l.subsystemDevice,
         vendorName: l.vendorName,
         deviceName: l.deviceName,
         className: l.class !== null ? className(cls) : l.className,
@@ -186,7 +202,7 @@ export async function importMachine(
       );
     if (noCaps.length)
       unknown.push(
-        `MSI/MSI-X capabilities of ${noCaps.length} device(s): no Capabilities lines (lspci -vvv as root shows them)`,
+        `MSI/MSI-X support of ${noCaps.length} device(s), written null: no readable capability list (lspci -vvv or -xxx as root shows it)`,
       );
     if (parsed.devices.some((l) => l.capsDenied))
       problems.push({
@@ -271,13 +287,59 @@ export async function importMachine(
     cpus: cpus.sort((a, b) => a.cpu - b.cpu),
     memoryMap,
     devices,
+    // The chosen boot only: a kdump kernel's log after the first boot says its own things.
+    platform: platformFromText(
+      { log: d ? bootText(input.dmesg!, d) : undefined, cpuinfo: input.cpuinfo },
+      unknown,
+    ),
   };
   machine.identity!.fingerprint = fingerprint(machine);
   machine.discovery = {
     source: "import",
-    memorySource: memoryMap.length ? "dmesg-e820" : "unknown",
+    memorySource: memoryMap.length ? (d?.userE820 ? "dmesg-user-e820" : "dmesg-e820") : "unknown",
     problems,
     unknown,
   };
-  return { machine, problems };
+  return { machine, problems, notes };
+}
+
+/**
+ * Cores from the log alone: the MADT's LAPIC lines (Linux numbers CPUs in that order), else
+ * the SRAT's APIC -> node lines. The log does not say package, core or SMT siblings.
+ */
+function cpusFromDmesg(d: DmesgFacts, unknown: string[]): Cpu[] {
+  const fromMadt = d.lapics.length > 0;
+  const ids = fromMadt ? d.lapics : [...d.apicNodes.keys()];
+  const up = d.cpusBroughtUp;
+  const out = ids.map((apicId, i) => ({
+    apicId,
+    cpu: i,
+    package: 0,
+    core: apicId,
+    node: d.apicNodes.get(apicId) ?? null,
+    siblings: [apicId],
+    // Linux brings CPUs up in MADT order, so the first `up` of them are the online ones.
+    online: up === null || i < up,
+    coreType: null,
+  }));
+  const source = fromMadt ? '"ACPI: LAPIC" lines' : '"SRAT: PXM -> APIC -> Node" lines';
+  unknown.push(
+    `package, core and SMT siblings of the ${out.length} cores taken from dmesg's ${source}: the log does not say (give /proc/cpuinfo); each is written as its own core (core = LAPIC ID) in package 0`,
+  );
+  if (!fromMadt)
+    unknown.push(
+      "Linux CPU numbers and which cores were online: no MADT lines in dmesg, so they follow SRAT order",
+    );
+  if (out.some((c) => c.node === null))
+    unknown.push('NUMA node of cores: no "SRAT: PXM -> APIC -> Node" lines in dmesg');
+  return out;
+}
+
+/** The lines of the boot parseDmesg read (from its banner to the next one). */
+function bootText(dmesg: string, d: DmesgFacts): string {
+  const lines = dmesg.split("\n");
+  const starts = splitBoots(lines);
+  const from = d.bootLine - 1;
+  const next = starts.find((s) => s > from);
+  return lines.slice(from, next ?? lines.length).join("\n");
 }

@@ -1,10 +1,11 @@
 // Validation and planning for the agent: core's validator and planner, fed with the facts
 // only the agent knows (the kernel and initrd files as they are on disk, the cores online
 // in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
-import { stat } from "node:fs/promises";
 import { plan as corePlan, validate as coreValidate } from "@tessera/core";
 import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
-import { readKernelFacts } from "@tessera/kexec";
+import { isAbsolute } from "node:path";
+import { inspectKernelBytes, kernelFacts } from "@tessera/kexec";
+import { lookAtFile, type FileAccess, type FileLook } from "./file-checks";
 
 export interface LiveFacts {
   /** LAPIC IDs online in OS1 now; undefined when not known (then CPU-ONLINE is not checked). */
@@ -13,39 +14,72 @@ export interface LiveFacts {
 
 type AgentFacts = Facts & { missingFiles?: string[]; kernelProblems?: Record<string, string> };
 
-/** Reads every kernel and initrd the profile names: header facts, sizes, what is missing. */
-export async function fileFacts(profile: Profile): Promise<AgentFacts> {
-  const facts: AgentFacts = { kernels: {}, fileSizes: {}, missingFiles: [], kernelProblems: {} };
+// Enough of a kernel image for its header and format checks (packages/kexec reads as much).
+const KERNEL_HEAD_BYTES = 64 * 1024;
+
+/**
+ * Looks at every kernel and initrd the profile names, OS1's included (they go into its GRUB
+ * entry), through lookAtFile (allowed directories only, no FIFO or device ever opened, a
+ * time limit): header facts, sizes, what is missing or outside the allowed directories. A
+ * successor's kernel must be one the loader can start (relocatable, recent boot protocol);
+ * OS1's, which GRUB boots, a bzImage.
+ */
+export async function fileFacts(profile: Profile, access: FileAccess): Promise<AgentFacts> {
+  const facts: AgentFacts = {
+    kernels: {},
+    fileSizes: {},
+    missingFiles: [],
+    kernelProblems: {},
+    deniedFiles: [],
+    fileDirs: access.dirs,
+  };
   const kernels = new Set<string>();
+  const successorKernels = new Set<string>();
   const files = new Set<string>();
-  for (const inst of profile.instances.slice(1)) {
-    if (inst.kernel) kernels.add(inst.kernel);
-    if (inst.initrd) files.add(inst.initrd);
-  }
+  // A relative path is not looked at: core refuses it (FILE-PATH-RELATIVE), once.
+  const named = (p: string | undefined): p is string => Boolean(p && isAbsolute(p));
+  profile.instances.forEach((inst, i) => {
+    if (named(inst.kernel)) kernels.add(inst.kernel);
+    if (named(inst.kernel) && i > 0) successorKernels.add(inst.kernel);
+    if (named(inst.initrd)) files.add(inst.initrd);
+  });
+  const refused = (path: string, look: FileLook): boolean => {
+    if (look.ok) return false;
+    if (look.kind === "not-allowed") facts.deniedFiles!.push(path);
+    else facts.missingFiles!.push(path);
+    return true;
+  };
   await Promise.all([
     ...[...kernels].map(async (path) => {
-      const r = await readKernelFacts(path);
-      if (r.ok) {
-        facts.kernels![path] = r.facts;
-        if (!r.inspection.usable)
-          facts.kernelProblems![path] = r.inspection.problems.map((p) => p.message).join("; ");
-      } else if (/no such file/.test(r.reason)) facts.missingFiles!.push(path);
-      else facts.kernelProblems![path] = r.reason;
+      const look = await lookAtFile(path, access, KERNEL_HEAD_BYTES);
+      if (!look.ok) {
+        if (look.kind === "unreadable") facts.kernelProblems![path] = `it ${look.reason}`;
+        else refused(path, look);
+        return;
+      }
+      const inspection = inspectKernelBytes(look.head, look.size);
+      if (!inspection.header) {
+        facts.kernelProblems![path] = inspection.problems.map((p) => p.message).join("; ");
+        return;
+      }
+      facts.kernels![path] = kernelFacts(inspection.header);
+      if (!inspection.usable && successorKernels.has(path))
+        facts.kernelProblems![path] = inspection.problems.map((p) => p.message).join("; ");
     }),
     ...[...files].map(async (path) => {
-      try {
-        const st = await stat(path);
-        facts.fileSizes![path] = BigInt(st.size);
-      } catch {
-        facts.missingFiles!.push(path);
-      }
+      const look = await lookAtFile(path, access, 0);
+      if (!refused(path, look) && look.ok) facts.fileSizes![path] = BigInt(look.size);
     }),
   ]);
   return facts;
 }
 
-export async function gatherFacts(profile: Profile, live?: LiveFacts): Promise<Facts> {
-  const facts = await fileFacts(profile);
+export async function gatherFacts(
+  profile: Profile,
+  access: FileAccess,
+  live?: LiveFacts,
+): Promise<Facts> {
+  const facts = await fileFacts(profile, access);
   const online = await live?.onlineCpus();
   if (online) facts.onlineCpus = online;
   return facts;

@@ -1,7 +1,7 @@
 // The instance manager: one state machine per successor of the active profile, driven by
 // the loader's event streams (start, stop, force-stop, start-all). Guest reports, heartbeats
 // and the reconciliation after a restart: guests.ts; states and transitions: states.ts.
-import { hex, type Profile, type SuccessorPlan } from "@tessera/core";
+import { toJsonValue, type Profile, type SuccessorPlan } from "@tessera/core";
 import type { LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
@@ -95,7 +95,8 @@ export class InstanceManager extends GuestStates {
       profileId: act.id,
       profileVersion: act.version,
       token,
-      plan: JSON.stringify(plan, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
+      // The plan in its wire form (core's conversion: bigints as hex strings).
+      plan: JSON.stringify(toJsonValue(plan)),
       phase: null,
       lastHeartbeat: null,
       stopRequested: false,
@@ -111,7 +112,7 @@ export class InstanceManager extends GuestStates {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.held(), this.d.live);
+    return livePlan(this.d.machine(), profile, name, this.held(), this.d.files, this.d.live);
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

@@ -2,7 +2,7 @@
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
 import type { Services } from "../services";
-import { gatherFacts, planLayout } from "./layout";
+import { gatherFacts } from "./layout";
 
 export interface Os1Report {
   cmdline: string | null;
@@ -66,7 +66,10 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
       differences: [],
       message: "No profile is active.",
     };
-  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  // On the worker thread: any viewer can ask, and a large profile takes a while to plan.
+  const r = (
+    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+  ).result;
   if (!r.ok) {
     return {
       cmdline,

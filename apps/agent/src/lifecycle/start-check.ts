@@ -4,6 +4,7 @@
 import type { Diagnostic, Machine, Profile, SuccessorPlan } from "@tessera/core";
 import { gatherFacts, planLayout, type LiveFacts } from "./layout";
 import { conflictsWith, type Held } from "./locks";
+import type { FileAccess } from "./file-checks";
 
 export type LivePlan = { ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -12,6 +13,7 @@ export async function livePlan(
   profile: Profile,
   name: string,
   heldNow: Held[],
+  files: FileAccess,
   live?: LiveFacts,
 ): Promise<LivePlan> {
   const target = profile.instances.find((i) => i.name === name)!;
@@ -25,7 +27,7 @@ export async function livePlan(
         : { ...i, kernel: undefined, initrd: undefined },
     ),
   };
-  const facts = await gatherFacts(scoped, live);
+  const facts = await gatherFacts(scoped, files, live);
   if (facts.onlineCpus) {
     const others = new Set(
       profile.instances

@@ -11,6 +11,7 @@ import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
 import { LOCKED_STATES, profileChangeConflicts, type Held } from "./locks";
 import type { LiveFacts } from "./layout";
+import type { FileAccess } from "./file-checks";
 import { toView, type InstanceView } from "./view";
 
 export interface ManagerDeps {
@@ -23,6 +24,8 @@ export interface ManagerDeps {
   loader: Loader;
   machine: () => Machine;
   live?: LiveFacts;
+  /** Where kernel and initrd paths may be read (lifecycle/file-checks.ts). */
+  files: FileAccess;
   now?: () => number;
   /** A running instance without a heartbeat for this long turns unresponsive; 0: never. */
   heartbeatTimeoutMs?: number;

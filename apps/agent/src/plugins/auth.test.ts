@@ -149,5 +149,22 @@ describe("auth on every route", () => {
     });
     expect(locked.json().error.code).toBe("RATE-LIMITED");
     await login(t.app, "lena");
-  });
+  }, 20_000); // some 30 scrypt hashes on a shared machine
+
+  it("throttles per user name and address: one user's failures never lock out another behind the same address", async () => {
+    await addUser(t.app, "max", "viewer");
+    await addUser(t.app, "nora", "viewer");
+    const attempt = (username: string, password: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/session",
+        remoteAddress: "10.7.7.7", // one proxy in front of everyone
+        payload: { username, password },
+      });
+    for (let i = 0; i < 12; i++) await attempt("max", "wrong");
+    expect((await attempt("max", "wrong")).statusCode).toBe(429);
+    for (let i = 0; i < 12; i++) await attempt("not-a-user", "wrong");
+    // nora signs in from the same address, with the right password.
+    expect((await attempt("nora", PASSWORD)).statusCode).toBe(200);
+  }, 20_000);
 });

@@ -1,5 +1,6 @@
 // Bad input gets the registry's answer: 400 with a JSON path, 413, 415, 422 with diagnostics,
 // 404 for unknown ids and routes, and a 5xx that carries neither stack nor stderr.
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operatorApp, type Login, type TestApp } from "../../test/integration/helpers";
 
@@ -123,7 +124,7 @@ describe("bad input", () => {
 
   it("merges the real kernel file's facts into validation", async () => {
     const prof = structuredClone(t.env.profile) as { instances: { kernel?: string }[] };
-    prof.instances[1]!.kernel = "/nonexistent/vmlinuz";
+    prof.instances[1]!.kernel = join(t.env.config.dataDir, "kernels", "no-such-vmlinuz");
     const v = await t.app.inject({
       method: "POST",
       url: "/api/validate",

@@ -1,7 +1,9 @@
 // The central error handler: AgentErrors keep their code; Fastify's own errors map onto the
 // registry; anything else is INTERNAL, logged with its stack and never sent to the client.
-import type { FastifyError, FastifyInstance } from "fastify";
-import { AgentError, errorBody, jsonPath } from "../errors";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AgentError, errorBody, errorBodySchema, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
   if (err instanceof AgentError) return err;
@@ -40,18 +42,67 @@ export function toAgentError(err: FastifyError | AgentError | Error): AgentError
       return new AgentError("BODY-TOO-LARGE");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new AgentError("UNSUPPORTED-MEDIA");
+    case "FST_ERR_BAD_URL":
+      return new AgentError("URL-INVALID");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new AgentError("URL-TOO-LONG");
   }
+  // SQLite's "database or disk is full" and a failed file write: nothing was written, and
+  // nothing written before is lost (SQLite rolls the transaction back).
+  if (e.code === "SQLITE_FULL" || e.code === "ENOSPC")
+    return new AgentError("STORAGE-FULL", {
+      hint: "Check the free space of the agent's data directory (df); what was saved before is kept.",
+    });
   if (err instanceof SyntaxError && e.statusCode === 400) return new AgentError("BODY-MALFORMED");
   if (e.statusCode === 429) return new AgentError("RATE-LIMITED");
   if (e.statusCode === 404) return new AgentError("NOT-FOUND");
   return new AgentError("INTERNAL");
 }
 
+/**
+ * The error handler, and the error body's schema as every route's 4xx and 5xx response
+ * schema (added to each route as it is declared, so install this before the routes).
+ */
 export function installErrorHandler(app: FastifyInstance): void {
+  app.addHook("onRoute", (r) => {
+    const schema = (r.schema ??= {});
+    const response = (schema.response ??= {}) as Record<string, unknown>;
+    response["4xx"] ??= errorBodySchema;
+    response["5xx"] ??= errorBodySchema;
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const a = toAgentError(err);
     if (a.status >= 500) req.log.error({ err }, "request failed");
     else req.log.info({ code: a.code, url: req.url }, "request refused");
     void reply.code(a.status).type("application/json").send(errorBody(a));
   });
+}
+
+/** Fastify's `frameworkErrors`: the router's refusals (bad % escape, over-long parameter). */
+export function frameworkErrors(
+  err: FastifyError,
+  _req: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const a = toAgentError(err);
+  void reply.code(a.status).type("application/json").send(errorBody(a));
+}
+
+/**
+ * Node's `clientError`: bytes that are not HTTP, headers over the limit, a request that
+ * never completed. No request object exists, so the answer is written to the socket.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  // A client that never finished its request gets nothing: it is not listening.
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") return void socket.destroy(err);
+  const a = new AgentError(
+    err.code === "HPE_HEADER_OVERFLOW" ? "HEADERS-TOO-LARGE" : "HTTP-MALFORMED",
+  );
+  const body = JSON.stringify(errorBody(a));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${a.status} ${STATUS_CODES[a.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(err);
 }

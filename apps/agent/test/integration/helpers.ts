@@ -1,7 +1,7 @@
 // Shared test setup: a temporary data directory, the example machine, a profile whose
 // successors point at a minimal but valid bzImage header written to the temp dir, and the
 // real dry-run loader from @tessera/kexec.
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,7 @@ export const fakeBzImage = standInBzImage;
 export interface TestEnv {
   dir: string;
   config: AgentConfig;
+  /** The stand-in kernel and an initrd, in the data dir's kernels/ (an allowed directory). */
   kernel: string;
   initrd: string;
   /** The example profile with its successors' kernel and initrd in the temp dir. */
@@ -39,8 +40,11 @@ export interface TestEnv {
 
 export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
   const dir = mkdtempSync(join(tmpdir(), "tessera-agent-"));
-  const kernel = join(dir, "vmlinuz");
-  const initrd = join(dir, "initrd.img");
+  // The agent reads kernels only from allowed directories: by default its data dir's kernels/.
+  const kernels = join(dir, "data", "kernels");
+  mkdirSync(kernels, { recursive: true });
+  const kernel = join(kernels, "vmlinuz");
+  const initrd = join(kernels, "initrd.img");
   writeFileSync(kernel, fakeBzImage());
   writeFileSync(initrd, Buffer.alloc(4096));
   const profile = JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")) as {

@@ -29,6 +29,23 @@ describe("live WebSocket", () => {
     await expect(open("", { origin: "http://evil.example" })).rejects.toThrow("HTTP 403");
   });
 
+  it("compares the Origin with the configured origins, never with the request's own Host", async () => {
+    const port = new URL(base).port;
+    // DNS rebinding: evil.example resolves to 127.0.0.1, so Host and Origin agree.
+    await expect(
+      open("", { origin: `http://evil.example:${port}`, host: `evil.example:${port}` }),
+    ).rejects.toThrow("HTTP 403");
+    await expect(
+      open("", { origin: `https://evil.example:${port}`, host: `evil.example:${port}` }),
+    ).rejects.toThrow("HTTP 403");
+    // The listen address (and its loopback names) and --allowed-origin are accepted.
+    for (const origin of [base, `http://localhost:${port}`])
+      (await open("", { origin })).ws.close();
+    await expect(open("", { origin: "https://console.example" })).rejects.toThrow("HTTP 403");
+    t.app.tessera.config.allowedOrigins.push("https://console.example");
+    (await open("", { origin: "https://console.example" })).ws.close();
+  });
+
   it("refuses a client that does not speak tessera.ws.v1", async () => {
     const c = await open("", {}, null);
     expect(await c.closed).toBe(4406);

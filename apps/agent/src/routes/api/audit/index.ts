@@ -1,5 +1,6 @@
 // The audit log, read-only: there is deliberately no route that writes or deletes it.
 import type { FastifyPluginAsync } from "fastify";
+import { digits, optionalIntIn } from "../numbers";
 
 const nullableString = { type: ["string", "null"] } as const;
 const auditAnswer = {
@@ -38,7 +39,7 @@ const routes: FastifyPluginAsync = async (app) => {
       action?: string;
       from?: string;
       to?: string;
-      limit?: number;
+      limit?: string;
     };
   }>(
     "/audit",
@@ -53,14 +54,17 @@ const routes: FastifyPluginAsync = async (app) => {
             action: { type: "string" },
             from: { type: "string", format: "date-time" },
             to: { type: "string", format: "date-time" },
-            limit: { type: "integer", minimum: 1, maximum: 1000 },
+            limit: digits,
           },
         },
         response: { 200: auditAnswer },
       },
     },
     async (req) => {
-      const q = { ...req.query };
+      const q = {
+        ...req.query,
+        limit: optionalIntIn(req.query.limit, "querystring.limit", 1, 1000),
+      };
       // Stored times are ISO strings in UTC: normalise the bounds so they compare as text.
       if (q.from) q.from = new Date(q.from).toISOString();
       if (q.to) q.to = new Date(q.to).toISOString();

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { GrubError } from "../../../grub/service";
-import { gatherFacts, planLayout } from "../../../lifecycle/layout";
+import { gatherFacts } from "../../../lifecycle/layout";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import type { Services } from "../../../services";
@@ -11,7 +11,10 @@ async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
   const id = t.profiles.activeId();
   const rec = id ? t.profiles.get(id) : undefined;
   if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
-  const r = planLayout(t.machine.machine, rec.profile, await gatherFacts(rec.profile));
+  // On the worker thread: any viewer can preview, and a large profile takes a while to plan.
+  const r = (
+    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+  ).result;
   if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
   const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);
   return { entry: r.plan.os1.grubEntry, id: m?.[1] ?? "tessera" };

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import { LOG_KEEP } from "../../../db/instance-runs";
+import { digits, optionalIntIn } from "../numbers";
 import {
   instanceListSchema,
   manyInstancesSchema,
@@ -24,7 +25,7 @@ const routes: FastifyPluginAsync = async (app) => {
     t.instances.list(),
   );
 
-  app.get<{ Params: { name: string }; Querystring: { since?: number; limit?: number } }>(
+  app.get<{ Params: { name: string }; Querystring: { since?: string; limit?: string } }>(
     "/instances/:name/log",
     {
       schema: {
@@ -33,14 +34,19 @@ const routes: FastifyPluginAsync = async (app) => {
           type: "object",
           additionalProperties: false,
           properties: {
-            since: { type: "integer", minimum: 0 },
-            limit: { type: "integer", minimum: 1, maximum: LOG_KEEP },
+            since: digits,
+            limit: digits,
           },
         },
         response: { 200: runLogSchema },
       },
     },
-    async (req) => t.instances.log(req.params.name, req.query.since, req.query.limit),
+    async (req) =>
+      t.instances.log(
+        req.params.name,
+        optionalIntIn(req.query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER),
+        optionalIntIn(req.query.limit, "querystring.limit", 1, LOG_KEEP),
+      ),
   );
 
   app.post<{ Params: { name: string } }>(

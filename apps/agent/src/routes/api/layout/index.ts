@@ -17,7 +17,7 @@ import {
   type MintConfig,
 } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
-import { gatherFacts, hasErrors, planLayout, validateLayout } from "../../../lifecycle/layout";
+import { gatherFacts } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
 import { profileBodySchema, strictValidator } from "../profiles/schemas";
 
@@ -34,7 +34,12 @@ const planBody = {
 const validateAnswer = {
   type: "object",
   required: ["ok", "diagnostics"],
-  properties: { ok: { type: "boolean" }, diagnostics: diagnosticsJsonSchema },
+  properties: {
+    ok: { type: "boolean" },
+    diagnostics: diagnosticsJsonSchema,
+    // Findings beyond the first 1000 (errors come first) that the answer leaves out.
+    omitted: { type: "integer" },
+  },
   additionalProperties: true,
 } as const;
 
@@ -77,14 +82,16 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { body: profileBodySchema, response: { 200: validateAnswer } },
     },
     async (req) => {
-      const profile = readProfile(req.body.profile, "profile");
-      const diagnostics = validateLayout(
+      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
+      // On the worker thread: a draft any viewer sends may take a while to judge.
+      const r = await t.layout.validate(
         t.machine.machine,
         profile,
-        await gatherFacts(profile, t.live),
+        await gatherFacts(profile, t.files, t.live),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
-      return { ok: !hasErrors(diagnostics), diagnostics: diagnosticsToJson(diagnostics) };
+      const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
+      return r.omitted ? { ...out, omitted: r.omitted } : out;
     },
   );
 
@@ -114,9 +121,22 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { body: planBody, response: { 200: planAnswer } },
     },
     async (req) => {
-      const profile = readProfile(req.body.profile, "profile");
-      const r = planLayout(t.machine.machine, profile, await gatherFacts(profile, t.live));
-      if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
+      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
+      const a = await t.layout.plan(
+        t.machine.machine,
+        profile,
+        await gatherFacts(profile, t.files, t.live),
+      );
+      const r = a.result;
+      if (!r.ok)
+        throw new AgentError("LAYOUT-INVALID", {
+          diagnostics: r.diagnostics,
+          ...(a.omitted
+            ? {
+                message: `The layout has errors; see the diagnostics (the first ${r.diagnostics.length}, ${a.omitted} more left out).`,
+              }
+            : {}),
+        });
       const out = { plan: planToJson(r.plan), loader: t.config.loader, commands: commands(r.plan) };
       const format = req.body.format ?? "json";
       if (format === "grub") return { ...out, script: r.plan.os1.grubEntry };

@@ -61,7 +61,7 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { body: profileBodySchema, response: { 201: profileRecordSchema } },
     },
     async (req, reply) => {
-      const profile = stamped(t, readProfile(req.body.profile, "profile"));
+      const profile = stamped(t, readProfile(req.body.profile, "profile", t.machine.machine));
       const rec = t.profiles.create(profile, actor(req));
       t.audit.record({
         user: actor(req),
@@ -100,7 +100,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const { id } = req.params;
-      const profile = stamped(t, readProfile(req.body.profile, "profile"));
+      const profile = stamped(t, readProfile(req.body.profile, "profile", t.machine.machine));
       const before = mustGet(t, id);
       if (before.active) {
         try {

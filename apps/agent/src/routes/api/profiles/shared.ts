@@ -1,11 +1,16 @@
 // What the profile routes share: reading a profile from a body, the record shape of API.md.
-import { parseProfile, profileToJson, type Profile } from "@tessera/core";
+import { parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+import { checkProfileSize } from "../../../lifecycle/profile-limits";
 import type { StoredProfile } from "../../../db/profiles";
 import { AgentError } from "../../../errors";
 import type { Services } from "../../../services";
 
-/** Parses a profile with core's codec; a bad one is a 400 naming the JSON path. */
-export function readProfile(json: unknown, prefix: string): Profile {
+/**
+ * Parses a profile with core's codec; a bad one, or one larger than `machine` can hold
+ * (lifecycle/profile-limits.ts), is a 400 naming the JSON path.
+ */
+export function readProfile(json: unknown, prefix: string, machine: Machine): Profile {
+  checkProfileSize(json, machine, prefix);
   const r = parseProfile(json);
   if (r.ok) return r.value;
   const join = (p: string) =>

@@ -2,17 +2,20 @@
 import type { FastifyPluginAsync } from "fastify";
 import { diffProfiles, profileJsonSchema, profileToJson } from "@tessera/core";
 import { AgentError } from "../../../errors";
+import { digits, intIn } from "../numbers";
 import { actor } from "../../../plugins/auth";
 import { diffJson } from "./diff";
 import { announceProfile, idParams, mustGet, readProfile, record, stamped } from "./shared";
 import { openObject, profileRecordSchema, strictValidator, versionSummarySchema } from "./schemas";
+
+const MAX_VERSION = 999_999_999;
 
 const versionParams = {
   type: "object",
   required: ["id", "v"],
   properties: {
     id: { type: "string", minLength: 1, maxLength: 100 },
-    v: { type: "integer", minimum: 1 },
+    v: digits,
   },
 } as const;
 
@@ -48,7 +51,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string; v: number } }>(
+  app.get<{ Params: { id: string; v: string } }>(
     "/profiles/:id/versions/:v",
     {
       schema: {
@@ -70,7 +73,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       mustGet(t, req.params.id);
-      const pv = version(req.params.id, req.params.v);
+      const pv = version(req.params.id, intIn(req.params.v, "params.v", 1, MAX_VERSION));
       return {
         version: pv.version,
         profile: profileToJson(pv.profile),
@@ -80,7 +83,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { from: number; to: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { from: string; to: string } }>(
     "/profiles/:id/diff",
     {
       schema: {
@@ -89,9 +92,10 @@ const routes: FastifyPluginAsync = async (app) => {
           type: "object",
           required: ["from", "to"],
           properties: {
-            from: { type: "integer", minimum: 1 },
-            to: { type: "integer", minimum: 1 },
+            from: digits,
+            to: digits,
           },
+          additionalProperties: false,
         },
         response: {
           200: {
@@ -112,8 +116,8 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       mustGet(t, req.params.id);
-      const a = version(req.params.id, req.query.from);
-      const b = version(req.params.id, req.query.to);
+      const a = version(req.params.id, intIn(req.query.from, "querystring.from", 1, MAX_VERSION));
+      const b = version(req.params.id, intIn(req.query.to, "querystring.to", 1, MAX_VERSION));
       // Core's list in the operator's terms (the same the console shows), plus every changed
       // JSON path for tools.
       const changes = diffProfiles(a.profile, b.profile);
@@ -211,7 +215,7 @@ const routes: FastifyPluginAsync = async (app) => {
       schema: { body: profileJsonSchema, response: { 201: profileRecordSchema } },
     },
     async (req, reply) => {
-      const profile = stamped(t, readProfile(req.body, ""));
+      const profile = stamped(t, readProfile(req.body, "", t.machine.machine));
       const rec = t.profiles.create(profile, actor(req));
       t.audit.record({
         user: actor(req),

@@ -49,18 +49,21 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { username, password } = req.body;
-      if (!limiter.allowed(req.ip)) {
+      // Per user name and address: behind one proxy, one user's (or a guesser's) failures
+      // never lock out another user who types the right password.
+      const key = `${req.ip} ${username}`;
+      if (!limiter.allowed(key)) {
         t.audit.record({ user: username, action: "session.login", result: "rate-limited" });
         throw new AgentError("RATE-LIMITED");
       }
       const user = t.users.get(username);
       const ok = await verifyPassword(password, user?.hash ?? DUMMY_HASH);
       if (!user || !ok) {
-        limiter.fail(req.ip);
+        limiter.fail(key);
         t.audit.record({ user: username, action: "session.login", result: "failed" });
         throw new AgentError("AUTH-FAILED");
       }
-      limiter.succeed(req.ip);
+      limiter.succeed(key);
       const s = t.users.createSession(user.name, t.config.sessionTtlMs);
       t.audit.record({ user: user.name, action: "session.login", result: "ok" });
       void reply.setCookie(SESSION_COOKIE, s.token, {

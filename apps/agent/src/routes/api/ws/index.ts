@@ -1,19 +1,42 @@
 // The live connection (API.md "WebSocket"): session-authenticated by the global hook,
 // Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
 // connect, then the hub's stream.
+import { hostname, networkInterfaces } from "node:os";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { isLoopback, type AgentConfig } from "../../../config";
 import { AgentError } from "../../../errors";
+import { digits, optionalIntIn } from "../numbers";
 import { WS_PROTOCOL, WS_SUBPROTOCOL } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
 
-function originAllowed(req: FastifyRequest, extra: string[]): boolean {
+/**
+ * The origins a browser may open the live connection from: the agent's own listen address
+ * (with its loopback names, or every local address when it listens on all of them) and
+ * --allowed-origin. Never the request's Host header: with DNS rebinding an attacker's page
+ * controls both Host and Origin, and they agree.
+ */
+export function ownOrigins(cfg: AgentConfig, port: number): string[] {
+  const wildcard = cfg.host === "0.0.0.0" || cfg.host === "::" || cfg.host === "";
+  const loopbackNames = ["localhost", "127.0.0.1", "::1"];
+  const hosts = wildcard
+    ? [
+        ...loopbackNames,
+        hostname(),
+        ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+      ]
+    : isLoopback(cfg.host)
+      ? [cfg.host, ...loopbackNames]
+      : [cfg.host];
+  const scheme = cfg.tlsCert ? "https" : "http";
+  return hosts.map((h) => `${scheme}://${h.includes(":") ? `[${h}]` : h}:${port}`);
+}
+
+function originAllowed(req: FastifyRequest, cfg: AgentConfig, port: number): boolean {
   const origin = req.headers.origin;
   // Non-browser clients send no Origin; they still need the session cookie.
   if (origin === undefined) return true;
-  const host = req.headers.host;
-  const own = [`http://${host}`, `https://${host}`];
-  return own.includes(origin) || extra.includes(origin);
+  return ownOrigins(cfg, port).includes(origin) || cfg.allowedOrigins.includes(origin);
 }
 
 const routes: FastifyPluginAsync = async (app) => {
@@ -43,7 +66,7 @@ const routes: FastifyPluginAsync = async (app) => {
     });
   };
 
-  app.get<{ Querystring: { since?: number; epoch?: string } }>(
+  app.get<{ Querystring: { since?: string; epoch?: string } }>(
     "/ws",
     {
       websocket: true,
@@ -51,13 +74,14 @@ const routes: FastifyPluginAsync = async (app) => {
         querystring: {
           type: "object",
           properties: {
-            since: { type: "integer", minimum: 0 },
+            since: digits,
             epoch: { type: "string", maxLength: 64 },
           },
         },
       },
       onRequest: async (req) => {
-        if (!originAllowed(req, t.config.allowedOrigins)) throw new AgentError("ORIGIN-REFUSED");
+        const port = (app.server.address() as { port?: number } | null)?.port ?? t.config.port;
+        if (!originAllowed(req, t.config, port)) throw new AgentError("ORIGIN-REFUSED");
       },
     },
     (socket, req) => {
@@ -78,7 +102,7 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       // Snapshot (or missed events) and subscription happen in one synchronous block: no
       // event can slip between them.
-      const since = req.query.since;
+      const since = optionalIntIn(req.query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER);
       const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
       if (missed) {
         socket.send(

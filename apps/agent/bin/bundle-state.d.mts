@@ -1,0 +1,1 @@
+export declare function staleReason(agentDir: string, repoDir: string): string | null;
