@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { hasErrors } from "@tessera/core";
 import { startPersistence } from "./editor/draft-persistence";
 import { bootstrap, signOut } from "./session/session-actions";
@@ -26,9 +26,8 @@ import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
 import { useEditGate } from "./session/roles";
+import { followRoute } from "./session/landing";
 import { applyTheme, followSystemTheme } from "./ui/theme";
-
-type Tab = "machine" | "boot" | "profiles" | "run" | "audit" | "users";
 
 function useTheme() {
   const theme = useStore((s) => s.theme);
@@ -60,20 +59,22 @@ function useShortcuts() {
   }, []);
 }
 
-function useFocusJump(setTab: (t: Tab) => void) {
+function useFocusJump() {
   const focus = useStore((s) => s.focus);
   useEffect(() => {
     if (!focus) return;
-    setTab("machine");
+    useStore.getState().setTab("machine");
     const sel = selectorFor(
       focus,
       useStore.getState().draft.instances.map((i) => i.name),
     );
     if (sel) requestAnimationFrame(() => flashElement(sel));
-  }, [focus, setTab]);
+  }, [focus]);
 }
 
-function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
+function TopBar() {
+  const tab = useStore((s) => s.tab);
+  const setTab = useStore((s) => s.setTab);
   const machine = useStore((s) => s.machine);
   const user = useStore((s) => s.user);
   const name = useStore((s) => s.draft.name);
@@ -220,15 +221,15 @@ function ReadOnlyNote() {
 }
 
 function Workspace() {
-  const [tab, setTab] = useState<Tab>("machine");
+  const tab = useStore((s) => s.tab);
   const machine = useStore((s) => s.machine);
   const machineError = useStore((s) => s.machineError);
   useShortcuts();
-  useFocusJump(setTab);
+  useFocusJump();
   useEffect(() => startLive(), []);
   return (
     <div className="app">
-      <TopBar tab={tab} setTab={setTab} />
+      <TopBar />
       <DndShell>
         <div className="workspace">
           <main className="main" role="tabpanel" data-testid="app.main">
@@ -273,10 +274,12 @@ export function App() {
   useTheme();
   useEffect(() => {
     const stop = startPersistence();
+    const unroute = followRoute();
     const unwatch = watchSessionExpiry();
     void bootstrap();
     return () => {
       stop();
+      unroute();
       unwatch();
     };
   }, []);

@@ -15,13 +15,15 @@ import type { DragState } from "./editor-types";
 
 const get = useStore.getState;
 
-export async function loadMachine(): Promise<void> {
+/** Reads the machine; true when a draft kept from the last visit came back with it. */
+export async function loadMachine(): Promise<boolean> {
   try {
     const { machine, fingerprint } = await getMachine();
     get().setMachine(machine, fingerprint);
-    restoreDraft();
+    return restoreDraft();
   } catch (e) {
     get().setMachineError(errorText(e).text);
+    return false;
   }
 }
 

@@ -5,6 +5,7 @@ import { ApiError } from "../api/client";
 import * as api from "../api/profiles";
 import { flagForeignHardware } from "../editor/hardware";
 import { errorText } from "../ui/error-text";
+import { rememberOpened } from "./last-opened";
 import { useStore } from "../store";
 
 const get = useStore.getState;
@@ -28,6 +29,7 @@ export async function openProfile(id: string): Promise<void> {
       base: rec.profile,
     });
     get().setConflict(null);
+    rememberOpened(rec.id);
     flagForeignHardware(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
   } catch (e) {
