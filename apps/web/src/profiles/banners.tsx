@@ -5,10 +5,24 @@ import { keepDraftOverConflict, reloadFromConflict } from "./profile-actions";
 import { useStore } from "../store";
 import { DiffTable } from "./diff-table";
 
+/** A success message goes away by itself after this long; problems stay until dismissed. */
+export const OK_NOTICE_MS = 6000;
+
 export function Notice() {
   const notice = useStore((s) => s.notice);
   const setNotice = useStore((s) => s.setNotice);
-  if (!notice) return null;
+  const sourceId = useStore((s) => s.source?.id ?? null);
+  // A notice belongs to the profile that was open when it came: opening another hides it.
+  const about = useRef<{ notice: unknown; source: string | null }>({ notice: null, source: null });
+  if (about.current.notice !== notice) about.current = { notice, source: sourceId };
+  useEffect(() => {
+    if (notice?.kind !== "ok") return;
+    const t = setTimeout(() => {
+      if (useStore.getState().notice === notice) useStore.getState().setNotice(null);
+    }, OK_NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [notice]);
+  if (!notice || about.current.source !== sourceId) return null;
   return (
     <div
       className={`banner ${notice.kind}`}

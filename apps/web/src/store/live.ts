@@ -36,11 +36,11 @@ export function applyServerMessage(msg: ServerMessage): void {
         });
       }
       if (src && msg.id === src.id && msg.action === "deleted") {
+        s.setSource(null); // before the notice: a notice belongs to the profile open when it came
         s.setNotice({
           kind: "warning",
           text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.`,
         });
-        s.setSource(null);
       }
       return;
     }
