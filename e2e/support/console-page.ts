@@ -16,7 +16,9 @@ export class LoginPage {
     await this.page.getByTestId("login.username").fill(name);
     await this.page.getByTestId("login.password").fill(password);
     await this.page.getByTestId("login.submit").click();
-    await expect(this.page.getByTestId("cores.grid")).toBeVisible();
+    // signed in with the machine loaded; the tab may be Run (something runs) or the URL's
+    await expect(this.page.getByTestId("app.user")).toContainText(name);
+    await expect(this.page.getByTestId("app.machine")).toContainText(/[1-9]\d* CPUs/);
   }
 }
 

@@ -17,6 +17,9 @@ test("save, reload, and find the layout intact", async ({ page }) => {
   await expect(page.getByTestId("app.dirty")).toHaveCount(0);
 
   await page.reload();
+  // the reload comes back to the tab it left (the URL keeps it)
+  await expect(page.getByTestId("tabs.profiles")).toHaveAttribute("aria-selected", "true");
+  await page.getByTestId("tabs.machine").click();
   await expect(page.getByTestId("cores.grid")).toBeVisible();
   await expect(page.getByTestId("app.profile-name")).toContainText("lab-three v1");
   await expect(c.slots.cores(2)).toContainText("LAPIC 16-23");
