@@ -11,6 +11,7 @@ import { formatRoute, parseRoute, type Route } from "../ui/route";
 /** `restored`: a draft from the last visit is back (it wins over opening a stored one). */
 export async function land(restored: boolean): Promise<void> {
   const s = useStore.getState();
+  const tabAtStart = s.tab; // the URL's tab, set when the console started (followRoute)
   const route = arrival ?? parseRoute(location.hash);
   arrival = null;
   const known = (id: string | null) => (id && s.profiles.some((p) => p.id === id) ? id : null);
@@ -18,9 +19,11 @@ export async function land(restored: boolean): Promise<void> {
     known(route.profile) ??
     (restored ? null : (known(lastOpened()) ?? s.profiles.find((p) => p.active)?.id ?? null));
   if (target && target !== s.source?.id) await openProfile(target);
-  if (route.tab) return s.setTab(route.tab);
+  if (route.tab) return;
   await loadRun();
-  if (runningSuccessors(useStore.getState()).length) useStore.getState().setTab("run");
+  // to the Run page while something runs, unless the operator has moved on meanwhile
+  const now = useStore.getState();
+  if (now.tab === tabAtStart && runningSuccessors(now).length) now.setTab("run");
 }
 
 // The URL the console was opened with, read before sign-in rewrites it.
