@@ -198,7 +198,7 @@ describe("draft persistence and foreign hardware", () => {
     expect(missingHardware(exampleMachine(), p)).toEqual([
       "os2: cores with LAPIC ID 99",
       "os2: device 0000:09:00.0",
-      "os2: memory 0xfec00000+0x1000 is not usable RAM here",
+      "os2: memory 0xfec0_0000–0xfec0_0fff (4 KiB) is not usable RAM here",
     ]);
   });
 });

@@ -18,6 +18,7 @@ import {
   addressSpaceEnd,
   hexAddr,
   ONE_MIB,
+  rangeLabel,
   segments,
   sizeLabel,
   type Segment,
@@ -348,11 +349,7 @@ export function MemoryView() {
         </div>
         <div className="row">
           {pending ? (
-            <RangeChip
-              id="pending"
-              label={`${hexAddr(pending.start)} + ${sizeLabel(pending.size)}`}
-              payload={pendingSource}
-            />
+            <RangeChip id="pending" label={rangeLabel(pending)} payload={pendingSource} />
           ) : (
             <span className="muted">No range selected.</span>
           )}

@@ -4,7 +4,7 @@
 // one side only, that side wins by itself; changed by both in different ways, the operator
 // chooses (the draft until then). An instance that one version lacks is one choice as a whole.
 import type { Instance, Profile } from "@tessera/core";
-import { hexAddr, sizeLabel } from "../editor/model/memory";
+import { rangeLabel } from "../editor/model/memory";
 import { formatIds } from "../editor/model/topology";
 
 export const FIELDS = [
@@ -55,9 +55,9 @@ function show(i: Instance | undefined, f: Field): string {
     case "cpus":
       return i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—";
     case "memory":
-      return i.memory.map((r) => `${hexAddr(r.start)}+${sizeLabel(r.size)}`).join(", ") || "—";
+      return i.memory.map(rangeLabel).join(", ") || "—";
     case "lowMemory":
-      return i.lowMemory ? `${hexAddr(i.lowMemory.start)}+${sizeLabel(i.lowMemory.size)}` : "—";
+      return i.lowMemory ? rangeLabel(i.lowMemory) : "—";
     case "devices":
       return [...i.devices].sort().join(", ") || "—";
     default:
