@@ -2,6 +2,7 @@
 // banner when a profile is opened, imported or restored, so it can be fixed before a save.
 import type { Machine, Profile } from "@tessera/core";
 import { useStore } from "../store";
+import { rangeLabel } from "./model/memory";
 
 /** Lists what a profile names that this machine does not have. */
 export function missingHardware(machine: Machine, p: Profile): string[] {
@@ -17,10 +18,7 @@ export function missingHardware(machine: Machine, p: Profile): string[] {
       const usable = machine.memoryMap.some(
         (m) => m.type === "usable" && r.start < m.start + m.size && m.start < r.start + r.size,
       );
-      if (!usable)
-        out.push(
-          `${inst.name}: memory 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not usable RAM here`,
-        );
+      if (!usable) out.push(`${inst.name}: memory ${rangeLabel(r)} is not usable RAM here`);
     }
   }
   return out;
