@@ -27,6 +27,9 @@ export default tseslint.config(
   {
     ignores: [
       "**/node_modules/**",
+      // Downloads and build products of the QEMU tests and the lab (Debian packages, the
+      // agent bundle and initramfs trees).
+      ".cache/**",
       "**/dist/**",
       "**/.turbo/**",
       "**/fixtures/**",

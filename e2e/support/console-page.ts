@@ -16,7 +16,9 @@ export class LoginPage {
     await this.page.getByTestId("login.username").fill(name);
     await this.page.getByTestId("login.password").fill(password);
     await this.page.getByTestId("login.submit").click();
-    await expect(this.page.getByTestId("cores.grid")).toBeVisible();
+    // signed in with the machine loaded; the tab may be Run (something runs) or the URL's
+    await expect(this.page.getByTestId("app.user")).toContainText(name);
+    await expect(this.page.getByTestId("app.machine")).toContainText(/[1-9]\d* CPUs/);
   }
 }
 
@@ -157,4 +159,21 @@ export class ConsolePage {
     if (await this.profiles.discardDialog().isVisible()) await this.profiles.discard();
     await this.page.getByTestId("tabs.machine").click();
   }
+}
+
+/** The theme and sign-out sit in the user menu of the one-line header. */
+async function openUserMenu(page: Page) {
+  const menu = page.getByTestId("app.menu");
+  if ((await menu.getAttribute("open")) === null) await page.getByTestId("app.user").click();
+}
+
+export async function setTheme(page: Page, theme: "system" | "light" | "dark") {
+  await openUserMenu(page);
+  await page.getByTestId("app.theme").selectOption(theme);
+  await page.getByTestId("app.user").click(); // close the menu again
+}
+
+export async function signOut(page: Page) {
+  await openUserMenu(page);
+  await page.getByTestId("app.sign-out").click();
 }

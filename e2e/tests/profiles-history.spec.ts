@@ -38,6 +38,10 @@ for (const scheme of SCHEMES) {
     await expect(page.getByTestId("app.undo")).toBeDisabled();
     await expect(c.diagnostics.errors()).not.toHaveText("0 errors");
 
+    // the "Saved" message of the stored profile does not linger over the import
+    await expect(page.getByTestId("app.notice").filter({ hasText: `Saved ${stored}` })).toHaveCount(
+      0,
+    );
     // Open another profile with that unsaved draft: the console asks; Cancel keeps it
     await c.profiles.open(stored);
     await expect(c.profiles.discardDialog()).toBeVisible();
@@ -58,6 +62,8 @@ for (const scheme of SCHEMES) {
     await expect(page.getByTestId("app.save")).toHaveText(`Save to ${stored}`);
     await page.getByTestId("app.save").click();
     await expect(page.getByTestId("app.notice")).toContainText(`Saved ${stored} as version 2`);
+    // a success message goes away by itself once read
+    await expect(page.getByTestId("app.notice")).toHaveCount(0, { timeout: 10_000 });
     await page.getByTestId("tabs.machine").click();
     await expect(c.slots.cores(1)).toContainText("LAPIC 4-7");
     await context.close();

@@ -1,6 +1,7 @@
 // Save, reload and find it intact; an unsaved draft survives a reload; a conflict from a
 // second browser context (409 PROFILE-STALE) shows who saved and what changed.
 import { expect, test } from "@playwright/test";
+import { expectAxeClean } from "../support/axe";
 import { ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
 
 test.describe.configure({ mode: "serial" });
@@ -17,6 +18,9 @@ test("save, reload, and find the layout intact", async ({ page }) => {
   await expect(page.getByTestId("app.dirty")).toHaveCount(0);
 
   await page.reload();
+  // the reload comes back to the tab it left (the URL keeps it)
+  await expect(page.getByTestId("tabs.profiles")).toHaveAttribute("aria-selected", "true");
+  await page.getByTestId("tabs.machine").click();
   await expect(page.getByTestId("cores.grid")).toBeVisible();
   await expect(page.getByTestId("app.profile-name")).toContainText("lab-three v1");
   await expect(c.slots.cores(2)).toContainText("LAPIC 16-23");
@@ -74,6 +78,8 @@ test("a conflict from a second browser context", async ({ page, browser }) => {
   await pageB.getByTestId("app.save").click();
   await expect(pageB.getByTestId("app.notice")).toContainText("Saved lab-three as version");
   await other.close();
+  // the console still open on the old version hears of it at once
+  await expect(page.getByTestId("app.notice")).toContainText("alice saved lab-three as version");
 
   // A edits and saves on the old version: the agent answers 409 PROFILE-STALE
   await page.getByTestId("tabs.machine").click();
@@ -82,16 +88,29 @@ test("a conflict from a second browser context", async ({ page, browser }) => {
   const dialog = page.getByTestId("conflict.dialog");
   await expect(dialog).toBeVisible();
   await expect(page.getByTestId("conflict.who")).toContainText("alice");
-  await expect(
-    page.getByTestId("conflict.theirs").locator("tr[data-changed]").first(),
-  ).toContainText("db");
+  // one three-way table, each changed field once: their rename, my added instance
+  const merge = page.getByTestId("conflict.merge");
+  await expect(merge.locator("tbody tr")).toHaveCount(2);
+  await expect(merge.locator('tr[data-key="2:name"]')).toContainText("db");
+  await expect(merge.locator('tr[data-key="2:name"]')).toHaveAttribute("data-changed-by", "theirs");
+  await expect(merge.locator('tr[data-key="3:instance"]')).toHaveAttribute(
+    "data-changed-by",
+    "mine",
+  );
+  // it opens at the top, the question first
+  await expect(page.getByTestId("conflict.who")).toBeInViewport();
   await page.screenshot({ path: "screenshots/conflict-light.png" });
+  await expectAxeClean(page, "conflict dialog");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "screenshots/conflict-dark.png" });
+  await expectAxeClean(page, "conflict dialog, dark");
 
-  // keep the draft: the next save replaces their version
+  // keep the choices: the next save keeps their rename and my new instance
   await page.getByTestId("conflict.keep").click();
   await expect(dialog).toHaveCount(0);
   await page.getByTestId("app.save").click();
   await expect(page.getByTestId("app.notice")).toContainText("Saved lab-three as version");
+  await expect(a.slots.slot("db")).toBeVisible();
   await expect(a.slots.slot("os4")).toBeVisible();
 });
 

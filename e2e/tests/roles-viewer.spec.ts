@@ -4,6 +4,8 @@ import { resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import { Agent } from "../support/agent-process";
 import { RunPage } from "../support/run-page";
+import { expectAxeClean, SCHEMES } from "../support/axe";
+import { ConsolePage, dragTo, signOut } from "../support/console-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
 const agent = new Agent({ adminPassword: "roles-admin-pw" });
@@ -71,7 +73,7 @@ test("a viewer cannot start anything, through the UI or by calling the API", asy
   await run.expectState("os2", "defined");
   await run.expectState("os3", "defined");
   // sign-out ends the session on the agent too
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByTestId("login.username")).toBeVisible();
   expect((await page.request.get(`${agent.url}/api/session`)).status()).toBe(401);
 });
@@ -106,3 +108,56 @@ test("an admin changes a role, resets a password and removes a user from the con
   await page.getByTestId("confirm.ok").click();
   await expect(page.getByTestId("users.message")).toContainText("LAST-ADMIN");
 });
+
+for (const scheme of SCHEMES) {
+  test(`a viewer gets a read-only console: controls say why, dragging is off (${scheme})`, async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    const run = new RunPage(page, agent.url);
+    const c = new ConsolePage(page);
+    await run.signIn(VIEWER.name, VIEWER.password);
+    await expect(page.getByTestId("app.read-only")).toContainText("signed in as a viewer");
+    const why = /signed in as a viewer: only an operator or admin may change profiles/;
+    await expect(page.getByTestId("app.save")).toBeDisabled();
+    await expect(page.getByTestId("app.save")).toHaveAttribute("title", why);
+
+    await c.profiles.open("seed-three-way");
+    await expect(page.getByTestId("app.notice")).toContainText("Opened seed-three-way");
+    for (const id of ["profiles.save", "profiles.activate", "profiles.delete-seed-three-way"]) {
+      await expect(page.getByTestId(id), id).toBeDisabled();
+      await expect(page.getByTestId(id), id).toHaveAttribute("title", why);
+    }
+    await page.getByTestId("tabs.machine").click();
+    await expect(page.getByTestId("slots.add")).toBeDisabled();
+    await expect(page.getByTestId("slot.name-1")).toBeDisabled();
+    await expect(page.getByTestId("memory.handle-r-os2-0")).toBeDisabled();
+    // dragging is off: the core stays where it was
+    await dragTo(page, c.cores.cell(16), c.slots.slot("os2"));
+    await expect(page.getByTestId("dnd.overlay")).toHaveCount(0);
+    await expect(c.slots.cores(1)).toContainText("LAPIC 4-7");
+    await expect(page.getByTestId("app.dirty")).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/roles-viewer-machine-${scheme}.png` });
+    await expectAxeClean(page, "viewer console");
+
+    // a refused attempt that reaches the agent is in the audit log
+    const session = (await (await page.request.get(`${agent.url}/api/session`)).json()) as {
+      csrfToken: string;
+    };
+    const list = (await (await page.request.get(`${agent.url}/api/profiles`)).json()) as {
+      profiles: { id: string }[];
+    };
+    const id = list.profiles[0]!.id;
+    const r = await page.request.post(`${agent.url}/api/profiles/${id}/activate`, {
+      headers: { "x-csrf-token": session.csrfToken },
+      data: {},
+    });
+    expect(r.status()).toBe(403);
+    const audit = (await (
+      await page.request.get(`${agent.url}/api/audit?action=access.denied&user=${VIEWER.name}`)
+    ).json()) as { entries: { target: string; result: string }[] };
+    expect(audit.entries.map((e) => e.target)).toContain(`POST /api/profiles/${id}/activate`);
+    await context.close();
+  });
+}

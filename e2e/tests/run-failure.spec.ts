@@ -4,6 +4,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
+import { setTheme } from "../support/console-page";
 import { expect, test } from "@playwright/test";
 import { Agent } from "../support/agent-process";
 import { AuditPage } from "../support/audit-page";
@@ -40,11 +41,11 @@ test("a refused start shows the agent's diagnostics in plain words, where the ac
   await expect(error).toContainText(`os3's kernel ${kernel} does not exist or cannot be read`);
   await expect(error).toContainText("Check the path");
   await run.expectState("os3", "defined");
-  await page.getByTestId("app.theme").selectOption("light");
+  await setTheme(page, "light");
   await page.screenshot({ path: `${SHOTS}/run-refused-light.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await page.screenshot({ path: `${SHOTS}/run-refused-dark.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("system");
+  await setTheme(page, "system");
   writeFileSync(kernel, saved);
 });
 
@@ -61,11 +62,11 @@ test("an injected failure at kernel booting ends in failed with its reason shown
   await expect(run.reason("os2")).toContainText("os2 failed at “Kernel booting”");
   await expect(run.reason("os2")).toContainText("never reached user space");
   await expect(run.log("os2")).toContainText("failed");
-  await page.getByTestId("app.theme").selectOption("light");
+  await setTheme(page, "light");
   await page.screenshot({ path: `${SHOTS}/run-failed-light.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await page.screenshot({ path: `${SHOTS}/run-failed-dark.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("system");
+  await setTheme(page, "system");
   // a reload keeps where it failed, when, and the log of that run
   await page.reload();
   await run.open();

@@ -4,6 +4,7 @@
 // running, stops it, starts all; then the audit page lists it all.
 import { AxeBuilder } from "@axe-core/playwright";
 import { resolve } from "node:path";
+import { setTheme } from "../support/console-page";
 import { expect, test, type Page } from "@playwright/test";
 import { Agent } from "../support/agent-process";
 import { AuditPage } from "../support/audit-page";
@@ -92,13 +93,13 @@ test("an operator starts os2 and watches it reach running, stops it, starts all"
   await expect(run.phase("os2", "running")).toContainText(/\+\d+\.\d\d s/);
   await expect(run.log("os2")).toContainText("booting → running (running)");
   await expect(page.getByTestId("run.heartbeat-os2")).toContainText(/heartbeat/);
-  await page.getByTestId("app.theme").selectOption("light");
+  await setTheme(page, "light");
   await page.screenshot({ path: `${SHOTS}/run-running-light.png`, fullPage: true });
   await axeClean(page, '[data-testid="run.view"]');
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await page.screenshot({ path: `${SHOTS}/run-running-dark.png`, fullPage: true });
   await axeClean(page, '[data-testid="run.view"]');
-  await page.getByTestId("app.theme").selectOption("light");
+  await setTheme(page, "light");
 
   // stop asks first and says what will happen; cancel changes nothing
   await run.button("stop", "os2").click();
@@ -114,9 +115,9 @@ test("an operator starts os2 and watches it reach running, stops it, starts all"
   await run.expectState("os3", "running", 20_000);
   await expect(run.startAllButton()).toBeDisabled();
   await page.screenshot({ path: `${SHOTS}/run-all-running-light.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await page.screenshot({ path: `${SHOTS}/run-all-running-dark.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("system");
+  await setTheme(page, "system");
 });
 
 test("the audit page lists it all and filters by user, instance, action and time", async ({
@@ -154,7 +155,7 @@ test("the audit page lists it all and filters by user, instance, action and time
   await expect(audit.rows()).toHaveCount(0);
   await audit.filter({ to: "", from: local(startedAt) });
   await expect(audit.rows()).not.toHaveCount(0);
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await audit.clear();
   await expect(audit.row("user.add")).toHaveCount(2); // the whole log again
   await page.screenshot({ path: `${SHOTS}/audit-dark.png`, fullPage: true });

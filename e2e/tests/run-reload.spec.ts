@@ -2,6 +2,7 @@
 // times the agent recorded, the run's log read from the agent, and a heartbeat indicator that
 // moves with the guest's live heartbeats (no polling of the instances).
 import { resolve } from "node:path";
+import { setTheme } from "../support/console-page";
 import { expect, test } from "@playwright/test";
 import { Agent } from "../support/agent-process";
 import { RunPage } from "../support/run-page";
@@ -53,9 +54,9 @@ test("after a reload: phase times, the run's log and a live heartbeat", async ({
   expect(reads, "no polling of GET /api/instances while connected").toEqual([]);
   await expect(beat).toContainText(/heartbeat [01] s ago/);
 
-  await page.getByTestId("app.theme").selectOption("light");
+  await setTheme(page, "light");
   await page.screenshot({ path: `${SHOTS}/run-reloaded-light.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("dark");
+  await setTheme(page, "dark");
   await page.screenshot({ path: `${SHOTS}/run-reloaded-dark.png`, fullPage: true });
-  await page.getByTestId("app.theme").selectOption("system");
+  await setTheme(page, "system");
 });

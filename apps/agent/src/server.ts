@@ -116,9 +116,7 @@ export async function startServer(
   openDatabase(cfg.dataDir).close();
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
-  let guestSink:
-    | ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void)
-    | null = null;
+  let guestSink: ((e: GuestEvent) => void) | null = null;
   let loader: Loader;
   let live: LiveFacts;
   let simulated: number[] | null = cfg.dryRunOnlineCpus;
@@ -180,7 +178,7 @@ export async function startServer(
   const app = await build(cfg, loader, machine, live, runner);
   guestSink = (e) => {
     try {
-      app.tessera.guests.guest({ name: e.name, type: e.type, at: e.at });
+      app.tessera.guests.guest({ name: e.name, type: e.type, at: e.at, reason: e.reason });
     } catch (err) {
       app.log.warn({ err }, "guest event dropped");
     }

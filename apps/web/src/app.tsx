@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { hasErrors } from "@tessera/core";
 import { startPersistence } from "./editor/draft-persistence";
 import { bootstrap, signOut } from "./session/session-actions";
@@ -25,9 +25,9 @@ import { AuditView } from "./admin/audit-view";
 import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
 import { watchSessionExpiry } from "./session/expiry";
+import { useEditGate } from "./session/roles";
+import { followRoute } from "./session/landing";
 import { applyTheme, followSystemTheme } from "./ui/theme";
-
-type Tab = "machine" | "boot" | "profiles" | "run" | "audit" | "users";
 
 function useTheme() {
   const theme = useStore((s) => s.theme);
@@ -59,20 +59,22 @@ function useShortcuts() {
   }, []);
 }
 
-function useFocusJump(setTab: (t: Tab) => void) {
+function useFocusJump() {
   const focus = useStore((s) => s.focus);
   useEffect(() => {
     if (!focus) return;
-    setTab("machine");
+    useStore.getState().setTab("machine");
     const sel = selectorFor(
       focus,
       useStore.getState().draft.instances.map((i) => i.name),
     );
     if (sel) requestAnimationFrame(() => flashElement(sel));
-  }, [focus, setTab]);
+  }, [focus]);
 }
 
-function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
+function TopBar() {
+  const tab = useStore((s) => s.tab);
+  const setTab = useStore((s) => s.setTab);
   const machine = useStore((s) => s.machine);
   const user = useStore((s) => s.user);
   const name = useStore((s) => s.draft.name);
@@ -85,31 +87,37 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   const theme = useStore((s) => s.theme);
   const setTheme = useStore((s) => s.setTheme);
   const ws = useStore((s) => s.wsStatus);
+  const ro = useEditGate();
   const id = machine?.identity;
+  const machineLine = [
+    id?.hostname || "machine",
+    id?.vendor,
+    id?.product,
+    `${machine?.cpus.length ?? 0} CPUs`,
+  ]
+    .filter((part) => part && part.trim() !== "")
+    .join(" · ");
   return (
     <>
-      <header className="topbar">
+      <header className="topbar" data-testid="app.header">
         <span className="brand">Tessera</span>
-        <span className="machine-id" data-testid="app.machine">
-          {[id?.hostname || "machine", id?.vendor, id?.product, `${machine?.cpus.length ?? 0} CPUs`]
-            .filter((part) => part && part.trim() !== "")
-            .join(" · ")}
+        <span className="machine-id" data-testid="app.machine" title={machineLine}>
+          {machineLine}
         </span>
         <span className="grow" />
-        <span data-testid="app.profile-name">
+        <span className="profile-name" data-testid="app.profile-name" title={name}>
           {name}
           {source ? <span className="muted"> v{source.version}</span> : null}
-          {dirty ? (
-            <span className="dirty-dot" title="Unsaved changes" data-testid="app.dirty">
-              {" "}
-              ● unsaved
-            </span>
-          ) : null}
         </span>
+        {dirty ? (
+          <span className="dirty-dot" title="Unsaved changes" data-testid="app.dirty">
+            ● unsaved
+          </span>
+        ) : null}
         <button
           aria-label="Undo (Ctrl+Z)"
-          title="Undo (Ctrl+Z)"
-          disabled={!canUndo}
+          title={ro.reason ?? "Undo (Ctrl+Z)"}
+          disabled={!canUndo || ro.disabled}
           onClick={() => useStore.getState().undo()}
           data-testid="app.undo"
         >
@@ -117,8 +125,8 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
         </button>
         <button
           aria-label="Redo (Ctrl+Shift+Z)"
-          title="Redo (Ctrl+Shift+Z)"
-          disabled={!canRedo}
+          title={ro.reason ?? "Redo (Ctrl+Shift+Z)"}
+          disabled={!canRedo || ro.disabled}
           onClick={() => useStore.getState().redo()}
           data-testid="app.redo"
         >
@@ -128,36 +136,50 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
           className="primary"
           onClick={() => void saveDraft()}
           data-testid="app.save"
+          disabled={ro.disabled}
           title={
+            ro.reason ??
             (source
               ? `Saves ${name} as version ${source.version + 1} of the stored profile ${source.name}`
               : `Saves ${name} as a new stored profile`) +
-            (errors ? " (errors block activation, not saving)" : "") +
-            " · Ctrl+S"
+              (errors ? " (errors block activation, not saving)" : "") +
+              " · Ctrl+S"
           }
         >
           {source ? `Save to ${source.name}` : "Save as new"}
         </button>
-        <label className="sr-only" htmlFor="theme">
-          Theme
-        </label>
-        <select
-          id="theme"
-          value={theme}
-          onChange={(e) => setTheme(e.target.value as Theme)}
-          data-testid="app.theme"
+        <span
+          className={ws === "open" ? "live on" : "live"}
+          title={`Live events: ${ws}`}
+          data-testid="app.live"
+          data-state={ws}
         >
-          <option value="system">System theme</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
-        <span className="muted" title={`Live events: ${ws}`} data-testid="app.live" data-state={ws}>
           {ws === "open" ? "● live" : "○ offline"}
         </span>
-        <span data-testid="app.user">
-          {user?.name} <span className="muted">({user?.role})</span>
-        </span>
-        <button onClick={() => void signOut()}>Sign out</button>
+        {/* What does not fit a one-line header at 1024 px: the theme and sign-out, in a menu. */}
+        <details className="menu" data-testid="app.menu">
+          <summary data-testid="app.user" title="Theme and sign-out">
+            {user?.name} <span className="muted">({user?.role})</span>
+          </summary>
+          <div className="menu-body">
+            <label className="field" htmlFor="theme">
+              Theme
+              <select
+                id="theme"
+                value={theme}
+                onChange={(e) => setTheme(e.target.value as Theme)}
+                data-testid="app.theme"
+              >
+                <option value="system">System theme</option>
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+              </select>
+            </label>
+            <button onClick={() => void signOut()} data-testid="app.sign-out">
+              Sign out
+            </button>
+          </div>
+        </details>
       </header>
       <nav className="tabs" role="tablist" aria-label="Views">
         {(
@@ -187,19 +209,31 @@ function TopBar({ tab, setTab }: { tab: Tab; setTab: (t: Tab) => void }) {
   );
 }
 
+/** A viewer's console is read-only: said once, where the work is. */
+function ReadOnlyNote() {
+  const ro = useEditGate();
+  if (!ro.disabled) return null;
+  return (
+    <div className="banner info" role="note" data-testid="app.read-only">
+      Read-only: {ro.reason}
+    </div>
+  );
+}
+
 function Workspace() {
-  const [tab, setTab] = useState<Tab>("machine");
+  const tab = useStore((s) => s.tab);
   const machine = useStore((s) => s.machine);
   const machineError = useStore((s) => s.machineError);
   useShortcuts();
-  useFocusJump(setTab);
+  useFocusJump();
   useEffect(() => startLive(), []);
   return (
     <div className="app">
-      <TopBar tab={tab} setTab={setTab} />
+      <TopBar />
       <DndShell>
         <div className="workspace">
-          <main className="main" role="tabpanel">
+          <main className="main" role="tabpanel" data-testid="app.main">
+            <ReadOnlyNote />
             <Notice />
             <StaleHardware />
             {machineError ? (
@@ -222,7 +256,7 @@ function Workspace() {
             {tab === "audit" ? <AuditView /> : null}
             {tab === "users" ? <UsersView /> : null}
           </main>
-          <aside className="aside" aria-label="Partition">
+          <aside className="aside" aria-label="Partition" data-testid="app.aside">
             <SlotsView />
             <DiagnosticsView />
           </aside>
@@ -240,10 +274,12 @@ export function App() {
   useTheme();
   useEffect(() => {
     const stop = startPersistence();
+    const unroute = followRoute();
     const unwatch = watchSessionExpiry();
     void bootstrap();
     return () => {
       stop();
+      unroute();
       unwatch();
     };
   }, []);

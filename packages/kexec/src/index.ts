@@ -60,7 +60,6 @@ export { runCommand } from "./run-command";
 export type { CommandOutcome, CommandOptions } from "./run-command";
 export { createDirectLoader } from "./direct/direct-loader";
 export type { DirectLoader } from "./direct/direct-loader";
-// REPLACE WITH CORE'S TYPES once packages/core exports them (see direct/plan-shape.ts).
 export { isDirectPlan } from "./direct/plan-shape";
 export type { DirectPlan, DirectSuccessorPlan } from "./direct/plan-shape";
 export { directGuestScript } from "./direct/guest-script";
@@ -74,7 +73,7 @@ export { buildApicHelper, HELPER_SOURCE } from "./direct/apic";
 export { describeDirect } from "./direct/describe";
 export type { DirectDescription } from "./direct/describe";
 export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
-export { readDirectImages } from "./direct/image-files";
+export { readDirectImages, describeDirectFromFiles } from "./direct/image-files";
 export { describeDirectCommands, HELPER_PLACEHOLDER } from "./direct/describe-commands";
 export type { DirectDescribeOptions } from "./direct/describe-commands";
 export { loaderScript } from "./loader-script";

@@ -35,7 +35,7 @@ export class GuestMonitor {
 
   /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
   guest(
-    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number },
+    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number; reason?: string },
     token?: string,
   ): { stop: boolean } {
     const row = this.d.instances.get(e.name);
@@ -51,7 +51,9 @@ export class GuestMonitor {
     const at = new Date(e.at ?? this.store.now()).toISOString();
     if (e.type === "crashed")
       this.store.transition(e.name, "failed", {
-        reason: `${e.name} crashed while running (reported by its guest).`,
+        reason: e.reason
+          ? `${e.name} failed: ${e.reason}`
+          : `${e.name} crashed while running (reported by its guest).`,
         phase: row.phase,
       });
     else if (e.type === "stopped")

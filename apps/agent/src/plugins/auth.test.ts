@@ -81,6 +81,13 @@ describe("auth on every route", () => {
     });
     expect(viewer.statusCode).toBe(403);
     expect(viewer.json().error.code).toBe("FORBIDDEN");
+    // the refused attempt is in the audit log, with who and what
+    const denied = t.app.tessera.audit.query({ action: "access.denied" });
+    expect(denied[0]).toMatchObject({
+      user: "vera",
+      target: "POST /api/profiles",
+      result: "forbidden",
+    });
     expect(
       (await t.app.inject({ url: "/api/profiles", headers: { cookie: v.cookie } })).statusCode,
     ).toBe(200);

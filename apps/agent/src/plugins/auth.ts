@@ -36,6 +36,14 @@ export function authHook(app: FastifyInstance) {
         throw new AgentError("CSRF-MISMATCH");
     }
     if (!roleAtLeast(req.session.role, access)) {
+      // A refused attempt that reached the agent is on record: who tried what.
+      app.tessera.audit.record({
+        user: req.session.user,
+        action: "access.denied",
+        target: `${req.method} ${req.url.split("?")[0]}`,
+        result: "forbidden",
+        detail: `needs the ${access} role; ${req.session.user} is ${req.session.role}`,
+      });
       throw new AgentError("FORBIDDEN", {
         message: `This needs the ${access} role; you are ${req.session.role}.`,
       });

@@ -16,6 +16,7 @@ export const fetchAudit = (f: AuditFilter): Promise<AuditEntry[]> =>
 export const KNOWN_ACTIONS = [
   "session.login",
   "session.logout",
+  "access.denied",
   "instance.start",
   "instance.stop",
   "instance.force-stop",

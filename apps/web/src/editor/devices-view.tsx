@@ -1,8 +1,11 @@
 // PCI devices by bus (class, vendor and device names, driver, interrupt mode, IOMMU group,
 // NUMA node) and the legacy devices beside them. Rows select with click/Ctrl/Shift or the
 // checkbox (keyboard), and the selection drags onto a slot. Click a row's ▸ for its facts.
+// The PCI table is a virtualized list (@tanstack/react-virtual): with 4096 devices only the
+// rows in view (and a few around them) are in the DOM.
 import { useDraggable } from "@dnd-kit/core";
-import { Fragment, useMemo, useState, type CSSProperties } from "react";
+import { measureElement, observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useMemo, useRef, useState, type CSSProperties } from "react";
 import type { Device, LegacyDevice, PciDevice } from "@tessera/core";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
@@ -42,7 +45,16 @@ function OwnerCell({ id }: { id: string }) {
   );
 }
 
-function Row({ d, children }: { d: Device; children: React.ReactNode }) {
+function Row({
+  d,
+  children,
+  measure,
+}: {
+  d: Device;
+  children: React.ReactNode;
+  /** The virtual list's measuring hooks, for rows in the virtualized PCI table. */
+  measure?: { "data-index": number; ref: (el: Element | null) => void };
+}) {
   const selected = useStore((s) => !!s.selectedDevices[d.id]);
   const diag = useStore((s) => s.marks.device[d.id]);
   const select = useStore((s) => s.selectDevices);
@@ -52,6 +64,7 @@ function Row({ d, children }: { d: Device; children: React.ReactNode }) {
       data-dev={d.id}
       data-testid={`devices.row-${d.id}`}
       aria-selected={selected}
+      {...measure}
       onPointerUp={(e) => {
         // a tap (not a drag) selects; pointerup because dnd-kit swallows the click after a drag
         const t = (e.currentTarget as HTMLElement).dataset;
@@ -130,6 +143,17 @@ function PciFacts({ d }: { d: PciDevice }) {
   );
 }
 
+type PciRow =
+  | { kind: "bus"; bus: string; count: number; folded: boolean }
+  | { kind: "dev"; d: PciDevice }
+  | { kind: "facts"; d: PciDevice };
+
+/** The device tables' scroll box, and a row's expected height, in px. */
+const TABLE_HEIGHT = 520;
+const ROW_HEIGHT = 34;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 export function DevicesView() {
   const machine = useStore((s) => s.machine);
   const [open, setOpen] = useState<string | null>(null);
@@ -158,12 +182,55 @@ export function DevicesView() {
     },
   };
   const { setNodeRef, listeners } = useDraggable({ id: "devices", data: source });
-  if (!machine) return null;
+  const scroller = useRef<HTMLDivElement | null>(null);
+  const bodyRef = useCallback(
+    (el: HTMLDivElement | null) => {
+      scroller.current = el;
+      setNodeRef(el);
+    },
+    [setNodeRef],
+  );
   const many = pci.reduce((n, [, l]) => n + l.length, 0) > 256;
+  const rows = useMemo(() => {
+    const out: PciRow[] = [];
+    for (const [bus, list] of pci) {
+      const isFolded = many && folded !== "none" && (folded === "all" || folded[bus] !== false);
+      out.push({ kind: "bus", bus, count: list.length, folded: isFolded });
+      if (isFolded) continue;
+      for (const d of list) {
+        out.push({ kind: "dev", d });
+        if (open === d.id) out.push({ kind: "facts", d });
+      }
+    }
+    return out;
+  }, [pci, many, folded, open]);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // A box or row not laid out yet (or jsdom, which lays nothing out) counts at its expected
+    // size, so the first rows render and the list settles instead of growing without end.
+    measureElement: (el, entry, instance) => measureElement(el, entry, instance) || ROW_HEIGHT,
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) =>
+        cb(rect.height > 0 ? rect : { width: rect.width, height: TABLE_HEIGHT }),
+      ),
+    getItemKey: (i) => {
+      const r = rows[i]!;
+      return r.kind === "bus" ? `bus ${r.bus}` : `${r.kind} ${r.d.id}`;
+    },
+  });
+  if (!machine) return null;
   const onPointerDown = (e: React.PointerEvent) => {
     if ((e.target as HTMLElement).closest("input,button")) return;
     if ((e.target as Element).closest("[data-dev]")) listeners?.onPointerDown?.(e);
   };
+  const items = virtual.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = virtual.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const toggleBus = (bus: string, isFolded: boolean) =>
+    setFolded({ ...(typeof folded === "object" ? folded : {}), [bus]: !isFolded });
 
   return (
     <section className="panel" aria-labelledby="dev-h">
@@ -183,10 +250,10 @@ export function DevicesView() {
       </header>
       <div
         className="body"
-        ref={setNodeRef}
+        ref={bodyRef}
         onPointerDown={onPointerDown}
         data-testid="devices.tables"
-        style={{ display: "grid", gap: 12, maxHeight: 520, overflow: "auto" }}
+        style={{ display: "grid", gap: 12, maxHeight: TABLE_HEIGHT, overflow: "auto" }}
       >
         <table className="grid" data-testid="devices.pci">
           <caption className="sr-only">PCI devices</caption>
@@ -206,76 +273,67 @@ export function DevicesView() {
             </tr>
           </thead>
           <tbody>
-            {pci.map(([bus, list]) => {
-              const isFolded =
-                many && folded !== "none" && (folded === "all" || folded[bus] !== false);
-              return (
-                <Fragment key={bus}>
-                  <tr className="bus-head">
+            {before > 0 ? <tr aria-hidden="true" style={{ height: before }} /> : null}
+            {items.map((v) => {
+              const r = rows[v.index]!;
+              const measure = { "data-index": v.index, ref: virtual.measureElement };
+              if (r.kind === "bus")
+                return (
+                  <tr key={v.key} className="bus-head" {...measure}>
                     <td colSpan={9}>
                       {many ? (
                         <button
                           className="icon"
-                          aria-expanded={!isFolded}
-                          data-testid={`devices.bus-${bus}`}
-                          onClick={() =>
-                            setFolded({
-                              ...(typeof folded === "object" ? folded : {}),
-                              [bus]: !isFolded,
-                            })
-                          }
+                          aria-expanded={!r.folded}
+                          data-testid={`devices.bus-${r.bus}`}
+                          onClick={() => toggleBus(r.bus, r.folded)}
                         >
-                          {isFolded ? "▸" : "▾"}
+                          {r.folded ? "▸" : "▾"}
                         </button>
                       ) : null}{" "}
-                      Bus {bus} <span className="muted">· {list.length} devices</span>
+                      Bus {r.bus}{" "}
+                      <span className="muted">· {plural(r.count, "device", "devices")}</span>
                     </td>
                   </tr>
-                  {isFolded
-                    ? null
-                    : list.map((d) => {
-                        const irq = irqText(d);
-                        return (
-                          <Fragment key={d.id}>
-                            <Row d={d}>
-                              <td className="mono" style={{ whiteSpace: "nowrap" }}>
-                                <button
-                                  className="icon"
-                                  aria-expanded={open === d.id}
-                                  aria-label={`Facts of ${d.id}`}
-                                  onClick={() => setOpen(open === d.id ? null : d.id)}
-                                >
-                                  {open === d.id ? "▾" : "▸"}
-                                </button>{" "}
-                                {d.id}
-                              </td>
-                              <td>{d.className ?? `class ${d.class.toString(16)}`}</td>
-                              <td>
-                                {d.vendorName ?? h4(d.vendor)} · {d.deviceName ?? h4(d.device)}
-                              </td>
-                              <td className="mono">
-                                {d.driver ?? <span className="muted">none</span>}
-                              </td>
-                              <td>
-                                <span className={`tag ${irq.cls}`}>{irq.text}</span>
-                              </td>
-                              <td>{d.iommuGroup ?? "—"}</td>
-                              <td>{d.node ?? "—"}</td>
-                            </Row>
-                            {open === d.id ? (
-                              <tr>
-                                <td />
-                                <td colSpan={8}>
-                                  <PciFacts d={d} />
-                                </td>
-                              </tr>
-                            ) : null}
-                          </Fragment>
-                        );
-                      })}
-                </Fragment>
+                );
+              if (r.kind === "facts")
+                return (
+                  <tr key={v.key} {...measure}>
+                    <td />
+                    <td colSpan={8}>
+                      <PciFacts d={r.d} />
+                    </td>
+                  </tr>
+                );
+              const d = r.d;
+              const irq = irqText(d);
+              return (
+                <Row key={v.key} d={d} measure={measure}>
+                  <td className="mono" style={{ whiteSpace: "nowrap" }}>
+                    <button
+                      className="icon"
+                      aria-expanded={open === d.id}
+                      aria-label={`Facts of ${d.id}`}
+                      onClick={() => setOpen(open === d.id ? null : d.id)}
+                    >
+                      {open === d.id ? "▾" : "▸"}
+                    </button>{" "}
+                    {d.id}
+                  </td>
+                  <td>{d.className ?? `class ${d.class.toString(16)}`}</td>
+                  <td>
+                    {d.vendorName ?? h4(d.vendor)} · {d.deviceName ?? h4(d.device)}
+                  </td>
+                  <td className="mono">{d.driver ?? <span className="muted">none</span>}</td>
+                  <td>
+                    <span className={`tag ${irq.cls}`}>{irq.text}</span>
+                  </td>
+                  <td>{d.iommuGroup ?? "—"}</td>
+                  <td>{d.node ?? "—"}</td>
+                </Row>
               );
             })}
+            {after > 0 ? <tr aria-hidden="true" style={{ height: after }} /> : null}
           </tbody>
         </table>
         <table className="grid" data-testid="devices.legacy">

@@ -1,9 +1,11 @@
-// Every finding of core's validate() in one list; each entry jumps to where it belongs.
+// Every finding in one list: core's validate() in the browser, then what the agent adds with
+// its live facts (marked "this host"); each entry jumps to where it belongs.
 import { useState } from "react";
 import type { Diagnostic } from "@tessera/core";
 import { instanceIndexOf } from "./model/diagnostics";
 import { useStore } from "../store";
 import type { FocusTarget } from "./editor-types";
+import { onlyFromHost, useHostFindings } from "./host-findings";
 
 function targetOf(d: Diagnostic, slot: number | null): FocusTarget | null {
   const s = d.subject;
@@ -20,6 +22,9 @@ export function DiagnosticsView() {
   const marks = useStore((s) => s.marks);
   const focusOn = useStore((s) => s.focusOn);
   const [limit, setLimit] = useState(100);
+  const host = useHostFindings();
+  const fromHost = onlyFromHost(host.findings, diagnostics);
+  const hostErrors = fromHost.filter((d) => d.severity === "error").length;
   return (
     <section aria-labelledby="diag-h" className="panel" data-testid="diagnostics.panel">
       <header>
@@ -31,12 +36,40 @@ export function DiagnosticsView() {
         <span className="sev warning" data-testid="diagnostics.warnings">
           {marks.warnings} warnings
         </span>
+        {hostErrors ? (
+          <span className="sev error" data-testid="diagnostics.host-errors">
+            {hostErrors} from this host
+          </span>
+        ) : null}
       </header>
       <div className="body">
-        {diagnostics.length === 0 ? (
+        {diagnostics.length === 0 && fromHost.length === 0 ? (
           <p className="banner ok" data-testid="diagnostics.clean">
             ✓ No findings: this layout is valid.
           </p>
+        ) : null}
+        {fromHost.length ? (
+          <ul className="diag-list" data-testid="diagnostics.host-list">
+            {fromHost.map((d, k) => (
+              <li
+                key={`${d.code}-${k}`}
+                className="host"
+                data-testid={`diagnostics.host-${k}`}
+                data-code={d.code}
+              >
+                <span className="row">
+                  <span className={`sev ${d.severity}`}>{d.severity}</span>
+                  <code>{d.code}</code>
+                  {d.instance ? <span className="muted">{d.instance}</span> : null}
+                  <span className="tag" title="Found by the agent with this host's live facts">
+                    this host
+                  </span>
+                </span>
+                <span>{d.message}</span>
+                {d.hint ? <span className="hint">{d.hint}</span> : null}
+              </li>
+            ))}
+          </ul>
         ) : null}
         <ul className="diag-list" data-testid="diagnostics.list" aria-live="polite">
           {diagnostics.slice(0, limit).map((d, k) => {
@@ -62,6 +95,11 @@ export function DiagnosticsView() {
             );
           })}
         </ul>
+        {host.state === "failed" ? (
+          <p className="muted" data-testid="diagnostics.host-unavailable">
+            The agent's checks of this host are not available: {host.reason}
+          </p>
+        ) : null}
         {diagnostics.length > limit ? (
           <button onClick={() => setLimit(diagnostics.length)} data-testid="diagnostics.more">
             Show all {diagnostics.length} findings

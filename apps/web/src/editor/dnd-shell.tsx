@@ -19,6 +19,7 @@ import { describePayload, type Payload } from "./model/payload";
 import { assign } from "./editor-actions";
 import { beginJudging, endJudging, verdictFor } from "./judge-client";
 import { useStore } from "../store";
+import { useEditGate } from "../session/roles";
 
 export interface DragSource {
   resolve(target: Element | null): Payload | null;
@@ -41,8 +42,12 @@ function DragOverProbe() {
   return null;
 }
 
+const NO_SENSORS: ReturnType<typeof useSensors> = [];
+
 export function DndShell({ children }: { children: ReactNode }) {
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }));
+  const pointer = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }));
+  // A viewer's console is read-only: nothing can be picked up.
+  const sensors = useEditGate().disabled ? NO_SENSORS : pointer;
   const payload = useStore((s) => s.drag?.payload ?? null);
 
   function onDragStart(e: DragStartEvent) {

@@ -2,6 +2,7 @@
 import { parseProfile, profileToJson } from "@tessera/core";
 import { useStore } from "../store";
 import { flagForeignHardware } from "./hardware";
+import { hasUnsavedWork } from "./unsaved";
 
 const get = useStore.getState;
 
@@ -27,18 +28,19 @@ export function persistDraft(): void {
   }
 }
 
-export function restoreDraft(): void {
+/** True when a draft worth keeping came back: from a stored profile, or with work in it. */
+export function restoreDraft(): boolean {
   let raw: string | null;
   try {
     raw = localStorage.getItem(DRAFT_KEY);
   } catch {
-    return;
+    return false;
   }
-  if (!raw) return;
+  if (!raw) return false;
   try {
     const saved = JSON.parse(raw) as { profile: unknown; source: Record<string, unknown> | null };
     const p = parseProfile(saved.profile);
-    if (!p.ok) return;
+    if (!p.ok) return false;
     const base = saved.source?.base ? parseProfile(saved.source.base) : null;
     get().loadDraft(
       p.value,
@@ -52,8 +54,11 @@ export function restoreDraft(): void {
         : null,
     );
     flagForeignHardware(p.value);
+    const s = get();
+    return s.source !== null || hasUnsavedWork(s.draft, null);
   } catch {
     // a corrupt saved draft is ignored, never fatal
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@ import { markDiagnostics } from "./model/diagnostics";
 import { cpuOwners, deviceOwners } from "./model/topology";
 import type { State } from "../store/types";
 import type { DraftSlice } from "./editor-types";
+import { readOnlyRole } from "../session/gate";
 
 const HISTORY_LIMIT = 200;
 
@@ -26,6 +27,10 @@ export function derive(machine: Machine | null, draft: Profile) {
   };
 }
 
+// A viewer's draft never changes by editing (the views are disabled too; this also covers
+// shortcuts and drags). Opening a stored profile to look at it still works.
+const readOnly = (s: State) => readOnlyRole(s.user?.role);
+
 export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, get) => {
   const initial = emptyProfile();
   return {
@@ -37,6 +42,7 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
     ...derive(null, initial),
     edit(fn, coalesceKey) {
       const s = get();
+      if (readOnly(s)) return;
       const next = fn(s.draft);
       if (next === s.draft) return;
       const coalesce = coalesceKey !== undefined && coalesceKey === s.lastEditKey;
@@ -51,6 +57,7 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
     },
     undo() {
       const s = get();
+      if (readOnly(s)) return;
       const prev = s.past[s.past.length - 1];
       if (!prev) return;
       set({
@@ -63,6 +70,7 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
     },
     redo() {
       const s = get();
+      if (readOnly(s)) return;
       const next = s.future[0];
       if (!next) return;
       set({
@@ -75,10 +83,12 @@ export const createDraftSlice: StateCreator<State, [], [], DraftSlice> = (set, g
     },
     markBase: null,
     beginMark() {
+      if (readOnly(get())) return;
       set({ markBase: get().draft, lastEditKey: null });
     },
     preview(next) {
       const s = get();
+      if (readOnly(s)) return;
       if (!s.markBase) return s.edit(() => next);
       if (next !== s.draft) set({ draft: next, ...derive(s.machine, next) });
     },

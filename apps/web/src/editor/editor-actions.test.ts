@@ -198,7 +198,26 @@ describe("draft persistence and foreign hardware", () => {
     expect(missingHardware(exampleMachine(), p)).toEqual([
       "os2: cores with LAPIC ID 99",
       "os2: device 0000:09:00.0",
-      "os2: memory 0xfec00000+0x1000 is not usable RAM here",
+      "os2: memory 0xfec0_0000–0xfec0_0fff (4 KiB) is not usable RAM here",
     ]);
+  });
+});
+
+describe("a viewer's draft", () => {
+  beforeEach(() => loadExample());
+
+  it("does not change by editing, undo, a gesture or a drop; opening still works", () => {
+    s().setUser({ name: "vera", role: "viewer" });
+    const before = s().draft;
+    s().edit((p) => renameInstance(p, 1, "mine"));
+    s().beginMark();
+    s().preview(renameInstance(before, 2, "dragged"));
+    s().commitMark();
+    expect(assign({ kind: "cpus", ids: [8] }, 1)).toBe(false);
+    s().undo();
+    expect(s().draft).toBe(before);
+    expect(s().past).toEqual([]);
+    s().loadDraft(exampleProfile(), null);
+    expect(s().draft).not.toBe(before);
   });
 });

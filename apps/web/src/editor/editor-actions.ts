@@ -5,6 +5,7 @@ import { getMachine } from "../api/machine";
 import { judge } from "./model/judge";
 import { lockedMoveRefusal, movesOf } from "./model/moves";
 import { runningInstances } from "./running";
+import { EDIT_WHAT, gate, readOnlyRole } from "../session/gate";
 import { applyPayload, type Payload } from "./model/payload";
 import { emptyProfile } from "./draft-slice";
 import { restoreDraft } from "./draft-persistence";
@@ -14,13 +15,15 @@ import type { DragState } from "./editor-types";
 
 const get = useStore.getState;
 
-export async function loadMachine(): Promise<void> {
+/** Reads the machine; true when a draft kept from the last visit came back with it. */
+export async function loadMachine(): Promise<boolean> {
   try {
     const { machine, fingerprint } = await getMachine();
     get().setMachine(machine, fingerprint);
-    restoreDraft();
+    return restoreDraft();
   } catch (e) {
     get().setMachineError(errorText(e).text);
+    return false;
   }
 }
 
@@ -38,6 +41,10 @@ export function currentSelection(): Payload | null {
 export function assign(payload: Payload, index: number): boolean {
   const s = get();
   if (!s.machine) return false;
+  if (readOnlyRole(s.user?.role)) {
+    s.setNotice({ kind: "error", text: gate(s.user?.role, "operator", EDIT_WHAT).reason! });
+    return false;
+  }
   const next = applyPayload(s.machine, s.draft, payload, index);
   const refused = next && lockedMoveRefusal(movesOf(s.draft, next, index), runningInstances(s));
   if (refused?.length) {

@@ -18,6 +18,7 @@ import {
   addressSpaceEnd,
   hexAddr,
   ONE_MIB,
+  rangeLabel,
   segments,
   sizeLabel,
   type Segment,
@@ -34,6 +35,7 @@ import {
 } from "./model/memory-pointer";
 import { clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/viewport";
 import { useStore } from "../store";
+import { useEditGate } from "../session/roles";
 import type { DragSource } from "./dnd-shell";
 
 const pct = (f: number) => `${(Math.min(1, Math.max(0, f)) * 100).toFixed(4)}%`;
@@ -82,6 +84,7 @@ export function MemoryView() {
   const segs = useMemo(() => (machine ? segments(machine) : []), [machine]);
   const [hover, setHover] = useState<Segment | null>(null);
   const [chunk, setChunk] = useState("1G");
+  const ro = useEditGate();
   const gesture = useRef<MapGesture | null>(null);
   const stopEscape = useRef<(() => void) | null>(null);
   const bar = useRef<HTMLDivElement | null>(null);
@@ -118,6 +121,7 @@ export function MemoryView() {
     if (e.button !== 0) return;
     const h = (e.target as HTMLElement).dataset;
     if (h.handle) {
+      if (ro.disabled) return;
       const g = beginResize(
         useStore.getState().draft,
         Number(h.inst),
@@ -174,7 +178,7 @@ export function MemoryView() {
   };
 
   return (
-    <section className="panel" aria-labelledby="mem-h">
+    <section className="panel" aria-labelledby="mem-h" data-testid="memory.panel">
       <header>
         <h2 id="mem-h">Memory</h2>
         <span className="muted" data-testid="memory.window">
@@ -273,6 +277,7 @@ export function MemoryView() {
                     <button
                       className="handle l"
                       data-handle="l"
+                      disabled={ro.disabled}
                       data-inst={i}
                       data-k={k}
                       data-testid={`memory.handle-l-${inst.name}-${k}`}
@@ -283,6 +288,7 @@ export function MemoryView() {
                     <button
                       className="handle r"
                       data-handle="r"
+                      disabled={ro.disabled}
                       data-inst={i}
                       data-k={k}
                       data-testid={`memory.handle-r-${inst.name}-${k}`}
@@ -324,7 +330,11 @@ export function MemoryView() {
           ) : null}
           <div className="axis" aria-hidden="true">
             {ticks(view).map((t) => (
-              <span key={`${t}`} className="tick" style={{ left: pct(fracOf(view, t)) }}>
+              <span
+                key={`${t}`}
+                className={fracOf(view, t) > 0.85 ? "tick end" : "tick"}
+                style={{ left: pct(fracOf(view, t)) }}
+              >
                 {hexAddr(t)}
                 <br />
                 {sizeLabel(t)}
@@ -339,11 +349,7 @@ export function MemoryView() {
         </div>
         <div className="row">
           {pending ? (
-            <RangeChip
-              id="pending"
-              label={`${hexAddr(pending.start)} + ${sizeLabel(pending.size)}`}
-              payload={pendingSource}
-            />
+            <RangeChip id="pending" label={rangeLabel(pending)} payload={pendingSource} />
           ) : (
             <span className="muted">No range selected.</span>
           )}

@@ -5,6 +5,7 @@ import { describePayload } from "./model/payload";
 import { formatIds } from "./model/topology";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { assignSelectionTo, judgeDrop } from "./editor-actions";
+import { useEditGate } from "../session/roles";
 import { useStore } from "../store";
 import type { Payload } from "./model/payload";
 
@@ -28,6 +29,7 @@ export function SelectionBar() {
   const payload = useSelectionPayload();
   const instances = useStore((s) => s.draft.instances);
   const clear = useStore((s) => s.clearSelection);
+  const ro = useEditGate();
   const [target, setTarget] = useState(0);
   const draft = useStore((s) => s.draft);
   const verdict = useMemo(
@@ -60,6 +62,8 @@ export function SelectionBar() {
       <button
         className="primary"
         data-testid="selection.assign"
+        disabled={ro.disabled}
+        title={ro.reason ?? undefined}
         onClick={() => assignSelectionTo(target)}
       >
         Assign

@@ -1,19 +1,13 @@
 // Two profiles side by side, instance by instance and field by field; changed rows marked.
 import type { Instance, Profile } from "@tessera/core";
-import { hexAddr, sizeLabel } from "../editor/model/memory";
+import { rangeLabel } from "../editor/model/memory";
 import { formatIds } from "../editor/model/topology";
 
 const FIELDS: [string, (i: Instance) => string][] = [
   ["name", (i) => i.name],
   ["cores", (i) => (i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—")],
-  [
-    "memory",
-    (i) => i.memory.map((r) => `${hexAddr(r.start)}+${sizeLabel(r.size)}`).join(", ") || "—",
-  ],
-  [
-    "low slice",
-    (i) => (i.lowMemory ? `${hexAddr(i.lowMemory.start)}+${sizeLabel(i.lowMemory.size)}` : "—"),
-  ],
+  ["memory", (i) => i.memory.map(rangeLabel).join(", ") || "—"],
+  ["low slice", (i) => (i.lowMemory ? rangeLabel(i.lowMemory) : "—")],
   ["devices", (i) => [...i.devices].sort().join(", ") || "—"],
   ["kernel", (i) => i.kernel ?? "—"],
   ["initrd", (i) => i.initrd ?? "—"],

@@ -5,6 +5,7 @@ import { ApiError } from "../api/client";
 import * as api from "../api/profiles";
 import { flagForeignHardware } from "../editor/hardware";
 import { errorText } from "../ui/error-text";
+import { rememberOpened } from "./last-opened";
 import { useStore } from "../store";
 
 const get = useStore.getState;
@@ -28,6 +29,7 @@ export async function openProfile(id: string): Promise<void> {
       base: rec.profile,
     });
     get().setConflict(null);
+    rememberOpened(rec.id);
     flagForeignHardware(rec.profile);
     get().setNotice({ kind: "ok", text: `Opened ${rec.name} (version ${rec.version}).` });
   } catch (e) {
@@ -40,10 +42,16 @@ function stamp(p: Profile): Profile {
   return fp ? { ...p, machineFingerprint: fp } : p;
 }
 
+// Profiles this console is saving right now: the live event of its own save is no news.
+const saving = new Set<string>();
+export const savingNow = (id: string) => saving.has(id);
+
 export async function saveDraft(): Promise<boolean> {
   const s = get();
   if (!s.source) return saveDraftAs(s.draft.name);
   const profile = stamp(s.draft);
+  const id = s.source.id;
+  saving.add(id);
   try {
     const rec = await api.saveProfile(s.source.id, s.source.version, profile);
     get().setSource({ id: rec.id, version: rec.version, name: rec.name, base: profile });
@@ -67,6 +75,8 @@ export async function saveDraft(): Promise<boolean> {
     }
     get().setNotice({ kind: "error", ...errorText(e) });
     return false;
+  } finally {
+    saving.delete(id);
   }
 }
 
@@ -98,16 +108,21 @@ export function reloadFromConflict(): void {
   s.setConflict(null);
 }
 
-/** Conflict: keep the draft, now based on the newer version, so the next save overwrites it. */
-export function keepDraftOverConflict(): void {
+/**
+ * Conflict: the draft becomes `merged` (their version with the draft's side where chosen),
+ * now based on their version, so the next save keeps both sides' edits. Without their
+ * profile (it could not be read) the draft stays as it is, based on their version.
+ */
+export function keepDraftOverConflict(merged: Profile | null): void {
   const s = get();
   const c = s.conflict;
   if (!c || !s.source) return;
+  if (merged) s.edit(() => merged);
   s.setSource({ ...s.source, version: c.current.version, base: c.current.profile });
   s.setConflict(null);
   s.setNotice({
     kind: "warning",
-    text: `Your draft is kept; saving will replace version ${c.current.version}.`,
+    text: `Your draft now holds the choices you made over version ${c.current.version}: save to store it.`,
   });
 }
 

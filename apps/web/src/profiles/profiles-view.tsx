@@ -20,6 +20,7 @@ import {
 import { useStore } from "../store";
 import { DiffTable } from "./diff-table";
 import { unlessUnsaved } from "./discard";
+import { useEditGate } from "../session/roles";
 
 function History({ id }: { id: string }) {
   const [versions, setVersions] = useState<api.ProfileRecord[]>([]);
@@ -95,6 +96,8 @@ export function ProfilesView() {
   const source = useStore((s) => s.source);
   const draftName = useStore((s) => s.draft.name);
   const errors = useStore((s) => hasErrors(s.diagnostics));
+  const ro = useEditGate();
+  const why = ro.reason ?? undefined;
   const [asName, setAsName] = useState("");
   const [rename, setRename] = useState("");
   const [importError, setImportError] = useState<string | null>(null);
@@ -126,6 +129,8 @@ export function ProfilesView() {
             <button
               className="primary"
               onClick={() => void saveDraft()}
+              disabled={ro.disabled}
+              title={why}
               data-testid="profiles.save"
             >
               Save
@@ -138,7 +143,8 @@ export function ProfilesView() {
               data-testid="profiles.save-as-name"
             />
             <button
-              disabled={!asName.trim()}
+              disabled={!asName.trim() || ro.disabled}
+              title={why}
               onClick={() => void saveDraftAs(asName.trim()).then((ok) => ok && setAsName(""))}
               data-testid="profiles.save-as"
             >
@@ -152,7 +158,8 @@ export function ProfilesView() {
               data-testid="profiles.rename-name"
             />
             <button
-              disabled={!rename.trim()}
+              disabled={!rename.trim() || ro.disabled}
+              title={why}
               onClick={() => void renameProfile(rename.trim()).then(() => setRename(""))}
               data-testid="profiles.rename"
             >
@@ -161,15 +168,16 @@ export function ProfilesView() {
           </div>
           <div className="row">
             <button
-              disabled={!source}
+              disabled={!source || ro.disabled}
+              title={why}
               onClick={() => unlessUnsaved("Duplicating", () => void duplicateCurrent())}
               data-testid="profiles.duplicate"
             >
               Duplicate
             </button>
             <button
-              disabled={!source || errors}
-              title={errors ? "A profile with errors cannot be made active" : undefined}
+              disabled={!source || errors || ro.disabled}
+              title={why ?? (errors ? "A profile with errors cannot be made active" : undefined)}
               onClick={() => void activateCurrent()}
               data-testid="profiles.activate"
             >
@@ -177,13 +185,18 @@ export function ProfilesView() {
             </button>
             <button
               onClick={() => unlessUnsaved("A new draft", newDraft)}
+              disabled={ro.disabled}
+              title={why}
               data-testid="profiles.new"
             >
               New empty draft
             </button>
             <button
               onClick={() => unlessUnsaved("Starting from this machine", draftFromHost)}
-              title="OS1 owns every core, all memory and every device, as before partitioning"
+              disabled={ro.disabled}
+              title={
+                why ?? "OS1 owns every core, all memory and every device, as before partitioning"
+              }
               data-testid="profiles.from-host"
             >
               Start from this machine
@@ -191,7 +204,12 @@ export function ProfilesView() {
             <button onClick={exportFile} data-testid="profiles.export">
               Export JSON
             </button>
-            <button onClick={() => file.current?.click()} data-testid="profiles.import">
+            <button
+              onClick={() => file.current?.click()}
+              disabled={ro.disabled}
+              title={why}
+              data-testid="profiles.import"
+            >
               Import JSON…
             </button>
             <input
@@ -261,6 +279,9 @@ export function ProfilesView() {
                     </button>
                     <button
                       className="danger"
+                      disabled={ro.disabled}
+                      title={why}
+                      data-testid={`profiles.delete-${p.name}`}
                       onClick={() =>
                         confirm(`Delete ${p.name} and its history?`) && void deleteStored(p.id)
                       }

@@ -1,35 +1,20 @@
-// Role gating in one place (API.md: viewer < operator < admin). Controls a user may not use
-// stay visible but disabled, and say why in their tooltip; the agent enforces the same rule
-// with 403 FORBIDDEN, this only spares the click.
+// The signed-in user's gates, for views (session/gate.ts holds the rule itself).
 import { useStore } from "../store";
-
-export type Role = "viewer" | "operator" | "admin";
-
-const RANK: Record<string, number> = { viewer: 0, operator: 1, admin: 2 };
-
-export function hasRole(role: string | null | undefined, need: Role): boolean {
-  return (RANK[role ?? ""] ?? -1) >= RANK[need]!;
-}
-
-export interface Gate {
-  disabled: boolean;
-  /** Why it is disabled, for the tooltip; null when allowed. */
-  reason: string | null;
-}
-
-/** `what` completes "… to <what>", e.g. "start or stop instances". */
-export function gate(role: string | null | undefined, need: Role, what: string): Gate {
-  if (hasRole(role, need)) return { disabled: false, reason: null };
-  const who = role ? `You are signed in as a ${role}` : "You are not signed in";
-  const needs = need === "admin" ? "an admin" : "an operator or admin";
-  return {
-    disabled: true,
-    reason: `${who}: only ${needs} may ${what}. Ask an admin to change your role.`,
-  };
-}
+import { EDIT_WHAT, gate, readOnlyRole, type Gate, type Role } from "./gate";
 
 /** The gate for the signed-in user. */
 export function useGate(need: Role, what: string): Gate {
   const role = useStore((s) => s.user?.role ?? null);
   return gate(role, need, what);
 }
+
+/**
+ * The editor's gate: a viewer's console is read-only (controls disabled, dragging off). The
+ * same rule as the store's (readOnlyRole): the editor only shows once someone signed in.
+ */
+export function useEditGate(): Gate {
+  const role = useStore((s) => s.user?.role ?? null);
+  return readOnlyRole(role) ? gate(role, "operator", EDIT_WHAT) : OPEN;
+}
+
+const OPEN: Gate = { disabled: false, reason: null };

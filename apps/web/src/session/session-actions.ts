@@ -4,6 +4,7 @@ import { loadMachine } from "../editor/editor-actions";
 import { refreshProfiles } from "../profiles/profile-actions";
 import { useStore } from "../store";
 import { errorText } from "../ui/error-text";
+import { land } from "./landing";
 
 const get = useStore.getState;
 
@@ -38,6 +39,7 @@ export async function signOut(): Promise<void> {
 }
 
 async function afterSignIn(): Promise<void> {
-  await loadMachine();
-  void refreshProfiles();
+  const restored = await loadMachine();
+  await refreshProfiles();
+  await land(restored);
 }

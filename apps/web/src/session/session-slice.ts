@@ -15,6 +15,10 @@ function storedTheme(): Theme {
 export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (set) => ({
   user: null,
   sessionStatus: "unknown",
+  tab: "machine",
+  setTab(tab) {
+    set({ tab });
+  },
   theme: storedTheme(),
   wsStatus: "closed",
   setUser(user) {

@@ -3,7 +3,7 @@ import { ApiError } from "../api/client";
 import { useStore } from "../store";
 import { standInAgent } from "../test/stand-in-agent";
 import { abandonSession, renewSession, withSession } from "./expiry";
-import { gate, hasRole } from "./roles";
+import { gate, hasRole } from "./gate";
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -3,7 +3,7 @@
 import type { ServerMessage } from "../api/events";
 import { connectSocket, disconnectSocket } from "../api/socket";
 import { loadMachine } from "../editor/editor-actions";
-import { refreshProfiles } from "../profiles/profile-actions";
+import { refreshProfiles, savingNow } from "../profiles/profile-actions";
 import { loadRun } from "../run/run-actions";
 import { useStore } from "./index";
 
@@ -28,7 +28,7 @@ export function applyServerMessage(msg: ServerMessage): void {
         msg.id === src.id &&
         msg.action === "updated" &&
         msg.version > src.version &&
-        msg.by !== s.user?.name
+        !savingNow(src.id)
       ) {
         s.setNotice({
           kind: "warning",
@@ -36,11 +36,11 @@ export function applyServerMessage(msg: ServerMessage): void {
         });
       }
       if (src && msg.id === src.id && msg.action === "deleted") {
+        s.setSource(null); // before the notice: a notice belongs to the profile open when it came
         s.setNotice({
           kind: "warning",
           text: `${msg.by} deleted ${msg.name}. Save as to keep your draft.`,
         });
-        s.setSource(null);
       }
       return;
     }

@@ -2,12 +2,11 @@
 // writes the pages itself, through /dev/mem) and one to start it (the APIC helper's
 // INIT-SIPI-SIPI). So each successor's description carries describeDirect's account of the
 // writes and the MP table, and `start` the helper's argv. The kernel's header decides where
-// things go, so the kernel file is read (its header only) and the initrd's size looked at.
-import { stat } from "node:fs/promises";
+// things go, so the kernel file is read (its header only) and the initrd's size looked at
+// (describeDirectFromFiles).
 import type { BootPlan, LoaderCommandPlan, LoaderCommands, SuccessorPlan } from "@tessera/core";
-import { inspectKernelFile } from "../bzimage";
 import { LoaderFailure } from "../errors";
-import { describeDirect } from "./describe";
+import { describeDirectFromFiles } from "./image-files";
 import { isDirectPlan } from "./plan-shape";
 
 export interface DirectDescribeOptions {
@@ -21,17 +20,6 @@ export interface DirectDescribeOptions {
 /** Shown instead of the helper's path until the loader builds it (mode "template"). */
 export const HELPER_PLACEHOLDER = "<tessera-apic>";
 
-async function initrdBytes(path: string): Promise<number> {
-  try {
-    return (await stat(path)).size;
-  } catch (err) {
-    throw new LoaderFailure(
-      "LOADER-ENOENT",
-      `cannot read the initrd ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
-  }
-}
-
 async function describeOne(s: SuccessorPlan, o: DirectDescribeOptions): Promise<LoaderCommands> {
   const refused = (problem: string): LoaderCommands => ({
     name: s.name,
@@ -43,33 +31,18 @@ async function describeOne(s: SuccessorPlan, o: DirectDescribeOptions): Promise<
     return refused(
       `${s.name}'s plan has no direct part (mailbox, MP table): it was not planned for the direct loader`,
     );
-  if (!s.kernel)
-    return refused(
-      `${s.name} has no kernel: the direct loader builds its zero page from the kernel file's header (set instances[].kernel in the profile)`,
-    );
-  const read = await inspectKernelFile(s.kernel);
-  if (!read.ok) return refused(`cannot read the kernel ${s.kernel}: ${read.reason}`);
-  const header = read.inspection.header;
-  if (!header)
-    return refused(
-      `${s.kernel} is not a bzImage: ${read.inspection.problems.map((p) => p.message).join("; ")}`,
-    );
   try {
-    const d = describeDirect(
-      s,
-      { header, fileBytes: header.fileSize },
-      s.initrd ? await initrdBytes(s.initrd) : 0,
-      o.margin,
-    );
+    const d = await describeDirectFromFiles(s, o.margin);
     return {
       name: s.name,
-      // Loading runs nothing: the loader writes `direct.writes` itself.
+      // Loading runs no command: the loader writes `direct.writes` itself.
       load: [],
       start: [[o.helper ?? HELPER_PLACEHOLDER, "--mem", o.devMem, ...d.helperArgs.start]],
       problem: null,
       direct: { writes: d.writes, mpTable: d.mpTable, lines: d.lines },
     };
   } catch (err) {
+    // No kernel, an unreadable or unusable one, a range the layout cannot use.
     if (err instanceof LoaderFailure) return refused(err.message);
     throw err;
   }

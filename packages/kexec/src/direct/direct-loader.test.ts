@@ -238,6 +238,20 @@ describe("direct loader: start, mailbox, stop", () => {
     expect(events.every((e) => e.name === "os2")).toBe(true);
   });
 
+  it("a guest that reports no local APIC timer (state 4) is parked with INIT and failed with the reason", async () => {
+    const h = await makeHost();
+    const { l, events } = loader(h);
+    await collect(l.load(h.os2()));
+    await collect(l.start("os2"));
+    h.setU32(MB2 + 0x08n, 4);
+    await until(() => events.some((e) => e.type === "crashed"));
+    const crashed = events.find((e) => e.type === "crashed")!;
+    expect(crashed.name).toBe("os2");
+    expect(crashed.reason).toMatch(/disabled its local APIC timer/);
+    expect(h.ipis().at(-1)).toEqual(["1:0x4500:0", "2:0x4500:0"]);
+    expect((await l.status("os2")).state).toBe("failed");
+  });
+
   it("a second successor starts only after the first has reported LVT0 masked; then the MP table is its own", async () => {
     const h = await makeHost();
     const { l } = loader(h, { earlyBootTimeoutMs: 300 });

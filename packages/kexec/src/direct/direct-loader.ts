@@ -68,8 +68,8 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
   const margin =
     config.marginMiB === undefined ? undefined : BigInt(Math.round(config.marginMiB)) * MiB;
   const save = () => saveDirectState(config.statePath, state);
-  const guest = (name: string, type: GuestEvent["type"]) =>
-    config.onGuestEvent?.({ name, type, at: Date.now() });
+  const guest = (name: string, type: GuestEvent["type"], reason?: string) =>
+    config.onGuestEvent?.({ name, type, at: Date.now(), ...(reason ? { reason } : {}) });
   function set(name: string, patch: Partial<DirectInstance>) {
     const inst = state.instances[name];
     if (!inst) return;
@@ -274,6 +274,14 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     ensurePolling();
   }
 
+  /** A guest that reported it cannot run: park its cores, then say why. */
+  async function parkFailed(inst: DirectInstance, reason: string) {
+    const ipi = await ipiSender(quiet, () => {});
+    await ipi.send(parkSequence(inst.plan.cpus), quiet, () => {});
+    set(inst.name, { state: "failed", detail: reason });
+    guest(inst.name, "crashed", reason);
+  }
+
   async function park(ctx: StepContext, inst: DirectInstance) {
     const ipi = await ipiSender(ctx.signal, ctx.log);
     await ipi.send(parkSequence(inst.plan.cpus), ctx.signal, ctx.log);
@@ -334,9 +342,10 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       const pm = await physMem();
       for (const inst of live) {
         const mb = readMailbox(await pm.read(inst.plan.direct.mailbox, MAILBOX_FIELDS_BYTES));
-        const { patch, events } = mailboxChange(inst, mb);
+        const { patch, events, failed } = mailboxChange(inst, mb);
         for (const e of events) guest(inst.name, e);
         if (Object.keys(patch).length) set(inst.name, patch);
+        if (failed) await parkFailed(inst, failed);
       }
     } catch (err) {
       // The next poll tries again; the reason stays visible in the status.

@@ -42,7 +42,12 @@ for (const [shell, argv] of [
       const { h, images, apic, os3 } = await setup();
       const [bin, ...args] = argv();
       const r = spawnSync(bin!, [...args, join(h.dir, "direct.sh")], {
-        env: { PATH: process.env.PATH, TESSERA_DEVMEM: h.devMem, TESSERA_APIC: apic },
+        env: {
+          PATH: process.env.PATH,
+          TESSERA_DEVMEM: h.devMem,
+          TESSERA_APIC: apic,
+          TESSERA_SYSFS: h.config.sysRoot,
+        },
         encoding: "utf8",
       });
       expect(r.stderr).toBe("");
@@ -59,6 +64,9 @@ for (const [shell, argv] of [
       const mp = buildMpTable(0x380n, os3.cpus, os3.bsp, images.os3.layout.mpConfigSpare);
       expect(h.read(0x380n, 16).equals(mp.pointer)).toBe(true);
       expect(h.read(0x390n, mp.config.length).equals(mp.config)).toBe(true);
+      // OS1's LINT0 masked on each of its online CPUs (the stand-in sysfs says 0), first
+      expect(h.helperRuns()[0]).toEqual(["--mask-lint0", "0"]);
+      expect(h.read(0xfee00350n, 4).readUInt32LE() & 0x10000).toBe(0x10000);
       expect(h.ipis()).toEqual([
         ["1:0x4500:10000", "1:0x4680:200", "1:0x4680:0"],
         ["3:0x4500:10000", "3:0x4670:200", "3:0x4670:0"],
@@ -79,6 +87,17 @@ describe("planToDirectShell text", () => {
     expect(script.indexOf("wait_lvt0 os2")).toBeGreaterThan(
       script.indexOf('"$APIC" --mem "$MEM" 1:0x4500'),
     );
+  });
+
+  it("os1_cpus turns sysfs's CPU list into the helper's comma list", async () => {
+    const { h, script } = await setup();
+    const fn = /^os1_cpus\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    writeFileSync(join(h.config.sysRoot!, "devices", "system", "cpu", "online"), "0-2,5,7-8\n");
+    const r = spawnSync("/bin/sh", ["-c", `${fn}\nos1_cpus`], {
+      env: { PATH: process.env.PATH, TESSERA_SYSFS: h.config.sysRoot },
+      encoding: "utf8",
+    });
+    expect(r.stdout).toBe("0,1,2,5,7,8\n");
   });
 
   it("refuses a plan made without the direct part", async () => {

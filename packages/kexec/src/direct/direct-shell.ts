@@ -97,6 +97,15 @@ zero() { "$APIC" --mem "$MEM" --write "$1" --zero $(($2 * 4096)); }
 file() { "$APIC" --mem "$MEM" --write "$3" --file "$1" --skip "$2"; }
 # u32 ADDR: a little-endian 32-bit value
 u32() { "$APIC" --mem "$MEM" --read "$1" 4 | od -An -tu4 | tr -d ' \\n'; }
+# os1_cpus: OS1's online CPUs as the helper takes them ("0-1,4" -> "0,1,4")
+os1_cpus() {
+  out=
+  for part in $(tr ',' ' ' < "\${TESSERA_SYSFS:-/sys}/devices/system/cpu/online"); do
+    i=\${part%-*}
+    while [ "$i" -le "\${part#*-}" ]; do out="$out\${out:+,}$i"; i=$((i + 1)); done
+  done
+  echo "$out"
+}
 # wait_lvt0 NAME ADDR: until that successor's mailbox says its LVT0 is masked (90 s at most)
 wait_lvt0() {
   i=0
@@ -128,7 +137,7 @@ export function planToDirectShell(plan: BootPlan, images: Record<string, DirectI
     "# Run as root in OS1, booted with the plan's OS1 options (iomem=relaxed hpet=disable maxcpus=",
     "# and the memmap= reservations). The APIC helper is built from the Tessera repository:",
     "#   cc -static -O2 -o tessera-apic packages/kexec/native/tessera-apic.c",
-    "# TESSERA_DEVMEM and TESSERA_APIC override /dev/mem and ./tessera-apic.",
+    "# TESSERA_DEVMEM, TESSERA_APIC and TESSERA_SYSFS override /dev/mem, ./tessera-apic and /sys.",
     PRELUDE,
   ];
   for (const { s, img } of successors) {
@@ -138,6 +147,13 @@ export function planToDirectShell(plan: BootPlan, images: Record<string, DirectI
     );
     for (const w of img.writes) out.push(...writeLines(s, w, img));
   }
+  out.push(
+    "",
+    "# ===== OS1's own LINT0 =====",
+    "# Firmware leaves LINT0 open (virtual wire) and Linux keeps it; masked, OS1 no longer takes",
+    "# the 8259's PIT ticks a booting successor counts to check its own timer.",
+    '"$APIC" --mem "$MEM" --mask-lint0 "$(os1_cpus)"',
+  );
   let previous: DirectPlan | null = null;
   for (const { s, img } of successors) {
     out.push("", `# ===== start ${s.name.replace(/[^\x20-\x7e]/g, " ")} =====`);

@@ -27,6 +27,13 @@ describe("mailbox", () => {
     expect(b.subarray(8).every((x) => x === 0)).toBe(true);
   });
 
+  it("state 4 while starting fails the instance with the reason (the loader parks it)", () => {
+    const c = mailboxChange({ state: "starting", guestState: 1 }, view({ state: 4 }));
+    expect(c.failed).toMatch(/disabled its local APIC timer/);
+    expect(c.events).toEqual([]);
+    expect(c.patch.state).toBeUndefined();
+  });
+
   it("state 1 while starting is userspace-up; state 2 is boot-complete and running", () => {
     expect(mailboxChange({ state: "starting", guestState: 0 }, view({ state: 1 }))).toEqual({
       patch: { guestState: 1, phase: "userspace-up", heartbeat: 0 },

@@ -18,6 +18,8 @@ export const GUEST_STATE = {
   initStarted: 1,
   bootComplete: 2,
   stopAcknowledged: 3,
+  /** The kernel disabled its local APIC timer at boot: it has no timer once LVT0 is masked. */
+  noLapicTimer: 4,
 } as const;
 
 export interface MailboxView {
@@ -62,6 +64,8 @@ export interface MailboxSeen {
 export interface MailboxChange {
   patch: { guestState?: number; heartbeat?: number; state?: "running"; phase?: string };
   events: ("boot-complete" | "heartbeat")[];
+  /** The guest cannot run (state 4): why, in words. The loader parks its cores. */
+  failed?: string;
 }
 
 /**
@@ -79,6 +83,9 @@ export function mailboxChange(seen: MailboxSeen, mb: MailboxView): MailboxChange
       Object.assign(change.patch, { state: "running", phase: "running" });
       change.events.push("boot-complete");
     }
+    if (seen.state === "starting" && mb.state === GUEST_STATE.noLapicTimer)
+      change.failed =
+        "its kernel disabled its local APIC timer at boot (APIC timer verification failed: the PIT ticks it counted did not match), so it would have no timer beside the others; its cores were parked: start it again";
   }
   if (mb.heartbeat !== seen.heartbeat) {
     change.patch.heartbeat = mb.heartbeat;

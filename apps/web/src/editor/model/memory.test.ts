@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { GiB, MiB } from "@tessera/core";
 import { exampleMachine, exampleProfile } from "../../test/fixtures";
-import { firstFit, freeUsable, hexAddr, segments, sizeLabel, snap, typeAt } from "./memory";
+import {
+  firstFit,
+  freeUsable,
+  hexAddr,
+  rangeLabel,
+  segments,
+  sizeLabel,
+  snap,
+  typeAt,
+} from "./memory";
+import { describePayload } from "./payload";
 import { addrAt, clampView, fracOf, MIN_SPAN, ticks, zoom } from "./viewport";
 
 describe("memory map", () => {
@@ -60,5 +70,13 @@ describe("memory viewport", () => {
     const t = ticks({ start: 0n, span: 4n * GiB });
     expect(t[0]).toBe(0n);
     expect(t.every((a) => a % (512n * MiB) === 0n)).toBe(true);
+  });
+});
+
+describe("one way to write a range", () => {
+  it("start–end (size), with grouped hex digits, wherever the console names a range", () => {
+    const r = { start: 0x100000000n, size: 8n * GiB };
+    expect(rangeLabel(r)).toBe("0x1_0000_0000–0x2_ffff_ffff (8 GiB)");
+    expect(describePayload({ kind: "range", range: r })).toBe(`range ${rangeLabel(r)}`);
   });
 });

@@ -104,3 +104,8 @@ export function sizeLabel(v: bigint): string {
     return v % KiB === 0n ? `${v / KiB} KiB` : `${(Number(v) / Number(KiB)).toFixed(2)} KiB`;
   return `${v} B`;
 }
+
+/** A range the one way the console writes it: "0x1_0000_0000–0x2_ffff_ffff (8 GiB)". */
+export function rangeLabel(r: { start: bigint; size: bigint }): string {
+  return `${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`;
+}

@@ -2,7 +2,7 @@
 // profile. The same function gives the would-be profile during a drag and the real edit.
 import type { Machine, Profile, Range } from "@tessera/core";
 import { assignCpus, assignDevices, assignRange, setLowMemory } from "./edits";
-import { firstFit, ONE_MIB } from "./memory";
+import { firstFit, ONE_MIB, rangeLabel } from "./memory";
 
 export type Payload =
   | { kind: "cpus"; ids: number[] }
@@ -43,7 +43,7 @@ export function describePayload(payload: Payload): string {
     case "devices":
       return payload.ids.length === 1 ? payload.ids[0]! : `${payload.ids.length} devices`;
     case "range":
-      return `range 0x${payload.range.start.toString(16)}+0x${payload.range.size.toString(16)}`;
+      return `range ${rangeLabel(payload.range)}`;
     case "chunk":
       return `a ${payload.size / ONE_MIB} MiB chunk`;
   }

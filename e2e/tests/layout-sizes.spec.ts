@@ -1,0 +1,67 @@
+// The console works from 1024×768 up: the header stays one line (what does not fit goes into
+// a menu), nothing overlaps and nothing is cut, in light and dark.
+import { expect, test, type Page } from "@playwright/test";
+import { expectAxeClean, SCHEMES } from "../support/axe";
+import { ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+];
+
+async function box(page: Page, testid: string) {
+  const b = await page.getByTestId(testid).boundingBox();
+  expect(b, testid).not.toBeNull();
+  return b!;
+}
+
+/** Nothing wider than the window: no sideways scroll of the page itself. */
+async function expectNoSidewaysScroll(page: Page) {
+  const over = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(over).toBeLessThanOrEqual(0);
+}
+
+for (const scheme of SCHEMES) {
+  for (const size of SIZES) {
+    test(`${size.width}×${size.height} ${scheme}: one-line header, no overlap`, async ({
+      browser,
+    }) => {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: size });
+      const page = await context.newPage();
+      const c = new ConsolePage(page);
+      await c.login.signIn();
+      await c.profiles.importFile(EXAMPLE_PROFILE);
+      await page.getByTestId("tabs.machine").click();
+      const name = `${size.width}x${size.height}-${scheme}`;
+      await page.screenshot({ path: `screenshots/machine-${name}.png` });
+
+      // the header is one line: about one control high
+      const header = await box(page, "app.header");
+      expect(header.height).toBeLessThanOrEqual(48);
+      await expect(page.getByTestId("app.save")).toBeInViewport();
+      await expect(page.getByTestId("app.menu")).toBeInViewport();
+
+      // the instances sidebar sits beside the work area and never covers the memory panel
+      const main = await box(page, "app.main");
+      const aside = await box(page, "app.aside");
+      expect(aside.x).toBeGreaterThanOrEqual(main.x + main.width - 1);
+      const memory = await box(page, "memory.panel");
+      expect(memory.x + memory.width).toBeLessThanOrEqual(aside.x + 1);
+      const bar = await box(page, "memory.bar");
+      expect(bar.x + bar.width).toBeLessThanOrEqual(memory.x + memory.width);
+      await expectNoSidewaysScroll(page);
+
+      await expectAxeClean(page, `machine ${name}`);
+      for (const tab of ["boot", "profiles", "run", "audit"]) {
+        await page.getByTestId(`tabs.${tab}`).click();
+        await expectNoSidewaysScroll(page);
+        await page.screenshot({ path: `screenshots/${tab}-${name}.png` });
+      }
+      await context.close();
+    });
+  }
+}
