@@ -4,6 +4,8 @@
 #   OUTDIR/busybox        busybox-static's binary (for the initramfs /init)
 #   OUTDIR/kexec-root/    Debian's stock kexec-tools binary (sbin/kexec) plus the shared
 #                         libraries `ldd` lists for it, laid out as an initramfs subtree
+#   OUTDIR/modules/       the few modules of that kernel a lab OS1 loads (e1000 for its NIC,
+#                         msr for x2APIC machines, cpuid for the APIC ID layout), flat: OUTDIR/modules/NAME.ko
 #   OUTDIR/VERSION        the kernel package version, for cache checks
 # Usage: scripts/qemu/fetch-debian.sh OUTDIR
 # Idempotent: a second run with the files present does nothing. Needs apt-get, dpkg-deb,
@@ -15,7 +17,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
 complete() {
-  [ -s "$OUT/vmlinuz" ] && [ -x "$OUT/busybox" ] && [ -x "$OUT/kexec-root/sbin/kexec" ] && [ -s "$OUT/VERSION" ]
+  [ -s "$OUT/vmlinuz" ] && [ -x "$OUT/busybox" ] && [ -x "$OUT/kexec-root/sbin/kexec" ] && [ -s "$OUT/VERSION" ] && [ -s "$OUT/modules/e1000.ko" ] && [ -s "$OUT/modules/cpuid.ko" ]
 }
 complete && exit 0
 
@@ -54,6 +56,13 @@ for deb in ./*.deb; do dpkg-deb -x "$deb" x; done
 VMLINUZ=$(ls x/boot/vmlinuz-* | head -n 1)
 [ -s "$VMLINUZ" ] || { echo "fetch-debian: no vmlinuz in $PKG" >&2; exit 1; }
 cp "$VMLINUZ" "$OUT/vmlinuz.tmp" && mv "$OUT/vmlinuz.tmp" "$OUT/vmlinuz"
+
+# The lab's OS1 needs a NIC driver (QEMU's e1000) and the MSR device; both are modules in
+# Debian's kernel and depend on nothing but the kernel itself.
+rm -rf "$OUT/modules" && mkdir -p "$OUT/modules"
+for m in drivers/net/ethernet/intel/e1000/e1000 arch/x86/kernel/msr arch/x86/kernel/cpuid; do
+  cp x/lib/modules/*/kernel/$m.ko "$OUT/modules/"
+done
 
 BB=x/bin/busybox
 [ -x "$BB" ] || BB=x/usr/bin/busybox

@@ -59,7 +59,7 @@ describe("configuration", () => {
       "--port: expected a whole number",
     );
     await expect(loadConfig({ env: { TESSERA_LOADER: "kexec" } })).rejects.toThrow(
-      /not one of dry-run, mint, multikernel/,
+      /not one of dry-run, direct, mint, multikernel/,
     );
     await expect(loadConfig({ flags: { "tls-cert": "a.pem" } })).rejects.toBeInstanceOf(
       ConfigError,

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BOOT_PHASES } from "@tessera/core";
 
-export type LoaderKindOption = "dry-run" | "mint" | "multikernel";
+export type LoaderKindOption = "dry-run" | "mint" | "multikernel" | "direct";
 
 export interface AgentConfig {
   host: string;
@@ -94,14 +94,14 @@ export const OPTIONS: OptionSpec[] = [
     flag: "loader",
     env: "TESSERA_LOADER",
     kind: "string",
-    help: "dry-run (default), mint or multikernel",
+    help: "dry-run (default), direct (stock kernels: /dev/mem and the local APIC), mint or multikernel",
   },
   {
     key: "loaderOptions",
     flag: "loader-options",
     env: "TESSERA_LOADER_OPTIONS",
     kind: "object",
-    help: 'mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
+    help: 'direct/mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
   },
   {
     key: "dryRunDelays",
@@ -367,9 +367,9 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
     );
   }
   const out = cfg as unknown as AgentConfig;
-  if (!["dry-run", "mint", "multikernel"].includes(out.loader)) {
+  if (!["dry-run", "direct", "mint", "multikernel"].includes(out.loader)) {
     throw new ConfigError(
-      `loader: ${JSON.stringify(out.loader)} is not one of dry-run, mint, multikernel`,
+      `loader: ${JSON.stringify(out.loader)} is not one of dry-run, direct, mint, multikernel`,
     );
   }
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))

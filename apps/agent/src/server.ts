@@ -8,6 +8,7 @@ import {
   runCommand,
   type DryRunLoader,
   type FaultSpec,
+  type GuestEvent,
   type Loader,
 } from "@tessera/kexec";
 import { parseMachine, formatParseErrors, type Machine, type Profile } from "@tessera/core";
@@ -63,9 +64,21 @@ export async function loadMachine(cfg: AgentConfig): Promise<LoadedMachine> {
   };
 }
 
-/** Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine. */
+/**
+ * Cores online in OS1, read from sysfs and translated to LAPIC IDs through the machine, and
+ * OS1's running command line.
+ */
 export function sysfsOnlineCpus(machine: () => Machine): LiveFacts {
   return {
+    async os1Cmdline() {
+      // Only this host's own command line says where OS1's console is: a machine read from
+      // a file or a capture is another machine.
+      if (machine().discovery?.source !== "live") return undefined;
+      return readFile("/proc/cmdline", "utf8").then(
+        (t) => t.trim(),
+        () => undefined,
+      );
+    },
     async onlineCpus() {
       const out: number[] = [];
       for (const c of machine().cpus) {
@@ -103,9 +116,7 @@ export async function startServer(
   openDatabase(cfg.dataDir).close();
   const loaded = await loadMachine(cfg);
   const machine = new MachineService(loaded, () => loadMachine(cfg));
-  let guestSink:
-    | ((e: { name: string; type: "heartbeat" | "boot-complete" | "crashed"; at: number }) => void)
-    | null = null;
+  let guestSink: ((e: GuestEvent) => void) | null = null;
   let loader: Loader;
   let live: LiveFacts;
   let simulated: number[] | null = cfg.dryRunOnlineCpus;
@@ -151,11 +162,27 @@ export async function startServer(
     app.addHook("onClose", async () => dry.close());
     return finish(app, cfg, io, loader);
   }
-  loader = createLoader({ ...cfg.loaderOptions, kind: cfg.loader } as Parameters<
+  // The direct loader watches its successors' mailboxes and reports their heartbeats the way
+  // the dry-run's simulated guests do; the other loaders' guests report over HTTP.
+  const reports =
+    cfg.loader === "direct"
+      ? {
+          statePath: dataPath(cfg, "direct-state.json"),
+          onGuestEvent: (e: GuestEvent) => guestSink?.(e),
+        }
+      : {};
+  loader = createLoader({ ...cfg.loaderOptions, ...reports, kind: cfg.loader } as Parameters<
     typeof createLoader
   >[0]);
   live = sysfsOnlineCpus(() => machine.machine);
   const app = await build(cfg, loader, machine, live, runner);
+  guestSink = (e) => {
+    try {
+      app.tessera.instances.guest({ name: e.name, type: e.type, at: e.at, reason: e.reason });
+    } catch (err) {
+      app.log.warn({ err }, "guest event dropped");
+    }
+  };
   return finish(app, cfg, io, loader);
 }
 

@@ -24,6 +24,7 @@ describe("loader error codes", () => {
       "direct/direct-loader.ts",
       "direct/apic.ts",
       "direct/phys-mem.ts",
+      "direct/image-files.ts",
       "direct/host-checks.ts",
       "direct/layout.ts",
       "direct/zero-page.ts",

@@ -59,7 +59,6 @@ export { runCommand } from "./run-command";
 export type { CommandOutcome, CommandOptions } from "./run-command";
 export { createDirectLoader } from "./direct/direct-loader";
 export type { DirectLoader } from "./direct/direct-loader";
-// REPLACE WITH CORE'S TYPES once packages/core exports them (see direct/plan-shape.ts).
 export { isDirectPlan } from "./direct/plan-shape";
 export type { DirectPlan, DirectSuccessorPlan } from "./direct/plan-shape";
 export { directGuestScript } from "./direct/guest-script";
@@ -73,4 +72,4 @@ export { buildApicHelper, HELPER_SOURCE } from "./direct/apic";
 export { describeDirect } from "./direct/describe";
 export type { DirectDescription } from "./direct/describe";
 export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
-export { readDirectImages } from "./direct/image-files";
+export { readDirectImages, describeDirectFromFiles } from "./direct/image-files";

@@ -60,6 +60,8 @@ export interface GuestEvent {
   name: string;
   type: "heartbeat" | "boot-complete" | "crashed";
   at: number;
+  /** For "crashed": why, in words, when the loader knows. */
+  reason?: string;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildApicHelper } from "../src/direct/apic";
 import type { DirectConfig } from "../src/types";
 import type { DirectPlan } from "../src/direct/plan-shape";
 import { bzImageWithPayload, directSuccessor } from "./direct-fixture";
@@ -40,6 +41,8 @@ export interface Host {
   config: Omit<DirectConfig, "kind" | "onGuestEvent">;
   devMem: string;
   ipiLog: string;
+  /** The real helper, built from native/tessera-apic.c (the config's helper wraps it). */
+  realHelper: string;
   kernel: string;
   initrd: string;
   read(addr: bigint, n: number): Buffer;
@@ -47,18 +50,20 @@ export interface Host {
   u32(addr: bigint): number;
   setU32(addr: bigint, v: number): void;
   ipis(): string[][];
+  /** The helper's runs other than memory writes and reads, in order (IPIs, LINT0 masks). */
+  helperRuns(): string[][];
   os2(over?: Partial<DirectPlan>): DirectPlan;
   os3(over?: Partial<DirectPlan>): DirectPlan;
 }
 
-export function makeHost(
+export async function makeHost(
   opts: {
     cpuinfo?: string;
     cmdline?: string;
     iomem?: string;
     /** logical CPUs whose online file says 1 */ online?: number[];
   } = {},
-): Host {
+): Promise<Host> {
   const dir = mkdtempSync(join(tmpdir(), "direct-host-"));
   const proc = join(dir, "proc");
   const sys = join(dir, "sys");
@@ -74,15 +79,22 @@ export function makeHost(
     const on = (opts.online ?? []).includes(n) ? "1" : "0";
     if (n > 0) writeFileSync(join(sys, "devices", "system", "cpu", `cpu${n}`, "online"), `${on}\n`);
   }
+  const onlineList = [0, ...(opts.online ?? []).filter((n) => n > 0)].join(",");
+  writeFileSync(join(sys, "devices", "system", "cpu", "online"), `${onlineList}\n`);
   const devMem = join(dir, "mem");
   const fd = openSync(devMem, "w");
-  ftruncateSync(fd, 0x80000000);
+  // Sparse: up to the local APIC page, which the real helper writes the ICR into.
+  ftruncateSync(fd, 0xfee01000);
   closeSync(fd);
   const ipiLog = join(dir, "ipi.log");
+  // The real helper (built from native/tessera-apic.c) behind a recording wrapper: the
+  // wrapper is the TEST DOUBLE (it logs every call, and fails when asked); the writes and
+  // ICR stores into the stand-in /dev/mem are the helper's own.
+  const real = (await buildApicHelper({})).path;
   const helper = join(dir, "stand-in-apic");
   writeFileSync(
     helper,
-    `#!/bin/sh\n# TEST DOUBLE for tessera-apic: records its argv, one line per run; fails when asked.\necho "$*" >> '${ipiLog}'\n[ -f '${dir}/apic-fail' ] && { echo "tessera-apic: the previous IPI is still pending" >&2; exit 4; }\nexit 0\n`,
+    `#!/bin/sh\n# TEST DOUBLE around tessera-apic: records its argv, one line per run; its IPI runs fail when asked.\necho "$*" >> '${ipiLog}'\n[ "$3" != --write ] && [ "$3" != --read ] && [ "$3" != --mask-lint0 ] && [ -f '${dir}/apic-fail' ] && { echo "tessera-apic: the previous IPI is still pending" >&2; exit 4; }\nexec '${real}' "$@"\n`,
   );
   chmodSync(helper, 0o755);
   const kernel = join(dir, "vmlinuz");
@@ -105,6 +117,7 @@ export function makeHost(
     dir,
     devMem,
     ipiLog,
+    realHelper: real,
     kernel,
     initrd,
     config: {
@@ -131,6 +144,15 @@ export function makeHost(
             .trim()
             .split("\n")
             .map((l) => l.split(" ").slice(2))
+            .filter((a) => a[0] !== "--write" && a[0] !== "--read" && a[0] !== "--mask-lint0")
+        : [],
+    helperRuns: () =>
+      existsSync(ipiLog)
+        ? readFileSync(ipiLog, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" ").slice(2))
+            .filter((a) => a[0] !== "--write" && a[0] !== "--read")
         : [],
     os2: (over = {}) => directSuccessor({ kernel, initrd, ...over }),
     os3: (over = {}) =>

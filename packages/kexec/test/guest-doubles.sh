@@ -20,6 +20,8 @@ taskset() { echo "taskset $1" >> "$TESSERA_TEST_MEM/calls"; shift; "$@"; }
 sh() { [ "$1" = -c ] || return 99; eval "$2"; }
 sleep() { echo "sleep $*" >> "$TESSERA_TEST_MEM/calls"; command sleep 0.02; }
 sync() { echo "sync" >> "$TESSERA_TEST_MEM/calls"; }
-# A real `halt -f` never returns; the double records it and ends the script.
-halt() { echo "halt $*" >> "$TESSERA_TEST_MEM/calls"; exit 0; }
+# The script must never halt or reboot: these doubles only record a call, for the test to see.
+halt() { echo "halt $*" >> "$TESSERA_TEST_MEM/calls"; }
 reboot() { echo "reboot $*" >> "$TESSERA_TEST_MEM/calls"; }
+# The kernel log: $TESSERA_TEST_MEM/dmesg when a test writes one, else empty.
+dmesg() { [ -f "$TESSERA_TEST_MEM/dmesg" ] && cat "$TESSERA_TEST_MEM/dmesg"; return 0; }

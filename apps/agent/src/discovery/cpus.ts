@@ -2,6 +2,7 @@
 // directories, hybrid core types from the cpu_core / cpu_atom PMU devices.
 import type { CoreType, Cpu } from "@tessera/core";
 import { apicLayout, parseMadt } from "./madt";
+import { cpuidLayout } from "./cpuid-topology";
 import { parseCpuinfo } from "./text-formats";
 import { parseCpuList, parseCpuMask, type TreeReader } from "./tree-reader";
 
@@ -197,7 +198,10 @@ async function offlineFromMadt(
   const known = new Set(found.map((f) => f.apicId));
   const missing = madt.lapics.filter((l) => l.enabled && !known.has(l.apicId)).map((l) => l.apicId);
   if (missing.length === 0) return [];
-  const layout = apicLayout(found.map((f) => ({ apicId: f.apicId, package: f.pkg, core: f.core })));
+  const fromOnline = apicLayout(
+    found.map((f) => ({ apicId: f.apicId, package: f.pkg, core: f.core })),
+  );
+  const layout = fromOnline ?? (await cpuidLayout(r));
   if (!layout || missing.length !== spare.length) {
     unknown.push(
       `cores with LAPIC IDs ${missing.join(",")} are enabled in the MADT but offline: ` +
@@ -210,7 +214,7 @@ async function offlineFromMadt(
   }
   unknown.push(
     `cpu ${spare.join(",")} (LAPIC ${missing.join(",")}) are offline: LAPIC IDs from the MADT, package and core from the ` +
-      `APIC ID layout of the online cores (package = apic >> ${layout.pkgShift}, core bits from ${layout.smtShift})`,
+      `APIC ID layout of ${fromOnline ? "the online cores" : "CPUID leaf 0xB of cpu 0"} (package = apic >> ${layout.pkgShift}, core bits from ${layout.smtShift})`,
   );
   return missing.map((apicId, i) => ({
     cpu: spare[i]!,

@@ -120,6 +120,36 @@ export class TreeReader {
     return out;
   }
 
+  /**
+   * `length` bytes at `offset` of a device file whose offset selects what it returns (the
+   * cpuid and msr drivers: the offset is the leaf or register). Recorded as the plain file
+   * `REL@0xOFFSET`, which is also what a captured tree holds and what is read there.
+   */
+  async readAt(rel: string, offset: number, length: number): Promise<Buffer | null> {
+    const stored = `${rel}@0x${offset.toString(16)}`;
+    const kept = await this.raw(stored);
+    if (kept !== null) return kept;
+    let fd: number;
+    try {
+      fd = openSync(this.abs(rel), constants.O_RDONLY);
+    } catch (err) {
+      this.readFailed(rel, err, false);
+      return null;
+    }
+    try {
+      const buf = Buffer.alloc(length);
+      const got = readSync(fd, buf, 0, length, offset);
+      if (got !== length) return null;
+      this.record.files.set(stored, buf);
+      return buf;
+    } catch (err) {
+      this.readFailed(rel, err, false);
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   async text(rel: string, required = false): Promise<string | null> {
     const buf = await this.raw(rel, required);
     return buf === null ? null : buf.toString("utf8");

@@ -18,7 +18,7 @@ export class GuestStates extends InstanceStates {
 
   /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
   guest(
-    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number },
+    e: { name: string; type: GuestEvent["type"] | "stopped"; at?: number; reason?: string },
     token?: string,
   ): { stop: boolean } {
     const row = this.d.instances.get(e.name);
@@ -34,7 +34,9 @@ export class GuestStates extends InstanceStates {
     const at = new Date(e.at ?? this.now()).toISOString();
     if (e.type === "crashed")
       this.transition(e.name, "failed", {
-        reason: `${e.name} crashed while running (reported by its guest).`,
+        reason: e.reason
+          ? `${e.name} failed: ${e.reason}`
+          : `${e.name} crashed while running (reported by its guest).`,
         phase: row.phase,
       });
     else if (e.type === "stopped")

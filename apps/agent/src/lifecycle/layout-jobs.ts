@@ -11,6 +11,7 @@ import {
   type Diagnostic,
   type Facts,
   type Machine,
+  type PlanOptions,
   type Profile,
 } from "@tessera/core";
 
@@ -22,6 +23,8 @@ export interface LayoutJob {
   machine: Machine;
   profile: Profile;
   facts: Facts;
+  /** The agent's plan options (its loader). */
+  opts?: PlanOptions;
 }
 
 /** What the worker answers: the plan, or the (first) diagnostics and how many were left out. */
@@ -38,10 +41,10 @@ function capped(d: Diagnostic[]): { diagnostics: Diagnostic[]; omitted: number }
 
 export function answer(job: Omit<LayoutJob, "id">): LayoutAnswer {
   if (job.kind === "validate") {
-    const d = validate(job.machine, job.profile, job.facts);
+    const d = validate(job.machine, job.profile, job.facts, job.opts);
     return { kind: "validate", ok: !hasErrors(d), ...capped(d) };
   }
-  const r = plan(job.machine, job.profile, job.facts);
+  const r = plan(job.machine, job.profile, job.facts, job.opts);
   if (r.ok) return { kind: "plan", result: r, omitted: 0 };
   const c = capped(r.diagnostics);
   return { kind: "plan", result: { ok: false, diagnostics: c.diagnostics }, omitted: c.omitted };

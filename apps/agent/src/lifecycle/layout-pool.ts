@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 const WORKER = import.meta.url.endsWith(".ts")
   ? new URL("./layout-worker.mjs", import.meta.url)
   : new URL("./layout-worker.js", import.meta.url);
-import type { Facts, Machine, Profile } from "@tessera/core";
+import type { Facts, Machine, PlanOptions, Profile } from "@tessera/core";
 import { AgentError } from "../errors";
 import type { LayoutAnswer, LayoutJob } from "./layout-jobs";
 
@@ -34,16 +34,18 @@ export class LayoutPool {
     machine: Machine,
     profile: Profile,
     facts: Facts,
+    opts: PlanOptions = {},
   ): Promise<Extract<LayoutAnswer, { kind: "validate" }>> {
-    return this.run({ kind: "validate", machine, profile, facts }) as never;
+    return this.run({ kind: "validate", machine, profile, facts, opts }) as never;
   }
 
   plan(
     machine: Machine,
     profile: Profile,
     facts: Facts,
+    opts: PlanOptions = {},
   ): Promise<Extract<LayoutAnswer, { kind: "plan" }>> {
-    return this.run({ kind: "plan", machine, profile, facts }) as never;
+    return this.run({ kind: "plan", machine, profile, facts, opts }) as never;
   }
 
   /** Jobs waiting or running (for tests and the log). */

@@ -2,7 +2,7 @@
 // only the agent knows (the kernel and initrd files as they are on disk, the cores online
 // in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
 import { plan as corePlan, validate as coreValidate } from "@tessera/core";
-import type { Diagnostic, Facts, Machine, PlanResult, Profile } from "@tessera/core";
+import type { Diagnostic, Facts, Machine, PlanOptions, PlanResult, Profile } from "@tessera/core";
 import { isAbsolute } from "node:path";
 import { inspectKernelBytes, kernelFacts } from "@tessera/kexec";
 import { lookAtFile, type FileAccess, type FileLook } from "./file-checks";
@@ -10,6 +10,8 @@ import { lookAtFile, type FileAccess, type FileLook } from "./file-checks";
 export interface LiveFacts {
   /** LAPIC IDs online in OS1 now; undefined when not known (then CPU-ONLINE is not checked). */
   onlineCpus(): Promise<number[] | undefined>;
+  /** OS1's running command line (/proc/cmdline); undefined when not known. */
+  os1Cmdline?(): Promise<string | undefined>;
 }
 
 type AgentFacts = Facts & { missingFiles?: string[]; kernelProblems?: Record<string, string> };
@@ -80,17 +82,33 @@ export async function gatherFacts(
   live?: LiveFacts,
 ): Promise<Facts> {
   const facts = await fileFacts(profile, access);
-  const online = await live?.onlineCpus();
+  const [online, cmdline] = await Promise.all([live?.onlineCpus(), live?.os1Cmdline?.()]);
   if (online) facts.onlineCpus = online;
+  if (cmdline !== undefined) facts.os1Cmdline = cmdline;
   return facts;
 }
 
-export function validateLayout(machine: Machine, profile: Profile, facts: Facts): Diagnostic[] {
-  return coreValidate(machine, profile, facts);
+/** The options every plan of this agent is made with: its loader decides OS1's and the successors' options. */
+export function planOptions(loader: string): PlanOptions {
+  return loader === "direct" ? { loader: "direct" } : {};
 }
 
-export function planLayout(machine: Machine, profile: Profile, facts: Facts): PlanResult {
-  return corePlan(machine, profile, facts);
+export function validateLayout(
+  machine: Machine,
+  profile: Profile,
+  facts: Facts,
+  opts: PlanOptions = {},
+): Diagnostic[] {
+  return coreValidate(machine, profile, facts, opts);
+}
+
+export function planLayout(
+  machine: Machine,
+  profile: Profile,
+  facts: Facts,
+  opts: PlanOptions = {},
+): PlanResult {
+  return corePlan(machine, profile, facts, opts);
 }
 
 export function hasErrors(diags: Diagnostic[]): boolean {

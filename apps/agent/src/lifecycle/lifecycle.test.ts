@@ -176,6 +176,23 @@ describe("instance lifecycle", () => {
     await reach("os2", "running");
   });
 
+  it("a guest the loader reports failed (with its reason) is failed with those words", async () => {
+    await setup();
+    await post("/api/instances/os2/start");
+    await reach("os2", "running");
+    // What the direct loader reports when a successor's kernel has no usable timer.
+    t.app.tessera.instances.guest({
+      name: "os2",
+      type: "crashed",
+      reason: "its kernel disabled its local APIC timer at boot",
+    });
+    expect(state("os2")).toBe("failed");
+    expect(t.app.tessera.instances.view("os2").reason).toBe(
+      "os2 failed: its kernel disabled its local APIC timer at boot",
+    );
+    expect(t.app.tessera.instances.view("os2").locked).toBe(false);
+  });
+
   it("force-stops a start that hangs", async () => {
     await setup();
     t.loader.inject({ instance: "os2", at: "kernel-booting", kind: "hang" });

@@ -7,6 +7,7 @@ import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
 import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
+import { planOptions } from "./layout";
 import type { InstanceView } from "./view";
 import type { ManagerDeps } from "./states";
 import { GuestStates } from "./guests";
@@ -112,7 +113,15 @@ export class InstanceManager extends GuestStates {
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
   private livePlan(profile: Profile, name: string): Promise<LivePlan> {
-    return livePlan(this.d.machine(), profile, name, this.held(), this.d.files, this.d.live);
+    return livePlan(
+      this.d.machine(),
+      profile,
+      name,
+      this.held(),
+      this.d.files,
+      this.d.live,
+      planOptions(this.d.loader.kind),
+    );
   }
 
   private withGuestOptions(s: SuccessorPlan, token: string): SuccessorPlan {

@@ -2,7 +2,7 @@
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
 import type { Services } from "../services";
-import { gatherFacts } from "./layout";
+import { gatherFacts, planOptions } from "./layout";
 
 export interface Os1Report {
   cmdline: string | null;
@@ -68,7 +68,12 @@ export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Pro
     };
   // On the worker thread: any viewer can ask, and a large profile takes a while to plan.
   const r = (
-    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+    await t.layout.plan(
+      t.machine.machine,
+      rec.profile,
+      await gatherFacts(rec.profile, t.files),
+      planOptions(t.config.loader),
+    )
   ).result;
   if (!r.ok) {
     return {

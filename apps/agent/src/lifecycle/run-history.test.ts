@@ -92,7 +92,7 @@ describe("run history", () => {
     const again = await phasesOf("os2");
     expect(again.map((p) => p.phase)).toEqual([...BOOT, "running"]);
     expect(Date.parse(again[0]!.at)).toBeGreaterThanOrEqual(mark - 1);
-  });
+  }, 20_000);
 
   it("a failed start keeps the phase it failed at with its time", async () => {
     await setup();
@@ -187,5 +187,5 @@ describe("run history", () => {
     const tail = (await logOf("os2", "?limit=10")).json() as { lines: Line[]; more: boolean };
     expect(tail.lines).toEqual(all.lines.slice(-10));
     expect(tail.more).toBe(true);
-  });
+  }, 20_000);
 });

@@ -1,7 +1,7 @@
 // The check before a start: the successor's plan against live facts (its own kernel and
 // initrd on disk, its cores offline in OS1) and against the resources of instances that may
 // be running; and the guest options the agent appends to its command line.
-import type { Diagnostic, Machine, Profile, SuccessorPlan } from "@tessera/core";
+import type { Diagnostic, Machine, PlanOptions, Profile, SuccessorPlan } from "@tessera/core";
 import { gatherFacts, planLayout, type LiveFacts } from "./layout";
 import { conflictsWith, type Held } from "./locks";
 import type { FileAccess } from "./file-checks";
@@ -15,6 +15,7 @@ export async function livePlan(
   heldNow: Held[],
   files: FileAccess,
   live?: LiveFacts,
+  opts: PlanOptions = {},
 ): Promise<LivePlan> {
   const target = profile.instances.find((i) => i.name === name)!;
   // Only the target's own files and cores matter for its start: the others are checked
@@ -40,7 +41,7 @@ export async function livePlan(
   const held: Diagnostic[] = heldNow
     .filter((h) => h.name !== name)
     .flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
-  const r = planLayout(machine, scoped, facts);
+  const r = planLayout(machine, scoped, facts, opts);
   if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
   if (held.length) return { ok: false, diagnostics: held };
   const s = r.plan.successors.find((x) => x.name === name);

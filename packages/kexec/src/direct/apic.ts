@@ -124,7 +124,18 @@ function hex64(v: bigint): string {
 export interface IpiSender {
   mode: ApicMode;
   send(steps: IpiStep[], signal: AbortSignal, log: (line: string) => void): Promise<void>;
+  /**
+   * Masks LINT0 in OS1's own local APICs (Linux CPU numbers). Firmware leaves the boot CPU's
+   * LINT0 open in virtual-wire mode and Linux keeps it; the shared 8259 PIC then delivers the
+   * PIT ticks a booting successor counts to check its local APIC timer to OS1 too, and the
+   * successor, missing some, may disable its timer ("APIC timer disabled due to verification
+   * failure"). OS1 routes its interrupts through the I/O APIC and has no use for LINT0.
+   */
+  maskLint0(cpus: number[], signal: AbortSignal, log: (line: string) => void): Promise<void>;
 }
+
+const MSR_X2APIC_LVT0 = 0x835;
+const LVT_MASKED = 1n << 16n;
 
 /** xAPIC: one run of the helper carries the whole sequence, delays included. */
 export function helperSender(helper: string, devMem: string): IpiSender {
@@ -139,6 +150,17 @@ export function helperSender(helper: string, devMem: string): IpiSender {
         throw new LoaderFailure(
           "LOADER-IPI",
           `the APIC helper failed (${r.code === null ? "killed" : `exit ${r.code}`}): ${r.stderr.trim().split("\n").pop() ?? "no message"}`,
+        );
+    },
+    async maskLint0(cpus, signal, log) {
+      const argv = [helper, "--mem", devMem, "--mask-lint0", cpus.join(",")];
+      log(`$ ${argv.join(" ")}`);
+      const r = await runCommand(argv, { timeoutMs: 30_000, signal });
+      for (const line of (r.stdout + r.stderr).split("\n").filter(Boolean)) log(line);
+      if (r.code !== 0)
+        throw new LoaderFailure(
+          "LOADER-IPI",
+          `masking LINT0 in OS1's local APICs failed (${r.code === null ? "killed" : `exit ${r.code}`}): ${r.stderr.trim().split("\n").pop() ?? "no message"}`,
         );
     },
   };
@@ -168,6 +190,33 @@ export function msrSender(msrDir: string): IpiSender {
         }
       } finally {
         await fh.close();
+      }
+    },
+    // Each CPU's msr device reads and writes that CPU's own registers.
+    async maskLint0(cpus, _signal, log) {
+      for (const cpu of cpus) {
+        const path = join(msrDir, String(cpu), "msr");
+        const fh = await open(path, "r+").catch((err: NodeJS.ErrnoException) => {
+          throw new LoaderFailure("LOADER-IPI", `cannot open ${path}: ${err.code ?? err.message}`);
+        });
+        try {
+          const b = Buffer.alloc(8);
+          await fh.read(b, 0, 8, MSR_X2APIC_LVT0);
+          const was = b.readBigUInt64LE();
+          if ((was & LVT_MASKED) === 0n) {
+            b.writeBigUInt64LE(was | LVT_MASKED);
+            await fh.write(b, 0, 8, MSR_X2APIC_LVT0);
+          }
+          log(`cpu ${cpu}: LINT0 ${hex64(was)} -> ${hex64(was | LVT_MASKED)} (${path})`);
+        } catch (err) {
+          if (err instanceof LoaderFailure) throw err;
+          throw new LoaderFailure(
+            "LOADER-IPI",
+            `masking LINT0 through ${path} failed: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+          );
+        } finally {
+          await fh.close();
+        }
       }
     },
   };

@@ -52,7 +52,7 @@ const MB2 = 0x3ffff000n;
 
 describe("direct loader: load", () => {
   it("writes zero page, command line, kernel, initrd, trampoline and a fresh mailbox at their physical addresses", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h);
     const ev = await collect(l.load(h.os2()));
     expect(result(ev)).toMatchObject({ ok: true });
@@ -87,7 +87,7 @@ describe("direct loader: load", () => {
   });
 
   it("refuses a second load of a loaded instance and a successor sharing its cores", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h);
     await collect(l.load(h.os2()));
     expect(failure(await collect(l.load(h.os2()))).code).toBe("LOADER-BAD-STATE");
@@ -100,7 +100,7 @@ describe("direct loader: load", () => {
 describe("direct loader: refusals before anything is written", () => {
   const cases: [
     string,
-    (h: Host) => Parameters<typeof makeHost>[0] | null,
+    () => Parameters<typeof makeHost>[0] | null,
     string,
     RegExp,
     ((h: Host) => object)?,
@@ -168,8 +168,7 @@ describe("direct loader: refusals before anything is written", () => {
   ];
   for (const [what, hostOpts, code, message, extra] of cases) {
     it(`${what}: ${code}`, async () => {
-      const probe = makeHost();
-      const h = makeHost(hostOpts(probe) ?? {});
+      const h = await makeHost(hostOpts() ?? {});
       const { l } = loader(h, extra?.(h) ?? {});
       const err = failure(await collect(l.load(h.os2())));
       expect(err.code).toBe(code);
@@ -180,7 +179,7 @@ describe("direct loader: refusals before anything is written", () => {
   }
 
   it("the kernel is not a bzImage: LOADER-KERNEL with the reader's reason", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     writeFileSync(h.kernel, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(4096)]));
     const err = failure(await collect(loader(h).l.load(h.os2())));
     expect(err.code).toBe("LOADER-KERNEL");
@@ -189,7 +188,7 @@ describe("direct loader: refusals before anything is written", () => {
   });
 
   it("the range is too small: LOADER-RANGE-TOO-SMALL", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const plan = h.os2({
       memMax: 0x40000000n + 0x4000000n - 1n,
       memory: [{ start: 0x40000000n, size: 0x4000000n }],
@@ -200,7 +199,7 @@ describe("direct loader: refusals before anything is written", () => {
   });
 
   it("a plan made without the direct part: LOADER-PLAN-INCOMPLETE", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { direct: _direct, ...plain } = h.os2();
     const err = failure(await collect(loader(h).l.load(plain)));
     expect(err.code).toBe("LOADER-PLAN-INCOMPLETE");
@@ -210,7 +209,7 @@ describe("direct loader: refusals before anything is written", () => {
 
 describe("direct loader: start, mailbox, stop", () => {
   it("start writes the MP table, sends INIT-SIPI-SIPI to the BSP, and the mailbox drives boot-complete and heartbeats", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l, events } = loader(h);
     await collect(l.load(h.os2()));
     const ev = await collect(l.start("os2"));
@@ -220,6 +219,9 @@ describe("direct loader: start, mailbox, stop", () => {
     expect(h.read(0x390n, 4).toString("latin1")).toBe("PCMP");
     expect(h.read(0x390n + 44n, 2)).toEqual(Buffer.from([0, 1])); // BSP 1 first
     expect(h.ipis()).toEqual([["1:0x4500:10000", "1:0x4680:200", "1:0x4680:0"]]);
+    // OS1's own LINT0 is masked (on each of its online CPUs) before the successor is woken.
+    expect(h.helperRuns()[0]).toEqual(["--mask-lint0", "0"]);
+    expect(h.read(0xfee00350n, 4).readUInt32LE() & 0x10000).toBe(0x10000);
     expect((await l.status("os2")).state).toBe("starting");
 
     // the guest (simulated here by writing its mailbox fields)
@@ -236,8 +238,22 @@ describe("direct loader: start, mailbox, stop", () => {
     expect(events.every((e) => e.name === "os2")).toBe(true);
   });
 
+  it("a guest that reports no local APIC timer (state 4) is parked with INIT and failed with the reason", async () => {
+    const h = await makeHost();
+    const { l, events } = loader(h);
+    await collect(l.load(h.os2()));
+    await collect(l.start("os2"));
+    h.setU32(MB2 + 0x08n, 4);
+    await until(() => events.some((e) => e.type === "crashed"));
+    const crashed = events.find((e) => e.type === "crashed")!;
+    expect(crashed.name).toBe("os2");
+    expect(crashed.reason).toMatch(/disabled its local APIC timer/);
+    expect(h.ipis().at(-1)).toEqual(["1:0x4500:0", "2:0x4500:0"]);
+    expect((await l.status("os2")).state).toBe("failed");
+  });
+
   it("a second successor starts only after the first has reported LVT0 masked; then the MP table is its own", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h, { earlyBootTimeoutMs: 300 });
     await collect(l.load(h.os2()));
     await collect(l.load(h.os3()));
@@ -257,7 +273,7 @@ describe("direct loader: start, mailbox, stop", () => {
   });
 
   it("stop: writes the stop request, waits for the acknowledgement, then INITs every core", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h);
     await collect(l.load(h.os2()));
     await collect(l.start("os2"));
@@ -273,7 +289,7 @@ describe("direct loader: start, mailbox, stop", () => {
   });
 
   it("stop without an acknowledgement: LOADER-STOP-UNACKED, no INIT, still running; force-stop parks at once", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h, { stopTimeoutMs: 200 });
     await collect(l.load(h.os2()));
     await collect(l.start("os2"));
@@ -290,7 +306,7 @@ describe("direct loader: start, mailbox, stop", () => {
   });
 
   it("restart: load again clears the mailbox the stopped guest left behind, then start sends the IPIs again", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h);
     await collect(l.load(h.os2()));
     await collect(l.start("os2"));
@@ -305,7 +321,7 @@ describe("direct loader: start, mailbox, stop", () => {
   });
 
   it("a failing helper is LOADER-IPI and the instance is unknown (part of the sequence may have landed)", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const { l } = loader(h);
     await collect(l.load(h.os2()));
     writeFileSync(join(h.dir, "apic-fail"), "");
@@ -317,7 +333,7 @@ describe("direct loader: start, mailbox, stop", () => {
   });
 
   it("the state file tells a new loader (an agent restart) what runs, and it keeps polling its mailbox", async () => {
-    const h = makeHost();
+    const h = await makeHost();
     const statePath = join(h.dir, "state", "direct.json");
     const first = loader(h, { statePath });
     await collect(first.l.load(h.os2()));

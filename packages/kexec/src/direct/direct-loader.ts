@@ -27,10 +27,11 @@ import {
   readCmdline,
   readCpuinfo,
   type HostRoots,
+  os1OnlineCpus,
 } from "./host-checks";
 import { readDirectImages } from "./image-files";
 import { parkSequence, startSequence } from "./ipi";
-import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, readMailbox } from "./mailbox";
+import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, mailboxChange, readMailbox } from "./mailbox";
 import { buildMpTable } from "./mp-table";
 import { openPhysMem, type PhysMem } from "./phys-mem";
 import { isDirectPlan, type DirectPlan } from "./plan-shape";
@@ -64,8 +65,8 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
   let polling = false;
 
   const save = () => saveDirectState(config.statePath, state);
-  const guest = (name: string, type: GuestEvent["type"]) =>
-    config.onGuestEvent?.({ name, type, at: Date.now() });
+  const guest = (name: string, type: GuestEvent["type"], reason?: string) =>
+    config.onGuestEvent?.({ name, type, at: Date.now(), ...(reason ? { reason } : {}) });
   function set(name: string, patch: Partial<DirectInstance>) {
     const inst = state.instances[name];
     if (!inst) return;
@@ -74,12 +75,40 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     save();
   }
 
-  async function physMem(): Promise<PhysMem> {
-    mem ??= await openPhysMem(devMem);
+  const quiet = new AbortController().signal;
+  let helperPath: Promise<string> | null = null;
+  /** The native helper: given in the options, or built from native/tessera-apic.c once. */
+  function ensureHelper(signal: AbortSignal, log: (l: string) => void): Promise<string> {
+    if (config.apicHelper) return Promise.resolve(config.apicHelper);
+    helperPath ??= buildApicHelper({
+      cacheDir: config.helperCacheDir,
+      cc: config.cc,
+      signal,
+      log,
+    }).then(
+      (b) => {
+        log(`APIC helper ${b.path} (${b.how})`);
+        return b.path;
+      },
+      (err: unknown) => {
+        helperPath = null;
+        throw err;
+      },
+    );
+    return helperPath;
+  }
+
+  async function physMem(
+    signal: AbortSignal = quiet,
+    log: (l: string) => void = () => {},
+  ): Promise<PhysMem> {
+    if (mem) return mem;
+    const helper = await ensureHelper(signal, log);
+    mem ??= await openPhysMem(devMem, helper);
     return mem;
   }
 
-  /** Picks xAPIC (the helper) or x2APIC (the msr device); builds the helper on first use. */
+  /** Picks xAPIC (the helper) or x2APIC (the msr device). */
   async function ipiSender(signal: AbortSignal, log: (l: string) => void): Promise<IpiSender> {
     if (sender) return sender;
     let mode = config.apicMode ?? "auto";
@@ -93,18 +122,7 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       mode = found.mode;
     }
     if (mode === "x2apic") return (sender = msrSender(msrDir));
-    let helper = config.apicHelper;
-    if (!helper) {
-      const built = await buildApicHelper({
-        cacheDir: config.helperCacheDir,
-        cc: config.cc,
-        signal,
-        log,
-      });
-      log(`APIC helper ${built.path} (${built.how})`);
-      helper = built.path;
-    }
-    return (sender = helperSender(helper, devMem));
+    return (sender = helperSender(await ensureHelper(signal, log), devMem));
   }
 
   function holders(except: string): DirectInstance[] {
@@ -177,7 +195,7 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     const margin =
       config.marginMiB === undefined ? undefined : BigInt(Math.round(config.marginMiB)) * MiB;
     const images = await readDirectImages(plan, margin);
-    const pm = await physMem();
+    const pm = await physMem(ctx.signal, ctx.log);
     await ipiSender(ctx.signal, ctx.log);
 
     state.instances[plan.name] = {
@@ -191,12 +209,8 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     save();
     for (const w of images.writes) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      // Large images: read back their first page; small ones entirely.
-      if (w.bytes.length > 0x10000) {
-        await pm.write(w.address, w.bytes);
-        const head = w.bytes.subarray(0, 0x1000);
-        await pm.writeChecked(w.address, head, w.what);
-      } else await pm.writeChecked(w.address, w.bytes, w.what);
+      if (w.file) await pm.writeFile(w.address, w.file.path, w.file.skip, w.what, ctx.signal);
+      else await pm.write(w.address, w.bytes, w.what, ctx.signal);
       ctx.log(`wrote the ${w.what} at ${hex(w.address)} (${w.bytes.length} bytes)`);
     }
     set(plan.name, { state: "loaded", phase: "loading-image", guestState: 0, heartbeat: 0 });
@@ -207,7 +221,7 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     const limit = config.earlyBootTimeoutMs ?? 90_000;
     const end = Date.now() + limit;
     for (;;) {
-      const pm = await physMem();
+      const pm = await physMem(ctx.signal, ctx.log);
       const waiting: string[] = [];
       for (const o of Object.values(state.instances)) {
         if (o.name === name || (o.state !== "starting" && o.state !== "running")) continue;
@@ -236,14 +250,15 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       throw new LoaderFailure("LOADER-BAD-STATE", `${name} is ${inst.state}, not loaded`);
     const plan = inst.plan;
     await waitEarlyBoot(ctx, name);
-    const pm = await physMem();
+    const pm = await physMem(ctx.signal, ctx.log);
     const mp = buildMpTable(plan.direct.mpTable, plan.cpus, plan.bsp, inst.mpConfigSpare);
-    await pm.writeChecked(mp.configAt, mp.config, "MP config table");
-    await pm.writeChecked(mp.pointerAt, mp.pointer, "MP floating pointer");
+    await pm.write(mp.configAt, mp.config, "MP config table", ctx.signal);
+    await pm.write(mp.pointerAt, mp.pointer, "MP floating pointer", ctx.signal);
     ctx.log(
       `wrote the MP table at ${hex(mp.pointerAt)} (config at ${hex(mp.configAt)}): cores ${plan.cpus.join(",")}, BSP ${plan.bsp}`,
     );
     const ipi = await ipiSender(ctx.signal, ctx.log);
+    await ipi.maskLint0(await os1OnlineCpus(roots), ctx.signal, ctx.log);
     set(name, { state: "starting", phase: "ipi-sent", guestState: 0, heartbeat: 0 });
     try {
       await ipi.send(startSequence(plan.bsp, plan.sipiVector), ctx.signal, ctx.log);
@@ -256,6 +271,14 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     set(name, { phase: "kernel-booting" });
     ctx.phase("kernel-booting");
     ensurePolling();
+  }
+
+  /** A guest that reported it cannot run: park its cores, then say why. */
+  async function parkFailed(inst: DirectInstance, reason: string) {
+    const ipi = await ipiSender(quiet, () => {});
+    await ipi.send(parkSequence(inst.plan.cpus), quiet, () => {});
+    set(inst.name, { state: "failed", detail: reason });
+    guest(inst.name, "crashed", reason);
   }
 
   async function park(ctx: StepContext, inst: DirectInstance) {
@@ -278,13 +301,14 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
     const before = inst.state;
     ctx.phase("stopping");
     set(name, { state: "stopping", phase: "stopping" });
-    const pm = await physMem();
+    const pm = await physMem(ctx.signal, ctx.log);
     const one = Buffer.alloc(4);
     one.writeUInt32LE(1);
-    await pm.writeChecked(
+    await pm.write(
       inst.plan.direct.mailbox + BigInt(MAILBOX.stopRequest),
       one,
       "stop request",
+      signal,
     );
     ctx.log(`stop requested in ${name}'s mailbox at ${hex(inst.plan.direct.mailbox)}`);
     const limit = config.stopTimeoutMs ?? 30_000;
@@ -317,21 +341,10 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       const pm = await physMem();
       for (const inst of live) {
         const mb = readMailbox(await pm.read(inst.plan.direct.mailbox, MAILBOX_FIELDS_BYTES));
-        const patch: Partial<DirectInstance> = {};
-        if (mb.state !== inst.guestState) {
-          patch.guestState = mb.state;
-          if (mb.state === GUEST_STATE.initStarted && inst.state === "starting")
-            patch.phase = "userspace-up";
-          if (mb.state === GUEST_STATE.bootComplete && inst.state === "starting") {
-            Object.assign(patch, { state: "running", phase: "running" });
-            guest(inst.name, "boot-complete");
-          }
-        }
-        if (mb.heartbeat !== inst.heartbeat) {
-          patch.heartbeat = mb.heartbeat;
-          if (mb.heartbeat !== 0) guest(inst.name, "heartbeat");
-        }
+        const { patch, events, failed } = mailboxChange(inst, mb);
+        for (const e of events) guest(inst.name, e);
         if (Object.keys(patch).length) set(inst.name, patch);
+        if (failed) await parkFailed(inst, failed);
       }
     } catch (err) {
       // The next poll tries again; the reason stays visible in the status.

@@ -12,8 +12,8 @@ import { planToDirectShell } from "./direct-shell";
 import { buildDirectImages } from "./images";
 import { buildMpTable } from "./mp-table";
 
-function setup() {
-  const h = makeHost();
+async function setup() {
+  const h = await makeHost();
   const kernel = readFileSync(h.kernel);
   const initrd = readFileSync(h.initrd);
   const os2 = h.os2();
@@ -26,7 +26,7 @@ function setup() {
   const apic = join(h.dir, "script-apic");
   writeFileSync(
     apic,
-    `#!/bin/sh\n# TEST DOUBLE for tessera-apic: records its argv; starting LAPIC 1 also plays os2's guest\n# and reports its LVT0 masked, so the script may go on to os3.\necho "$*" >> '${h.ipiLog}'\ncase " $* " in *" 1:0x4680:0 "*) printf '\\001' | dd of="$TESSERA_DEVMEM" bs=1 seek=$((0x3ffff014)) conv=notrunc 2>/dev/null ;; esac\n`,
+    `#!/bin/sh\n# TEST DOUBLE around tessera-apic: records its argv and runs the real helper; starting\n# LAPIC 1 also plays os2's guest and reports its LVT0 masked, so the script goes on to os3.\necho "$*" >> '${h.ipiLog}'\n'${h.realHelper}' "$@" || exit $?\ncase " $* " in *" 1:0x4680:0 "*) printf '\\001' | '${h.realHelper}' --mem "$TESSERA_DEVMEM" --write 0x3ffff014 ;; esac\n`,
   );
   chmodSync(apic, 0o755);
   writeFileSync(join(h.dir, "direct.sh"), script);
@@ -38,11 +38,16 @@ for (const [shell, argv] of [
   ["busybox sh", () => [fetchDebian().busybox, "sh"]],
 ] as const) {
   describe(`planToDirectShell under ${shell}`, () => {
-    it("writes exactly the loader's images, then the MP table and IPIs of each successor in order", () => {
-      const { h, images, apic, os3 } = setup();
+    it("writes exactly the loader's images, then the MP table and IPIs of each successor in order", async () => {
+      const { h, images, apic, os3 } = await setup();
       const [bin, ...args] = argv();
       const r = spawnSync(bin!, [...args, join(h.dir, "direct.sh")], {
-        env: { PATH: process.env.PATH, TESSERA_DEVMEM: h.devMem, TESSERA_APIC: apic },
+        env: {
+          PATH: process.env.PATH,
+          TESSERA_DEVMEM: h.devMem,
+          TESSERA_APIC: apic,
+          TESSERA_SYSFS: h.config.sysRoot,
+        },
         encoding: "utf8",
       });
       expect(r.stderr).toBe("");
@@ -59,6 +64,9 @@ for (const [shell, argv] of [
       const mp = buildMpTable(0x380n, os3.cpus, os3.bsp, images.os3.layout.mpConfigSpare);
       expect(h.read(0x380n, 16).equals(mp.pointer)).toBe(true);
       expect(h.read(0x390n, mp.config.length).equals(mp.config)).toBe(true);
+      // OS1's LINT0 masked on each of its online CPUs (the stand-in sysfs says 0), first
+      expect(h.helperRuns()[0]).toEqual(["--mask-lint0", "0"]);
+      expect(h.read(0xfee00350n, 4).readUInt32LE() & 0x10000).toBe(0x10000);
       expect(h.ipis()).toEqual([
         ["1:0x4500:10000", "1:0x4680:200", "1:0x4680:0"],
         ["3:0x4500:10000", "3:0x4670:200", "3:0x4670:0"],
@@ -68,8 +76,8 @@ for (const [shell, argv] of [
 }
 
 describe("planToDirectShell text", () => {
-  it("is readable: each step commented, the kernel read from its file, the helper's build line", () => {
-    const { script } = setup();
+  it("is readable: each step commented, the kernel read from its file, the helper's build line", async () => {
+    const { script } = await setup();
     expect(script).toMatch(/^#!\/bin\/sh\n/);
     expect(script).toMatch(
       /cc -static -O2 -o tessera-apic packages\/kexec\/native\/tessera-apic.c/,
@@ -81,8 +89,19 @@ describe("planToDirectShell text", () => {
     );
   });
 
-  it("refuses a plan made without the direct part", () => {
-    const { h, images } = setup();
+  it("os1_cpus turns sysfs's CPU list into the helper's comma list", async () => {
+    const { h, script } = await setup();
+    const fn = /^os1_cpus\(\) \{[\s\S]*?^\}$/m.exec(script)![0];
+    writeFileSync(join(h.config.sysRoot!, "devices", "system", "cpu", "online"), "0-2,5,7-8\n");
+    const r = spawnSync("/bin/sh", ["-c", `${fn}\nos1_cpus`], {
+      env: { PATH: process.env.PATH, TESSERA_SYSFS: h.config.sysRoot },
+      encoding: "utf8",
+    });
+    expect(r.stdout).toBe("0,1,2,5,7,8\n");
+  });
+
+  it("refuses a plan made without the direct part", async () => {
+    const { h, images } = await setup();
     const { direct: _d, ...plain } = h.os2();
     expect(() => planToDirectShell(bootPlan([plain]), images)).toThrow(/no direct part/);
   });

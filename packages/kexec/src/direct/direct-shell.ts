@@ -1,8 +1,8 @@
 // A script an operator can read and run by hand in OS1 that does what the direct loader
-// does: the same images (built by buildDirectImages), written with dd to /dev/mem at the
-// same addresses, the same MP table and IPIs (through the APIC helper). Small images are
+// does: the same images (built by buildDirectImages), written to physical memory at the
+// same addresses through the helper, the same MP table and IPIs. Small images are
 // spelled out byte by byte as printf octal escapes; the kernel and initrd come from their
-// files. Needs a POSIX sh, dd, od and printf (coreutils or busybox).
+// files. Needs a POSIX sh, od, printf and the APIC helper (which also does the writes).
 import { hex } from "@tessera/core";
 import type { BootPlan } from "@tessera/core";
 import { shQuote } from "../shell";
@@ -89,14 +89,24 @@ function writeLines(plan: DirectPlan, w: DirectWrite, images: DirectImages): str
 const PRELUDE = `set -eu
 MEM=\${TESSERA_DEVMEM:-/dev/mem}
 APIC=\${TESSERA_APIC:-./tessera-apic}
+# The helper writes through mmap(): /dev/mem's write() stops at the end of OS1's own RAM.
 # put ADDR OCTAL: bytes at a physical address
-put() { printf "$2" | dd of="$MEM" bs=1 seek=$(($1)) conv=notrunc 2>/dev/null; }
+put() { printf "$2" | "$APIC" --mem "$MEM" --write "$1"; }
 # zero ADDR PAGES: clear whole 4 KiB pages
-zero() { dd if=/dev/zero of="$MEM" bs=4096 seek=$(($1 / 4096)) count="$2" conv=notrunc 2>/dev/null; }
-# file PATH SKIP ADDR: a file from byte SKIP at ADDR (both multiples of 512)
-file() { dd if="$1" of="$MEM" bs=512 skip=$(($2 / 512)) seek=$(($3 / 512)) conv=notrunc 2>/dev/null; }
+zero() { "$APIC" --mem "$MEM" --write "$1" --zero $(($2 * 4096)); }
+# file PATH SKIP ADDR: a file from byte SKIP at ADDR
+file() { "$APIC" --mem "$MEM" --write "$3" --file "$1" --skip "$2"; }
 # u32 ADDR: a little-endian 32-bit value
-u32() { dd if="$MEM" bs=4 count=1 skip=$(($1 / 4)) 2>/dev/null | od -An -tu4 | tr -d ' \\n'; }
+u32() { "$APIC" --mem "$MEM" --read "$1" 4 | od -An -tu4 | tr -d ' \\n'; }
+# os1_cpus: OS1's online CPUs as the helper takes them ("0-1,4" -> "0,1,4")
+os1_cpus() {
+  out=
+  for part in $(tr ',' ' ' < "\${TESSERA_SYSFS:-/sys}/devices/system/cpu/online"); do
+    i=\${part%-*}
+    while [ "$i" -le "\${part#*-}" ]; do out="$out\${out:+,}$i"; i=$((i + 1)); done
+  done
+  echo "$out"
+}
 # wait_lvt0 NAME ADDR: until that successor's mailbox says its LVT0 is masked (90 s at most)
 wait_lvt0() {
   i=0
@@ -128,7 +138,7 @@ export function planToDirectShell(plan: BootPlan, images: Record<string, DirectI
     "# Run as root in OS1, booted with the plan's OS1 options (iomem=relaxed hpet=disable maxcpus=",
     "# and the memmap= reservations). The APIC helper is built from the Tessera repository:",
     "#   cc -static -O2 -o tessera-apic packages/kexec/native/tessera-apic.c",
-    "# TESSERA_DEVMEM and TESSERA_APIC override /dev/mem and ./tessera-apic.",
+    "# TESSERA_DEVMEM, TESSERA_APIC and TESSERA_SYSFS override /dev/mem, ./tessera-apic and /sys.",
     PRELUDE,
   ];
   for (const { s, img } of successors) {
@@ -138,6 +148,13 @@ export function planToDirectShell(plan: BootPlan, images: Record<string, DirectI
     );
     for (const w of img.writes) out.push(...writeLines(s, w, img));
   }
+  out.push(
+    "",
+    "# ===== OS1's own LINT0 =====",
+    "# Firmware leaves LINT0 open (virtual wire) and Linux keeps it; masked, OS1 no longer takes",
+    "# the 8259's PIT ticks a booting successor counts to check its own timer.",
+    '"$APIC" --mem "$MEM" --mask-lint0 "$(os1_cpus)"',
+  );
   let previous: DirectPlan | null = null;
   for (const { s, img } of successors) {
     out.push("", `# ===== start ${s.name.replace(/[^\x20-\x7e]/g, " ")} =====`);

@@ -26,6 +26,7 @@ interface Run {
   get(addr: number): number;
   set(addr: number, v: number): void;
   calls(): string[];
+  kill(): void;
 }
 
 function run(
@@ -60,6 +61,7 @@ function run(
       return existsSync(f) ? Number(readFileSync(f, "utf8").trim()) : 0;
     },
     set,
+    kill: () => child.kill("SIGKILL"),
     calls: () =>
       existsSync(join(dir, "calls"))
         ? readFileSync(join(dir, "calls"), "utf8").trim().split("\n")
@@ -76,7 +78,7 @@ async function until(cond: () => boolean, ms = 10_000) {
 }
 
 describe("directGuestScript under busybox sh", () => {
-  it("masks LVT0 on CPU 0 (read-modify-write), reports it, boots, beats, then on a stop request syncs, acknowledges and halts", async () => {
+  it("masks LVT0 on CPU 0 (read-modify-write), reports it, boots, beats, then on a stop request syncs, acknowledges and waits for INIT", async () => {
     const r = run(`console=ttyS1 tessera.mailbox=0x${MB.toString(16)} quiet`);
     await until(() => r.get(MB + 0x0c) >= 3);
     expect(r.get(0xfee00350)).toBe(0x10700); // bit 16 set, the other bits kept
@@ -96,16 +98,19 @@ describe("directGuestScript under busybox sh", () => {
     expect(calls).toContain("sleep 1");
 
     r.set(MB + 0x10, 1);
-    const { code } = await r.done;
-    expect(code).toBe(0);
-    expect(r.get(MB + 0x08)).toBe(3);
+    await until(() => r.get(MB + 0x08) === 3 && r.calls().includes("sleep 60"));
+    const beats = r.get(MB + 0x0c);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(r.get(MB + 0x0c)).toBe(beats); // no heartbeat after the acknowledgement
+    r.kill();
+    await r.done;
     const after = r.calls();
     const sync = after.indexOf("sync");
     const ack = after.indexOf(`devmem 0x${(MB + 8).toString(16)} 32 3`);
     expect(sync).toBeGreaterThan(0);
     expect(ack).toBeGreaterThan(sync);
-    expect(after[after.length - 1]).toBe("halt -f");
-    expect(after.some((c) => c.startsWith("reboot"))).toBe(false);
+    // it waits for OS1's INIT: it neither halts nor reboots
+    expect(after.some((c) => c.startsWith("halt") || c.startsWith("reboot"))).toBe(false);
   }, 20_000);
 
   it("without tessera.mailbox= on the command line it says so and exits 2", async () => {
@@ -121,6 +126,22 @@ describe("directGuestScript under busybox sh", () => {
     expect(code).toBe(3);
     expect(stderr).toMatch(/no Tessera mailbox/);
     expect(r.calls().filter((c) => / 32 \d+$/.test(c))).toEqual([]);
+  });
+
+  it("a kernel whose local APIC timer failed its boot check reports state 4 and leaves LVT0 alone", async () => {
+    const r = run(`tessera.mailbox=0x${MB.toString(16)}`, undefined, (dir) =>
+      writeFileSync(
+        join(dir, "dmesg"),
+        "[    0.755740] APIC timer disabled due to verification failure\n",
+      ),
+    );
+    const { code, stderr } = await r.done;
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/disabled its local APIC timer/);
+    expect(r.get(MB + 0x08)).toBe(4);
+    // LVT0 untouched (its PIT tick is the only timer it has) and never reported masked.
+    expect(r.get(0xfee00350)).toBe(0x700);
+    expect(r.get(MB + 0x14)).toBe(0);
   });
 
   it("never reports LVT0 masked when it cannot mask it", async () => {

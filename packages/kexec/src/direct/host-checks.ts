@@ -151,3 +151,20 @@ export function checkCoresOffline(plan: DirectPlan, online: number[]): void {
       `core(s) with LAPIC ID ${busy.join(",")} are online in OS1: boot OS1 with the plan's maxcpus= so it never brings a successor's cores up (bringing one up later would INIT it under the running successor)`,
     );
 }
+
+/** Linux numbers of the CPUs online in OS1 (sysfs `cpu/online`, a list like "0-1,4"). */
+export async function os1OnlineCpus(r: HostRoots): Promise<number[]> {
+  const path = join(r.sysRoot, "devices", "system", "cpu", "online");
+  const text = (await readText(path, "OS1's online CPUs")).trim();
+  const out: number[] = [];
+  for (const part of text.split(",").filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m)
+      throw new LoaderFailure(
+        "LOADER-ENOENT",
+        `${path} holds ${JSON.stringify(text)}, not a CPU list`,
+      );
+    for (let c = Number(m[1]); c <= Number(m[2] ?? m[1]); c++) out.push(c);
+  }
+  return out;
+}

@@ -14,6 +14,8 @@ export interface DirectWrite {
   what: "zero page" | "command line" | "kernel" | "initrd" | "trampoline" | "mailbox";
   address: bigint;
   bytes: Uint8Array;
+  /** The same bytes in a file (kernel, initrd): written from there, not through memory. */
+  file?: { path: string; skip: number };
 }
 
 export interface DirectImages {
@@ -47,6 +49,7 @@ export function buildDirectImages(input: {
   initrd: Uint8Array | null;
   margin?: bigint;
   kernelPath?: string;
+  initrdPath?: string;
 }): DirectImages {
   const { plan, kernel } = input;
   const header = usableHeader(kernel, kernel.length, input.kernelPath);
@@ -69,10 +72,22 @@ export function buildDirectImages(input: {
       address: layout.cmdline,
       bytes: buildCmdline(plan.cmdline, header.cmdlineSize),
     },
-    { what: "kernel", address: layout.kernel, bytes: kernel.subarray(layout.kernelFileOffset) },
+    {
+      what: "kernel",
+      address: layout.kernel,
+      bytes: kernel.subarray(layout.kernelFileOffset),
+      ...(input.kernelPath
+        ? { file: { path: input.kernelPath, skip: layout.kernelFileOffset } }
+        : {}),
+    },
   ];
   if (input.initrd && layout.initrd !== null)
-    writes.push({ what: "initrd", address: layout.initrd, bytes: input.initrd });
+    writes.push({
+      what: "initrd",
+      address: layout.initrd,
+      bytes: input.initrd,
+      ...(input.initrdPath ? { file: { path: input.initrdPath, skip: 0 } } : {}),
+    });
   writes.push(
     {
       what: "trampoline",

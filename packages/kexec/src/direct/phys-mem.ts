@@ -1,23 +1,30 @@
-// Physical memory through /dev/mem: positioned reads and writes on one file descriptor.
-// OS1 reserves the successor's pages (memmap=...$...), so they are not System RAM and the
-// kernel lets root write them; the loader reads every write back, because /dev/mem silently
-// skips writes to System RAM below 1 MiB instead of failing. Tests give a sparse temp file
-// as the path: a TEST STAND-IN for /dev/mem with the same offsets.
+// Physical memory for the direct loader. Writes go through the native helper's mmap() of
+// /dev/mem, because /dev/mem's write() refuses every address past the end of OS1's own RAM
+// (EFAULT), which is exactly where a successor's range lies; the helper reads each write back.
+// Reads (the mailbox polls, every 250 ms) use pread() on /dev/mem when the address is inside
+// OS1's RAM, as mailboxes are, and fall back to the helper otherwise. Tests give a sparse temp
+// file as the path: a TEST STAND-IN for /dev/mem with the same offsets.
 import { open, type FileHandle } from "node:fs/promises";
 import { hex } from "@tessera/core";
 import { LoaderFailure } from "../errors";
+import { runHelper } from "./helper-run";
 
 export interface PhysMem {
-  write(addr: bigint, bytes: Uint8Array): Promise<void>;
-  /** Writes and reads the bytes back; a difference is LOADER-PHYS-IO. */
-  writeChecked(addr: bigint, bytes: Uint8Array, what: string): Promise<void>;
+  /** Writes bytes at a physical address; the helper reads them back. */
+  write(addr: bigint, bytes: Uint8Array, what: string, signal?: AbortSignal): Promise<void>;
+  /** Writes a file's bytes from `skip` (the kernel, the initrd) without copying them here. */
+  writeFile(
+    addr: bigint,
+    path: string,
+    skip: number,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
   read(addr: bigint, length: number): Promise<Buffer>;
   close(): Promise<void>;
 }
 
-const CHUNK = 1 << 20;
-
-export async function openPhysMem(path: string): Promise<PhysMem> {
+export async function openPhysMem(path: string, helper: string): Promise<PhysMem> {
   let fh: FileHandle;
   try {
     fh = await open(path, "r+");
@@ -30,48 +37,52 @@ export async function openPhysMem(path: string): Promise<PhysMem> {
         : `cannot open ${path} for writing (${code ?? String(err)}): the agent must run as root`,
     );
   }
-  const io = (what: string, addr: bigint, err: unknown) =>
+  const helperFailed = (what: string, addr: bigint, r: { code: number | null; stderr: string }) =>
     new LoaderFailure(
       "LOADER-PHYS-IO",
-      `${what} ${path} at ${hex(addr)} failed: ${(err as NodeJS.ErrnoException).code ?? String(err)} (is the page reserved in OS1, and OS1 booted with iomem=relaxed?)`,
+      `${what} at ${hex(addr)} failed (helper ${r.code === null ? "killed" : `exit ${r.code}`}): ${r.stderr.trim().split("\n").pop() ?? "no message"}`,
     );
-  const pos = (addr: bigint) => {
-    if (addr > BigInt(Number.MAX_SAFE_INTEGER))
-      throw new RangeError(`address ${hex(addr)} too high`);
-    return Number(addr);
+  const viaHelper = async (
+    argv: string[],
+    what: string,
+    addr: bigint,
+    input?: Uint8Array,
+    signal?: AbortSignal,
+  ) => {
+    const r = await runHelper([helper, "--mem", path, ...argv], { input, signal });
+    if (r.code !== 0) throw helperFailed(what, addr, r);
+    return r.stdout;
   };
-  const mem: PhysMem = {
-    async write(addr, bytes) {
-      for (let off = 0; off < bytes.length; off += CHUNK) {
-        const part = bytes.subarray(off, Math.min(bytes.length, off + CHUNK));
-        const at = addr + BigInt(off);
-        const { bytesWritten } = await fh
-          .write(part, 0, part.length, pos(at))
-          .catch((err: unknown) => {
-            throw io("writing", at, err);
-          });
-        if (bytesWritten !== part.length)
-          throw io("writing", at, `short write (${bytesWritten} of ${part.length})`);
-      }
+  return {
+    async write(addr, bytes, what, signal) {
+      await viaHelper(["--write", hex(addr)], `writing the ${what}`, addr, bytes, signal);
+    },
+    async writeFile(addr, file, skip, what, signal) {
+      await viaHelper(
+        ["--write", hex(addr), "--file", file, "--skip", String(skip)],
+        `writing the ${what}`,
+        addr,
+        undefined,
+        signal,
+      );
     },
     async read(addr, length) {
-      const b = Buffer.alloc(length);
-      const { bytesRead } = await fh.read(b, 0, length, pos(addr)).catch((err: unknown) => {
-        throw io("reading", addr, err);
-      });
-      if (bytesRead !== length) throw io("reading", addr, `short read (${bytesRead} of ${length})`);
-      return b;
-    },
-    async writeChecked(addr, bytes, what) {
-      await mem.write(addr, bytes);
-      const back = await mem.read(addr, bytes.length);
-      if (!back.equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)))
+      if (addr + BigInt(length) <= BigInt(Number.MAX_SAFE_INTEGER)) {
+        const b = Buffer.alloc(length);
+        const got = await fh.read(b, 0, length, Number(addr)).then(
+          (r) => r.bytesRead,
+          () => -1,
+        );
+        if (got === length) return b;
+      }
+      const out = await viaHelper(["--read", hex(addr), String(length)], "reading", addr);
+      if (out.length !== length)
         throw new LoaderFailure(
           "LOADER-PHYS-IO",
-          `the ${what} written at ${hex(addr)} reads back different: the kernel ignored the write (the page is System RAM of OS1?)`,
+          `reading ${length} bytes at ${hex(addr)} gave ${out.length}`,
         );
+      return out;
     },
     close: () => fh.close(),
   };
-  return mem;
 }

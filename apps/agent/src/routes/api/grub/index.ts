@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { AgentError } from "../../../errors";
 import { GrubError } from "../../../grub/service";
-import { gatherFacts } from "../../../lifecycle/layout";
+import { gatherFacts, planOptions } from "../../../lifecycle/layout";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import type { Services } from "../../../services";
@@ -13,7 +13,12 @@ async function os1Entry(t: Services): Promise<{ entry: string; id: string }> {
   if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
   // On the worker thread: any viewer can preview, and a large profile takes a while to plan.
   const r = (
-    await t.layout.plan(t.machine.machine, rec.profile, await gatherFacts(rec.profile, t.files))
+    await t.layout.plan(
+      t.machine.machine,
+      rec.profile,
+      await gatherFacts(rec.profile, t.files),
+      planOptions(t.config.loader),
+    )
   ).result;
   if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
   const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);

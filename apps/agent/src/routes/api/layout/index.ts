@@ -17,7 +17,7 @@ import {
   type MintConfig,
 } from "@tessera/kexec";
 import { AgentError } from "../../../errors";
-import { gatherFacts } from "../../../lifecycle/layout";
+import { gatherFacts, planOptions } from "../../../lifecycle/layout";
 import { readProfile } from "../profiles/shared";
 import { profileBodySchema, strictValidator } from "../profiles/schemas";
 
@@ -88,6 +88,7 @@ const routes: FastifyPluginAsync = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
+        planOptions(t.config.loader),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
@@ -126,6 +127,7 @@ const routes: FastifyPluginAsync = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
+        planOptions(t.config.loader),
       );
       const r = a.result;
       if (!r.ok)
