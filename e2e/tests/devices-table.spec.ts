@@ -23,6 +23,8 @@ for (const scheme of SCHEMES) {
       const marked = table.locator("tr.row-diag.diag-warning, tr.row-diag.diag-error").first();
       await expect(marked).toBeVisible();
 
+      await expect(table).toContainText("Bus 0000:01 · 1 device");
+      await expect(table).not.toContainText("1 devices");
       const heads = table.locator("thead th");
       const cells = marked.locator("td");
       await expect(cells).toHaveCount(await heads.count());

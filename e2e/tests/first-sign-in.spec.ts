@@ -26,6 +26,9 @@ test("sign-in opens the active profile, and a reload keeps the tab and profile",
   await expect(page.getByTestId("app.profile-name")).toContainText("seed-three-way v1");
   await expect(page.getByTestId("diagnostics.errors")).toHaveText("0 errors");
   await expect(page.getByTestId("tabs.machine")).toHaveAttribute("aria-selected", "true");
+  // the live dot is green while connected
+  await expect(page.getByTestId("app.live")).toHaveAttribute("data-state", "open");
+  await expect(page.getByTestId("app.live")).toHaveClass(/\bon\b/);
 
   await page.getByTestId("tabs.profiles").click();
   await expect(page).toHaveURL(/#tab=profiles&profile=/);

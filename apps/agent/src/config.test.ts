@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, defaultConfig, loadConfig } from "./config";
+import { ConfigError, DEFAULT_DATA_DIR, defaultConfig, loadConfig } from "./config";
 import { kernelDirs } from "./lifecycle/file-checks";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-config-"));
@@ -10,8 +10,10 @@ afterEach(() => undefined);
 
 describe("configuration", () => {
   it("defaults to loopback, the dry-run loader and a data directory", () => {
-    const c = defaultConfig("/srv");
-    expect(c).toMatchObject({ host: "127.0.0.1", loader: "dry-run", dataDir: "/srv/tessera-data" });
+    const c = defaultConfig();
+    expect(c).toMatchObject({ host: "127.0.0.1", loader: "dry-run", dataDir: DEFAULT_DATA_DIR });
+    // one place for every command, wherever it runs from: the agent package's own folder
+    expect(DEFAULT_DATA_DIR).toBe(join(import.meta.dirname, "..", "tessera-data"));
   });
 
   it("layers file < environment < flags", async () => {

@@ -73,7 +73,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "data-dir",
     env: "TESSERA_DATA_DIR",
     kind: "string",
-    help: "where the SQLite database and state live (default ./tessera-data)",
+    help: "where the SQLite database and state live (default: apps/agent/tessera-data)",
   },
   {
     key: "machineFile",
@@ -212,11 +212,18 @@ export const OPTIONS: OptionSpec[] = [
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
-export function defaultConfig(cwd: string = process.cwd()): AgentConfig {
+/**
+ * The one default data directory of every command (serve, user, …): beside the agent
+ * package (apps/agent/tessera-data in the repository), wherever the command is run from, so
+ * `tessera user add` from the repository root writes where `npm start` reads.
+ */
+export const DEFAULT_DATA_DIR = resolve(here, "../tessera-data");
+
+export function defaultConfig(): AgentConfig {
   return {
     host: "127.0.0.1",
     port: 7443,
-    dataDir: resolve(cwd, "tessera-data"),
+    dataDir: DEFAULT_DATA_DIR,
     machineFile: null,
     discoveryRoot: "/",
     loader: "dry-run",
@@ -333,7 +340,7 @@ export interface ConfigSources {
 
 export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> {
   const cwd = src.cwd ?? process.cwd();
-  const cfg = defaultConfig(cwd) as unknown as Record<string, unknown>;
+  const cfg = defaultConfig() as unknown as Record<string, unknown>;
   const byKey = new Map(OPTIONS.map((o) => [o.key as string, o]));
   const file = src.file ?? src.flags?.config ?? src.env?.TESSERA_CONFIG;
   if (typeof file === "string" && file) {

@@ -28,6 +28,8 @@ describe("tessera user", () => {
     const b = io();
     expect(await run(["add", "olga", "--role", "operator", "--data-dir", dir], b)).toBe(0);
     const generated = /Password: (\S+)/.exec(b.stdout.join(""))![1]!;
+    // it says where it wrote
+    expect(a.stdout.join("")).toContain(`Added ada (admin) in ${dir}.`);
     const db = openDatabase(dir);
     const users = new UserStore(db);
     expect(await verifyPassword("first-password", users.get("ada")!.hash)).toBe(true);

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { openDatabase } from "../db/database";
 import { ROLES, UserStore, type Role } from "../db/users";
 import { AuditLog } from "../db/audit";
+import { DEFAULT_DATA_DIR } from "../config";
 import { generatePassword } from "../auth/password";
 import { AgentError } from "../errors";
 import { UserService } from "../services/user-service";
@@ -18,7 +19,8 @@ const HELP = `usage: tessera user <add|passwd|remove|list> [NAME] [options]
   list                                    list users and roles
 
 options:
-  --data-dir DIR        the agent's data directory (default ./tessera-data) [TESSERA_DATA_DIR]
+  --data-dir DIR        the agent's data directory (default apps/agent/tessera-data, as for
+                        tessera serve) [TESSERA_DATA_DIR]
   --role ROLE           with add: viewer, operator or admin
   --password-file FILE  read the password from FILE (first line); else TESSERA_PASSWORD,
                         else a random one is generated and printed once`;
@@ -53,7 +55,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const dataDir = resolve(
     io.cwd,
-    p.values["data-dir"] ?? io.env.TESSERA_DATA_DIR ?? "tessera-data",
+    p.values["data-dir"] ?? io.env.TESSERA_DATA_DIR ?? DEFAULT_DATA_DIR,
   );
   const db = openDatabase(dataDir);
   try {
@@ -82,12 +84,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         if (action === "add") await users.add(who, name!, role!, pw.value);
         else await users.update(who, name!, { password: pw.value });
         io.out(
-          `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
+          `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`} in ${dataDir}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
         );
         return 0;
       }
       users.remove(who, name!);
-      io.out(`Removed ${name}.`);
+      io.out(`Removed ${name} from ${dataDir}.`);
       return 0;
     } catch (err) {
       if (!(err instanceof AgentError)) throw err;

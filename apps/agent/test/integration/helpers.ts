@@ -55,7 +55,7 @@ export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
     inst.initrd = initrd;
   }
   const config: AgentConfig = {
-    ...defaultConfig(dir),
+    ...defaultConfig(),
     dataDir: join(dir, "data"),
     machineFile: EXAMPLE_MACHINE,
     webRoot: join(dir, "no-web"),
