@@ -1,19 +1,18 @@
 // Stored profiles and their versions (API.md "Profiles").
-import { parseProfile, profileToJson, type Profile } from "@tessera/core";
+import { parseProfile, profileToJson, type Profile, type ProfileSummary } from "@tessera/core";
 import { request } from "./client";
 
-/** A stored profile as the console holds it. */
-export interface ProfileRecord {
-  id: string;
-  name: string;
-  version: number;
-  updatedBy: string | null;
-  updatedAt: string | null;
-  active?: boolean;
-  /** The agent's word: the profile was saved for other hardware. */
-  fingerprintMismatch?: boolean;
-  profile: Profile | null;
-}
+/**
+ * A stored profile as the console holds it: core's wire summary (API.md "Profiles"), its
+ * body parsed into the model (null when it does not parse), and the time and author null
+ * when an import or a test double leaves them out.
+ */
+export type ProfileRecord = Pick<ProfileSummary, "id" | "name" | "version"> &
+  Partial<Pick<ProfileSummary, "active" | "fingerprintMismatch">> & {
+    updatedBy: string | null;
+    updatedAt: string | null;
+    profile: Profile | null;
+  };
 
 function toRecord(raw: Record<string, unknown>): ProfileRecord {
   let profile: Profile | null = null;

@@ -2,10 +2,11 @@
 // only: it opens the socket with the agent's subprotocol, hands every parsed message to the
 // one listener (the store's live controller), reports its state, reconnects with backoff
 // and resumes from the last sequence number it saw. It never decides what a message means.
+import { WS_SUBPROTOCOL } from "@tessera/core";
 import type { ServerMessage } from "./events";
 
 // The agent's subprotocol token for tessera/ws@1 (API.md: "/" and "@" are not RFC 6455 tokens).
-const PROTOCOL = "tessera.ws.v1";
+const PROTOCOL = WS_SUBPROTOCOL;
 
 export type SocketStatus = "closed" | "connecting" | "open";
 

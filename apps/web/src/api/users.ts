@@ -1,11 +1,9 @@
 // Admin user management (API.md "Users (admin)").
+import type { UserView } from "@tessera/core";
 import { request } from "./client";
 
-export interface UserRow {
-  name: string;
-  role: string;
-  createdAt: string;
-}
+/** A user as the agent lists them: core's wire type. */
+export type UserRow = UserView;
 
 const one = (name: string) => `/api/users/${encodeURIComponent(name)}`;
 

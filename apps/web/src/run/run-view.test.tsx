@@ -1,4 +1,5 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import type { Role } from "@tessera/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useStore } from "../store";
 import type { InstanceView } from "./run-types";
@@ -36,7 +37,7 @@ function agentWith(instances: InstanceView[], extra: Parameters<typeof standInAg
   });
 }
 
-function signIn(role: string) {
+function signIn(role: Role) {
   s().setUser({ name: role === "viewer" ? "vera" : "olga", role });
   s().setWsStatus("open");
 }

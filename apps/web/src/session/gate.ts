@@ -1,7 +1,9 @@
 // Role gating in one place (API.md: viewer < operator < admin). Controls a user may not use
 // stay visible but disabled, and say why in their tooltip; the agent enforces the same rule
 // with 403 FORBIDDEN, this only spares the click. Pure: the store uses it too.
-export type Role = "viewer" | "operator" | "admin";
+import type { Role } from "@tessera/core";
+
+export type { Role };
 
 const RANK: Record<string, number> = { viewer: 0, operator: 1, admin: 2 };
 
