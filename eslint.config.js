@@ -7,6 +7,15 @@ const deepImports = {
   group: ["@tessera/*/*"],
   message: "Import a workspace package through its entry point only (no deep imports).",
 };
+/** Workspaces a package may import, besides itself (everything else under @tessera/ is refused). */
+function onlyWorkspaces(allowed, who) {
+  return {
+    group: ["@tessera/*", ...allowed.map((a) => `!${a}`)],
+    message: allowed.length
+      ? `${who} may import only ${allowed.join(" and ")} of the workspaces.`
+      : `${who} imports no other workspace.`,
+  };
+}
 const childProcess = {
   paths: [
     { name: "child_process", message: "Only packages/kexec spawns processes." },
@@ -18,6 +27,9 @@ export default tseslint.config(
   {
     ignores: [
       "**/node_modules/**",
+      // Downloads and build products of the QEMU tests and the lab (Debian packages, the
+      // agent bundle and initramfs trees).
+      ".cache/**",
       "**/dist/**",
       "**/.turbo/**",
       "**/fixtures/**",
@@ -48,6 +60,7 @@ export default tseslint.config(
         {
           patterns: [
             deepImports,
+            onlyWorkspaces([], "packages/core"),
             {
               group: [
                 "node:*",
@@ -89,9 +102,39 @@ export default tseslint.config(
     },
   },
   {
+    // Core's tests import no other workspace either (its bench measures its own entry).
+    files: ["packages/core/src/**/*.test.ts", "packages/core/src/test-support.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [deepImports, onlyWorkspaces([], "packages/core")], ...childProcess },
+      ],
+    },
+  },
+  {
     // The one package allowed to spawn processes.
     files: ["packages/kexec/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [deepImports] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [deepImports, onlyWorkspaces(["@tessera/core"], "packages/kexec")] },
+      ],
+    },
+  },
+  {
+    files: ["apps/agent/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            deepImports,
+            onlyWorkspaces(["@tessera/core", "@tessera/kexec"], "apps/agent"),
+          ],
+          ...childProcess,
+        },
+      ],
+    },
   },
   {
     // The lab boots QEMU and packs initramfs images: a test and development machine around
@@ -100,7 +143,13 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [deepImports] }] },
   },
   {
-    files: ["apps/web/src/**/*.{ts,tsx}"],
+    files: ["apps/web/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [deepImports, onlyWorkspaces(["@tessera/core"], "apps/web")], ...childProcess },
+      ],
+    },
   },
 );

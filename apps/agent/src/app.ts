@@ -8,7 +8,7 @@ import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import websocket from "@fastify/websocket";
 import type { Loader } from "@tessera/kexec";
-import type { Profile } from "@tessera/core";
+import { WS_SUBPROTOCOL, type Profile } from "@tessera/core";
 import type { AgentConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { AuditLog } from "./db/audit";
@@ -18,22 +18,28 @@ import { ProfileStore } from "./db/profiles";
 import { UserStore } from "./db/users";
 import { AgentError, errorBody } from "./errors";
 import { LiveHub } from "./live/hub";
-import { InstanceManager } from "./lifecycle/manager";
-import type { LiveFacts } from "./lifecycle/layout";
+import { StartCoordinator } from "./lifecycle/manager";
+import { GuestMonitor } from "./lifecycle/guests";
+import { InstanceStateStore, type StepsInFlight } from "./lifecycle/states";
+import type { LiveFacts } from "./lifecycle/live-facts";
 import { fileAccess } from "./lifecycle/file-checks";
 import { LayoutPool } from "./lifecycle/layout-pool";
-import { authHook } from "./plugins/auth";
+import { authPlugin } from "./plugins/auth";
 import { lazySchemas } from "./lazy-schemas";
-import { clientErrorHandler, frameworkErrors, installErrorHandler } from "./plugins/errors";
-import type { MachineService } from "./plugins/machine";
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from "./plugins/errors";
+import type { MachineService } from "./services/machine-service";
 import { BootConfigService, type CommandRunner } from "./grub/service";
-import { WS_SUBPROTOCOL } from "./live/hub";
-import "./services";
+import type { Services } from "./services";
+import { ProfileService } from "./services/profile-service";
+import { UserService } from "./services/user-service";
+import { SessionService } from "./services/session-service";
+import { BootEntryService } from "./services/boot-entry-service";
+import { os1Report } from "./lifecycle/os1-cmdline";
 import sessionRoutes from "./routes/api/session/index";
 import machineRoutes from "./routes/api/machine/index";
 import profileRoutes from "./routes/api/profiles/index";
 import profileVersionRoutes from "./routes/api/profiles/versions";
-import layoutRoutes from "./routes/api/layout/index";
+import planRoutes from "./routes/api/plan/index";
 import instanceRoutes from "./routes/api/instances/index";
 import auditRoutes from "./routes/api/audit/index";
 import userRoutes from "./routes/api/users/index";
@@ -84,7 +90,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const audit = new AuditLog(db, now);
   const files = fileAccess(o.config);
   const layout = new LayoutPool();
-  const instances = new InstanceManager({
+  const lifecycle = {
     instances: new InstanceStore(db),
     runs: new InstanceRunStore(db),
     profiles,
@@ -98,24 +104,61 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
     controllerUrl: () => o.config.controllerUrl,
     log: app.log,
-  });
-  app.decorate("tessera", {
+  };
+  // The lifecycle's three collaborators share the state store and the steps in flight.
+  const instances = new InstanceStateStore(lifecycle);
+  const inFlight: StepsInFlight = new Map();
+  const guests = new GuestMonitor(instances, lifecycle, inFlight);
+  const starts = new StartCoordinator(instances, lifecycle, inFlight);
+  const users = new UserStore(db, now);
+  const boot = new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner });
+  const services: Services = {
     config: o.config,
     db,
-    users: new UserStore(db, now),
+    users,
     profiles,
     audit,
     hub,
     instances,
+    guests,
+    starts,
     loader: o.loader,
     machine: o.machine,
     live: o.live,
     files,
     layout,
-    onActivated: o.onActivated,
-    boot: new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner }),
+    boot,
     now,
-  });
+    profileService: new ProfileService({
+      profiles,
+      audit,
+      hub,
+      instances,
+      machine: o.machine,
+      onActivated: o.onActivated,
+      now,
+    }),
+    userService: new UserService({ users, audit, hub }),
+    sessionService: new SessionService({
+      users,
+      audit,
+      hub,
+      loginRateLimit: o.config.loginRateLimit,
+      sessionTtlMs: o.config.sessionTtlMs,
+    }),
+    bootEntryService: new BootEntryService({
+      boot,
+      profiles,
+      machine: o.machine,
+      audit,
+      files,
+      layout,
+      loader: o.config.loader,
+      log: app.log,
+      os1Report: () => os1Report(services),
+    }),
+  };
+  app.decorate("tessera", services);
   app.decorateRequest("session", null);
 
   // The route table, kept for the test that proves no route is open without a session.
@@ -126,7 +169,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     for (const m of methods) if (m !== "HEAD") routeTable.push({ method: m, url: r.url, access });
   });
   app.decorate("routeTable", routeTable);
-  installErrorHandler(app);
+  await app.register(errorsPlugin);
   // JSON only: a text/plain body is a 415, not a string that fails the schema.
   app.removeContentTypeParser("text/plain");
   await app.register(cookie);
@@ -151,7 +194,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async () => {
     if (stopping) throw new AgentError("AGENT-STOPPING");
   });
-  app.addHook("onRequest", authHook(app));
+  await app.register(authPlugin);
   // Hardening for every response: no MIME sniffing, no framing (clickjacking), no referrer.
   app.addHook("onSend", async (_req, reply) => {
     void reply.header("x-content-type-options", "nosniff");
@@ -165,7 +208,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     machineRoutes,
     profileRoutes,
     profileVersionRoutes,
-    layoutRoutes,
+    planRoutes,
     instanceRoutes,
     auditRoutes,
     userRoutes,
@@ -208,10 +251,11 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
 
   app.addHook("onClose", async () => {
     await layout.close();
-    instances.close();
+    starts.close();
+    guests.close();
     hub.closeAll();
     db.close();
   });
-  await instances.reconcile();
+  await guests.reconcile();
   return app;
 }

@@ -6,5 +6,5 @@ export { loadConfig, defaultConfig, OPTIONS } from "./config";
 export type { AgentConfig } from "./config";
 export { ERRORS, AgentError } from "./errors";
 export type { ErrorCode } from "./errors";
-export { WS_PROTOCOL, WS_SUBPROTOCOL } from "./live/hub";
+export { WS_PROTOCOL, WS_SUBPROTOCOL } from "@tessera/core";
 export type { CommandRunner, CommandResult } from "./grub/service";

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { standInBzImage } from "@tessera/kexec";
 import {
   addUser,
   EXAMPLE_MACHINE,
@@ -74,6 +75,68 @@ describe("the agent with the direct loader", () => {
       );
       expect(s.options.some((o: string) => o.startsWith("maxcpus="))).toBe(false);
     }
+  });
+
+  it("shows what the direct loader will write and send, and its own script", async () => {
+    const { app, op } = await serveDirect(2_600_000);
+    const ask = () =>
+      app.inject({
+        method: "POST",
+        url: "/api/plan",
+        headers: op.headers,
+        payload: { profile: env!.profile, format: "sh" },
+      });
+    // The stand-in kernel is a header alone: where its kernel would go cannot be said.
+    const headerOnly = (await ask()).json();
+    expect(headerOnly.commands[0]).toMatchObject({ load: null, start: [] });
+    expect(headerOnly.commands[0].problem).toContain("no protected-mode kernel");
+    expect(headerOnly.script).toBeNull();
+    // With 128 KiB of kernel behind the header, every page has its place.
+    const head = standInBzImage();
+    head.writeUInt32LE(0x20000 / 16, 0x1f4); // syssize: the protected-mode part, in 16-byte units
+    writeFileSync(env!.kernel, Buffer.concat([head, Buffer.alloc(0x20000, 0x90)]));
+    // The 32-bit entry runs with paging off: os2 moves below 4 GiB, os3 stays above.
+    const instances = env!.profile.instances as { memory: { start: string; size: string }[] }[];
+    instances[0]!.memory = [{ start: "0x0", size: "1G" }];
+    instances[1]!.memory = [{ start: "0x40000000", size: "512M" }];
+    const r = await ask();
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    // The helper is built on first use: its path is a placeholder until then.
+    expect(r.statusCode, r.body).toBe(200);
+    expect(body).toMatchObject({ loader: "direct", mode: "template" });
+    expect(body.commands.map((c: { name: string }) => c.name)).toEqual(["os2", "os3"]);
+    expect(body.commands[1]).toMatchObject({ name: "os3", load: null, start: [] });
+    expect(body.commands[1].problem).toContain("above 4 GiB");
+    expect(body.scriptProblem).toContain("above 4 GiB");
+    for (const [i, c] of body.commands.slice(0, 1).entries()) {
+      const s = body.plan.successors[i];
+      expect(c.problem, c.problem).toBeNull();
+      expect(c.load).toEqual([]); // it runs no command to load: it writes the pages itself
+      expect(c.start).toEqual([
+        ["<tessera-apic>", "--mem", join(env!.dir, "host", "mem"), ...c.start[0].slice(3)],
+      ]);
+      expect(c.start[0][3]).toBe(`${s.bsp}:0x4500:10000`); // INIT to the successor's BSP
+      expect(c.direct.writes.map((w: { what: string }) => w.what)).toEqual([
+        "zero page",
+        "command line",
+        "kernel",
+        "initrd",
+        "trampoline",
+        "mailbox",
+      ]);
+      expect(c.direct.writes[0].address).toBe(s.memMin);
+      expect(c.direct.writes[5].address).toBe(s.direct.mailbox);
+      expect(c.direct.mpTable).toMatchObject({ cpus: s.cpus, bsp: s.bsp });
+      expect(c.direct.lines[0]).toContain(`write ${s.name} into ${s.memMin}`);
+    }
+    // With os3 below 4 GiB too, the script writes the same images through the helper.
+    instances[2]!.memory = [{ start: "0x60000000", size: "256M" }];
+    const both = (await ask()).json();
+    expect(both.commands.map((c: { problem: string | null }) => c.problem)).toEqual([null, null]);
+    expect(both.script).toContain("Tessera direct boot");
+    expect(both.script).toContain(`file ${env!.kernel} `);
+    expect(both.script).not.toContain("mint-kexec");
   });
 
   it("validates for it: an unknown TSC frequency is an error only the direct loader has", async () => {

@@ -1,6 +1,6 @@
 // startServer as `tessera serve` runs it: the machine file, the dry-run loader, the first
 // admin, TLS from a cert and key file (made here with openssl; tests may spawn).
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- openssl makes the throwaway TLS certificate
 import { execFileSync } from "node:child_process";
 import { request } from "node:https";
 import { readFileSync } from "node:fs";
@@ -123,11 +123,10 @@ describe("startServer", () => {
     const parsed = parseProfile(env.profile);
     if (!parsed.ok) throw new Error("profile");
     const t = started.app.tessera;
-    const rec = t.profiles.create(parsed.value, "test");
-    t.profiles.setActive(rec.id);
-    t.instances.sync();
-    t.onActivated?.(rec.profile); // the simulated OS1 runs with OS1's cores only
-    await t.instances.start("os2", "test");
+    const rec = t.profileService.create(parsed.value, "test");
+    // Activation also makes the simulated OS1 run with OS1's cores only.
+    t.profileService.activate(rec.id, "test");
+    await t.starts.start("os2", "test");
     await until(
       () => (t.instances.view("os2").state === "failed" ? true : undefined),
       5000,

@@ -16,9 +16,9 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
 import { openDatabase } from "./db/database";
 import { isLoopback, dataPath, type AgentConfig } from "./config";
-import { generatePassword, hashPassword } from "./auth/password";
-import type { LiveFacts } from "./lifecycle/layout";
-import { MachineService, type LoadedMachine } from "./plugins/machine";
+import { generatePassword } from "./auth/password";
+import type { LiveFacts } from "./lifecycle/live-facts";
+import { MachineService, type LoadedMachine } from "./services/machine-service";
 import type { CommandRunner } from "./grub/service";
 
 export interface ServerIo {
@@ -154,7 +154,7 @@ export async function startServer(
     if (active) os1Booted(active.profile);
     guestSink = (e) => {
       try {
-        app.tessera.instances.guest({ name: e.name, type: e.type, at: e.at });
+        app.tessera.guests.guest({ name: e.name, type: e.type, at: e.at });
       } catch (err) {
         app.log.warn({ err }, "simulated guest event dropped");
       }
@@ -178,7 +178,7 @@ export async function startServer(
   const app = await build(cfg, loader, machine, live, runner);
   guestSink = (e) => {
     try {
-      app.tessera.instances.guest({ name: e.name, type: e.type, at: e.at, reason: e.reason });
+      app.tessera.guests.guest({ name: e.name, type: e.type, at: e.at, reason: e.reason });
     } catch (err) {
       app.log.warn({ err }, "guest event dropped");
     }
@@ -223,14 +223,7 @@ async function finish(
   if (users.count() === 0) {
     const given = io.env.TESSERA_ADMIN_PASSWORD;
     const password = given || generatePassword();
-    users.add("admin", "admin", await hashPassword(password));
-    app.tessera.audit.record({
-      user: "system",
-      action: "user.add",
-      target: "admin",
-      result: "ok",
-      detail: "first start",
-    });
+    await app.tessera.userService.add("system", "admin", "admin", password);
     if (given) io.out("Created user admin with the password from TESSERA_ADMIN_PASSWORD.");
     else
       io.out(

@@ -42,6 +42,18 @@ describe("parseProfile", () => {
       errors: [{ path: "", message: "expected an object, found an array" }],
     });
   });
+  it("refuses a JSON number where an address or size belongs, and a LAPIC ID as a string", () => {
+    const r = parseProfile({
+      schema: "tessera/profile@1",
+      name: "p",
+      instances: [{ name: "os1", cpus: ["0"], memory: [{ start: 0, size: 1073741824 }] }],
+    });
+    expect(r.ok ? [] : formatParseErrors(r.errors).split("\n")).toEqual([
+      'instances[0].cpus[0]: expected an integer of 0 or more, found "0"',
+      'instances[0].memory[0].start: 0 is a JSON number: write addresses and sizes as strings ("0x1000", "4096" or "4K")',
+      'instances[0].memory[0].size: 1073741824 is a JSON number: write addresses and sizes as strings ("0x1000", "4096" or "4K")',
+    ]);
+  });
   it("reads the bundled example", () => {
     const r = parseProfile(example("profile.json"));
     expect(r.ok && r.value.instances.map((i) => i.name)).toEqual(["os1", "os2", "os3"]);

@@ -27,6 +27,16 @@ import {
   type Range,
 } from "./model";
 import { describe, hex, parseQuantity } from "./units";
+import type {
+  DiagnosticJson,
+  JsonForm,
+  LegacyDeviceJson,
+  MachineJson,
+  PciDeviceJson,
+  PlanJson,
+  ProfileJson,
+  RangeJson,
+} from "./wire/rest";
 
 export interface ParseError {
   path: string;
@@ -83,6 +93,12 @@ class Reader {
     );
   }
 
+  /** An integer written as a JSON number (a profile's LAPIC IDs), never as a string. */
+  jsonInt(v: unknown, path: string): number | undefined {
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return v;
+    return this.fail(path, `expected an integer of 0 or more, found ${describe(v)}`);
+  }
+
   optInt(v: unknown, path: string, min = 0): number | null | undefined {
     if (v === undefined || v === null) return null;
     return this.int(v, path, min);
@@ -93,7 +109,17 @@ class Reader {
     return this.fail(path, `expected true or false, found ${describe(v)}`);
   }
 
+  /**
+   * An address or size: a string parseQuantity reads. A JSON number is refused, as the JSON
+   * Schemas (and so the agent's API) refuse it: above 2^53 it has already lost bits when it
+   * reaches us, and one rule for every reader is easier to keep than an exception.
+   */
   quantity(v: unknown, path: string): bigint | undefined {
+    if (typeof v === "number")
+      return this.fail(
+        path,
+        `${v} is a JSON number: write addresses and sizes as strings ("0x1000", "4096" or "4K")`,
+      );
     const r = parseQuantity(v);
     if (r.ok) return r.value;
     return this.fail(path, r.reason);
@@ -430,34 +456,38 @@ function readPlatform(r: Reader, v: unknown): Platform | undefined {
   return { tscKhz, x2apic };
 }
 
-export function machineToJson(m: Machine): unknown {
-  const out: Obj = { schema: MACHINE_SCHEMA };
-  if (m.identity) out.identity = m.identity;
-  out.cpus = m.cpus.map((c) => ({ ...c }));
-  out.memoryMap = m.memoryMap.map((r) => {
-    const o: Obj = { start: hex(r.start), size: hex(r.size), type: r.type };
-    if (r.node !== undefined && r.node !== null) o.node = r.node;
-    return o;
-  });
-  out.devices = m.devices.map((d) => {
+export function machineToJson(m: Machine): MachineJson {
+  const devices = m.devices.map((d): PciDeviceJson | LegacyDeviceJson => {
     if (d.bus === "legacy") {
-      const o: Obj = { ...d };
-      if (d.ioPort !== undefined && d.ioPort !== null) o.ioPort = hex(d.ioPort);
-      return o;
+      const { ioPort, ...rest } = d;
+      return ioPort !== undefined && ioPort !== null ? { ...rest, ioPort: hex(ioPort) } : rest;
     }
-    const o: Obj = { ...d, vendor: hex4(d.vendor), device: hex4(d.device), class: hex6(d.class) };
-    if (d.subsystemVendor !== undefined && d.subsystemVendor !== null)
-      o.subsystemVendor = hex4(d.subsystemVendor);
-    if (d.subsystemDevice !== undefined && d.subsystemDevice !== null)
-      o.subsystemDevice = hex4(d.subsystemDevice);
-    if (d.bars) {
-      o.bars = d.bars.map((b) => ({ ...b, start: hex(b.start), size: hex(b.size) }));
-    }
+    const { subsystemVendor: sv, subsystemDevice: sd, bars, ...rest } = d;
+    const o: PciDeviceJson = {
+      ...rest,
+      vendor: hex4(d.vendor),
+      device: hex4(d.device),
+      class: hex6(d.class),
+    };
+    if (sv !== undefined && sv !== null) o.subsystemVendor = hex4(sv);
+    if (sd !== undefined && sd !== null) o.subsystemDevice = hex4(sd);
+    if (bars) o.bars = bars.map((b) => ({ ...b, start: hex(b.start), size: hex(b.size) }));
     return o;
   });
-  if (m.discovery) out.discovery = m.discovery;
-  if (m.platform) out.platform = { tscKhz: m.platform.tscKhz, x2apic: m.platform.x2apic };
-  return out;
+  return {
+    schema: MACHINE_SCHEMA,
+    ...(m.identity ? { identity: m.identity } : {}),
+    cpus: m.cpus.map((c) => ({ ...c })),
+    memoryMap: m.memoryMap.map((r) => ({
+      start: hex(r.start),
+      size: hex(r.size),
+      type: r.type,
+      ...(r.node !== undefined && r.node !== null ? { node: r.node } : {}),
+    })),
+    devices,
+    ...(m.discovery ? { discovery: m.discovery } : {}),
+    ...(m.platform ? { platform: { tscKhz: m.platform.tscKhz, x2apic: m.platform.x2apic } } : {}),
+  };
 }
 
 function hex4(n: number): string {
@@ -512,7 +542,7 @@ function readInstance(r: Reader, v: unknown, path: string): Instance | undefined
   }
   const name = r.string(o.name, `${path}.name`, { nonEmpty: true });
   const cpus = (o.cpus === undefined ? [] : (r.array(o.cpus, `${path}.cpus`) ?? [])).map((c, i) =>
-    r.int(c, `${path}.cpus[${i}]`),
+    r.jsonInt(c, `${path}.cpus[${i}]`),
   );
   const memory = (o.memory === undefined ? [] : (r.array(o.memory, `${path}.memory`) ?? [])).map(
     (m, i) => r.range(m, `${path}.memory[${i}]`),
@@ -540,43 +570,41 @@ function readInstance(r: Reader, v: unknown, path: string): Instance | undefined
   return name === undefined ? undefined : inst;
 }
 
-export function profileToJson(p: Profile): unknown {
-  const out: Obj = { schema: PROFILE_SCHEMA, name: p.name };
+export function profileToJson(p: Profile): ProfileJson {
+  const out: ProfileJson = { schema: PROFILE_SCHEMA, name: p.name, instances: [] };
   if (p.machineFingerprint !== undefined) out.machineFingerprint = p.machineFingerprint;
-  out.instances = p.instances.map((i) => {
-    const o: Obj = {
-      name: i.name,
-      cpus: [...i.cpus],
-      memory: i.memory.map(rangeToJson),
-    };
-    if (i.lowMemory) o.lowMemory = rangeToJson(i.lowMemory);
-    o.devices = [...i.devices];
-    if (i.kernel !== undefined) o.kernel = i.kernel;
-    if (i.initrd !== undefined) o.initrd = i.initrd;
-    if (i.cmdline !== undefined) o.cmdline = i.cmdline;
-    return o;
-  });
+  // Optional keys only when set, in this order (name, cpus, memory, lowMemory, devices …).
+  out.instances = p.instances.map((i) => ({
+    name: i.name,
+    cpus: [...i.cpus],
+    memory: i.memory.map(rangeToJson),
+    ...(i.lowMemory ? { lowMemory: rangeToJson(i.lowMemory) } : {}),
+    devices: [...i.devices],
+    ...(i.kernel !== undefined ? { kernel: i.kernel } : {}),
+    ...(i.initrd !== undefined ? { initrd: i.initrd } : {}),
+    ...(i.cmdline !== undefined ? { cmdline: i.cmdline } : {}),
+  }));
   return out;
 }
 
-export function rangeToJson(r: Range): { start: string; size: string } {
+export function rangeToJson(r: Range): RangeJson {
   return { start: hex(r.start), size: hex(r.size) };
 }
 
 // ---------------------------------------------------------------- plan
 
-export function planToJson(plan: BootPlan): unknown {
+export function planToJson(plan: BootPlan): PlanJson {
   return toJsonValue(plan);
 }
 
 /** Diagnostics as JSON: the ranges in `subject` as hex strings. */
-export function diagnosticsToJson(diagnostics: Diagnostic[]): unknown[] {
-  return toJsonValue(diagnostics) as unknown[];
+export function diagnosticsToJson(diagnostics: Diagnostic[]): DiagnosticJson[] {
+  return toJsonValue(diagnostics);
 }
 
 /** Any model value as plain JSON: every bigint becomes a hex string. */
-export function toJsonValue(value: unknown): unknown {
+export function toJsonValue<T>(value: T): JsonForm<T> {
   return JSON.parse(
     JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? hex(v) : v)),
-  );
+  ) as JsonForm<T>;
 }

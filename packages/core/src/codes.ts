@@ -1,6 +1,7 @@
 // Every diagnostic code, once, with its severity and the rule it stands for. SPEC.md lists
 // the same codes with the same words; a test keeps the two in step.
-import type { Severity } from "./model";
+/** How bad a finding is: errors refuse a plan, warnings and info do not. */
+export type Severity = "error" | "warning" | "info";
 
 export interface CodeInfo {
   severity: Severity;
@@ -140,6 +141,14 @@ export const DIAGNOSTIC_CODES = {
   "DIRECT-PCI": {
     severity: "warning",
     rule: "Under the direct loader, a successor owns no PCI device (successors boot with pci=off until PCI in them is proven).",
+  },
+  "INSTANCE-LOCKED": {
+    severity: "error",
+    rule: "An instance that may be running stays in the active profile with the same cores, memory and devices (live check).",
+  },
+  "PLAN-MISSING": {
+    severity: "error",
+    rule: "Only a successor of the plan can be started: OS1 and unknown names cannot (live check).",
   },
 } as const satisfies Record<string, CodeInfo>;
 

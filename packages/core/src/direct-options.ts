@@ -2,7 +2,7 @@
 // INIT-SIPI-SIPI, with the zero page, e820 and an MP table written by the loader itself.
 // Every option here was found necessary by a failing run on stock Debian kernels; SPEC.md
 // ("Planning for the direct loader") says which failure each one prevents.
-import type { Ctx } from "./validate";
+import type { Ctx, DirectLayout } from "./rule-context";
 import type { DirectSuccessorPlan, Instance, Machine, Range } from "./model";
 import { deviceOptions, os1Reservations } from "./boot-options";
 import { splitCmdline } from "./cmdline";
@@ -39,10 +39,7 @@ const SUCCESSOR_TAIL = [
   "initcall_blacklist=i8042_init,cmos_init,add_rtc_cmos",
 ];
 
-export interface DirectLayout {
-  /** Mailbox page per instance index; null for OS1 (and where no page is left). */
-  mailboxes: (bigint | null)[];
-}
+export type { DirectLayout };
 
 /** The mailbox pages, computed once per validation. */
 export function directLayout(ctx: Ctx): DirectLayout {

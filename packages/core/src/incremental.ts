@@ -10,7 +10,8 @@ import type { Diagnostic, Facts, Machine, PlanOptions, Profile, Range } from "./
 import { assignLowSlices } from "./low-memory";
 import { indexMachine } from "./machine-index";
 import { ownershipOf } from "./boot-options";
-import { RULES, firstCpus, ordered, validate, type Aspect, type Ctx, type Rule } from "./validate";
+import { RULES, ordered, validate, type Aspect, type Rule } from "./validate";
+import { firstCpus, type Ctx } from "./rule-context";
 
 /** The instance fields the aspects cover; any other field is "profile" (unsure: rerun all). */
 const INSTANCE_KEYS = new Set([

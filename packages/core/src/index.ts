@@ -105,6 +105,82 @@ export {
   diagnosticJsonSchema,
   diagnosticsJsonSchema,
   planJsonSchema,
-} from "./json-schema";
-export { BOOT_PHASES, INSTANCE_STATES } from "./protocol";
-export type { BootPhase, InstanceState, PhaseEntry, InstanceView, AuditEntry } from "./protocol";
+} from "./wire/json-schema";
+export { shQuote, shLine } from "./shell";
+export { hardwareDrift } from "./drift";
+export { buildLegacyDevices, emptyLegacyFacts } from "./legacy-devices";
+export type { LegacyFacts } from "./legacy-devices";
+export type { HardwareDrift } from "./drift";
+export { conflictsWith, startConflicts, successorOf } from "./conflicts";
+export type { Held } from "./conflicts";
+// Everything that crosses the wire between the agent and its clients (see wire/README.md).
+export { BOOT_PHASES, INSTANCE_STATES, LOCKED_STATES } from "./wire/instances";
+export type {
+  BootPhase,
+  InstanceState,
+  PhaseEntry,
+  InstanceView,
+  AuditEntry,
+} from "./wire/instances";
+export { WS_PROTOCOL, WS_SUBPROTOCOL, WS_CLOSE, PROFILE_ACTIONS, LOG_STREAMS } from "./wire/events";
+export type {
+  ProfileAction,
+  LogStream,
+  InstanceEvent,
+  LogEvent,
+  ProfileEvent,
+  MachineEvent,
+  LiveEvent,
+  Sequenced,
+  HeartbeatMessage,
+  GuestHeartbeatMessage,
+  SnapshotMessage,
+  ResumedMessage,
+  ErrorMessage,
+  ServerMessage,
+  ClientMessage,
+} from "./wire/events";
+export { ROLES, roleAtLeast, PLAN_FORMATS, COMMAND_MODES } from "./wire/rest";
+export {
+  profileBodySchema,
+  profileSummarySchema,
+  profileRecordSchema,
+  versionSummarySchema,
+  versionRecordSchema,
+  roleSchema,
+  userViewSchema,
+  sessionInfoSchema,
+  auditEntrySchema,
+  auditFilterSchema,
+  validateAnswerSchema,
+  planBodySchema,
+  loaderCommandsSchema,
+  directCommandsSchema,
+  planAnswerSchema,
+  instanceViewSchema,
+} from "./wire/rest-schemas";
+export type {
+  JsonForm,
+  RangeJson,
+  ProfileJson,
+  DiagnosticJson,
+  PlanJson,
+  MachineJson,
+  PciDeviceJson,
+  LegacyDeviceJson,
+  Role,
+  UserView,
+  SessionInfo,
+  ProfileSummary,
+  ProfileRecord,
+  VersionSummary,
+  VersionRecord,
+  AuditFilter,
+  ValidateAnswer,
+  LoaderCommands,
+  DirectCommandsJson,
+  CommandMode,
+  LoaderCommandPlan,
+  PlanFormat,
+  PlanAnswer,
+} from "./wire/rest";

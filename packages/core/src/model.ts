@@ -2,6 +2,8 @@
 // physical addresses above 2^53 keep every bit; the JSON form (see codec.ts and SPEC.md)
 // carries them as strings.
 
+import type { DiagnosticCode, Severity } from "./codes";
+
 export const MACHINE_SCHEMA = "tessera/machine@1";
 export const PROFILE_SCHEMA = "tessera/profile@1";
 export const PLAN_SCHEMA = "tessera/plan@1";
@@ -128,10 +130,10 @@ export interface MachineIdentity {
   fingerprint?: string | null;
 }
 
-export interface DiscoveryProblem {
+export type DiscoveryProblem = {
   path: string;
   message: string;
-}
+};
 
 export interface DiscoveryInfo {
   /** Where the memory map came from: "firmware-memmap", "iomem", "dmesg-e820", "unknown". */
@@ -181,10 +183,10 @@ export interface Profile {
   instances: Instance[];
 }
 
-export type Severity = "error" | "warning" | "info";
+export type { Severity };
 
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   /** JSON path into the profile (instances[1].cpus[0]) or the machine. */
   path: string;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "./plan";
 import { planToJson } from "./codec";
-import { planJsonSchema } from "./json-schema";
+import { planJsonSchema } from "./wire/json-schema";
 import type { Machine, MemoryRegion } from "./model";
 import { inst, makeMachine, pcLowMap, pci, profile } from "./test-support";
 import { q } from "./units";

@@ -13,7 +13,9 @@ import type {
   SuccessorPlan,
 } from "./model";
 import { PLAN_SCHEMA } from "./model";
-import { buildContext, hasErrors, instanceOptions, validateContext, type Ctx } from "./validate";
+import { buildContext, type Ctx } from "./rule-context";
+import { instanceOptions } from "./instance-options";
+import { hasErrors, validateContext } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubQuote, grubWords } from "./cmdline";
 import { directOs1Reservations, directSuccessorPlan } from "./direct-options";

@@ -1,7 +1,7 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
 import { formatCpuList } from "./machine-index";
-import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./validate";
+import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./rule-context";
 import { freeCpuRuns } from "./suggest";
 import { nodesOfRange } from "./machine-index";
 

@@ -1,7 +1,7 @@
 // Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
 // on INTx lines share the one I/O APIC.
 import type { Device } from "./model";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { instanceLabel, report, type Ctx } from "./rule-context";
 
 /** A device that will raise its interrupts through an I/O APIC line, and which line. */
 function intxLine(d: Device): number | null {

@@ -5,7 +5,7 @@ import { ownerOf } from "./boot-options";
 import { successorTsc } from "./direct-options";
 import { consolePorts, serialTty, type ConsolePort } from "./serial";
 import { hex } from "./units";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { instanceLabel, report, type Ctx } from "./rule-context";
 
 /** DIRECT-*: only for plans made for the direct loader. */
 export function checkDirect(ctx: Ctx): void {

@@ -4,7 +4,7 @@ import type { Range } from "./model";
 import { LOW_MEMORY_END, LOW_RESERVED_END, notUsableParts, usableBytesIn } from "./machine-index";
 import { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity } from "./low-memory";
 import { MiB, PAGE, hex, humanSize, overlaps } from "./units";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { instanceLabel, report, type Ctx } from "./rule-context";
 import { largestFreeRange } from "./suggest";
 
 const MIN_MEMORY = 128n * MiB;

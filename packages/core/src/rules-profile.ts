@@ -2,7 +2,8 @@
 // and the live file checks).
 import { DEFAULT_CMDLINE_SIZE, DEFAULT_OWNERSHIP_OPTION, reservedIn } from "./cmdline";
 import { withUserCmdline } from "./boot-options";
-import { instanceLabel, instanceOptions, report, type Ctx } from "./validate";
+import { instanceLabel, report, type Ctx } from "./rule-context";
+import { instanceOptions } from "./instance-options";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 

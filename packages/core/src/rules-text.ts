@@ -4,7 +4,7 @@
 // character in it, wherever it goes. Instance names have their own stricter rule
 // (PROFILE-NAME-INVALID).
 import { controlCharIn } from "./cmdline";
-import { instanceLabel, report, type Ctx } from "./validate";
+import { instanceLabel, report, type Ctx } from "./rule-context";
 
 export function checkText(ctx: Ctx): void {
   control(ctx, null, "name", "The profile name", ctx.p.name);

@@ -5,6 +5,8 @@ import { validate, hasErrors } from "./validate";
 import type { Diagnostic, Profile } from "./model";
 import { inst, makeMachine, pci, profile } from "./test-support";
 import { q } from "./units";
+import { conflictsWith, startConflicts, successorOf } from "./conflicts";
+import { plan } from "./plan";
 
 const machine = makeMachine({ coresPerSocket: 8 });
 
@@ -535,6 +537,62 @@ describe("FILE-MISSING", () => {
     expect(
       codes(validate(machine, p, { missingFiles: ["/boot/none.img"] }), "FILE-MISSING")[0]?.path,
     ).toBe("instances[2].initrd");
+  });
+});
+
+describe("INSTANCE-LOCKED", () => {
+  const held = () => [{ name: "os2", instance: base().instances[1]! }];
+
+  it("refuses a version that drops or changes an instance that may be running", () => {
+    const dropped = base();
+    dropped.instances.splice(1, 1);
+    expect(conflictsWith(held(), dropped).map((d) => [d.code, d.path])).toEqual([
+      ["INSTANCE-LOCKED", "instances"],
+    ]);
+    const changed = base();
+    changed.instances[1]!.cpus = [2];
+    expect(conflictsWith(held(), changed).map((d) => [d.code, d.path])).toEqual([
+      ["INSTANCE-LOCKED", "instances[1]"],
+    ]);
+  });
+
+  it("names the holder when another instance takes its cores, devices or memory", () => {
+    const p = base();
+    p.instances[2]!.cpus = [3, 4, 5, 6];
+    p.instances[2]!.memory = [{ start: q("7G"), size: q("4G") }];
+    const d = conflictsWith(held(), p);
+    expect(d.map((x) => [x.code, x.path])).toEqual([
+      ["CPU-SHARED", "instances[2].cpus"],
+      ["MEM-OVERLAP", "instances[2].memory"],
+    ]);
+    expect(d[0]!.message).toContain("os2, which may be running");
+    expect(d[0]!.subject).toEqual({ cpus: [3] });
+  });
+
+  it("accepts the same resources in a new version, and a start that takes nothing held", () => {
+    const p = base();
+    p.instances[2]!.cmdline = "quiet";
+    expect(conflictsWith(held(), p)).toEqual([]);
+    expect(startConflicts(held(), p, "os3")).toEqual([]);
+    p.instances[2]!.cpus = [3, 4, 5, 6];
+    expect(startConflicts(held(), p, "os3").map((x) => x.code)).toEqual(["CPU-SHARED"]);
+    // An instance never conflicts with its own held resources (a restart).
+    expect(startConflicts(held(), p, "os2")).toEqual([]);
+  });
+});
+
+describe("PLAN-MISSING", () => {
+  it("finds a successor of the plan and refuses OS1 or an unknown name", () => {
+    const r = plan(machine, base());
+    if (!r.ok) throw new Error("base layout must plan");
+    const ok = successorOf(r.plan, "os3");
+    expect(ok.ok && ok.plan.name).toBe("os3");
+    for (const name of ["os1", "os9"]) {
+      const miss = successorOf(r.plan, name);
+      expect(miss.ok ? [] : miss.diagnostics.map((d) => [d.code, d.instance])).toEqual([
+        ["PLAN-MISSING", name],
+      ]);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-// The argv builder and the exported script: quoting proven by a real sh, and the script's
-// argv proven identical to what the mint loader spawns.
+// The argv builder and the exported script: the script's argv proven identical to what the
+// mint loader spawns (core's quoting itself: shell-quoting.test.ts).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,45 +10,7 @@ import { callDir, calls, STAND_IN_KEXEC } from "../test/stand-in";
 import { mintLoadArgv, mintStartArgv, planToShell, stockKexecArgv } from "./argv";
 import { collect } from "./event-stream";
 import { createMintLoader } from "./mint-loader";
-import { shLine, shQuote } from "./shell";
-
-/** What a real /bin/sh makes of a quoted line: the argv it would pass. */
-function shWords(line: string): string[] {
-  const out = execFileSync("/bin/sh", ["-c", `for a in ${line}; do printf '%s\\0' "$a"; done`], {
-    encoding: "utf8",
-  });
-  return out === "" ? [] : out.slice(0, -1).split("\0");
-}
-
-describe("shell quoting", () => {
-  it("a real sh reads back every argument unchanged", () => {
-    const nasty = [
-      "plain",
-      "",
-      "a b",
-      "it's",
-      "$HOME",
-      "memmap=64K$0x80000",
-      "`id`",
-      "$(id)",
-      'a"b',
-      "x;y|z&",
-      "*",
-      "~",
-      "tab\there",
-      "back\\slash",
-      "!",
-      "é",
-    ];
-    expect(shWords(shLine(nasty))).toEqual(nasty);
-  });
-
-  it("leaves plain words readable and quotes the rest", () => {
-    expect(shQuote("--mem-min=0x40000000")).toBe("--mem-min=0x40000000");
-    expect(shQuote("memmap=64K$0x80000")).toBe("'memmap=64K$0x80000'");
-    expect(shQuote("it's")).toBe("'it'\\''s'");
-  });
-});
+import { shLine } from "@tessera/core";
 
 describe("mint argv contract", () => {
   it("load carries image, initrd, range, cmdline, BSP and the successor's e820 map", () => {

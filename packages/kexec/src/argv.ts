@@ -1,8 +1,7 @@
 // The argv Tessera runs, built in one place: the mint loader spawns these arrays and
 // planToShell prints them, so the exported script and the agent can never differ.
-import { hex, kernelSize } from "@tessera/core";
-import type { BootPlan, SuccessorPlan } from "@tessera/core";
-import { shLine } from "./shell";
+import { hex, kernelSize, shLine } from "@tessera/core";
+import type { BootPlan, LoaderCommandPlan, LoaderCommands, SuccessorPlan } from "@tessera/core";
 import type { MintConfig } from "./types";
 
 export const DEFAULT_MINT_CONFIG: Required<Omit<MintConfig, "stopArgs" | "forceStopArgs">> &
@@ -102,7 +101,7 @@ export function stockKexecArgv(
 
 /** Text for a `#` comment: a newline in a name must never start a command of its own. */
 function comment(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it removes
   return text.replace(/[\x00-\x1f\x7f]/g, " ");
 }
 
@@ -117,29 +116,65 @@ function describeSuccessor(s: SuccessorPlan): string[] {
 }
 
 /**
- * A script an operator can read and run by hand: `set -eu`, one commented block per
- * successor, exactly the argv the mint loader runs (same builder, safely quoted).
+ * The mint loader's commands for every successor of a plan (what createMintLoader runs;
+ * the dry-run loader describes these as the ones it simulates). A successor whose plan
+ * lacks what loading needs gets `load: null` and the reason.
  */
-export function planToShell(plan: BootPlan, config: MintConfig = {}): string {
+export function mintCommands(plan: BootPlan, config: MintConfig = {}): LoaderCommands[] {
+  return plan.successors.map((s) => {
+    const start = [mintStartArgv(s, config)];
+    try {
+      return { name: s.name, load: [mintLoadArgv(s, config)], start, problem: null };
+    } catch (err) {
+      if (!(err instanceof PlanArgvError)) throw err;
+      return { name: s.name, load: null, start, problem: err.message };
+    }
+  });
+}
+
+/**
+ * A script an operator can read and run by hand: `set -eu`, one commented block per
+ * successor, exactly the argv a loader described (safely quoted). Null, with the reason,
+ * when the commands cannot run as written: a successor lacks what loading needs, or the
+ * loader only knows some values while loading (mode "template").
+ */
+export function commandsToShell(
+  plan: BootPlan,
+  described: LoaderCommandPlan,
+  loader: string,
+): { script: string; problem: null } | { script: null; problem: string } {
+  const missing = described.commands.find((c) => c.problem !== null || c.load === null);
+  if (missing) return { script: null, problem: missing.problem ?? `${missing.name} cannot load` };
+  if (described.mode === "template")
+    return {
+      script: null,
+      problem: `the ${loader} loader learns some values only while loading (shown as <placeholders>): start the instances from the agent`,
+    };
   const lines = [
     "#!/bin/sh",
     `# Tessera boot plan for profile ${comment(JSON.stringify(plan.profile))}.`,
     "# Run in OS1, as root, after OS1 has booted with:",
     `#   ${comment(plan.os1.cmdline)}`,
-    "# Each block loads one successor into its own range and starts its BSP (mint loader).",
+    described.mode === "simulated"
+      ? `# The agent runs the ${loader} loader, which boots nothing: these are the mint loader's commands it simulates.`
+      : `# Each block loads one successor into its own range and starts its BSP (${loader} loader).`,
     "set -eu",
   ];
   for (const s of plan.successors) {
-    lines.push(
-      "",
-      ...describeSuccessor(s),
-      shLine(mintLoadArgv(s, config)),
-      shLine(mintStartArgv(s, config)),
-    );
+    const c = described.commands.find((x) => x.name === s.name);
+    if (!c) continue;
+    lines.push("", ...describeSuccessor(s), ...(c.load ?? []).map(shLine), ...c.start.map(shLine));
   }
   if (plan.successors.length === 0)
     lines.push("", "# This plan has no successors: nothing to start.");
-  return lines.join("\n") + "\n";
+  return { script: lines.join("\n") + "\n", problem: null };
+}
+
+/** The mint loader's script for a plan (`tessera plan --format sh`); throws PlanArgvError. */
+export function planToShell(plan: BootPlan, config: MintConfig = {}): string {
+  const r = commandsToShell(plan, { mode: "run", commands: mintCommands(plan, config) }, "mint");
+  if (r.script === null) throw new PlanArgvError(r.problem);
+  return r.script;
 }
 
 /** The same plan for stock kexec-tools: only the first successor (stock kexec replaces OS1). */

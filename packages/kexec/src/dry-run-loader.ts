@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { hex, overlaps, rangeEnd } from "@tessera/core";
 import type { Range, SuccessorPlan } from "@tessera/core";
+import { mintCommands } from "./argv";
 import { LoaderFailure } from "./errors";
 import { sleep, step, type StepContext } from "./event-stream";
 import type {
@@ -228,6 +229,8 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
 
   const loader: DryRunLoader = {
     kind: "dry-run",
+    // It boots nothing; it simulates the Mint method, so it shows the mint commands.
+    describeCommands: async (plan) => ({ mode: "simulated", commands: mintCommands(plan) }),
     load(plan: SuccessorPlan, opts?: StepOptions) {
       let claimed = false;
       let created = false;

@@ -46,9 +46,10 @@ export {
   stockKexecArgv,
   planToShell,
   planToStockKexecShell,
+  mintCommands,
+  commandsToShell,
   PlanArgvError,
 } from "./argv";
-export { shQuote, shLine } from "./shell";
 export { createMintLoader, kexecLoaded } from "./mint-loader";
 export { createMultikernelLoader, KERF_ADAPTERS, mapKerfFailure } from "./multikernel-loader";
 export type { KerfAdapter } from "./multikernel-loader";
@@ -73,3 +74,7 @@ export { describeDirect } from "./direct/describe";
 export type { DirectDescription } from "./direct/describe";
 export { planToDirectShell, DirectShellError } from "./direct/direct-shell";
 export { readDirectImages, describeDirectFromFiles } from "./direct/image-files";
+export { describeDirectCommands, HELPER_PLACEHOLDER } from "./direct/describe-commands";
+export type { DirectDescribeOptions } from "./direct/describe-commands";
+export { loaderScript } from "./loader-script";
+export type { ScriptResult } from "./loader-script";

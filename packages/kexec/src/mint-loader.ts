@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import type { SuccessorPlan } from "@tessera/core";
 import {
+  mintCommands,
   mintConfig,
   mintLoadArgv,
   mintStartArgv,
@@ -55,6 +56,7 @@ export function createMintLoader(
 
   return {
     kind: "mint",
+    describeCommands: async (plan) => ({ mode: "run", commands: mintCommands(plan, c) }),
     load(plan: SuccessorPlan, opts?: StepOptions) {
       return step(
         async (ctx) => {

@@ -62,6 +62,9 @@ const V1: KerfAdapter = {
   delete: (name) => ["delete", name],
 };
 
+/** Stands for the instance id the kernel assigns at `kerf create`, in described commands. */
+export const ID_PLACEHOLDER = "<id>";
+
 export const KERF_ADAPTERS: Record<NonNullable<MultikernelConfig["version"]>, KerfAdapter> = {
   v1: V1,
 };
@@ -161,6 +164,23 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
 
   return {
     kind: "multikernel",
+    // kerf load and exec take the id the kernel gives the instance at create: `<id>` here.
+    describeCommands: async (plan) => ({
+      mode: "template",
+      commands: plan.successors.map((s) => {
+        const start = [[binary, ...adapter.exec(ID_PLACEHOLDER)]];
+        try {
+          const load = [
+            [binary, ...adapter.create(s)],
+            [binary, ...adapter.load(s, ID_PLACEHOLDER)],
+          ];
+          return { name: s.name, load, start, problem: null };
+        } catch (err) {
+          if (!(err instanceof LoaderFailure)) throw err;
+          return { name: s.name, load: null, start, problem: err.message };
+        }
+      }),
+    }),
     load(plan, opts?: StepOptions) {
       return step(async (ctx) => {
         // Serialize loads: the kernel accepts one kexec-style load at a time.

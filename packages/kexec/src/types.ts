@@ -1,6 +1,6 @@
 // The loader contract: what packages/kexec exports and the agent consumes. Every step is an
 // async stream of typed events that ends with exactly one `result`.
-import type { BootPhase, Machine, SuccessorPlan } from "@tessera/core";
+import type { BootPhase, BootPlan, LoaderCommandPlan, Machine, SuccessorPlan } from "@tessera/core";
 
 export type LoaderKind = "mint" | "multikernel" | "dry-run" | "direct";
 
@@ -47,6 +47,13 @@ export interface Loader {
   forceStop(name: string, opts?: StepOptions): AsyncIterable<LoaderEvent>;
   status(name: string): Promise<LoaderStatus>;
   statusAll(): Promise<LoaderStatus[]>;
+  /**
+   * The commands this loader would run to load and start each successor of `plan`, as
+   * argument arrays: what POST /api/plan shows and its script holds. Runs nothing; the
+   * direct loader reads each kernel's header (it decides where the pages go), hence a
+   * promise.
+   */
+  describeCommands(plan: BootPlan): Promise<LoaderCommandPlan>;
 }
 
 export interface FaultSpec {

@@ -2,7 +2,7 @@
 // the same machine as the live host, under a POSIX sh and under busybox sh, and GNU tar and
 // busybox tar must unpack the archive `tessera capture` writes.
 // Tests may spawn: these run the real shells and tar programs an operator would run.
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- runs the real shells and tar an operator would run
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/database";
 import { UserStore } from "../db/users";
+import { AuditLog } from "../db/audit";
 import { verifyPassword } from "../auth/password";
 import { memoryIo } from "./io";
 import { run } from "./user";
@@ -47,6 +48,23 @@ describe("tessera user", () => {
     expect(await run(["remove", "olga", "--data-dir", dir], io())).toBe(0);
     expect(users.list().map((u) => u.name)).toEqual(["ada"]);
     db.close();
+  });
+
+  it("audits through the agent's UserService: each change and each refusal, as the API does", async () => {
+    const env = { TESSERA_PASSWORD: "first-password", USER: "root" };
+    expect(await run(["add", "ada", "--role", "admin", "--data-dir", dir], io(env))).toBe(0);
+    expect(await run(["add", "ada", "--role", "viewer", "--data-dir", dir], io(env))).toBe(1);
+    const last = io(env);
+    expect(await run(["remove", "ada", "--data-dir", dir], last)).toBe(1);
+    expect(last.stderr.join("")).toBe("tessera user remove: ada is the last admin");
+    const db = openDatabase(dir);
+    const entries = new AuditLog(db).query({});
+    db.close();
+    expect(entries.map((e) => [e.user, e.action, e.target, e.result, e.detail]).reverse()).toEqual([
+      ["cli:root", "user.add", "ada", "ok", "admin"],
+      ["cli:root", "user.add", "ada", "refused", "viewer"],
+      ["cli:root", "user.remove", "ada", "last-admin", null],
+    ]);
   });
 
   it("refuses bad usage with exit 2", async () => {

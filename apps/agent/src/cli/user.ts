@@ -6,8 +6,10 @@ import { resolve } from "node:path";
 import { openDatabase } from "../db/database";
 import { ROLES, UserStore, type Role } from "../db/users";
 import { AuditLog } from "../db/audit";
+import { generatePassword } from "../auth/password";
+import { AgentError } from "../errors";
+import { UserService } from "../services/user-service";
 import { DEFAULT_DATA_DIR } from "../config";
-import { generatePassword, hashPassword } from "../auth/password";
 
 const HELP = `usage: tessera user <add|passwd|remove|list> [NAME] [options]
 
@@ -57,8 +59,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   );
   const db = openDatabase(dataDir);
   try {
-    const users = new UserStore(db);
-    const audit = new AuditLog(db);
+    // The same service as the agent's /api/users (it audits each change); this process has
+    // no live connections to end.
+    const users = new UserService({ users: new UserStore(db), audit: new AuditLog(db) });
     const who = `cli:${io.env.USER ?? "unknown"}`;
     if (action === "list") {
       for (const u of users.list()) io.out(`${u.name}\t${u.role}\t${u.createdAt}`);
@@ -73,36 +76,34 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (io.env.TESSERA_PASSWORD) return { value: io.env.TESSERA_PASSWORD, generated: false };
       return { value: generatePassword(), generated: true };
     };
-    if (action === "add" || action === "passwd") {
-      const pw = await password();
-      if (pw.value.length < 8)
-        return (io.err("tessera user: the password needs at least 8 characters"), 2);
-      const hash = await hashPassword(pw.value);
-      if (action === "add") {
-        if (!users.add(name!, role!, hash))
-          return (io.err(`tessera user add: ${name} already exists`), 1);
-      } else {
-        const r = users.update(name!, { hash });
-        if (r === "not-found") return (io.err(`tessera user passwd: no user ${name}`), 1);
+    try {
+      if (action === "add" || action === "passwd") {
+        const pw = await password();
+        if (pw.value.length < 8)
+          return (io.err("tessera user: the password needs at least 8 characters"), 2);
+        if (action === "add") await users.add(who, name!, role!, pw.value);
+        else await users.update(who, name!, { password: pw.value });
+        io.out(
+          `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`} in ${dataDir}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
+        );
+        return 0;
       }
-      audit.record({
-        user: who,
-        action: action === "add" ? "user.add" : "user.update",
-        target: name!,
-        result: "ok",
-        detail: action === "passwd" ? "password" : role!,
-      });
-      io.out(
-        `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`} in ${dataDir}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
-      );
+      users.remove(who, name!);
+      io.out(`Removed ${name} from ${dataDir}.`);
       return 0;
+    } catch (err) {
+      if (!(err instanceof AgentError)) throw err;
+      const why =
+        err.code === "NAME-TAKEN"
+          ? `${name} already exists`
+          : err.code === "USER-NOT-FOUND"
+            ? `no user ${name}`
+            : err.code === "LAST-ADMIN"
+              ? `${name} is the last admin`
+              : err.message;
+      io.err(`tessera user ${action}: ${why}`);
+      return 1;
     }
-    const r = users.remove(name!);
-    if (r === "not-found") return (io.err(`tessera user remove: no user ${name}`), 1);
-    if (r === "last-admin") return (io.err(`tessera user remove: ${name} is the last admin`), 1);
-    audit.record({ user: who, action: "user.remove", target: name!, result: "ok" });
-    io.out(`Removed ${name} from ${dataDir}.`);
-    return 0;
   } finally {
     db.close();
   }

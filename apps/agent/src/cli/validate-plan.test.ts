@@ -1,7 +1,7 @@
 // The validate and plan commands, through main() and once through the real bin.
 import { describe, expect, it } from "vitest";
 // Tests may spawn: this one proves the installed `tessera` bin runs from the repo root.
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- runs the installed tessera bin and grub-script-check
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";

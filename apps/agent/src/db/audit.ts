@@ -1,25 +1,16 @@
 // The audit log: append-only (triggers in the schema refuse UPDATE and DELETE), readable
 // with filters. Who did what to which instance or profile, when, with what result.
-import type { AuditEntry } from "@tessera/core";
+import type { AuditEntry, AuditFilter } from "@tessera/core";
 import type { Db } from "./database";
 
-// The entry is core's wire type, shared with the console.
-export type { AuditEntry };
+// The entry and the filter are core's wire types, shared with the console.
+export type { AuditEntry, AuditFilter };
 
 export type AuditInput = Omit<
   AuditEntry,
   "id" | "at" | "target" | "instance" | "profileId" | "detail"
 > &
   Partial<Pick<AuditEntry, "target" | "instance" | "profileId" | "detail">>;
-
-export interface AuditFilter {
-  user?: string;
-  instance?: string;
-  action?: string;
-  from?: string;
-  to?: string;
-  limit?: number;
-}
 
 export class AuditLog {
   constructor(

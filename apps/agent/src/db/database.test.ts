@@ -1,6 +1,6 @@
 // The database file: WAL, synchronous=FULL, numbered migrations, and a writer that dies in
 // the middle of a transaction leaves the last committed state (tests may spawn the writer).
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- a second process writes and is killed mid-transaction
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

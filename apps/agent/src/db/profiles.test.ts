@@ -1,6 +1,6 @@
 // Concurrent writers never lose an update: three processes increment one counter through
 // the version compare-and-set on one SQLite file (tests may spawn: these are the writers).
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- a second process writes the same SQLite file
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,24 +4,20 @@ import { createHash } from "node:crypto";
 import type { Db } from "./database";
 import { randomToken } from "../auth/password";
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role, UserView } from "@tessera/core";
 
-export interface UserRow {
-  name: string;
-  role: Role;
-  createdAt: string;
-}
+// Roles are core's wire names (viewer < operator < admin).
+export { ROLES, roleAtLeast } from "@tessera/core";
+export type { Role };
+
+/** A user as listed: core's wire type. */
+export type UserRow = UserView;
 
 export interface Session {
   user: string;
   role: Role;
   csrf: string;
   expiresAt: number;
-}
-
-export function roleAtLeast(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
 function hashId(token: string): string {

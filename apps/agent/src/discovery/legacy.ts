@@ -1,6 +1,11 @@
 // Legacy devices that no driver binding splits: the ISA serial ports, the i8042 keyboard and
 // mouse, and VGA's fixed I/O window. Their interrupt is reported as the I/O APIC line.
-import type { LegacyDevice, PciDevice } from "@tessera/core";
+import {
+  buildLegacyDevices,
+  emptyLegacyFacts,
+  type LegacyDevice,
+  type PciDevice,
+} from "@tessera/core";
 import type { InterruptRow } from "./text-formats";
 import type { TreeReader } from "./tree-reader";
 
@@ -90,28 +95,13 @@ export async function readLegacy(
     return row?.kind === "ioapic" ? row.ioapicLine : irq;
   };
 
-  const devices: LegacyDevice[] = [];
+  // What /proc and sysfs say, as facts; core's buildLegacyDevices makes the devices (the
+  // importer fills the same document from dmesg).
+  const facts = emptyLegacyFacts();
   const procSerial = await r.text("/proc/tty/driver/serial");
   const ports =
     procSerial !== null ? parseProcSerial(procSerial) : await sysfsSerial(r, ioports, unknown);
-  // A UART behind a PCI I/O BAR belongs to that PCI device, not to the legacy set.
-  const inPciBar = (port: number) =>
-    pci.some((d) =>
-      d.bars?.some(
-        (b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size,
-      ),
-    );
-  for (const p of ports) {
-    if (inPciBar(p.port)) continue;
-    devices.push({
-      id: `serial@0x${p.port.toString(16)}`,
-      bus: "legacy",
-      kind: "serial",
-      ioPort: p.port,
-      irq: lineOf(p.irq),
-      name: null,
-    });
-  }
+  facts.serial = ports.map((p) => ({ port: p.port, line: lineOf(p.irq) }));
 
   const i8042Lines = rows
     .filter((x) => x.kind === "ioapic" && x.actions.includes("i8042"))
@@ -119,43 +109,20 @@ export async function readLegacy(
   const kbdPorts = ioports.some((e) => (hidden || e.start === 0x60) && e.name === "keyboard");
   if (kbdPorts || i8042Lines.length) {
     const kbdLine = i8042Lines.includes(1) ? 1 : null;
-    devices.push({
-      id: "ps2-keyboard",
-      bus: "legacy",
-      kind: "ps2-keyboard",
-      ioPort: 0x60,
-      irq: kbdLine,
-      name: "i8042",
-    });
+    facts.keyboard = { line: kbdLine };
     if (kbdLine === null)
       unknown.push("ps2-keyboard interrupt line: no i8042 row in /proc/interrupts");
-    if (i8042Lines.includes(12)) {
-      devices.push({
-        id: "ps2-mouse",
-        bus: "legacy",
-        kind: "ps2-mouse",
-        ioPort: 0x60,
-        irq: 12,
-        name: "i8042",
-      });
-    } else if (interrupts === null) {
+    if (i8042Lines.includes(12)) facts.mouse = { line: 12 };
+    else if (interrupts === null)
       unknown.push("ps2-mouse: whether the i8042 has an AUX port (no /proc/interrupts)");
-    }
   }
 
   const bootVga = pci.find((d) => d.bootVga);
   const vgaPorts = ioports.find(
     (e) => (hidden || (e.start <= 0x3c0 && e.end >= 0x3df)) && /^vga/i.test(e.name),
   );
-  if (vgaPorts || bootVga) {
-    devices.push({
-      id: "vga",
-      bus: "legacy",
-      kind: "vga",
-      ioPort: 0x3c0,
-      irq: null,
-      name: bootVga ? `boot VGA ${bootVga.id}` : vgaPorts!.name,
-    });
-  }
+  if (vgaPorts || bootVga)
+    facts.vga = { name: bootVga ? `boot VGA ${bootVga.id}` : vgaPorts!.name };
+  const devices = buildLegacyDevices(facts, pci);
   return { devices, unknown };
 }

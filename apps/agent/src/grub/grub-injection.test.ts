@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoader, runCommand, standInBzImage } from "@tessera/kexec";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../app";
-import { MachineService } from "../plugins/machine";
+import { MachineService } from "../services/machine-service";
 import { main } from "../cli/main";
 import { memoryIo } from "../cli/io";
 import {

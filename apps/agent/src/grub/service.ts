@@ -43,13 +43,14 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-export interface GrubPreview {
+// A type alias, not an interface: the route answering with it checks it against its schema.
+export type GrubPreview = {
   found: boolean;
   file: string;
   content: string;
   diff: string;
   manual: string | null;
-}
+};
 
 export class BootConfigService {
   readonly root: string;

@@ -3,10 +3,12 @@
 // discovery.unknown, never filled in; malformed lines come back with file and line number.
 import {
   MACHINE_SCHEMA,
+  buildLegacyDevices,
   fingerprint,
   type Cpu,
   type DiscoveryProblem,
   type LegacyDevice,
+  type LegacyFacts,
   type Machine,
   type PciDevice,
 } from "@tessera/core";
@@ -216,29 +218,8 @@ export async function importMachine(
     unknown.push("PCI devices: no lspci given");
   }
 
-  // Legacy devices the log or the interrupt table names.
-  // A UART behind a PCI I/O BAR belongs to that PCI device, not to the legacy set.
-  const inPciBar = (port: number) =>
-    devices.some(
-      (x) =>
-        x.bus === "pci" &&
-        x.bars?.some(
-          (b) => b.kind === "io" && BigInt(port) >= b.start && BigInt(port) < b.start + b.size,
-        ),
-    );
-  for (const s of d?.serial ?? []) {
-    if (inPciBar(s.port)) continue;
-    if (!devices.some((x) => x.id === `serial@0x${s.port.toString(16)}`)) {
-      devices.push({
-        id: `serial@0x${s.port.toString(16)}`,
-        bus: "legacy",
-        kind: "serial",
-        ioPort: s.port,
-        irq: lineOfIrq(s.irq),
-        name: null,
-      });
-    }
-  }
+  // Legacy devices the log or the interrupt table names: facts for core's builder, the same
+  // one live discovery uses.
   const i8042Rows = (rows ?? []).filter((r) => r.kind === "ioapic" && r.actions.includes("i8042"));
   const kbd =
     d?.i8042.find((p) => p.port === "KBD") ??
@@ -246,33 +227,18 @@ export async function importMachine(
   const aux =
     d?.i8042.find((p) => p.port === "AUX") ??
     (i8042Rows.some((r) => r.ioapicLine === 12) ? { irq: 12 } : null);
-  if (kbd)
-    devices.push({
-      id: "ps2-keyboard",
-      bus: "legacy",
-      kind: "ps2-keyboard",
-      ioPort: 0x60,
-      irq: lineOfIrq(kbd.irq),
-      name: "i8042",
-    });
-  if (aux)
-    devices.push({
-      id: "ps2-mouse",
-      bus: "legacy",
-      kind: "ps2-mouse",
-      ioPort: 0x60,
-      irq: lineOfIrq(aux.irq),
-      name: "i8042",
-    });
-  if (d?.bootVga)
-    devices.push({
-      id: "vga",
-      bus: "legacy",
-      kind: "vga",
-      ioPort: 0x3c0,
-      irq: null,
-      name: `boot VGA ${d.bootVga}`,
-    });
+  const legacy: LegacyFacts = {
+    serial: (d?.serial ?? []).map((s) => ({ port: s.port, line: lineOfIrq(s.irq) })),
+    keyboard: kbd ? { line: lineOfIrq(kbd.irq) } : null,
+    mouse: aux ? { line: lineOfIrq(aux.irq) } : null,
+    vga: d?.bootVga ? { name: `boot VGA ${d.bootVga}` } : null,
+  };
+  devices.push(
+    ...buildLegacyDevices(
+      legacy,
+      devices.filter((x): x is PciDevice => x.bus === "pci"),
+    ),
+  );
   if (!d) unknown.push("legacy devices (serial ports, i8042, boot VGA): no dmesg given");
 
   const machine: Machine = {

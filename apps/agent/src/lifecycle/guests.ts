@@ -1,20 +1,37 @@
-// Guests and recovery: reports from `tessera guest` inside a successor (or the dry-run's
+// The guest monitor: reports from `tessera guest` inside a successor (or the dry-run's
 // simulated guest), the heartbeat watch that turns a silent instance unresponsive, and the
-// reconciliation of persisted states with the loader's status after an agent restart.
+// reconciliation of persisted states with the loader's status after an agent restart. It
+// changes states only through the state store.
 // Contract: a heartbeat is persisted (lastHeartbeat) before it is announced live.
 import { timingSafeEqual } from "node:crypto";
 import type { GuestEvent } from "@tessera/kexec";
 import { AgentError } from "../errors";
-import { LOCKED_STATES } from "./locks";
+import { LOCKED_STATES } from "@tessera/core";
 import { reconcileRow } from "./reconcile";
-import { InstanceStates } from "./states";
+import type { InstanceStateStore, ManagerDeps, StepsInFlight } from "./states";
 
 /** A booting instance must report boot completion within BOOT_FACTOR x the heartbeat timeout. */
 const BOOT_FACTOR = 4;
 
-export class GuestStates extends InstanceStates {
-  /** Loader steps in flight per instance (a start or a stop), cancelled by a force-stop. */
-  protected readonly inFlight = new Map<string, AbortController>();
+export class GuestMonitor {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: InstanceStateStore,
+    private readonly d: ManagerDeps,
+    /** The start coordinator's steps: a booting instance with a step in flight is not silent. */
+    private readonly inFlight: Pick<StepsInFlight, "has">,
+  ) {
+    const t = d.heartbeatTimeoutMs ?? 0;
+    if (t > 0) {
+      this.timer = setInterval(() => this.checkHeartbeats(t), Math.max(100, Math.min(1000, t / 3)));
+      this.timer.unref();
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
 
   /** A report from `tessera guest` (or the dry-run's simulated guest). Returns whether to stop. */
   guest(
@@ -31,23 +48,23 @@ export class GuestStates extends InstanceStates {
     // guest still reporting for an instance that is meant to be down is told to stop.
     if (!row || !LOCKED_STATES.has(row.state))
       return { stop: row?.state === "stopped" || row?.state === "failed" };
-    const at = new Date(e.at ?? this.now()).toISOString();
+    const at = new Date(e.at ?? this.store.now()).toISOString();
     if (e.type === "crashed")
-      this.transition(e.name, "failed", {
+      this.store.transition(e.name, "failed", {
         reason: e.reason
           ? `${e.name} failed: ${e.reason}`
           : `${e.name} crashed while running (reported by its guest).`,
         phase: row.phase,
       });
     else if (e.type === "stopped")
-      this.transition(e.name, "stopped", { phase: "stopped", stopRequested: false });
+      this.store.transition(e.name, "stopped", { phase: "stopped", stopRequested: false });
     else if (
       e.type === "boot-complete" &&
       (row.state === "booting" || row.state === "starting" || row.state === "unresponsive")
     ) {
-      this.transition(e.name, "running", { phase: "running", lastHeartbeat: at });
+      this.store.transition(e.name, "running", { phase: "running", lastHeartbeat: at });
     } else if (row.state === "unresponsive")
-      this.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
+      this.store.transition(e.name, "running", { phase: row.phase, lastHeartbeat: at });
     else {
       this.d.instances.put({ ...row, lastHeartbeat: at });
       if (e.type === "heartbeat") this.d.hub.guestHeartbeat(e.name, at);
@@ -60,8 +77,8 @@ export class GuestStates extends InstanceStates {
    * ends at the IPI) must report boot completion within BOOT_FACTOR x timeoutMs. Silence
    * makes it unresponsive, which lets force-stop act.
    */
-  protected checkHeartbeats(timeoutMs: number): void {
-    const now = this.now();
+  private checkHeartbeats(timeoutMs: number): void {
+    const now = this.store.now();
     for (const r of this.d.instances.all()) {
       let reason: string | null = null;
       if (r.state === "running") {
@@ -75,7 +92,7 @@ export class GuestStates extends InstanceStates {
           reason = `${r.name} has not reported boot completion ${Math.round((now - since) / 1000)} s after its start: its kernel may have hung in early boot, or it runs no tessera guest. Force-stop acts.`;
         }
       }
-      if (reason) this.transition(r.name, "unresponsive", { reason, phase: r.phase });
+      if (reason) this.store.transition(r.name, "unresponsive", { reason, phase: r.phase });
     }
   }
 
@@ -96,7 +113,7 @@ export class GuestStates extends InstanceStates {
         state: "defined",
         reason: null,
         phase: null,
-        since: this.iso(),
+        since: this.store.iso(),
         token: null,
         lastHeartbeat: null,
         stopRequested: false,
@@ -108,7 +125,7 @@ export class GuestStates extends InstanceStates {
         statuses.get(row.name) ?? (await this.d.loader.status(row.name).catch(() => undefined));
       const next = reconcileRow(row, st);
       if (next)
-        this.transition(row.name, next.state, {
+        this.store.transition(row.name, next.state, {
           ...next.patch,
           token: row.token,
           lastHeartbeat: row.lastHeartbeat,

@@ -181,7 +181,7 @@ describe("instance lifecycle", () => {
     await post("/api/instances/os2/start");
     await reach("os2", "running");
     // What the direct loader reports when a successor's kernel has no usable timer.
-    t.app.tessera.instances.guest({
+    t.app.tessera.guests.guest({
       name: "os2",
       type: "crashed",
       reason: "its kernel disabled its local APIC timer at boot",

@@ -1,16 +1,16 @@
-// The instance manager: one state machine per successor of the active profile, driven by
+// The start coordinator: one state machine per successor of the active profile, driven by
 // the loader's event streams (start, stop, force-stop, start-all). Guest reports, heartbeats
-// and the reconciliation after a restart: guests.ts; states and transitions: states.ts.
+// and the reconciliation after a restart: the guest monitor (guests.ts); states and
+// transitions: the state store (states.ts). app.ts wires the three together.
 import { toJsonValue, type Profile, type SuccessorPlan } from "@tessera/core";
 import type { LoaderError, LoaderEvent } from "@tessera/kexec";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { AgentError } from "../errors";
 import { randomToken } from "../auth/password";
 import { livePlan, withGuestOptions, type LivePlan } from "./start-check";
-import { planOptions } from "./layout";
+import { planOptions } from "./live-facts";
 import type { InstanceView } from "./view";
-import type { ManagerDeps } from "./states";
-import { GuestStates } from "./guests";
+import type { InstanceStateStore, ManagerDeps, StepsInFlight } from "./states";
 
 export type { ManagerDeps } from "./states";
 
@@ -23,25 +23,17 @@ const STOPPABLE: ReadonlySet<InstanceState> = new Set([
   "unresponsive",
 ]);
 
-export class InstanceManager extends GuestStates {
-  private monitor: NodeJS.Timeout | undefined;
+export class StartCoordinator {
   private closed = false;
 
-  constructor(d: ManagerDeps) {
-    super(d);
-    const t = d.heartbeatTimeoutMs ?? 0;
-    if (t > 0) {
-      this.monitor = setInterval(
-        () => this.checkHeartbeats(t),
-        Math.max(100, Math.min(1000, t / 3)),
-      );
-      this.monitor.unref();
-    }
-  }
+  constructor(
+    private readonly store: InstanceStateStore,
+    private readonly d: ManagerDeps,
+    private readonly inFlight: StepsInFlight,
+  ) {}
 
   close(): void {
     this.closed = true;
-    if (this.monitor) clearInterval(this.monitor);
     for (const c of this.inFlight.values()) c.abort();
   }
 
@@ -49,7 +41,7 @@ export class InstanceManager extends GuestStates {
 
   /** Re-validates against live facts and starts the load + start steps in the background. */
   async start(name: string, user: string): Promise<InstanceView> {
-    const act = this.active();
+    const act = this.store.active();
     if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
     const idx = act.profile.instances.findIndex((i) => i.name === name);
     if (idx === -1)
@@ -59,20 +51,20 @@ export class InstanceManager extends GuestStates {
     if (idx === 0) {
       throw new AgentError("INSTANCE-STATE", {
         message: `${name} is OS1, the host the agent runs in; the bootloader starts it.`,
-        current: this.view(name),
+        current: this.store.view(name),
       });
     }
     const row = this.d.instances.get(name);
     if (!row || !STARTABLE.has(row.state)) {
-      this.audit(user, "instance.start", name, "refused", `state ${row?.state}`);
+      this.store.audit(user, "instance.start", name, "refused", `state ${row?.state}`);
       throw new AgentError("INSTANCE-STATE", {
         message: `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`,
-        current: this.view(name),
+        current: this.store.view(name),
       });
     }
     const succ = await this.livePlan(act.profile, name);
     if (!succ.ok) {
-      this.audit(
+      this.store.audit(
         user,
         "instance.start",
         name,
@@ -86,13 +78,13 @@ export class InstanceManager extends GuestStates {
     if (!again || !STARTABLE.has(again.state) || this.inFlight.has(name)) {
       throw new AgentError("INSTANCE-STATE", {
         message: `${name} is already being started.`,
-        current: this.view(name),
+        current: this.store.view(name),
       });
     }
     const skipLoad = again.state === "loaded";
     const token = skipLoad && again.token ? again.token : randomToken(24);
     const plan = this.withGuestOptions(succ.plan, token);
-    this.transition(name, skipLoad ? "loaded" : "loading", {
+    this.store.transition(name, skipLoad ? "loaded" : "loading", {
       profileId: act.id,
       profileVersion: act.version,
       token,
@@ -102,13 +94,13 @@ export class InstanceManager extends GuestStates {
       lastHeartbeat: null,
       stopRequested: false,
     });
-    this.audit(user, "instance.start", name, "accepted");
+    this.store.audit(user, "instance.start", name, "accepted");
     const ctrl = new AbortController();
     this.inFlight.set(name, ctrl);
     void this.runStart(name, plan, skipLoad, ctrl.signal, user).finally(() => {
       if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
     });
-    return this.view(name);
+    return this.store.view(name);
   }
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
@@ -117,7 +109,7 @@ export class InstanceManager extends GuestStates {
       this.d.machine(),
       profile,
       name,
-      this.held(),
+      this.store.held(),
       this.d.files,
       this.d.live,
       planOptions(this.d.loader.kind),
@@ -145,7 +137,7 @@ export class InstanceManager extends GuestStates {
         );
         if (signal.aborted || this.closed) return;
         if (!loaded.ok) return void this.fail(name, loaded.error, user);
-        this.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
+        this.store.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
       }
       const started = await this.drive(
         name,
@@ -157,8 +149,14 @@ export class InstanceManager extends GuestStates {
       if (!started.ok) return void this.fail(name, started.error, user);
       const cur = this.d.instances.get(name);
       // Real loaders end after the IPI: the instance boots until its guest reports back.
-      if (cur && cur.state !== "running") this.transition(name, "booting", { phase: cur.phase });
-      this.audit(user, "instance.result", name, cur?.state === "running" ? "running" : "booting");
+      if (cur && cur.state !== "running")
+        this.store.transition(name, "booting", { phase: cur.phase });
+      this.store.audit(
+        user,
+        "instance.result",
+        name,
+        cur?.state === "running" ? "running" : "booting",
+      );
     } catch (err) {
       this.d.log?.error({ err, name }, "start failed unexpectedly");
       if (!this.closed)
@@ -171,11 +169,11 @@ export class InstanceManager extends GuestStates {
   }
 
   private fail(name: string, error: LoaderError, user: string): void {
-    this.transition(name, "failed", {
+    this.store.transition(name, "failed", {
       reason: error.message,
       phase: error.phase ?? this.d.instances.get(name)?.phase ?? null,
     });
-    this.audit(user, "instance.result", name, "failed", `${error.code}: ${error.message}`);
+    this.store.audit(user, "instance.result", name, "failed", `${error.code}: ${error.message}`);
   }
 
   /** Follows one loader step; maps boot phases to states; logs go out as log events. */
@@ -190,14 +188,14 @@ export class InstanceManager extends GuestStates {
       // After a force-stop took over, a cancelled start's late events change nothing.
       if (signal?.aborted && ev.type !== "result") continue;
       if (ev.type === "log") {
-        this.logLine(name, ev.stream, ev.line, new Date(ev.at).toISOString());
+        this.store.logLine(name, ev.stream, ev.line, new Date(ev.at).toISOString());
       } else if (ev.type === "phase") {
         const state = phaseState(ev.phase, base);
         const cur = this.d.instances.get(name);
         const patch: Partial<InstanceRow> = { phase: ev.phase };
         if (state === "running") patch.lastHeartbeat = new Date(ev.at).toISOString();
         if (cur && (cur.state !== state || cur.phase !== ev.phase))
-          this.transition(name, state, patch);
+          this.store.transition(name, state, patch);
       } else if (ev.type === "result") {
         return ev.ok ? { ok: true } : { ok: false, error: ev.error };
       }
@@ -211,7 +209,7 @@ export class InstanceManager extends GuestStates {
   // ------------------------------------------------------------------ stop
 
   async stop(name: string, user: string, force = false): Promise<InstanceView> {
-    const view = this.view(name);
+    const view = this.store.view(name);
     if (view.role === "os1")
       throw new AgentError("INSTANCE-STATE", {
         message: `${name} is OS1, the host the agent runs in.`,
@@ -222,7 +220,7 @@ export class InstanceManager extends GuestStates {
       row &&
       (force ? row.state !== "defined" && row.state !== "stopped" : STOPPABLE.has(row.state));
     if (!row || !ok) {
-      this.audit(
+      this.store.audit(
         user,
         force ? "instance.force-stop" : "instance.stop",
         name,
@@ -235,13 +233,13 @@ export class InstanceManager extends GuestStates {
       });
     }
     if (force) this.inFlight.get(name)?.abort();
-    this.transition(name, "stopping", {
+    this.store.transition(name, "stopping", {
       stopRequested: true,
       phase: row.phase,
       token: row.token,
       lastHeartbeat: row.lastHeartbeat,
     });
-    this.audit(user, force ? "instance.force-stop" : "instance.stop", name, "accepted");
+    this.store.audit(user, force ? "instance.force-stop" : "instance.stop", name, "accepted");
     const ctrl = new AbortController();
     this.inFlight.set(name, ctrl);
     const stream = force
@@ -251,15 +249,15 @@ export class InstanceManager extends GuestStates {
       .then((r) => {
         if (this.closed) return;
         if (r.ok) {
-          this.transition(name, "stopped", { phase: "stopped", stopRequested: false });
-          this.audit(user, "instance.result", name, "stopped");
+          this.store.transition(name, "stopped", { phase: "stopped", stopRequested: false });
+          this.store.audit(user, "instance.result", name, "stopped");
         }
         if (!r.ok) {
-          this.transition(name, "unknown", {
+          this.store.transition(name, "unknown", {
             reason: `${force ? "Force-stop" : "Stop"} failed: ${r.error.message} Force-stop it.`,
             phase: r.error.phase ?? null,
           });
-          this.audit(
+          this.store.audit(
             user,
             "instance.result",
             name,
@@ -271,18 +269,18 @@ export class InstanceManager extends GuestStates {
       .finally(() => {
         if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
       });
-    return this.view(name);
+    return this.store.view(name);
   }
 
   /** Starts every stopped successor in profile order, each after the previous runs. */
   async startAll(user: string): Promise<InstanceView[]> {
-    const act = this.active();
+    const act = this.store.active();
     if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
     const names = act.profile.instances
       .slice(1)
       .map((i) => i.name)
       .filter((n) => STARTABLE.has(this.d.instances.get(n)?.state ?? "defined"));
-    this.audit(user, "instance.start-all", names.join(","), "accepted");
+    this.store.audit(user, "instance.start-all", names.join(","), "accepted");
     const first = names.shift();
     if (first) await this.start(first, user);
     void (async () => {
@@ -298,7 +296,7 @@ export class InstanceManager extends GuestStates {
         prev = n;
       }
     })();
-    return this.list().instances;
+    return this.store.list().instances;
   }
 
   /** Waits until an instance leaves the transient start states; true when it runs. */

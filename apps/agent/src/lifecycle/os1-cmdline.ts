@@ -1,8 +1,11 @@
 // OS1's options take effect only at its next boot: compare what it runs with (/proc/cmdline)
 // with what the active profile plans for it, and say plainly what differs.
 import { readFile } from "node:fs/promises";
-import type { Services } from "../services";
-import { gatherFacts, planOptions } from "./layout";
+import type { ProfileStore } from "../db/profiles";
+import type { MachineService } from "../services/machine-service";
+import type { FileAccess } from "./file-checks";
+import type { LayoutPool } from "./layout-pool";
+import { gatherFacts, planOptions } from "./live-facts";
 
 export interface Os1Report {
   cmdline: string | null;
@@ -49,7 +52,16 @@ export function compareCmdline(
   return { expected: planned, matches, differences, message };
 }
 
-export async function os1Report(t: Services, procCmdline = "/proc/cmdline"): Promise<Os1Report> {
+export async function os1Report(
+  t: {
+    profiles: ProfileStore;
+    machine: MachineService;
+    files: FileAccess;
+    layout: Pick<LayoutPool, "plan">;
+    config: { loader: string };
+  },
+  procCmdline = "/proc/cmdline",
+): Promise<Os1Report> {
   let cmdline: string | null;
   try {
     cmdline = (await readFile(procCmdline, "utf8")).trim();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { InstanceRow, InstanceState } from "../db/instances";
 import { reconcileRow } from "./reconcile";
-import { LOCKED_STATES } from "./locks";
+import { LOCKED_STATES } from "@tessera/core";
 
 const row = (state: InstanceState): InstanceRow => ({
   name: "os2",

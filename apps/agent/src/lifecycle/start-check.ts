@@ -1,9 +1,18 @@
 // The check before a start: the successor's plan against live facts (its own kernel and
 // initrd on disk, its cores offline in OS1) and against the resources of instances that may
 // be running; and the guest options the agent appends to its command line.
-import type { Diagnostic, Machine, PlanOptions, Profile, SuccessorPlan } from "@tessera/core";
-import { gatherFacts, planLayout, type LiveFacts } from "./layout";
-import { conflictsWith, type Held } from "./locks";
+import {
+  plan,
+  startConflicts,
+  successorOf,
+  type Diagnostic,
+  type Held,
+  type Machine,
+  type PlanOptions,
+  type Profile,
+  type SuccessorPlan,
+} from "@tessera/core";
+import { gatherFacts, type LiveFacts } from "./live-facts";
 import type { FileAccess } from "./file-checks";
 
 export type LivePlan = { ok: true; plan: SuccessorPlan } | { ok: false; diagnostics: Diagnostic[] };
@@ -17,7 +26,6 @@ export async function livePlan(
   live?: LiveFacts,
   opts: PlanOptions = {},
 ): Promise<LivePlan> {
-  const target = profile.instances.find((i) => i.name === name)!;
   // Only the target's own files and cores matter for its start: the others are checked
   // when they start (a missing kernel of os3 must not block os2).
   const scoped: Profile = {
@@ -38,28 +46,11 @@ export async function livePlan(
     );
     facts.onlineCpus = facts.onlineCpus.filter((c) => !others.has(c));
   }
-  const held: Diagnostic[] = heldNow
-    .filter((h) => h.name !== name)
-    .flatMap((h) => conflictsWith(h, target, `instances[${profile.instances.indexOf(target)}]`));
-  const r = planLayout(machine, scoped, facts, opts);
+  const held = startConflicts(heldNow, profile, name);
+  const r = plan(machine, scoped, facts, opts);
   if (!r.ok) return { ok: false, diagnostics: [...held, ...r.diagnostics] };
   if (held.length) return { ok: false, diagnostics: held };
-  const s = r.plan.successors.find((x) => x.name === name);
-  if (!s)
-    return {
-      ok: false,
-      diagnostics: [
-        {
-          code: "PLAN-MISSING",
-          severity: "error",
-          path: "instances",
-          instance: name,
-          message: `The plan has no entry for ${name}.`,
-          hint: "",
-        },
-      ],
-    };
-  return { ok: true, plan: s };
+  return successorOf(r.plan, name);
 }
 
 /** tessera.name=, tessera.token= and tessera.controller= for `tessera guest` in the successor. */

@@ -1,7 +1,15 @@
 // The persisted side of the instance lifecycle: views, locks and the one way a state
 // changes. Contract: every transition is written to SQLite before it is published on the
 // live hub, so what a client saw is never newer than what survives a crash.
-import type { Machine, Profile } from "@tessera/core";
+import {
+  conflictsWith,
+  LOCKED_STATES,
+  type Held,
+  type LogEvent,
+  type LogStream,
+  type Machine,
+  type Profile,
+} from "@tessera/core";
 import type { Loader } from "@tessera/kexec";
 import type { AuditLog } from "../db/audit";
 import type { InstanceRow, InstanceState, InstanceStore } from "../db/instances";
@@ -9,8 +17,7 @@ import type { InstanceRunStore } from "../db/instance-runs";
 import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import type { LiveHub } from "../live/hub";
-import { LOCKED_STATES, profileChangeConflicts, type Held } from "./locks";
-import type { LiveFacts } from "./layout";
+import type { LiveFacts } from "./live-facts";
 import type { FileAccess } from "./file-checks";
 import { toView, type InstanceView } from "./view";
 
@@ -34,14 +41,17 @@ export interface ManagerDeps {
   log?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
 }
 
-export class InstanceStates {
-  protected readonly now: () => number;
+/** Loader steps in flight per instance (a start or a stop), cancelled by a force-stop. */
+export type StepsInFlight = Map<string, AbortController>;
 
-  constructor(protected readonly d: ManagerDeps) {
+export class InstanceStateStore {
+  readonly now: () => number;
+
+  constructor(private readonly d: ManagerDeps) {
     this.now = d.now ?? Date.now;
   }
 
-  protected active(): { id: string; version: number; profile: Profile } | null {
+  active(): { id: string; version: number; profile: Profile } | null {
     const id = this.d.profiles.activeId();
     const rec = id ? this.d.profiles.get(id) : undefined;
     return rec ? { id: rec.id, version: rec.version, profile: rec.profile } : null;
@@ -86,12 +96,12 @@ export class InstanceStates {
     return { name, epoch: this.d.hub.epoch, seq: this.d.hub.seq, lines, more };
   }
 
-  protected viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
+  viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
     const inst = this.instanceOf(r);
     return toView(r.name, 0, inst?.cpus ?? [], r, false, phases);
   }
 
-  protected instanceOf(r: InstanceRow) {
+  instanceOf(r: InstanceRow) {
     if (!r.profileId || r.profileVersion === null) return undefined;
     return this.d.profiles
       .version(r.profileId, r.profileVersion)
@@ -115,7 +125,7 @@ export class InstanceStates {
 
   /** Refuses (409 RESOURCE-LOCKED) a new version of the active profile that takes held resources. */
   checkProfileChange(next: Profile): void {
-    const diags = profileChangeConflicts(next, this.held());
+    const diags = conflictsWith(this.held(), next);
     if (diags.length) throw new AgentError("RESOURCE-LOCKED", { diagnostics: diags });
   }
 
@@ -150,7 +160,7 @@ export class InstanceStates {
 
   // ------------------------------------------------------------------ transitions
 
-  protected iso(): string {
+  iso(): string {
     return new Date(this.now()).toISOString();
   }
 
@@ -160,11 +170,7 @@ export class InstanceStates {
    * log go); the event's line in the instance's log is stored under the event's seq before
    * the event is sent.
    */
-  protected transition(
-    name: string,
-    state: InstanceState,
-    patch: Partial<InstanceRow> = {},
-  ): InstanceRow {
+  transition(name: string, state: InstanceState, patch: Partial<InstanceRow> = {}): InstanceRow {
     const prev = this.d.instances.get(name);
     if (!prev) throw new Error(`no state row for ${name}`);
     const row: InstanceRow = { ...prev, reason: null, ...patch, state, since: this.iso() };
@@ -203,24 +209,18 @@ export class InstanceStates {
    * guest's per-boot token (on the command line the loader echoes) is masked first: every
    * viewer reads the log, and the token would let them report as that guest.
    */
-  protected logLine(name: string, stream: string, raw: string, at: string): void {
+  logLine(name: string, stream: LogEvent["stream"], raw: string, at: string): void {
     const line = raw.replace(/(tessera\.token=)\S+/g, "$1…");
     this.d.hub.publish({ type: "log", at, name, stream, line }, (seq) =>
       this.storeLine(name, seq, at, stream, line),
     );
   }
 
-  private storeLine(name: string, seq: number, at: string, stream: string, line: string): void {
+  private storeLine(name: string, seq: number, at: string, stream: LogStream, line: string): void {
     this.d.runs.addLine(name, { epoch: this.d.hub.epoch, seq, at, stream, line });
   }
 
-  protected audit(
-    user: string,
-    action: string,
-    name: string,
-    result: string,
-    detail?: string,
-  ): void {
+  audit(user: string, action: string, name: string, result: string, detail?: string): void {
     this.d.audit.record({
       user,
       action,

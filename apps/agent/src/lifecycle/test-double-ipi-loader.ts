@@ -11,6 +11,7 @@ export function endsAtIpi(dry: DryRunLoader): Loader {
     forceStop: (name, opts) => dry.forceStop(name, opts),
     status: (name) => dry.status(name),
     statusAll: () => dry.statusAll(),
+    describeCommands: (plan) => dry.describeCommands(plan),
     async *start(name: string, opts?: StepOptions): AsyncIterable<LoaderEvent> {
       for await (const ev of dry.start(name, opts)) {
         yield ev;

@@ -1,8 +1,7 @@
 // The InstanceView clients see (API.md): a state row plus where the instance sits in the
 // active profile.
-import type { InstanceView, PhaseEntry } from "@tessera/core";
+import { LOCKED_STATES, type InstanceView, type PhaseEntry } from "@tessera/core";
 import type { InstanceRow } from "../db/instances";
-import { LOCKED_STATES } from "./locks";
 
 // The view is core's wire type, shared with the console.
 export type { InstanceView };

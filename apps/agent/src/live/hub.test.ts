@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LogEvent } from "@tessera/core";
 import { LiveHub, type LiveClient } from "./hub";
 
 function client(buffered = 0): LiveClient & { got: string[]; closed: number | null } {
@@ -16,7 +17,7 @@ function client(buffered = 0): LiveClient & { got: string[]; closed: number | nu
   return c;
 }
 
-const ev = (n: number) => ({
+const ev = (n: number): LogEvent => ({
   type: "log",
   at: "2026-01-01T00:00:00.000Z",
   name: "os2",
@@ -25,6 +26,20 @@ const ev = (n: number) => ({
 });
 
 describe("live hub", () => {
+  it("publishes only the protocol's events (tsc checks the expected errors)", () => {
+    const hub = new LiveHub();
+    const at = "2026-01-01T00:00:00.000Z";
+    const profile = { type: "profile", at, id: "p", name: "lab", version: 2, by: "ann" } as const;
+    hub.publish({ ...profile, action: "updated" });
+    // @ts-expect-error: a profile event's action is one of PROFILE_ACTIONS
+    hub.publish({ ...profile, action: "renamed" });
+    // @ts-expect-error: an event type the protocol does not have
+    hub.publish({ type: "gossip", at });
+    // @ts-expect-error: an instance event without its view
+    hub.publish({ type: "instance", at, name: "os2", state: "running", previous: "booting" });
+    expect(hub.seq).toBe(4);
+  });
+
   it("numbers events 1, 2, 3 … and sends each to every client", () => {
     const hub = new LiveHub();
     const a = client();

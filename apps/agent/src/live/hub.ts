@@ -3,18 +3,20 @@
 // Sending never waits on a client: a client whose socket buffer holds more than
 // `maxBufferedBytes` is cut off (close 4408) and resumes when it reconnects, so a slow or
 // broken client never stalls the others.
+// The messages are core's wire types (packages/core/src/wire/events.ts).
 import { randomUUID } from "node:crypto";
+import {
+  WS_CLOSE,
+  type GuestHeartbeatMessage,
+  type HeartbeatMessage,
+  type LiveEvent,
+  type ServerMessage,
+} from "@tessera/core";
 
-/** The protocol's name and version (carried in the snapshot). */
-export const WS_PROTOCOL = "tessera/ws@1";
-/**
- * The same version as a WebSocket subprotocol: RFC 6455 subprotocols are tokens, which may
- * not contain "/" or "@" (browsers throw a SyntaxError), hence a separate spelling.
- */
-export const WS_SUBPROTOCOL = "tessera.ws.v1";
-
-/** An event before it is numbered: a tagged union member without seq. */
-export type LiveEvent = { type: string; at: string } & Record<string, unknown>;
+/** The one way a server message becomes text: typed, so nothing untyped reaches a client. */
+export function encode(msg: ServerMessage): string {
+  return JSON.stringify(msg);
+}
 
 export interface LiveClient {
   send(data: string): void;
@@ -66,17 +68,23 @@ export class LiveHub {
     const seq = this.seqNo + 1;
     persist?.(seq);
     this.seqNo = seq;
-    const text = JSON.stringify({ ...event, seq });
+    const text = encode({ ...event, seq });
     this.ring.push({ seq, text });
     if (this.ring.length > this.bufferSize) this.ring.shift();
     for (const c of this.clients) this.deliver(c, text);
     return seq;
   }
 
-  /** A message outside the sequence (heartbeats): the latest seq, no new number. */
-  broadcastUnsequenced(event: LiveEvent): void {
-    const text = JSON.stringify({ ...event, seq: this.seqNo });
+  /** The agent's heartbeat, outside the sequence: it carries the latest seq, no new number. */
+  heartbeat(at: string): void {
+    const text = this.heartbeatText(at);
     for (const c of this.clients) this.deliver(c, text);
+  }
+
+  /** A heartbeat as text, for one client's ping or for everyone. */
+  heartbeatText(at: string): string {
+    const msg: HeartbeatMessage = { type: "heartbeat", at, seq: this.seqNo };
+    return encode(msg);
   }
 
   /**
@@ -86,7 +94,8 @@ export class LiveHub {
    * instance closer than `heartbeatGapMs` to the last one sent are coalesced (kept, not sent).
    */
   guestHeartbeat(name: string, at: string): void {
-    const text = JSON.stringify({ type: "guest-heartbeat", at, name });
+    const msg: GuestHeartbeatMessage = { type: "guest-heartbeat", at, name };
+    const text = encode(msg);
     this.beats.set(name, text);
     const t = Date.parse(at);
     const last = this.beatSent.get(name);
@@ -129,7 +138,7 @@ export class LiveHub {
   deliver(client: LiveClient, text: string): void {
     if (client.bufferedAmount > this.maxBuffered) {
       this.clients.delete(client);
-      client.close(4408, "too slow: reconnect and resume");
+      client.close(WS_CLOSE.tooSlow, "too slow: reconnect and resume");
       return;
     }
     try {
@@ -144,7 +153,7 @@ export class LiveHub {
     for (const c of this.clients) {
       if (!match(c)) continue;
       this.clients.delete(c);
-      c.close(4401, reason);
+      c.close(WS_CLOSE.sessionEnded, reason);
     }
   }
 

@@ -2,7 +2,7 @@
 // (the WebSocket upgrade included). Access "public" is for login only, "guest" for the
 // per-boot token of a successor; everything else needs a session with a high enough role,
 // and a state-changing method also needs the session's CSRF token in x-csrf-token.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { timingSafeEqual } from "node:crypto";
 import { AgentError } from "../errors";
 import { roleAtLeast } from "../db/users";
@@ -55,3 +55,14 @@ export function authHook(app: FastifyInstance) {
 export function actor(req: FastifyRequest): string {
   return req.session?.user ?? "anonymous";
 }
+
+/**
+ * The hook as a plugin. Not encapsulated (Fastify's "skip-override", what fastify-plugin
+ * sets): it guards every route of the app, not only those registered inside it.
+ */
+export const authPlugin: FastifyPluginAsync = Object.assign(
+  async (app: FastifyInstance) => {
+    app.addHook("onRequest", authHook(app));
+  },
+  { [Symbol.for("skip-override")]: true },
+);

@@ -12,7 +12,7 @@ import sessionRoutes from "../routes/api/session/index";
 import machineRoutes from "../routes/api/machine/index";
 import profileRoutes from "../routes/api/profiles/index";
 import profileVersionRoutes from "../routes/api/profiles/versions";
-import layoutRoutes from "../routes/api/layout/index";
+import planRoutes from "../routes/api/plan/index";
 import instanceRoutes from "../routes/api/instances/index";
 import auditRoutes from "../routes/api/audit/index";
 import userRoutes from "../routes/api/users/index";
@@ -157,7 +157,7 @@ describe("error bodies", () => {
       machineRoutes,
       profileRoutes,
       profileVersionRoutes,
-      layoutRoutes,
+      planRoutes,
       instanceRoutes,
       auditRoutes,
       userRoutes,

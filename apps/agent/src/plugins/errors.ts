@@ -2,7 +2,13 @@
 // registry; anything else is INTERNAL, logged with its stack and never sent to the client.
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from "fastify";
 import { AgentError, errorBody, errorBodySchema, jsonPath } from "../errors";
 
 export function toAgentError(err: FastifyError | AgentError | Error): AgentError {
@@ -77,6 +83,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.code(a.status).type("application/json").send(errorBody(a));
   });
 }
+
+/** The handler as a plugin, for the whole app (not encapsulated: see plugins/auth.ts). */
+export const errorsPlugin: FastifyPluginAsync = Object.assign(
+  async (app: FastifyInstance) => installErrorHandler(app),
+  { [Symbol.for("skip-override")]: true },
+);
 
 /** Fastify's `frameworkErrors`: the router's refusals (bad % escape, over-long parameter). */
 export function frameworkErrors(

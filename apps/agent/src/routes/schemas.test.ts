@@ -26,7 +26,7 @@ import sessionRoutes from "./api/session/index";
 import machineRoutes from "./api/machine/index";
 import profileRoutes from "./api/profiles/index";
 import profileVersionRoutes from "./api/profiles/versions";
-import layoutRoutes from "./api/layout/index";
+import planRoutes from "./api/plan/index";
 import auditRoutes from "./api/audit/index";
 import userRoutes from "./api/users/index";
 import settingsRoutes from "./api/settings/index";
@@ -45,7 +45,7 @@ const OWNED = [
   machineRoutes,
   profileRoutes,
   profileVersionRoutes,
-  layoutRoutes,
+  planRoutes,
   auditRoutes,
   userRoutes,
   settingsRoutes,

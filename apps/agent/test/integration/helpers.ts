@@ -12,7 +12,7 @@ import WebSocket from "ws";
 import { buildApp } from "../../src/app";
 import { defaultConfig, type AgentConfig } from "../../src/config";
 import { hashPassword } from "../../src/auth/password";
-import { MachineService } from "../../src/plugins/machine";
+import { MachineService } from "../../src/services/machine-service";
 
 export const REPO = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
 export const EXAMPLE_MACHINE = join(REPO, "examples/machine.json");
@@ -124,7 +124,7 @@ export async function testApp(
   sink = (e) => {
     if (!guestAlive.value) return;
     try {
-      app.tessera.instances.guest(e);
+      app.tessera.guests.guest(e);
     } catch {
       // a late event after close
     }

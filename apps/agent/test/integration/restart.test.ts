@@ -4,7 +4,7 @@
 // nothing started twice.
 // Tests may spawn processes (only packages/kexec may in product code): this one must run
 // the agent as a real process to kill it.
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- kills the real agent process mid-start
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";

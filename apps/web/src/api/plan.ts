@@ -1,14 +1,10 @@
 // The boot plan as the agent makes it (API.md "POST /api/plan"): with its loader settings and
 // live facts, so the loader commands are exactly what it would run.
-import { profileToJson, type Profile } from "@tessera/core";
+import { profileToJson, type PlanAnswer, type Profile } from "@tessera/core";
 import { ApiError, request } from "./client";
 
-export interface AgentCommands {
-  loader: string;
-  commands: { name: string; load: string[] | null; start: string[]; problem: string | null }[];
-  script: string | null;
-  scriptProblem?: string;
-}
+/** The answer with format "sh": the loader's own commands and, when it can be written, the script. */
+export type AgentCommands = Omit<PlanAnswer, "plan">;
 
 export function agentCommands(profile: Profile): Promise<AgentCommands> {
   return request<AgentCommands>("POST", "/api/plan", {

@@ -2,7 +2,7 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useEffect, useMemo, useState } from "react";
-import { plan, type Profile } from "@tessera/core";
+import { plan, shLine, type Profile } from "@tessera/core";
 import { ApiError } from "../api/client";
 import { agentCommands, type AgentCommands } from "../api/plan";
 import { hexAddr, sizeLabel } from "./model/memory";
@@ -31,9 +31,6 @@ type AgentPlan =
   | { state: "asking" }
   | { state: "ready"; value: AgentCommands }
   | { state: "failed"; message: string; findings: { instance: string | null; message: string }[] };
-
-const sq = (s: string) => (/^[A-Za-z0-9_/.,:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-const shLine = (argv: string[]) => argv.map(sq).join(" ");
 
 /**
  * The loader commands come from the agent: it builds them with packages/kexec and its own
@@ -101,14 +98,17 @@ function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
   if (!c) return null;
   return (
     <>
-      {c.load ? (
-        <Code id={`${name}-argv`} text={shLine(c.load)} />
+      {c.direct ? (
+        // The direct loader runs no command to load: it writes these pages itself.
+        <Code id={`${name}-direct`} text={c.direct.lines.join("\n")} />
+      ) : c.load ? (
+        <Code id={`${name}-argv`} text={c.load.map(shLine).join("\n")} />
       ) : (
         <p className="banner warning" data-testid={`boot.${name}-argv-problem`}>
           {c.problem}
         </p>
       )}
-      <Code id={`${name}-start`} text={shLine(c.start)} />
+      {c.start.length > 0 && <Code id={`${name}-start`} text={c.start.map(shLine).join("\n")} />}
     </>
   );
 }

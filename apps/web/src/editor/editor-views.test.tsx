@@ -190,20 +190,21 @@ describe("slots and diagnostics", () => {
   });
 
   // The agent's answer is a stand-in here (jsdom has no agent); the agent's own route test
-  // (apps/agent/src/routes/api/layout/plan-commands.test.ts) and the e2e journeys are the proof.
+  // (apps/agent/src/routes/api/plan/plan-commands.test.ts) and the e2e journeys are the proof.
   const agentPlan = {
     loader: "mint",
+    mode: "run",
     commands: [
       {
         name: "os2",
-        load: ["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"],
-        start: ["/opt/site/kexec", "-e", "--apic-id=4"],
+        load: [["/opt/site/kexec", "-l", "/boot/vmlinuz", "--mem-min=0x100000000"]],
+        start: [["/opt/site/kexec", "-e", "--apic-id=4"]],
         problem: null,
       },
       {
         name: "os3",
         load: null,
-        start: ["/opt/site/kexec", "-e", "--apic-id=16"],
+        start: [["/opt/site/kexec", "-e", "--apic-id=16"]],
         problem: "instance os3 has no kernel: set instances[].kernel in the profile",
       },
     ],
@@ -230,6 +231,54 @@ describe("slots and diagnostics", () => {
       path: "/api/plan",
       body: { format: "sh" },
     });
+  });
+
+  it("shows what the direct loader writes and the helper's IPIs instead of load commands", async () => {
+    const lines = [
+      "load: write os2 into 0x40000000-0x5fffffff through /dev/mem: zero page at 0x40000000 ...",
+      "start: ... INIT, 10 ms, STARTUP 0x9a, 200 us, STARTUP 0x9a to LAPIC 4.",
+    ];
+    standInAgent({
+      "POST /api/plan": {
+        status: 200,
+        body: {
+          loader: "direct",
+          mode: "template",
+          commands: [
+            {
+              name: "os2",
+              load: [],
+              start: [["<tessera-apic>", "--mem", "/dev/mem", "4:0x4500:10000"]],
+              problem: null,
+              direct: {
+                writes: [{ what: "zero page", address: "0x40000000", bytes: 4096, from: "x" }],
+                mpTable: { pointer: "0x380", config: "0x390", cpus: [4, 5, 6, 7], bsp: 4 },
+                lines,
+              },
+            },
+            {
+              name: "os3",
+              load: null,
+              start: [],
+              problem: "the kernel would end at 0x104198000, above 4 GiB",
+            },
+          ],
+          script: null,
+          scriptProblem: "the kernel would end at 0x104198000, above 4 GiB",
+        },
+      },
+    });
+    render(<BootPreview />);
+    expect(await screen.findByTestId("boot.os2-direct")).toHaveProperty(
+      "textContent",
+      lines.join("\n"),
+    );
+    expect(screen.queryByTestId("boot.os2-argv")).toBeNull();
+    expect(screen.getByTestId("boot.os2-start").textContent).toBe(
+      "'<tessera-apic>' --mem /dev/mem 4:0x4500:10000",
+    );
+    expect(screen.getByTestId("boot.os3-argv-problem").textContent).toMatch(/above 4 GiB/);
+    expect(screen.queryByTestId("boot.os3-start")).toBeNull();
   });
 
   it("offers no script download while the agent says a successor lacks a kernel, and says why", async () => {
@@ -295,7 +344,7 @@ describe("slots and diagnostics", () => {
 });
 
 describe("sign-in", () => {
-  it("has the fields issue 7 builds on", () => {
+  it("offers a user name, a hidden password and a Sign in button", () => {
     render(<LoginView />);
     expect(screen.getByTestId("login.username")).toBeTruthy();
     expect((screen.getByTestId("login.password") as HTMLInputElement).type).toBe("password");

@@ -30,6 +30,7 @@ import {
   os1OnlineCpus,
 } from "./host-checks";
 import { readDirectImages } from "./image-files";
+import { describeDirectCommands } from "./describe-commands";
 import { parkSequence, startSequence } from "./ipi";
 import { GUEST_STATE, MAILBOX, MAILBOX_FIELDS_BYTES, mailboxChange, readMailbox } from "./mailbox";
 import { buildMpTable } from "./mp-table";
@@ -64,6 +65,8 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
   let poller: NodeJS.Timeout | null = null;
   let polling = false;
 
+  const margin =
+    config.marginMiB === undefined ? undefined : BigInt(Math.round(config.marginMiB)) * MiB;
   const save = () => saveDirectState(config.statePath, state);
   const guest = (name: string, type: GuestEvent["type"], reason?: string) =>
     config.onGuestEvent?.({ name, type, at: Date.now(), ...(reason ? { reason } : {}) });
@@ -192,8 +195,6 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
       }),
     );
     checkCoresOffline(plan, await onlineApicIds(roots));
-    const margin =
-      config.marginMiB === undefined ? undefined : BigInt(Math.round(config.marginMiB)) * MiB;
     const images = await readDirectImages(plan, margin);
     const pm = await physMem(ctx.signal, ctx.log);
     await ipiSender(ctx.signal, ctx.log);
@@ -387,6 +388,10 @@ export function createDirectLoader(config: Omit<DirectConfig, "kind"> = {}): Dir
 
   return {
     kind: "direct",
+    // What load and start would write and send; the helper's path is a placeholder until
+    // given in the options (it is built on first use otherwise).
+    describeCommands: (plan) =>
+      describeDirectCommands(plan, { helper: config.apicHelper ?? null, devMem, margin }),
     load(plan, opts?: StepOptions) {
       return step(
         async (ctx) => {

@@ -3,9 +3,8 @@
 // same addresses through the helper, the same MP table and IPIs. Small images are
 // spelled out byte by byte as printf octal escapes; the kernel and initrd come from their
 // files. Needs a POSIX sh, od, printf and the APIC helper (which also does the writes).
-import { hex } from "@tessera/core";
+import { hex, shQuote } from "@tessera/core";
 import type { BootPlan } from "@tessera/core";
-import { shQuote } from "../shell";
 import type { DirectImages, DirectWrite } from "./images";
 import { stepArg, startSequence } from "./ipi";
 import { MAILBOX } from "./mailbox";

@@ -1,62 +1,22 @@
 // The audit log, read-only: there is deliberately no route that writes or deletes it.
-import type { FastifyPluginAsync } from "fastify";
-import { digits, optionalIntIn } from "../numbers";
+import { auditEntrySchema, auditFilterSchema } from "@tessera/core";
+import type { RoutePlugin } from "../../route-plugin";
+import { optionalIntIn } from "../numbers";
 
-const nullableString = { type: ["string", "null"] } as const;
 const auditAnswer = {
   type: "object",
   required: ["entries"],
-  properties: {
-    entries: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["id", "at", "user", "action", "result"],
-        properties: {
-          id: { type: "integer" },
-          at: { type: "string" },
-          user: { type: "string" },
-          action: { type: "string" },
-          target: nullableString,
-          instance: nullableString,
-          profileId: nullableString,
-          result: { type: "string" },
-          detail: nullableString,
-        },
-        additionalProperties: true,
-      },
-    },
-  },
+  properties: { entries: { type: "array", items: auditEntrySchema } },
   additionalProperties: true,
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  app.get<{
-    Querystring: {
-      user?: string;
-      instance?: string;
-      action?: string;
-      from?: string;
-      to?: string;
-      limit?: string;
-    };
-  }>(
+  app.get(
     "/audit",
     {
       schema: {
-        querystring: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            user: { type: "string" },
-            instance: { type: "string" },
-            action: { type: "string" },
-            from: { type: "string", format: "date-time" },
-            to: { type: "string", format: "date-time" },
-            limit: digits,
-          },
-        },
+        querystring: auditFilterSchema,
         response: { 200: auditAnswer },
       },
     },

@@ -1,12 +1,12 @@
 // The GRUB routes with a runner that really runs grub-common's tools (tests may spawn).
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- runs grub-common's real tools
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLoader } from "@tessera/kexec";
 import { buildApp } from "../../../app";
-import { MachineService } from "../../../plugins/machine";
+import { MachineService } from "../../../services/machine-service";
 import type { CommandRunner } from "../../../grub/service";
 import {
   addUser,

@@ -1,11 +1,11 @@
 // Reports from `tessera guest` inside a successor. Authenticated by the per-boot token the
 // agent put on that instance's command line, not by a session.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { AgentError } from "../../../errors";
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  app.post<{ Body: { name: string; event: "boot-complete" | "heartbeat" | "stopped" } }>(
+  app.post(
     "/guest/report",
     {
       config: { access: "guest", rateLimit: { max: 600, timeWindow: 60_000 } },
@@ -37,7 +37,7 @@ const routes: FastifyPluginAsync = async (app) => {
         throw new AgentError("AUTH-FAILED", {
           message: "A guest report needs its boot token (authorization: Bearer …).",
         });
-      return t.instances.guest({ name: req.body.name, type: req.body.event }, token);
+      return t.guests.guest({ name: req.body.name, type: req.body.event }, token);
     },
   );
 };

@@ -1,6 +1,6 @@
 // Instances of the active profile: list, the run log of one, start, stop, force-stop,
 // start-all; and OS1's running command line against the plan.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
 import { LOG_KEEP } from "../../../db/instance-runs";
@@ -19,13 +19,13 @@ const nameParams = {
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   app.get("/instances", { schema: { response: { 200: instanceListSchema } } }, async () =>
     t.instances.list(),
   );
 
-  app.get<{ Params: { name: string }; Querystring: { since?: string; limit?: string } }>(
+  app.get(
     "/instances/:name/log",
     {
       schema: {
@@ -49,38 +49,37 @@ const routes: FastifyPluginAsync = async (app) => {
       ),
   );
 
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/start",
     {
       config: { access: "operator" },
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.start(req.params.name, actor(req)) }),
+      reply.code(202).send({ instance: await t.starts.start(req.params.name, actor(req)) }),
   );
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/stop",
     {
       config: { access: "operator" },
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req)) }),
+      reply.code(202).send({ instance: await t.starts.stop(req.params.name, actor(req)) }),
   );
-  app.post<{ Params: { name: string } }>(
+  app.post(
     "/instances/:name/force-stop",
     {
       config: { access: "operator" },
       schema: { params: nameParams, response: { 202: oneInstanceSchema } },
     },
     async (req, reply) =>
-      reply.code(202).send({ instance: await t.instances.stop(req.params.name, actor(req), true) }),
+      reply.code(202).send({ instance: await t.starts.stop(req.params.name, actor(req), true) }),
   );
   app.post(
     "/instances/start-all",
     { config: { access: "operator" }, schema: { response: { 202: manyInstancesSchema } } },
-    async (req, reply) =>
-      reply.code(202).send({ instances: await t.instances.startAll(actor(req)) }),
+    async (req, reply) => reply.code(202).send({ instances: await t.starts.startAll(actor(req)) }),
   );
 
   app.get("/os1", { schema: { response: { 200: os1ReportSchema } } }, async () => os1Report(t));

@@ -1,51 +1,10 @@
 // Response schemas of the instance routes (API.md "Instances"). Fastify serialises with them:
 // a field missing here never reaches a client, so instances-schemas.test.ts compares what is
-// sent with what the lifecycle returns.
-import { INSTANCE_STATES } from "../../../db/instances";
+// sent with what the lifecycle returns. The view itself is core's (wire/rest-schemas.ts).
+import { instanceViewSchema } from "@tessera/core";
 import { LOG_KEEP } from "../../../db/instance-runs";
 
 const nullableString = { type: ["string", "null"] } as const;
-
-export const instanceViewSchema = {
-  type: "object",
-  additionalProperties: false,
-  required: [
-    "name",
-    "index",
-    "role",
-    "state",
-    "reason",
-    "since",
-    "phase",
-    "cpus",
-    "locked",
-    "lastHeartbeat",
-    "profileVersion",
-    "phases",
-  ],
-  properties: {
-    name: { type: "string" },
-    index: { type: "integer" },
-    role: { type: "string", enum: ["os1", "successor"] },
-    state: { type: "string", enum: [...INSTANCE_STATES] },
-    reason: nullableString,
-    since: nullableString,
-    phase: nullableString,
-    cpus: { type: "array", items: { type: "integer" } },
-    locked: { type: "boolean" },
-    lastHeartbeat: nullableString,
-    profileVersion: { type: ["integer", "null"] },
-    phases: {
-      type: "array",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["phase", "at"],
-        properties: { phase: { type: "string" }, at: { type: "string" } },
-      },
-    },
-  },
-} as const;
 
 export const instanceListSchema = {
   type: "object",

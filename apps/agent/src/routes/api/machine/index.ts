@@ -1,7 +1,7 @@
 // The machine the agent partitions, and a rescan.
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 import { machineJsonSchema } from "@tessera/core";
-import { AgentError } from "../../../errors";
+import { operatorRescan } from "../../../services/machine-service";
 import { actor } from "../../../plugins/auth";
 
 const machineAnswer = {
@@ -24,7 +24,7 @@ const machineAnswer = {
   additionalProperties: true,
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   // Whether the active profile was saved for other hardware than this machine's.
   const activeMismatch = (): boolean => {
@@ -37,34 +37,16 @@ const routes: FastifyPluginAsync = async (app) => {
   // GET sends the cached JSON text as it is (a string payload is not re-serialised); the
   // schema states its shape, POST /machine/rescan is serialised through it.
   app.get("/machine", { schema: { response: { 200: machineAnswer } } }, async (_req, reply) =>
-    reply.type("application/json").send(body()),
+    // The text is json() of the rescan route, serialised once; the type provider knows only
+    // the object form of a payload.
+    reply.type("application/json").send(body() as never),
   );
 
   app.post(
     "/machine/rescan",
     { config: { access: "operator" }, schema: { response: { 200: machineAnswer } } },
     async (req) => {
-      let changed: boolean;
-      try {
-        changed = await t.machine.rescan();
-      } catch (err) {
-        req.log.error({ err }, "rescan failed");
-        t.audit.record({ user: actor(req), action: "machine.rescan", result: "failed" });
-        throw new AgentError("MACHINE-UNAVAILABLE", {
-          message: "The machine could not be read again; the previous reading is kept.",
-        });
-      }
-      t.audit.record({
-        user: actor(req),
-        action: "machine.rescan",
-        result: changed ? "changed" : "unchanged",
-      });
-      if (changed)
-        t.hub.publish({
-          type: "machine",
-          at: new Date(t.now()).toISOString(),
-          fingerprint: t.machine.fingerprint,
-        });
+      await operatorRescan({ ...t, log: req.log }, actor(req));
       return { activeProfileMismatch: activeMismatch(), ...t.machine.json() };
     },
   );

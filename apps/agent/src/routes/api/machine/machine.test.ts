@@ -8,7 +8,7 @@ import {
   testApp,
   type TestApp,
 } from "../../../../test/integration/helpers";
-import { MachineService } from "../../../plugins/machine";
+import { MachineService } from "../../../services/machine-service";
 
 let t: TestApp;
 afterEach(async () => {

@@ -1,29 +1,18 @@
-// Profiles: list, read, create, update (compare-and-set on the version), delete.
-import type { FastifyPluginAsync } from "fastify";
-import { AgentError } from "../../../errors";
+// Profiles: list, read, create, update (compare-and-set on the version), delete. Each route
+// is its schema and one call of the ProfileService (locks, audit, announcements).
+import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
-import { profileJsonSchema } from "@tessera/core";
 import {
-  announceProfile,
-  idParams,
-  mustGet,
-  mismatch,
-  readProfile,
-  record,
-  stamped,
-} from "./shared";
-import {
-  noContent,
   profileBodySchema,
+  profileJsonSchema,
   profileRecordSchema,
   profileSummarySchema,
-  strictValidator,
-} from "./schemas";
+} from "@tessera/core";
+import { idParams, readProfile } from "./shared";
+import { noContent, strictValidator } from "./schemas";
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  const announce = (action: string, id: string, name: string, version: number, by: string) =>
-    announceProfile(t, action, id, name, version, by);
 
   app.get(
     "/profiles",
@@ -39,20 +28,10 @@ const routes: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async () => ({
-      profiles: t.profiles.list().map((p) => ({
-        id: p.id,
-        name: p.name,
-        version: p.version,
-        updatedAt: p.updatedAt,
-        updatedBy: p.updatedBy,
-        active: p.active,
-        fingerprintMismatch: mismatch(t, p.profile),
-      })),
-    }),
+    async () => ({ profiles: t.profileService.list() }),
   );
 
-  app.post<{ Body: { profile: unknown } }>(
+  app.post(
     "/profiles",
     {
       config: { access: "operator" },
@@ -60,29 +39,24 @@ const routes: FastifyPluginAsync = async (app) => {
       validatorCompiler: strictValidator,
       schema: { body: profileBodySchema, response: { 201: profileRecordSchema } },
     },
-    async (req, reply) => {
-      const profile = stamped(t, readProfile(req.body.profile, "profile", t.machine.machine));
-      const rec = t.profiles.create(profile, actor(req));
-      t.audit.record({
-        user: actor(req),
-        action: "profile.create",
-        target: rec.name,
-        profileId: rec.id,
-        result: "ok",
-        detail: "version 1",
-      });
-      announce("created", rec.id, rec.name, rec.version, actor(req));
-      return reply.code(201).send(record(t, rec));
-    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(
+          t.profileService.create(
+            readProfile(req.body.profile, "profile", t.machine.machine),
+            actor(req),
+          ),
+        ),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     "/profiles/:id",
     { schema: { params: idParams, response: { 200: profileRecordSchema } } },
-    async (req) => record(t, mustGet(t, req.params.id)),
+    async (req) => t.profileService.get(req.params.id),
   );
 
-  app.put<{ Params: { id: string }; Body: { baseVersion: number; profile: unknown } }>(
+  app.put(
     "/profiles/:id",
     {
       config: { access: "operator" },
@@ -98,84 +72,21 @@ const routes: FastifyPluginAsync = async (app) => {
         response: { 200: profileRecordSchema },
       },
     },
-    async (req) => {
-      const { id } = req.params;
-      const profile = stamped(t, readProfile(req.body.profile, "profile", t.machine.machine));
-      const before = mustGet(t, id);
-      if (before.active) {
-        try {
-          t.instances.checkProfileChange(profile);
-        } catch (err) {
-          t.audit.record({
-            user: actor(req),
-            action: "profile.update",
-            target: before.name,
-            profileId: id,
-            result: "refused",
-            detail: "resources locked",
-          });
-          throw err;
-        }
-      }
-      const r = t.profiles.update(id, req.body.baseVersion, profile, actor(req));
-      if (!r.ok && r.reason === "not-found") throw new AgentError("PROFILE-NOT-FOUND");
-      if (!r.ok && r.reason === "stale") {
-        t.audit.record({
-          user: actor(req),
-          action: "profile.update",
-          target: before.name,
-          profileId: id,
-          result: "stale",
-          detail: `based on ${req.body.baseVersion}, current ${r.current.version}`,
-        });
-        const c = record(t, r.current);
-        throw new AgentError("PROFILE-STALE", {
-          message: `${r.current.updatedBy} saved version ${r.current.version} at ${r.current.updatedAt}; you edited version ${req.body.baseVersion}. Your change was not written.`,
-          hint: "Reload the current version, then apply your change again.",
-          current: {
-            version: c.version,
-            profile: c.profile,
-            updatedBy: c.updatedBy,
-            updatedAt: c.updatedAt,
-          },
-        });
-      }
-      if (!r.ok) throw new AgentError("INTERNAL");
-      if (r.record.active) t.instances.sync();
-      t.audit.record({
-        user: actor(req),
-        action: "profile.update",
-        target: r.record.name,
-        profileId: id,
-        result: "ok",
-        detail: `version ${r.record.version}`,
-      });
-      announce("updated", id, r.record.name, r.record.version, actor(req));
-      return record(t, r.record);
-    },
+    async (req) =>
+      t.profileService.update(
+        req.params.id,
+        req.body.baseVersion,
+        readProfile(req.body.profile, "profile", t.machine.machine),
+        actor(req),
+      ),
   );
 
-  app.delete<{ Params: { id: string } }>(
+  app.delete(
     "/profiles/:id",
     { config: { access: "operator" }, schema: { params: idParams, response: { 204: noContent } } },
     async (req, reply) => {
-      const p = mustGet(t, req.params.id);
-      if (p.active && t.instances.anyLocked()) {
-        throw new AgentError("RESOURCE-LOCKED", {
-          message: `${p.name} is the active profile and instances of it may be running: stop them first.`,
-        });
-      }
-      t.profiles.remove(p.id);
-      if (p.active) t.instances.sync();
-      t.audit.record({
-        user: actor(req),
-        action: "profile.delete",
-        target: p.name,
-        profileId: p.id,
-        result: "ok",
-      });
-      announce("deleted", p.id, p.name, p.version, actor(req));
-      return reply.code(204).send();
+      t.profileService.remove(req.params.id, actor(req));
+      return reply.code(204).send(null);
     },
   );
 };

@@ -1,9 +1,7 @@
-// What the profile routes share: reading a profile from a body, the record shape of API.md.
-import { parseProfile, profileToJson, type Machine, type Profile } from "@tessera/core";
+// What the profile routes share: reading a profile from a body, the id parameter.
+import { parseProfile, type Machine, type Profile } from "@tessera/core";
 import { checkProfileSize } from "../../../lifecycle/profile-limits";
-import type { StoredProfile } from "../../../db/profiles";
 import { AgentError } from "../../../errors";
-import type { Services } from "../../../services";
 
 /**
  * Parses a profile with core's codec; a bad one, or one larger than `machine` can hold
@@ -23,65 +21,8 @@ export function readProfile(json: unknown, prefix: string, machine: Machine): Pr
   });
 }
 
-/**
- * A profile being saved records the hardware it was made for: the current machine's
- * fingerprint, unless it already names one (an import from another machine keeps its own,
- * so the console can warn that it was made for other hardware).
- */
-export function stamped(t: Services, p: Profile): Profile {
-  return p.machineFingerprint === undefined
-    ? { ...p, machineFingerprint: t.machine.fingerprint }
-    : p;
-}
-
-export function record(t: Services, p: StoredProfile) {
-  return {
-    id: p.id,
-    name: p.name,
-    version: p.version,
-    profile: profileToJson(p.profile),
-    updatedAt: p.updatedAt,
-    updatedBy: p.updatedBy,
-    active: p.active,
-    fingerprintMismatch: mismatch(t, p.profile),
-  };
-}
-
-export function mismatch(t: Services, p: Profile): boolean {
-  return p.machineFingerprint !== undefined && p.machineFingerprint !== t.machine.fingerprint;
-}
-
-export function mustGet(t: Services, id: string): StoredProfile {
-  const p = t.profiles.get(id);
-  if (!p)
-    throw new AgentError("PROFILE-NOT-FOUND", {
-      message: `No profile with id ${JSON.stringify(id)}.`,
-    });
-  return p;
-}
-
 export const idParams = {
   type: "object",
   required: ["id"],
   properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
 } as const;
-
-/** Tells every live client that an operator changed a profile. */
-export function announceProfile(
-  t: Services,
-  action: string,
-  id: string,
-  name: string,
-  version: number,
-  by: string,
-): void {
-  t.hub.publish({
-    type: "profile",
-    at: new Date(t.now()).toISOString(),
-    action,
-    id,
-    name,
-    version,
-    by,
-  });
-}

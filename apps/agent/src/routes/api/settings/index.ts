@@ -1,5 +1,5 @@
 // What the console shows about the agent itself (a dry-run banner, TLS, GRUB).
-import type { FastifyPluginAsync } from "fastify";
+import type { RoutePlugin } from "../../route-plugin";
 
 const settingsAnswer = {
   type: "object",
@@ -22,7 +22,7 @@ const settingsAnswer = {
   additionalProperties: true,
 } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   app.get("/settings", { schema: { response: { 200: settingsAnswer } } }, async () => ({
     loader: { kind: t.loader.kind },

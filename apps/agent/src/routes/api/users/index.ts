@@ -1,8 +1,6 @@
-// Users (admin only): list, add, change role or password, remove.
-import type { FastifyPluginAsync } from "fastify";
-import { hashPassword } from "../../../auth/password";
-import { ROLES, type Role } from "../../../db/users";
-import { AgentError } from "../../../errors";
+// Users (admin only): list, add, change role or password, remove (the UserService).
+import type { RoutePlugin } from "../../route-plugin";
+import { roleSchema as role, userViewSchema as userView } from "@tessera/core";
 import { actor } from "../../../plugins/auth";
 
 const nameParams = {
@@ -11,18 +9,10 @@ const nameParams = {
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
 const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
-const role = { type: "string", enum: [...ROLES] } as const;
-const userView = {
-  type: "object",
-  required: ["name", "role"],
-  properties: { name: { type: "string" }, role: { type: "string" }, createdAt: { type: "string" } },
-  additionalProperties: true,
-} as const;
 const noContent = { type: "null", description: "No content" } as const;
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
-  const view = (name: string) => t.users.list().find((u) => u.name === name)!;
 
   app.get(
     "/users",
@@ -39,10 +29,10 @@ const routes: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async () => ({ users: t.users.list() }),
+    async () => ({ users: t.userService.list() }),
   );
 
-  app.post<{ Body: { name: string; role: Role; password: string } }>(
+  app.post(
     "/users",
     {
       config: { access: "admin" },
@@ -60,23 +50,13 @@ const routes: FastifyPluginAsync = async (app) => {
         response: { 201: userView },
       },
     },
-    async (req, reply) => {
-      const ok = t.users.add(req.body.name, req.body.role, await hashPassword(req.body.password));
-      t.audit.record({
-        user: actor(req),
-        action: "user.add",
-        target: req.body.name,
-        result: ok ? "ok" : "refused",
-      });
-      if (!ok)
-        throw new AgentError("NAME-TAKEN", {
-          message: `A user ${JSON.stringify(req.body.name)} already exists.`,
-        });
-      return reply.code(201).send(view(req.body.name));
-    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(await t.userService.add(actor(req), req.body.name, req.body.role, req.body.password)),
   );
 
-  app.patch<{ Params: { name: string }; Body: { role?: Role; password?: string } }>(
+  app.patch(
     "/users/:name",
     {
       config: { access: "admin" },
@@ -91,41 +71,15 @@ const routes: FastifyPluginAsync = async (app) => {
         response: { 200: userView },
       },
     },
-    async (req) => {
-      const change: { role?: Role; hash?: string } = {};
-      if (req.body.role) change.role = req.body.role;
-      if (req.body.password) change.hash = await hashPassword(req.body.password);
-      const r = t.users.update(req.params.name, change);
-      t.audit.record({
-        user: actor(req),
-        action: "user.update",
-        target: req.params.name,
-        result: r,
-        detail: Object.keys(req.body).join(","),
-      });
-      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
-      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
-      // A new password or role takes effect on live connections too: they reconnect.
-      t.hub.closeWhere((c) => c.user === req.params.name, "account changed");
-      return view(req.params.name);
-    },
+    async (req) => t.userService.update(actor(req), req.params.name, req.body),
   );
 
-  app.delete<{ Params: { name: string } }>(
+  app.delete(
     "/users/:name",
     { config: { access: "admin" }, schema: { params: nameParams, response: { 204: noContent } } },
     async (req, reply) => {
-      const r = t.users.remove(req.params.name);
-      t.audit.record({
-        user: actor(req),
-        action: "user.remove",
-        target: req.params.name,
-        result: r,
-      });
-      if (r === "not-found") throw new AgentError("USER-NOT-FOUND");
-      if (r === "last-admin") throw new AgentError("LAST-ADMIN");
-      t.hub.closeWhere((c) => c.user === req.params.name, "account removed");
-      return reply.code(204).send();
+      t.userService.remove(actor(req), req.params.name);
+      return reply.code(204).send(null);
     },
   );
 };

@@ -2,13 +2,32 @@
 // Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
 // connect, then the hub's stream.
 import { hostname, networkInterfaces } from "node:os";
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
+import type { FromSchema } from "json-schema-to-ts";
+import type { RoutePlugin } from "../../route-plugin";
 import { isLoopback, type AgentConfig } from "../../../config";
 import { AgentError } from "../../../errors";
 import { digits, optionalIntIn } from "../numbers";
-import { WS_PROTOCOL, WS_SUBPROTOCOL } from "../../../live/hub";
+import {
+  WS_CLOSE,
+  WS_PROTOCOL,
+  WS_SUBPROTOCOL,
+  type ClientMessage,
+  type ErrorMessage,
+  type ResumedMessage,
+  type SnapshotMessage,
+} from "@tessera/core";
+import { encode } from "../../../live/hub";
 
 const HEARTBEAT_MS = 15_000;
+
+const wsQuery = {
+  type: "object",
+  properties: {
+    since: digits,
+    epoch: { type: "string", maxLength: 64 },
+  },
+} as const;
 
 /**
  * The origins a browser may open the live connection from: the agent's own listen address
@@ -39,7 +58,7 @@ function originAllowed(req: FastifyRequest, cfg: AgentConfig, port: number): boo
   return ownOrigins(cfg, port).includes(origin) || cfg.allowedOrigins.includes(origin);
 }
 
-const routes: FastifyPluginAsync = async (app) => {
+const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
   // Every heartbeat also ends connections whose session expired (or was ended elsewhere).
   const timer = setInterval(() => {
@@ -47,7 +66,7 @@ const routes: FastifyPluginAsync = async (app) => {
       (c) => c.session !== undefined && !t.users.session(c.session),
       "session expired",
     );
-    t.hub.broadcastUnsequenced({ type: "heartbeat", at: new Date(t.now()).toISOString() });
+    t.hub.heartbeat(new Date(t.now()).toISOString());
   }, HEARTBEAT_MS);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
@@ -55,7 +74,7 @@ const routes: FastifyPluginAsync = async (app) => {
   const snapshot = () => {
     const list = t.instances.list();
     const active = list.profileId ? t.profiles.get(list.profileId) : undefined;
-    return JSON.stringify({
+    const msg: SnapshotMessage = {
       type: "snapshot",
       protocol: WS_PROTOCOL,
       epoch: t.hub.epoch,
@@ -63,22 +82,15 @@ const routes: FastifyPluginAsync = async (app) => {
       instances: list.instances,
       profile: active ? { id: active.id, version: active.version, name: active.name } : null,
       loader: { kind: t.loader.kind },
-    });
+    };
+    return encode(msg);
   };
 
-  app.get<{ Querystring: { since?: string; epoch?: string } }>(
+  app.get(
     "/ws",
     {
       websocket: true,
-      schema: {
-        querystring: {
-          type: "object",
-          properties: {
-            since: digits,
-            epoch: { type: "string", maxLength: 64 },
-          },
-        },
-      },
+      schema: { querystring: wsQuery },
       onRequest: async (req) => {
         const port = (app.server.address() as { port?: number } | null)?.port ?? t.config.port;
         if (!originAllowed(req, t.config, port)) throw new AgentError("ORIGIN-REFUSED");
@@ -86,14 +98,13 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     (socket, req) => {
       if (socket.protocol !== WS_SUBPROTOCOL) {
-        socket.send(
-          JSON.stringify({
-            type: "error",
-            code: "WS-VERSION",
-            message: `Open the connection with subprotocol ${WS_SUBPROTOCOL} (${WS_PROTOCOL}).`,
-          }),
-        );
-        socket.close(4406, "protocol version");
+        const refusal: ErrorMessage = {
+          type: "error",
+          code: "WS-VERSION",
+          message: `Open the connection with subprotocol ${WS_SUBPROTOCOL} (${WS_PROTOCOL}).`,
+        };
+        socket.send(encode(refusal));
+        socket.close(WS_CLOSE.version, "protocol version");
         return;
       }
       const client = Object.assign(socket, {
@@ -102,12 +113,19 @@ const routes: FastifyPluginAsync = async (app) => {
       });
       // Snapshot (or missed events) and subscription happen in one synchronous block: no
       // event can slip between them.
-      const since = optionalIntIn(req.query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER);
-      const missed = since === undefined ? null : t.hub.since(req.query.epoch, since);
+      // @fastify/websocket's handler type does not carry the schema's types: the same
+      // schema says what the validated query is (since as digits: no type coercion).
+      const query = req.query as FromSchema<typeof wsQuery>;
+      const since = optionalIntIn(query.since, "querystring.since", 0, Number.MAX_SAFE_INTEGER);
+      const missed = since === undefined ? null : t.hub.since(query.epoch, since);
       if (missed) {
-        socket.send(
-          JSON.stringify({ type: "resumed", epoch: t.hub.epoch, from: since! + 1, to: t.hub.seq }),
-        );
+        const resumed: ResumedMessage = {
+          type: "resumed",
+          epoch: t.hub.epoch,
+          from: since! + 1,
+          to: t.hub.seq,
+        };
+        socket.send(encode(resumed));
         for (const text of missed) socket.send(text);
         // Guest heartbeats are not replayed: the latest one of each instance stands for all.
         for (const text of t.hub.latestHeartbeats()) socket.send(text);
@@ -122,15 +140,9 @@ const routes: FastifyPluginAsync = async (app) => {
         } catch {
           return;
         }
-        if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "ping") {
-          t.hub.deliver(
-            client,
-            JSON.stringify({
-              type: "heartbeat",
-              seq: t.hub.seq,
-              at: new Date(t.now()).toISOString(),
-            }),
-          );
+        // Anything but a ClientMessage is ignored: a client cannot make the agent talk.
+        if (msg && typeof msg === "object" && (msg as ClientMessage).type === "ping") {
+          t.hub.deliver(client, t.hub.heartbeatText(new Date(t.now()).toISOString()));
         }
       });
       socket.on("close", () => t.hub.remove(client));

@@ -13,7 +13,7 @@
 // - Objects the codec reads strictly (a profile's instances) are closed
 //   (`additionalProperties: false`); the rest stay open, as the codec ignores unknown keys
 //   there and a serialiser must not drop a field it does not know yet.
-import { CORE_TYPES, E820_TYPES, LEGACY_KINDS } from "./model";
+import { CORE_TYPES, E820_TYPES, LEGACY_KINDS } from "../model";
 
 /** A hex address or size as hex() writes it ("0x40000000"). */
 export const HEX_PATTERN = "^0[xX][0-9a-fA-F]+$";

@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { diagnosticsToJson, machineToJson, parseMachine, parseProfile, planToJson } from "./codec";
-import { profileToJson } from "./codec";
+import { diagnosticsToJson, machineToJson, parseMachine, parseProfile, planToJson } from "../codec";
+import { profileToJson } from "../codec";
 import {
   HEX_PATTERN,
   QUANTITY_PATTERN,
@@ -18,13 +18,15 @@ import {
   profileJsonSchema,
   rangeJsonSchema,
 } from "./json-schema";
-import { plan } from "./plan";
-import { validate } from "./validate";
-import { hex, parseQuantity, U64_MAX } from "./units";
-import { E820_TYPES } from "./model";
+import { plan } from "../plan";
+import { validate } from "../validate";
+import { hex, parseQuantity, U64_MAX } from "../units";
+import { E820_TYPES } from "../model";
 
 const example = (f: string) =>
-  JSON.parse(readFileSync(new URL(`../../../examples/${f}`, import.meta.url), "utf8")) as unknown;
+  JSON.parse(
+    readFileSync(new URL(`../../../../examples/${f}`, import.meta.url), "utf8"),
+  ) as unknown;
 
 function examples() {
   const m = parseMachine(example("machine.json"));

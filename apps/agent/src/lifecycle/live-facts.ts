@@ -1,8 +1,8 @@
-// Validation and planning for the agent: core's validator and planner, fed with the facts
-// only the agent knows (the kernel and initrd files as they are on disk, the cores online
-// in OS1 now). The same call serves /api/validate, /api/plan and the check before a start.
-import { plan as corePlan, validate as coreValidate } from "@tessera/core";
-import type { Diagnostic, Facts, Machine, PlanOptions, PlanResult, Profile } from "@tessera/core";
+// The facts only the agent knows, for core's validate() and plan(): the kernel and initrd
+// files as they are on disk, the cores online in OS1 now, OS1's running command line, and
+// the options this agent's loader plans with. The same facts serve /api/validate,
+// /api/plan, OS1's boot entry and the check before a start.
+import type { Facts, PlanOptions, Profile } from "@tessera/core";
 import { isAbsolute } from "node:path";
 import { inspectKernelBytes, kernelFacts } from "@tessera/kexec";
 import { lookAtFile, type FileAccess, type FileLook } from "./file-checks";
@@ -91,26 +91,4 @@ export async function gatherFacts(
 /** The options every plan of this agent is made with: its loader decides OS1's and the successors' options. */
 export function planOptions(loader: string): PlanOptions {
   return loader === "direct" ? { loader: "direct" } : {};
-}
-
-export function validateLayout(
-  machine: Machine,
-  profile: Profile,
-  facts: Facts,
-  opts: PlanOptions = {},
-): Diagnostic[] {
-  return coreValidate(machine, profile, facts, opts);
-}
-
-export function planLayout(
-  machine: Machine,
-  profile: Profile,
-  facts: Facts,
-  opts: PlanOptions = {},
-): PlanResult {
-  return corePlan(machine, profile, facts, opts);
-}
-
-export function hasErrors(diags: Diagnostic[]): boolean {
-  return diags.some((d) => d.severity === "error");
 }

@@ -1,4 +1,4 @@
-// Names the agent and the console share on the wire: instance states, boot phases and the
+// Names the agent and the console share about instances: states, boot phases and the
 // instance view (apps/agent/API.md). One definition, so the two can never drift apart.
 
 /** A successor's boot phases, in the order every loader walks them. */
@@ -29,13 +29,13 @@ export const INSTANCE_STATES = [
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 /** A phase of the current (or last) run and when it was reached (ISO time). */
-export interface PhaseEntry {
+export type PhaseEntry = {
   phase: string;
   at: string;
-}
+};
 
 /** What GET /api/instances, the WebSocket snapshot and `instance` events carry per instance. */
-export interface InstanceView {
+export type InstanceView = {
   name: string;
   /** 1-based position in the active profile (OS1 is 1). */
   index: number;
@@ -50,10 +50,10 @@ export interface InstanceView {
   profileVersion: number | null;
   /** Phases of the current (or last) run with the time each was reached, oldest first. */
   phases: PhaseEntry[];
-}
+};
 
 /** One audit log entry as GET /api/audit returns it (the log is append-only). */
-export interface AuditEntry {
+export type AuditEntry = {
   id: number;
   /** ISO time. */
   at: string;
@@ -64,4 +64,19 @@ export interface AuditEntry {
   profileId: string | null;
   result: string;
   detail: string | null;
-}
+};
+
+/**
+ * States in which an instance may hold its cores, memory and devices (InstanceView's
+ * `locked`): a profile change may not take them, and a start may not use them.
+ */
+export const LOCKED_STATES: ReadonlySet<InstanceState> = new Set<InstanceState>([
+  "loading",
+  "loaded",
+  "starting",
+  "booting",
+  "running",
+  "stopping",
+  "unresponsive",
+  "unknown",
+]);

@@ -1,11 +1,11 @@
 // A structural diff of two profiles in their JSON form: one change per JSON path. Instances
 // are matched by name (not position), so moving an instance is not reported as a rewrite.
-export interface Change {
+export type Change = {
   path: string;
   kind: "added" | "removed" | "changed";
   before?: unknown;
   after?: unknown;
-}
+};
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
