@@ -1,17 +1,10 @@
 // The agent's audit log (API.md "GET /api/audit", newest first), with its filters as query
 // parameters.
-import type { AuditEntry } from "@tessera/core";
+import type { AuditEntry, AuditFilter } from "@tessera/core";
 import { request } from "./client";
 
-export interface AuditFilter {
-  user?: string;
-  instance?: string;
-  action?: string;
-  /** Local date-time strings from <input type="datetime-local">; sent as ISO times. */
-  from?: string;
-  to?: string;
-  limit?: number;
-}
+/** Core's wire filter; `from`/`to` may also be local date-times from the form's inputs. */
+export type { AuditFilter };
 
 export function auditQuery(f: AuditFilter): string {
   const q = new URLSearchParams();

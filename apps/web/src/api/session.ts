@@ -1,15 +1,11 @@
 // Sign-in, the current session and sign-out (API.md "Session"). Sign-in hands out the CSRF
 // token that state-changing requests carry.
+import type { SessionInfo } from "@tessera/core";
 import { ApiError, request, setCsrfToken } from "./client";
 
-export interface User {
-  name: string;
-  role: string;
-}
-export interface SessionInfo {
-  user: User;
-  csrfToken?: string;
-}
+export type { SessionInfo };
+/** The signed-in user, as the session names it. */
+export type User = SessionInfo["user"];
 
 export async function login(username: string, password: string): Promise<SessionInfo> {
   const s = await request<SessionInfo>("POST", "/api/session", { username, password });

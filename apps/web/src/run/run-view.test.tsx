@@ -1,3 +1,4 @@
+import type { Role } from "@tessera/core";
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useStore } from "../store";
@@ -36,7 +37,7 @@ function agentWith(instances: InstanceView[], extra: Parameters<typeof standInAg
   });
 }
 
-function signIn(role: string) {
+function signIn(role: Role) {
   s().setUser({ name: role === "viewer" ? "vera" : "olga", role });
   s().setWsStatus("open");
 }
