@@ -1,9 +1,10 @@
 // Admin user management over /api/users (API.md "Users (admin)").
+import type { Role } from "@tessera/core";
 import * as users from "../api/users";
 export type { UserRow } from "../api/users";
 import { withSession } from "../session/expiry";
 
-export const ROLES = ["viewer", "operator", "admin"] as const;
+export { ROLES } from "@tessera/core";
 
 export const ROLE_MEANING: Record<string, string> = {
   viewer: "sees everything, changes nothing",
@@ -12,9 +13,9 @@ export const ROLE_MEANING: Record<string, string> = {
 };
 
 export const listUsers = () => withSession(users.listUsers);
-export const addUser = (name: string, role: string, password: string) =>
+export const addUser = (name: string, role: Role, password: string) =>
   withSession(() => users.addUser(name, role, password));
-export const changeRole = (name: string, role: string) =>
+export const changeRole = (name: string, role: Role) =>
   withSession(() => users.changeRole(name, role));
 export const resetPassword = (name: string, password: string) =>
   withSession(() => users.resetPassword(name, password));

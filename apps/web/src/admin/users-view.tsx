@@ -1,5 +1,6 @@
 // Admins manage who may use the console: add with a role, change a role, reset a password,
 // remove. Every change asks first when it cannot be undone and reports the agent's answer.
+import type { Role } from "@tessera/core";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { useStore } from "../store";
 import { errorText } from "../ui/error-text";
@@ -24,7 +25,7 @@ export function UsersView() {
   const [msg, setMsg] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [name, setName] = useState("");
-  const [role, setRole] = useState<string>("viewer");
+  const [role, setRole] = useState<Role>("viewer");
   const [password, setPassword] = useState("");
   const [resetting, setResetting] = useState<string | null>(null);
   const [newPassword, setNewPassword] = useState("");
@@ -96,7 +97,7 @@ export function UsersView() {
                     value={u.role}
                     onChange={(e) =>
                       void run(
-                        () => changeRole(u.name, e.target.value),
+                        () => changeRole(u.name, e.target.value as Role),
                         `${u.name} is now ${e.target.value}.`,
                       )
                     }
@@ -203,7 +204,7 @@ export function UsersView() {
           Role
           <select
             value={role}
-            onChange={(e) => setRole(e.target.value)}
+            onChange={(e) => setRole(e.target.value as Role)}
             data-testid="users.new-role"
           >
             {ROLES.map((r) => (

@@ -3,8 +3,7 @@
 import type { AuditEntry, AuditFilter } from "@tessera/core";
 import { request } from "./client";
 
-// core's filter; the console's `from`/`to` are local date-time strings from
-// <input type="datetime-local">, sent as ISO times.
+/** Core's wire filter; `from`/`to` may also be local date-times from the form's inputs. */
 export type { AuditFilter };
 
 export function auditQuery(f: AuditFilter): string {

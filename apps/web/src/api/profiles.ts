@@ -1,20 +1,24 @@
 // Stored profiles and their versions (API.md "Profiles").
-import { parseProfile, profileToJson, type Profile, type ProfileSummary } from "@tessera/core";
+import { parseProfile, profileToJson, type Profile } from "@tessera/core";
 import { request } from "./client";
 
 /**
- * A stored profile as the console holds it: core's wire summary (API.md "Profiles"), its
- * body parsed into the model (null when it does not parse), and the time and author null
- * when an import or a test double leaves them out.
+ * A stored profile as the console holds it: core's wire ProfileRecord / ProfileSummary with
+ * the body parsed into the model (null when it could not be read or was not sent).
  */
-export type ProfileRecord = Pick<ProfileSummary, "id" | "name" | "version"> &
-  Partial<Pick<ProfileSummary, "active" | "fingerprintMismatch">> & {
-    updatedBy: string | null;
-    updatedAt: string | null;
-    profile: Profile | null;
-  };
+export interface StoredProfile {
+  id: string;
+  name: string;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  active?: boolean;
+  /** The agent's word: the profile was saved for other hardware. */
+  fingerprintMismatch?: boolean;
+  profile: Profile | null;
+}
 
-function toRecord(raw: Record<string, unknown>): ProfileRecord {
+function toRecord(raw: Record<string, unknown>): StoredProfile {
   let profile: Profile | null = null;
   if (raw.profile !== undefined) {
     const p = parseProfile(raw.profile);
@@ -46,13 +50,13 @@ function unwrapOne(r: unknown): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-export async function listProfiles(): Promise<ProfileRecord[]> {
+export async function listProfiles(): Promise<StoredProfile[]> {
   return unwrapList(await request("GET", "/api/profiles")).map(toRecord);
 }
-export async function getProfile(id: string): Promise<ProfileRecord> {
+export async function getProfile(id: string): Promise<StoredProfile> {
   return toRecord(unwrapOne(await request("GET", `/api/profiles/${encodeURIComponent(id)}`)));
 }
-export async function createProfile(profile: Profile): Promise<ProfileRecord> {
+export async function createProfile(profile: Profile): Promise<StoredProfile> {
   return toRecord(
     unwrapOne(await request("POST", "/api/profiles", { profile: profileToJson(profile) })),
   );
@@ -61,7 +65,7 @@ export async function saveProfile(
   id: string,
   baseVersion: number,
   profile: Profile,
-): Promise<ProfileRecord> {
+): Promise<StoredProfile> {
   const r = await request("PUT", `/api/profiles/${encodeURIComponent(id)}`, {
     baseVersion,
     profile: profileToJson(profile),
@@ -71,17 +75,17 @@ export async function saveProfile(
 export async function deleteProfile(id: string): Promise<void> {
   await request("DELETE", `/api/profiles/${encodeURIComponent(id)}`);
 }
-export async function duplicateProfile(id: string, name: string): Promise<ProfileRecord> {
+export async function duplicateProfile(id: string, name: string): Promise<StoredProfile> {
   return toRecord(
     unwrapOne(await request("POST", `/api/profiles/${encodeURIComponent(id)}/duplicate`, { name })),
   );
 }
-export async function listVersions(id: string): Promise<ProfileRecord[]> {
+export async function listVersions(id: string): Promise<StoredProfile[]> {
   return unwrapList(await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions`)).map(
     (v) => toRecord({ id, ...v }),
   );
 }
-export async function getVersion(id: string, version: number): Promise<ProfileRecord> {
+export async function getVersion(id: string, version: number): Promise<StoredProfile> {
   const r = unwrapOne(
     await request("GET", `/api/profiles/${encodeURIComponent(id)}/versions/${version}`),
   );

@@ -4,6 +4,7 @@ import type { SessionInfo } from "@tessera/core";
 import { ApiError, request, setCsrfToken } from "./client";
 
 export type { SessionInfo };
+/** The signed-in user, as the session names it. */
 export type User = SessionInfo["user"];
 
 export async function login(username: string, password: string): Promise<SessionInfo> {

@@ -2,11 +2,7 @@
 // only: it opens the socket with the agent's subprotocol, hands every parsed message to the
 // one listener (the store's live controller), reports its state, reconnects with backoff
 // and resumes from the last sequence number it saw. It never decides what a message means.
-import { WS_SUBPROTOCOL } from "@tessera/core";
-import type { ServerMessage } from "./events";
-
-// The agent's subprotocol token for tessera/ws@1 (API.md: "/" and "@" are not RFC 6455 tokens).
-const PROTOCOL = WS_SUBPROTOCOL;
+import { WS_SUBPROTOCOL, type ServerMessage } from "@tessera/core";
 
 export type SocketStatus = "closed" | "connecting" | "open";
 
@@ -41,7 +37,7 @@ function open(): void {
   const url = `${proto}//${location.host}/api/ws${q}`;
   let ws: WebSocket;
   try {
-    ws = new WebSocket(url, PROTOCOL);
+    ws = new WebSocket(url, WS_SUBPROTOCOL);
   } catch {
     listener?.status("closed");
     return;

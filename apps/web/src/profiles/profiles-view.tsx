@@ -23,7 +23,7 @@ import { unlessUnsaved } from "./discard";
 import { useEditGate } from "../session/roles";
 
 function History({ id }: { id: string }) {
-  const [versions, setVersions] = useState<api.ProfileRecord[]>([]);
+  const [versions, setVersions] = useState<api.StoredProfile[]>([]);
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
   const [pair, setPair] = useState<[Profile, Profile] | null>(null);
@@ -45,7 +45,7 @@ function History({ id }: { id: string }) {
       .then(([a, b]) => a.profile && b.profile && setPair([a.profile, b.profile]))
       .catch((e) => setError(errorText(e).text));
   }, [id, from, to]);
-  const label = (v: api.ProfileRecord) =>
+  const label = (v: api.StoredProfile) =>
     `v${v.version} · ${v.updatedBy ?? "?"} · ${v.updatedAt ? new Date(v.updatedAt).toLocaleString() : ""}`;
   return (
     <section className="panel" data-testid="profiles.history">

@@ -1,14 +1,16 @@
 // Role gating in one place (API.md: viewer < operator < admin). Controls a user may not use
 // stay visible but disabled, and say why in their tooltip; the agent enforces the same rule
 // with 403 FORBIDDEN, this only spares the click. Pure: the store uses it too.
-import type { Role } from "@tessera/core";
+import { ROLES, roleAtLeast, type Role } from "@tessera/core";
 
 export type { Role };
 
-const RANK: Record<string, number> = { viewer: 0, operator: 1, admin: 2 };
+const isRole = (r: string | null | undefined): r is Role =>
+  (ROLES as readonly string[]).includes(r ?? "");
 
+/** Core's rule (roleAtLeast) for a role that may be unknown or missing. */
 export function hasRole(role: string | null | undefined, need: Role): boolean {
-  return (RANK[role ?? ""] ?? -1) >= RANK[need]!;
+  return isRole(role) && roleAtLeast(role, need);
 }
 
 export interface Gate {

@@ -1,6 +1,6 @@
 // The live controller: the one place where the agent's live messages enter the store
 // (STYLE.md 9). api/socket.ts carries them; this decides what each means for the console.
-import type { ServerMessage } from "../api/events";
+import type { ServerMessage } from "@tessera/core";
 import { connectSocket, disconnectSocket } from "../api/socket";
 import { loadMachine } from "../editor/editor-actions";
 import { refreshProfiles, savingNow } from "../profiles/profile-actions";
