@@ -183,4 +183,8 @@ export type {
   LoaderCommandPlan,
   PlanFormat,
   PlanAnswer,
+  InstanceList,
+  RunLogLine,
+  RunLog,
+  AgentSettings,
 } from "./wire/rest";

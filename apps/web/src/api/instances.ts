@@ -1,20 +1,11 @@
 // The active profile's instances: read, start, stop, force-stop, and each run's stored log
 // (API.md "Instances"); the loader in use (API.md "GET /api/settings").
-import type { InstanceView } from "@tessera/core";
+import type { AgentSettings, InstanceList, InstanceView, RunLog } from "@tessera/core";
 import { request } from "./client";
 
-export interface InstancesReply {
-  profileId: string | null;
-  profileVersion: number | null;
-  instances: InstanceView[];
-}
-
-/** API.md `GET /api/instances/:name/log`. */
-export interface LogReply {
-  epoch: string;
-  seq: number;
-  lines: { epoch: string; seq: number; at: string; stream: string; line: string }[];
-}
+/** core's wire types, under the names the run feature reads them by. */
+export type InstancesReply = InstanceList;
+export type LogReply = RunLog;
 
 export type InstanceVerb = "start" | "stop" | "force-stop";
 
@@ -43,6 +34,6 @@ export function instanceLog(name: string): Promise<LogReply> {
   return request<LogReply>("GET", `${one(name)}/log`);
 }
 
-export function getSettings(): Promise<{ loader: { kind: string }; dryRun: boolean }> {
+export function getSettings(): Promise<AgentSettings> {
   return request("GET", "/api/settings");
 }

@@ -345,10 +345,13 @@ describe("run slice with the agent's run history", () => {
       line: "after the read",
     });
     s().runLogLoaded("os2", {
+      name: "os2",
       epoch: "e1",
       seq: 3,
+      more: false,
       lines: [
         {
+          id: 1,
           epoch: "e0",
           seq: 9,
           at: "2026-11-26T07:12:59.000Z",
@@ -356,6 +359,7 @@ describe("run slice with the agent's run history", () => {
           line: "stopped → loading",
         },
         {
+          id: 2,
           epoch: "e1",
           seq: 2,
           at: "2026-11-26T07:13:00.100Z",
@@ -363,6 +367,7 @@ describe("run slice with the agent's run history", () => {
           line: "[dry-run] os2: kernel booting",
         },
         {
+          id: 3,
           epoch: "e1",
           seq: 3,
           at: "2026-11-26T07:13:00.200Z",

@@ -16,6 +16,8 @@ import type {
   Profile,
   Range,
 } from "../model";
+import type { LogStream } from "./events";
+import type { InstanceView } from "./instances";
 
 /**
  * A model value in its JSON form, as the codec writes it: every bigint becomes a hex string.
@@ -179,4 +181,42 @@ export type PlanAnswer = LoaderCommandPlan & {
   /** Format "sh": the loader commands as a script; "grub": OS1's entry. Null: see scriptProblem. */
   script?: string | null;
   scriptProblem?: string;
+};
+
+// ---------------------------------------------------------------- instances and settings
+
+/** GET /api/instances: the active profile's instances (`profileId` null when none is active). */
+export type InstanceList = {
+  profileId: string | null;
+  profileVersion: number | null;
+  instances: InstanceView[];
+};
+
+/** One stored line of an instance's current (or last) run. */
+export type RunLogLine = {
+  id: number;
+  epoch: string;
+  seq: number;
+  at: string;
+  stream: LogStream;
+  line: string;
+};
+
+/** GET /api/instances/:name/log: the run's lines and the live stream's position when read. */
+export type RunLog = {
+  name: string;
+  epoch: string;
+  seq: number;
+  lines: RunLogLine[];
+  /** Older lines were left out (`limit`). */
+  more: boolean;
+};
+
+/** GET /api/settings: what the console shows about the agent itself. */
+export type AgentSettings = {
+  loader: { kind: string };
+  dryRun: boolean;
+  version: string;
+  tls: boolean;
+  grub: { found: boolean; target: string };
 };
