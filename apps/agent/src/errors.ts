@@ -7,6 +7,7 @@ import {
   diagnosticsToJson,
   toJsonValue,
   type Diagnostic,
+  type ErrorBody as CoreErrorBody,
 } from "@tessera/core";
 
 export interface ErrorSpec {
@@ -144,23 +145,8 @@ export const errorBodySchema = {
   },
 } as const;
 
-/** The wire form of a diagnostic: core's Diagnostic with its ranges as hex strings. */
-export type WireDiagnostic = Omit<Diagnostic, "subject"> & {
-  subject?: { cpus?: number[]; devices?: string[]; ranges?: { start: string; size: string }[] };
-};
-
-/** What every error response carries (ERRORS.md); `errorBodySchema` is its schema. */
-export interface ErrorBody {
-  error: {
-    code: ErrorCode;
-    message: string;
-    hint?: string;
-    path?: string;
-    diagnostics?: WireDiagnostic[];
-    current?: unknown;
-    errors?: { path: string; message: string }[];
-  };
-}
+/** What every error response carries (ERRORS.md): core's wire type, with this agent's codes. */
+export type ErrorBody = CoreErrorBody<ErrorCode>;
 
 /**
  * The JSON body of an error response: the one conversion to the wire form every error the
@@ -174,8 +160,7 @@ export function errorBody(err: AgentError): ErrorBody {
   const { hint, path, diagnostics, current, errors } = err.extra;
   if (hint !== undefined) out.hint = hint;
   if (path !== undefined) out.path = path;
-  if (diagnostics !== undefined)
-    out.diagnostics = diagnosticsToJson(diagnostics as Diagnostic[]) as WireDiagnostic[];
+  if (diagnostics !== undefined) out.diagnostics = diagnosticsToJson(diagnostics as Diagnostic[]);
   if (current !== undefined) out.current = toJsonValue(current);
   if (errors !== undefined) out.errors = errors;
   return { error: out };

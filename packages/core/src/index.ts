@@ -187,4 +187,5 @@ export type {
   RunLogLine,
   RunLog,
   AgentSettings,
+  ErrorBody,
 } from "./wire/rest";

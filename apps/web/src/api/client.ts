@@ -2,13 +2,16 @@
 // resource sit beside it in api/*.ts). The session is a same-origin cookie;
 // state-changing requests carry the x-csrf-token the agent handed out at sign-in.
 // Errors come back as ApiError with the agent's {code, message, hint, path, ...}.
+import type { ErrorBody } from "@tessera/core";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly hint?: string,
-    readonly body?: Record<string, unknown>,
+    /** The agent's error (core's ErrorBody["error"]); absent when something else answered. */
+    readonly body?: Partial<ErrorBody["error"]>,
   ) {
     super(message);
   }
@@ -56,7 +59,9 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
     }
   }
   if (!res.ok) {
-    const err = (json as { error?: Record<string, unknown> } | undefined)?.error;
+    // Read defensively: a proxy in between may answer with something else entirely.
+    const err = (json as Partial<ErrorBody> | undefined)?.error as
+      Partial<ErrorBody["error"]> | undefined;
     if (res.status === 401 && err?.code === "AUTH-REQUIRED" && path !== "/api/session")
       onAuthRequired?.();
     throw new ApiError(

@@ -220,3 +220,23 @@ export type AgentSettings = {
   tls: boolean;
   grub: { found: boolean; target: string };
 };
+
+// ---------------------------------------------------------------- errors
+
+/**
+ * What every error response carries (apps/agent/ERRORS.md lists the codes). Diagnostics are
+ * in their wire form; `current` is the resource as it is now (a 409's InstanceView, a stale
+ * profile); `errors` lists what a malformed body got wrong, path by path. The agent narrows
+ * `C` to its registered codes.
+ */
+export type ErrorBody<C extends string = string> = {
+  error: {
+    code: C;
+    message: string;
+    hint?: string;
+    path?: string;
+    diagnostics?: DiagnosticJson[];
+    current?: unknown;
+    errors?: { path: string; message: string }[];
+  };
+};
