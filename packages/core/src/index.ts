@@ -94,7 +94,7 @@ export {
   DEFAULT_CMDLINE_SIZE,
   DEFAULT_OWNERSHIP_OPTION,
 } from "./cmdline";
-export { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity } from "./low-memory";
+export { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity, sipiVector } from "./low-memory";
 export { formatCpuList, LOW_MEMORY_END } from "./machine-index";
 export {
   HEX_PATTERN,

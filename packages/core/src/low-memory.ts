@@ -93,3 +93,11 @@ function highestFreeSlot(idx: MachineIndex, taken: Range[], size: bigint): Range
   }
   return null;
 }
+
+/**
+ * The SIPI vector that starts a core at a low slice: its first page number (a core woken by
+ * STARTUP runs in real mode at vector << 12). One definition for the planner and the console.
+ */
+export function sipiVector(slice: Range): number {
+  return Number(slice.start >> 12n);
+}

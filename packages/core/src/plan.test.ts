@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { plan } from "./plan";
+import { sipiVector } from "./low-memory";
 import type { Machine, MemoryRegion } from "./model";
 import { inst, makeMachine, pci, profile } from "./test-support";
 import { q } from "./units";
@@ -161,5 +162,12 @@ describe("plan", () => {
       memMin: "0x40000000000000",
       memMax: "0x4000003fffffff",
     });
+  });
+});
+
+describe("sipiVector", () => {
+  it("is the slice's first page number, and the plan uses exactly that", () => {
+    expect(sipiVector({ start: 0x9f000n, size: 0x1000n })).toBe(0x9f);
+    expect(sipiVector({ start: 0x80000n, size: 0x10000n })).toBe(0x80);
   });
 });

@@ -12,6 +12,7 @@ import type {
   Profile,
   SuccessorPlan,
 } from "./model";
+import { sipiVector } from "./low-memory";
 import { PLAN_SCHEMA } from "./model";
 import { buildContext, type Ctx } from "./rule-context";
 import { instanceOptions } from "./instance-options";
@@ -107,7 +108,7 @@ function planSuccessor(ctx: Ctx, i: number): SuccessorPlan {
     memMax: main.start + main.size - 1n,
     memory,
     lowMemory: slice,
-    sipiVector: Number(slice.start >> 12n),
+    sipiVector: sipiVector(slice),
     e820,
     devices: [...inst.devices],
     kernel: inst.kernel ?? null,

@@ -2,7 +2,7 @@
 // and command line, the findings about it, and (during a drag) whether the drop is valid.
 import { useDroppable } from "@dnd-kit/core";
 import { memo, useState, type CSSProperties } from "react";
-import type { Instance } from "@tessera/core";
+import { sipiVector, type Instance } from "@tessera/core";
 import { instanceIndexOf } from "./model/diagnostics";
 import {
   moveInstance,
@@ -227,9 +227,7 @@ export const SlotCard = memo(function SlotCard({
             <code>
               {hexAddr(inst.lowMemory.start)}+{sizeLabel(inst.lowMemory.size)}
             </code>{" "}
-            <span className="muted">
-              SIPI vector 0x{(inst.lowMemory.start >> 12n).toString(16)}
-            </span>
+            <span className="muted">SIPI vector 0x{sipiVector(inst.lowMemory).toString(16)}</span>
             <button
               className="icon"
               aria-label={`Remove the low slice of ${inst.name}`}
