@@ -4,7 +4,7 @@
 // down, read the one-time password from stdout, or kill it with SIGKILL and restart it.
 // The journeys must run the agent as a real process (to read its stdout and to SIGKILL it);
 // e2e is test code, not the product, so the "only packages/kexec spawns" rule does not apply.
-// eslint-disable-next-line no-restricted-imports
+// eslint-disable-next-line no-restricted-imports -- test code: the journeys run the real agent as a process
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
