@@ -35,18 +35,8 @@ import { UserService } from "./services/user-service";
 import { SessionService } from "./services/session-service";
 import { BootEntryService } from "./services/boot-entry-service";
 import { os1Report } from "./lifecycle/os1-cmdline";
-import sessionRoutes from "./routes/api/session/index";
-import machineRoutes from "./routes/api/machine/index";
-import profileRoutes from "./routes/api/profiles/index";
-import profileVersionRoutes from "./routes/api/profiles/versions";
-import planRoutes from "./routes/api/plan/index";
-import instanceRoutes from "./routes/api/instances/index";
-import auditRoutes from "./routes/api/audit/index";
-import userRoutes from "./routes/api/users/index";
-import settingsRoutes from "./routes/api/settings/index";
-import guestRoutes from "./routes/api/guest/index";
 import liveRoutes from "./routes/api/ws/index";
-import grubRoutes from "./routes/api/grub/index";
+import { HTTP_ROUTES } from "./routes/api/index";
 
 export interface BuildOptions {
   config: AgentConfig;
@@ -203,20 +193,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     void reply.header("referrer-policy", "no-referrer");
   });
 
-  for (const routes of [
-    sessionRoutes,
-    machineRoutes,
-    profileRoutes,
-    profileVersionRoutes,
-    planRoutes,
-    instanceRoutes,
-    auditRoutes,
-    userRoutes,
-    settingsRoutes,
-    guestRoutes,
-    liveRoutes,
-    grubRoutes,
-  ]) {
+  for (const routes of [...HTTP_ROUTES, liveRoutes]) {
     await app.register(routes, { prefix: "/api" });
   }
 

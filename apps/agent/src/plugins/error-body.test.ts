@@ -8,17 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeProfileApp, until, type Login, type TestApp } from "../../test/integration/helpers";
 import { AgentError, ERRORS, errorBodySchema, type ErrorCode } from "../errors";
 import { installErrorHandler } from "./errors";
-import sessionRoutes from "../routes/api/session/index";
-import machineRoutes from "../routes/api/machine/index";
-import profileRoutes from "../routes/api/profiles/index";
-import profileVersionRoutes from "../routes/api/profiles/versions";
-import planRoutes from "../routes/api/plan/index";
-import instanceRoutes from "../routes/api/instances/index";
-import auditRoutes from "../routes/api/audit/index";
-import userRoutes from "../routes/api/users/index";
-import settingsRoutes from "../routes/api/settings/index";
-import guestRoutes from "../routes/api/guest/index";
-import grubRoutes from "../routes/api/grub/index";
+import { HTTP_ROUTES } from "../routes/api/index";
 
 const cpu: Diagnostic = {
   code: "CPU-SHARED",
@@ -152,20 +142,7 @@ describe("error bodies", () => {
     probe.addHook("onRoute", (r) => {
       seen.push(r);
     });
-    for (const routes of [
-      sessionRoutes,
-      machineRoutes,
-      profileRoutes,
-      profileVersionRoutes,
-      planRoutes,
-      instanceRoutes,
-      auditRoutes,
-      userRoutes,
-      settingsRoutes,
-      guestRoutes,
-      grubRoutes,
-    ])
-      await probe.register(routes, { prefix: "/api" });
+    for (const routes of HTTP_ROUTES) await probe.register(routes, { prefix: "/api" });
     await probe.ready();
     expect(seen.length).toBeGreaterThan(30);
     for (const r of seen) {
