@@ -6,7 +6,7 @@
 // then runs the generated mailbox guest script. OS1 watches the mailboxes, stops os2 through
 // its mailbox and parks it with INIT, restarts it while os3 runs, force-stops both, and
 // reports that it kept running.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
@@ -25,6 +25,7 @@ import { planToDirectShell } from "../src/direct/direct-shell";
 import { buildDirectImages } from "../src/direct/images";
 import type { DirectPlan } from "../src/direct/plan-shape";
 import { CACHE, fetchDebian, SCRIPTS } from "./debian-kernel";
+import { runQemu } from "./qemu-harness";
 
 /** Replaced in OS1 by its own TSC kHz (6 or 7 digits) once the images are in memory. */
 export const TSC_PLACEHOLDER = "tsc_early_khz=0000000";
@@ -303,39 +304,20 @@ export async function bootDirectProof(
     "-append",
     plan.os1.cmdline,
   ];
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(qemu, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let os1 = "";
-    let killed = false;
-    child.stdout.on("data", (c: Buffer) => (os1 += c.toString("latin1")));
-    child.stderr.on("data", (c: Buffer) => (os1 += c.toString("latin1")));
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill("SIGKILL");
-    }, hardKillMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const read = (f: string) => (existsSync(f) ? readFileSync(f, "latin1") : "");
-      const out = {
-        os1,
-        os2: read(logs.os2),
-        os3: read(logs.os3),
-        exitCode: code,
-        killed,
-        seconds: (Date.now() - t0) / 1000,
-      };
-      // Kept when asked, and whenever OS1 did not finish: the serial logs say why.
-      const finished = os1.includes("@@OS1-DONE");
-      if (finished && !process.env.TESSERA_KEEP_PROOF)
-        rmSync(work, { recursive: true, force: true });
-      resolve({ ...out, work });
-    });
-  });
+  const r = await runQemu(qemu, args, hardKillMs);
+  const read = (f: string) => (existsSync(f) ? readFileSync(f, "latin1") : "");
+  const out = {
+    os1: r.output,
+    os2: read(logs.os2),
+    os3: read(logs.os3),
+    exitCode: r.exitCode,
+    killed: r.killed,
+    seconds: r.seconds,
+  };
+  // Kept when asked, and whenever OS1 did not finish: the serial logs say why.
+  const finished = r.output.includes("@@OS1-DONE");
+  if (finished && !process.env.TESSERA_KEEP_PROOF) rmSync(work, { recursive: true, force: true });
+  return { ...out, work };
 }
 
 /** Lines tagged `@@TAG ` anywhere in a log (kmsg lines carry a timestamp before the tag). */

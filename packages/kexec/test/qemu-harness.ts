@@ -109,7 +109,11 @@ export function buildInitramfs(plan: BootPlan): {
 }
 
 /** Boots OS1 with the plan's OS1 command line; resolves when QEMU exits or after `hardKillMs` (SIGKILL). */
-export function bootProof(qemu: string, plan: BootPlan, hardKillMs = 240_000): Promise<ProofBoot> {
+export async function bootProof(
+  qemu: string,
+  plan: BootPlan,
+  hardKillMs = 240_000,
+): Promise<ProofBoot> {
   const os1Cmdline = plan.os1.cmdline;
   const { os1Initrd, vmlinuz, work } = buildInitramfs(plan);
   // The images are rebuilt per boot; keep them only when asked, for debugging.
@@ -131,26 +135,43 @@ export function bootProof(qemu: string, plan: BootPlan, hardKillMs = 240_000): P
     "-append",
     os1Cmdline,
   ];
+  try {
+    const r = await runQemu(qemu, args, hardKillMs);
+    return { ...parseSerial(r.output), serial: r.output, exitCode: r.exitCode, killed: r.killed };
+  } finally {
+    cleanup();
+  }
+}
+
+export interface QemuRun {
+  /** Everything QEMU wrote to stdout and stderr (the first serial port with -nographic). */
+  output: string;
+  exitCode: number | null;
+  /** Killed at the hard limit. */
+  killed: boolean;
+  seconds: number;
+}
+
+/** Runs QEMU to its end, killed at `hardKillMs`: the one spawn of every QEMU proof here. */
+export function runQemu(qemu: string, args: string[], hardKillMs: number): Promise<QemuRun> {
+  const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(qemu, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let serial = "";
+    let output = "";
     let killed = false;
-    child.stdout.on("data", (c: Buffer) => (serial += c.toString("latin1")));
-    child.stderr.on("data", (c: Buffer) => (serial += c.toString("latin1")));
+    child.stdout.on("data", (c: Buffer) => (output += c.toString("latin1")));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString("latin1")));
     const timer = setTimeout(() => {
       killed = true;
       child.kill("SIGKILL");
     }, hardKillMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      cleanup();
       reject(err);
     });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      cleanup();
-      resolve({ ...parseSerial(serial), serial, exitCode: code, killed });
-    });
+    child.on("close", (code) =>
+      resolve({ output, exitCode: code, killed, seconds: (Date.now() - t0) / 1000 }),
+    );
   });
 }
 
