@@ -24,11 +24,42 @@ test("an expired session keeps the draft and the pending start carries on after 
   page,
 }) => {
   const run = new RunPage(page, agent.url);
+  // the host check of the draft that follows a sign-in, answered with the session
+  const firstCheck = page.waitForResponse((r) => r.url().endsWith("/api/plan"));
   await run.signIn(OPERATOR.name, OPERATOR.password);
+  await firstCheck;
+  const slots = await page.locator('[data-testid^="slot."][data-slot-index]').count();
+  const oldCookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+
+  // The draft's host check leaves with this session but is held here and answered only after
+  // the operator has signed in again: that late 401 must not raise the dialog a second time.
+  let signedInAgain!: () => void;
+  const afterSignIn = new Promise<void>((r) => (signedInAgain = r));
+  let held = 0;
+  await page.route(
+    "**/api/plan",
+    async (route) => {
+      held++;
+      await afterSignIn;
+      // sent by hand with the old session's cookie (the browser would attach the new one)
+      const req = route.request();
+      const res = await fetch(req.url(), {
+        method: req.method(),
+        headers: { ...req.headers(), cookie: oldCookie },
+        body: req.postData(),
+      });
+      await route.fulfill({
+        status: res.status,
+        contentType: "application/json",
+        body: await res.text(),
+      });
+    },
+    { times: 1 },
+  );
   // an unsaved edit in the draft: add an instance slot
   await page.getByTestId("slots.add").click();
   await expect(page.getByTestId("app.dirty")).toBeVisible();
-  const slots = await page.locator('[data-testid^="slot."][data-slot-index]').count();
+  await expect.poll(() => held).toBe(1);
   await run.open();
   await run.expectState("os2", "defined");
 
@@ -49,7 +80,14 @@ test("an expired session keeps the draft and the pending start carries on after 
   await expect(page.getByTestId("session.username")).toHaveValue(OPERATOR.name);
   await page.screenshot({ path: `${SHOTS}/session-expired.png` });
   await page.getByTestId("session.password").fill(OPERATOR.password);
+  const login = page.waitForResponse(
+    (r) => r.url().endsWith("/api/session") && r.request().method() === "POST",
+  );
   await page.getByTestId("session.submit").click();
+  expect((await login).status()).toBe(200);
+  const late = page.waitForResponse((r) => r.url().endsWith("/api/plan") && r.status() === 401);
+  signedInAgain();
+  await late;
   await expect(dialog).toHaveCount(0);
   // live events come back at once with the new session, not after a backoff
   await expect(page.getByTestId("app.live")).toHaveAttribute("data-state", "open", {
@@ -58,6 +96,8 @@ test("an expired session keeps the draft and the pending start carries on after 
   // the start went through after the new sign-in, and the view never left
   await run.expectState("os2", "running");
   await expect(page.getByTestId("app.dirty")).toBeVisible();
+  // the late host check was sent again with the new session, so it has no error to show
   await page.getByTestId("tabs.machine").click();
-  await expect(page.locator('[data-testid^="slot."][data-slot-index]')).toHaveCount(slots);
+  await expect(page.locator('[data-testid^="slot."][data-slot-index]')).toHaveCount(slots + 1);
+  await expect(dialog).toHaveCount(0);
 });

@@ -18,6 +18,8 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+/** Counts sign-ins (each hands out a new CSRF token): tells a stale 401 from a current one. */
+let signIns = 0;
 let onAuthRequired: (() => void) | null = null;
 /** Called when a request other than sign-in finds the session gone (session/expiry.ts). */
 export function setAuthRequiredHandler(fn: (() => void) | null): void {
@@ -25,11 +27,31 @@ export function setAuthRequiredHandler(fn: (() => void) | null): void {
 }
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+  signIns++;
 }
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const sentIn = signIns;
+  try {
+    return await send<T>(method, path, body);
+  } catch (e) {
+    if (!(e instanceof ApiError && isAuthRequired(e, path))) throw e;
+    // Sent with the old session, answered after the operator had already signed in again
+    // (the expiry dialog): the agent did nothing with it, so it goes once more with the new
+    // session instead of raising the dialog a second time.
+    if (sentIn !== signIns) return request<T>(method, path, body);
+    onAuthRequired?.();
+    throw e;
+  }
+}
+
+function isAuthRequired(e: ApiError, path: string): boolean {
+  return e.status === 401 && e.code === "AUTH-REQUIRED" && path !== "/api/session";
+}
+
+async function send<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
@@ -62,8 +84,6 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
     // Read defensively: a proxy in between may answer with something else entirely.
     const err = (json as Partial<ErrorBody> | undefined)?.error as
       Partial<ErrorBody["error"]> | undefined;
-    if (res.status === 401 && err?.code === "AUTH-REQUIRED" && path !== "/api/session")
-      onAuthRequired?.();
     throw new ApiError(
       res.status,
       typeof err?.code === "string" ? err.code : `HTTP-${res.status}`,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../api/client";
+import { ApiError, request, setCsrfToken } from "../api/client";
 import { useStore } from "../store";
 import { standInAgent } from "../test/stand-in-agent";
-import { abandonSession, renewSession, withSession } from "./expiry";
+import { abandonSession, renewSession, watchSessionExpiry, withSession } from "./expiry";
 import { gate, hasRole } from "./gate";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -82,5 +82,40 @@ describe("session expiry", () => {
       withSession(async () => Promise.reject(new ApiError(403, "FORBIDDEN", "no"))),
     ).rejects.toThrow("no");
     expect(useStore.getState().sessionExpired).toBe(false);
+  });
+
+  it("a request sent before signing in again and answered 401 after it is re-sent, not a new dialog", async () => {
+    useStore.getState().setUser({ name: "olga", role: "operator" });
+    const unwatch = watchSessionExpiry();
+    let answerPlan: (() => void) | null = null;
+    const csrfSeen: Array<string | null> = [];
+    const json = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { "content-type": "application/json" },
+      });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init: RequestInit) => {
+        const csrf = (init.headers as Record<string, string>)["x-csrf-token"] ?? null;
+        if (url === "/api/session")
+          return json(200, { user: { name: "olga", role: "operator" }, csrfToken: "new" });
+        csrfSeen.push(csrf);
+        if (csrf === "new") return json(200, { ok: true });
+        // the old session: held until the sign-in below is through, then refused
+        await new Promise<void>((r) => (answerPlan = r));
+        return json(401, { error: { code: "AUTH-REQUIRED", message: "Sign in first." } });
+      }),
+    );
+    setCsrfToken("old");
+    useStore.getState().setSessionExpired(true);
+    const plan = request("POST", "/api/plan", { draft: 1 });
+    await vi.waitFor(() => expect(answerPlan).not.toBeNull());
+    expect(await renewSession("olga", "pw")).toBeNull();
+    answerPlan!();
+    await expect(plan).resolves.toEqual({ ok: true });
+    expect(csrfSeen).toEqual(["old", "new"]);
+    expect(useStore.getState().sessionExpired).toBe(false);
+    unwatch();
   });
 });
