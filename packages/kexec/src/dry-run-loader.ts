@@ -6,7 +6,9 @@ import { dirname } from "node:path";
 import { hex, overlaps, rangeEnd } from "@tessera/core";
 import type { Range, SuccessorPlan } from "@tessera/core";
 import { mintCommands } from "./argv";
+import { inspectKernelFile, type ReadKernelResult } from "./bzimage";
 import { LoaderFailure } from "./errors";
+import { isStandInKernel, STAND_IN_KERNEL_LABEL } from "./stand-in-kernel";
 import { sleep, step, type StepContext } from "./event-stream";
 import type {
   BootPhase,
@@ -248,6 +250,12 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
             check(plan);
             state.instances[plan.name] = { name: plan.name, plan, state: "unknown" };
             created = true;
+            // The demo's stand-in is accepted (the simulator boots nothing either way), and
+            // the log says what it is, so nobody takes the run for a kernel's boot.
+            if (plan.kernel && isStandInKernelResult(await inspectKernelFile(plan.kernel)))
+              ctx.log(
+                `[dry-run] ${plan.kernel} is Tessera's stand-in kernel (${STAND_IN_KERNEL_LABEL}): the simulator accepts it; no kernel boots, and a real loader refuses it`,
+              );
             await walk(ctx, signal, plan.name, ["loading-image", "purgatory"]);
             set(plan.name, { state: "loaded" });
           } finally {
@@ -387,6 +395,10 @@ export function createDryRunLoader(config: Omit<DryRunConfig, "kind">): DryRunLo
   }
 
   return loader;
+}
+
+function isStandInKernelResult(r: ReadKernelResult): boolean {
+  return r.ok && isStandInKernel(r.inspection.header);
 }
 
 function loadState(path: string | undefined): SimState | null {

@@ -43,6 +43,8 @@ export const LOADER_ERRORS = {
     "A successor started earlier has not passed early boot (its mailbox never said LVT0 is masked).",
   "LOADER-STOP-UNACKED":
     "The guest did not acknowledge the stop request in time (force-stop acts).",
+  "LOADER-STAND-IN":
+    "The kernel is Tessera's stand-in for the dry-run demo (no kernel behind its header): a real loader cannot start it.",
 } as const;
 
 export type LoaderErrorCode = keyof typeof LOADER_ERRORS;

@@ -29,6 +29,12 @@ export {
   MIN_PROTOCOL,
   XLF,
 } from "./bzimage";
+export {
+  STAND_IN_KERNEL_LABEL,
+  STAND_IN_KERNEL_VERSION,
+  isStandInKernel,
+  standInKernel,
+} from "./stand-in-kernel";
 export type {
   BzImageHeader,
   KernelInspection,

@@ -13,6 +13,7 @@ import {
   PlanArgvError,
 } from "./argv";
 import { LoaderFailure } from "./errors";
+import { refuseStandInKernel } from "./stand-in-kernel";
 import { Mutex, step, type StepContext } from "./event-stream";
 import { runChecked } from "./spawn";
 import type { Loader, LoaderInstanceState, LoaderStatus, MintConfig, StepOptions } from "./types";
@@ -83,6 +84,7 @@ export function createMintLoader(
                 throw new LoaderFailure("LOADER-EINVAL", err.message);
               throw err;
             }
+            if (plan.kernel) await refuseStandInKernel(plan.kernel, "mint");
             entries.set(plan.name, { plan, state: "unknown", phase: "loading-image" });
             ctx.phase("loading-image");
             try {

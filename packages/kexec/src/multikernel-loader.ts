@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { hex, kernelSize } from "@tessera/core";
 import type { SuccessorPlan } from "@tessera/core";
 import { LoaderFailure } from "./errors";
+import { refuseStandInKernel } from "./stand-in-kernel";
 import { step } from "./event-stream";
 import { runChecked, type ProcessResult } from "./spawn";
 import type {
@@ -189,6 +190,8 @@ export function createMultikernelLoader(config: Omit<MultikernelConfig, "kind"> 
         loading = new Promise((r) => (done = r));
         try {
           await prev;
+          // Before `kerf create`: a stand-in must not leave a created instance behind.
+          if (plan.kernel) await refuseStandInKernel(plan.kernel, "multikernel");
           ctx.phase("loading-image");
           let id = await findId(plan.name);
           if (id === null) {

@@ -1,7 +1,8 @@
 // Reads a successor's kernel and initrd files and builds its images: shared by the loader
 // and the CLI's `plan --format sh --loader direct`; describes them for the boot preview.
 import { readFile, stat } from "node:fs/promises";
-import { inspectKernelFile } from "../bzimage";
+import { inspectKernelBytes, inspectKernelFile } from "../bzimage";
+import { isStandInKernel, standInRefusal } from "../stand-in-kernel";
 import { LoaderFailure } from "../errors";
 import { describeDirect, type DirectDescription } from "./describe";
 import { buildDirectImages, type DirectImages } from "./images";
@@ -25,6 +26,8 @@ export async function readDirectImages(plan: DirectPlan, margin?: bigint): Promi
       `${plan.name} has no kernel: the direct loader builds its zero page from the kernel file's header (set instances[].kernel in the profile)`,
     );
   const kernel = await readFileFor(plan.kernel, "kernel");
+  if (isStandInKernel(inspectKernelBytes(kernel).header))
+    throw standInRefusal(plan.kernel, "direct");
   const initrd = plan.initrd ? await readFileFor(plan.initrd, "initrd") : null;
   return buildDirectImages({
     plan,
@@ -45,6 +48,7 @@ export async function describeDirectFromFiles(
     throw new LoaderFailure("LOADER-PLAN-INCOMPLETE", `${plan.name} has no kernel to describe`);
   const r = await inspectKernelFile(plan.kernel);
   if (!r.ok) throw new LoaderFailure("LOADER-ENOENT", r.reason);
+  if (isStandInKernel(r.inspection.header)) throw standInRefusal(plan.kernel, "direct");
   if (!r.inspection.usable || !r.inspection.header)
     throw new LoaderFailure(
       "LOADER-KERNEL",
