@@ -41,9 +41,14 @@ export interface AgentConfig {
   /** URL guests report to (tessera.controller=); default from host and port. */
   controllerUrl: string | null;
   logLevel: string;
+  /**
+   * The out-of-the-box demo (`npm start`): the dry-run loader only; writes the stand-in
+   * kernel into <dataDir>/kernels and seeds a demo profile on a fresh data dir (src/demo.ts).
+   */
+  demo: boolean;
 }
 
-type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults" | "object";
+type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults" | "object" | "bool";
 
 interface OptionSpec {
   key: keyof AgentConfig;
@@ -102,6 +107,13 @@ export const OPTIONS: OptionSpec[] = [
     env: "TESSERA_LOADER_OPTIONS",
     kind: "object",
     help: 'direct/mint/multikernel loader options as JSON, e.g. {"binary":"/usr/local/sbin/kexec-mint"} (see packages/kexec README)',
+  },
+  {
+    key: "demo",
+    flag: "demo",
+    env: "TESSERA_DEMO",
+    kind: "bool",
+    help: "the demo npm start runs (dry-run loader only): writes Tessera's stand-in kernel (a boot header, not a kernel) to <data-dir>/kernels and, on a fresh data dir, seeds and activates a profile whose os2 boots it (env: 1 or 0)",
   },
   {
     key: "dryRunDelays",
@@ -243,6 +255,7 @@ export function defaultConfig(): AgentConfig {
     grubRoot: "/",
     controllerUrl: null,
     logLevel: "info",
+    demo: false,
   };
 }
 
@@ -264,6 +277,10 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
     case "string":
       if (typeof raw !== "string" || raw === "") throw bad("expected a non-empty string");
       return raw;
+    case "bool":
+      if (raw === true || raw === "1" || raw === "true") return true;
+      if (raw === false || raw === "0" || raw === "false") return false;
+      throw bad(`expected true or false (1 or 0), found ${JSON.stringify(raw)}`);
     case "nullable":
       if (raw === null || raw === "") return null;
       if (typeof raw !== "string") throw bad("expected a string");
@@ -379,6 +396,10 @@ export async function loadConfig(src: ConfigSources = {}): Promise<AgentConfig> 
       `loader: ${JSON.stringify(out.loader)} is not one of dry-run, direct, mint, multikernel`,
     );
   }
+  if (out.demo && out.loader !== "dry-run")
+    throw new ConfigError(
+      `--demo needs the dry-run loader, not ${out.loader}: the demo's stand-in kernel is a boot header with no kernel behind it, and a real loader refuses it`,
+    );
   if (Boolean(out.tlsCert) !== Boolean(out.tlsKey))
     throw new ConfigError("TLS needs both --tls-cert and --tls-key");
   out.dataDir = resolve(cwd, out.dataDir);

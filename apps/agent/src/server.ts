@@ -17,6 +17,7 @@ import { buildApp } from "./app";
 import { openDatabase } from "./db/database";
 import { isLoopback, dataPath, type AgentConfig } from "./config";
 import { generatePassword } from "./auth/password";
+import { DemoError, prepareDemo } from "./demo";
 import type { LiveFacts } from "./lifecycle/live-facts";
 import { MachineService, type LoadedMachine } from "./services/machine-service";
 import type { CommandRunner } from "./grub/service";
@@ -149,6 +150,16 @@ export async function startServer(
       dry.setOnlineCpus(simulated);
     };
     const app = await build(cfg, loader, machine, live, runner, os1Booted);
+    if (cfg.demo) {
+      try {
+        await prepareDemo(cfg, app.tessera, io);
+      } catch (err) {
+        await app.close();
+        dry.close();
+        if (err instanceof DemoError) throw new StartError(err.message);
+        throw err;
+      }
+    }
     const id = app.tessera.profiles.activeId();
     const active = id ? app.tessera.profiles.get(id) : undefined;
     if (active) os1Booted(active.profile);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchDebian } from "../../../../packages/kexec/test/debian-kernel";
+import { standInKernel } from "@tessera/kexec";
 import { run } from "./inspect-kernel";
 import { memoryIo } from "./io";
 
@@ -24,6 +25,19 @@ describe("tessera inspect-kernel", () => {
     expect(text).toMatch(/boot protocol 2\.\d\d/);
     expect(text).toMatch(/relocatable\s+yes/);
     expect(text).toMatch(/usable as a successor kernel: yes/);
+  });
+
+  it("names the demo's stand-in kernel for what it is, in text and JSON", async () => {
+    const file = join(tmp, "stand-in.bzImage");
+    await writeFile(file, standInKernel());
+    const io = memoryIo();
+    expect(await run([file], io)).toBe(0);
+    const text = io.stdout.join("\n");
+    expect(text).toMatch(/version\s+tessera-stand-in \(not a kernel\)/);
+    expect(text).toMatch(/usable as a successor kernel: no, this is Tessera's stand-in/);
+    const json = memoryIo();
+    await run([file, "--json"], json);
+    expect(JSON.parse(json.stdout.join(""))).toMatchObject({ standIn: true });
   });
 
   it("--json carries the facts the validator uses", async () => {

@@ -2,6 +2,7 @@
 // whether it can boot a successor. Exit 0 usable, 1 readable but not usable, 2 unreadable.
 import { hex, humanSize } from "@tessera/core";
 import {
+  isStandInKernel,
   inspectKernelFile,
   kernelFacts,
   XLF,
@@ -60,6 +61,7 @@ function toJson(file: string, ins: KernelInspection): unknown {
     file,
     readable: true,
     usable: ins.usable,
+    standIn: isStandInKernel(h),
     header: h && {
       protocol: h.protocolText,
       version: h.version,
@@ -109,7 +111,11 @@ function toText(file: string, ins: KernelInspection): string {
   } else {
     lines.push(`${file}: not an x86 bzImage`);
   }
-  if (ins.usable) lines.push("usable as a successor kernel: yes");
+  if (ins.usable && isStandInKernel(h))
+    lines.push(
+      "usable as a successor kernel: no, this is Tessera's stand-in for the dry-run demo (a boot header with no kernel behind it): only the dry-run loader accepts it, the others refuse it with LOADER-STAND-IN",
+    );
+  else if (ins.usable) lines.push("usable as a successor kernel: yes");
   else {
     lines.push("usable as a successor kernel: no");
     for (const p of ins.problems) lines.push(`  ${p.code}: ${p.message}`);

@@ -6,7 +6,10 @@ import { ConfigError, loadConfig, OPTIONS } from "../config";
 function help(): string {
   const rows = [
     ["--config FILE", "a JSON file of options (keys as below in camelCase); env TESSERA_CONFIG"],
-    ...OPTIONS.map((o) => [`--${o.flag} VALUE`, `${o.help} [${o.env}]`]),
+    ...OPTIONS.map((o) => [
+      o.kind === "bool" ? `--${o.flag}` : `--${o.flag} VALUE`,
+      `${o.help} [${o.env}]`,
+    ]),
   ];
   const width = Math.max(...rows.map((r) => r[0]!.length));
   return [
@@ -30,10 +33,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     parsed = parseArgs(args, {
       values: [
         "config",
-        ...OPTIONS.filter((o) => o.key !== "allowedOrigins" && o.key !== "kernelDirs").map(
-          (o) => o.flag,
-        ),
+        ...OPTIONS.filter(
+          (o) => o.key !== "allowedOrigins" && o.key !== "kernelDirs" && o.kind !== "bool",
+        ).map((o) => o.flag),
       ],
+      flags: OPTIONS.filter((o) => o.kind === "bool").map((o) => o.flag),
       repeat: ["allowed-origin", "kernel-dir"],
     });
   } catch (err) {
@@ -52,6 +56,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const flags: Record<string, string | string[]> = { ...parsed.values, ...parsed.repeated };
+  for (const o of OPTIONS)
+    if (o.kind === "bool" && parsed.flags.has(o.flag)) flags[o.flag] = "true";
   let cfg;
   try {
     cfg = await loadConfig({ flags, env: io.env, cwd: io.cwd });

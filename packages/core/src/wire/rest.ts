@@ -219,6 +219,12 @@ export type AgentSettings = {
   version: string;
   tls: boolean;
   grub: { found: boolean; target: string };
+  /**
+   * `tessera serve --demo` (npm start): the stand-in kernel it wrote, a boot header with no
+   * kernel behind it, and its label; the console marks every kernel field naming `path`.
+   * Null without --demo.
+   */
+  standInKernel: { path: string; label: string; version: string } | null;
 };
 
 // ---------------------------------------------------------------- errors

@@ -1,9 +1,10 @@
 // What the console shows about the agent itself (a dry-run banner, TLS, GRUB).
+import { standInKernelInfo } from "../../../demo";
 import type { RoutePlugin } from "../../route-plugin";
 
 const settingsAnswer = {
   type: "object",
-  required: ["loader", "dryRun", "version", "tls", "grub"],
+  required: ["loader", "dryRun", "version", "tls", "grub", "standInKernel"],
   properties: {
     loader: {
       type: "object",
@@ -18,6 +19,21 @@ const settingsAnswer = {
       properties: { found: { type: "boolean" }, target: { type: ["string", "null"] } },
       additionalProperties: true,
     },
+    standInKernel: {
+      anyOf: [
+        {
+          type: "object",
+          required: ["path", "label", "version"],
+          properties: {
+            path: { type: "string" },
+            label: { type: "string" },
+            version: { type: "string" },
+          },
+          additionalProperties: false,
+        },
+        { type: "null" },
+      ],
+    },
   },
   additionalProperties: true,
 } as const;
@@ -30,6 +46,7 @@ const routes: RoutePlugin = async (app) => {
     version: "0.1.0",
     tls: Boolean(t.config.tlsCert),
     grub: { found: await t.boot.found(), target: t.config.grubRoot },
+    standInKernel: standInKernelInfo(t.config),
   }));
 };
 
