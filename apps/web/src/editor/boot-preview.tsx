@@ -7,6 +7,7 @@ import { ApiError } from "../api/client";
 import { agentCommands, type AgentCommands } from "../api/plan";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
+import { StandInNote } from "../run/stand-in-note";
 
 function Code({ id, text }: { id: string; text: string }) {
   const [copied, setCopied] = useState(false);
@@ -179,6 +180,7 @@ export function BootPreview() {
             </span>
           </header>
           <div className="body" style={{ display: "grid", gap: 8 }}>
+            <StandInNote kernel={s.kernel} testId={`boot.stand-in-${s.name}`} />
             <strong>Loader arguments</strong>
             <span className="muted">
               What the agent runs: the mint loader's argv with the agent&apos;s own settings.

@@ -17,6 +17,7 @@ import { hexAddr, sizeLabel } from "./model/memory";
 import { formatIds } from "./model/topology";
 import { fillCores, fillMemory } from "./editor-actions";
 import { useStore } from "../store";
+import { StandInNote } from "../run/stand-in-note";
 
 function SlotDiagnostics({ index }: { index: number }) {
   const diagnostics = useStore((s) => s.diagnostics);
@@ -265,6 +266,7 @@ export const SlotCard = memo(function SlotCard({
       {index > 0 ? (
         <>
           <TextField index={index} field="kernel" label="Kernel" value={inst.kernel ?? ""} />
+          <StandInNote kernel={inst.kernel} testId={`slot.stand-in-${index}`} />
           <TextField index={index} field="initrd" label="Initrd" value={inst.initrd ?? ""} />
         </>
       ) : null}

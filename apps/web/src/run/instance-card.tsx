@@ -5,6 +5,7 @@ import { useStore } from "../store";
 import { PHASES } from "./run-slice";
 import type { InstanceView, PhaseMark } from "./run-types";
 import { useGate } from "../session/roles";
+import { StandInNote } from "./stand-in-note";
 import {
   PHASE_LABEL,
   PHASE_MEANING,
@@ -163,6 +164,7 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   const marks = useStore((s) => s.runTimelines[name]);
   const error = useStore((s) => s.runErrors[name]);
   const profileVersion = useStore((s) => s.runProfile.version);
+  const kernel = useStore((s) => s.runKernels[name]);
   if (!v) return null;
   const tone = stateTone(v.state);
   const failed = v.state === "failed";
@@ -190,6 +192,12 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
       <div className="body">
         {v.role === "successor" ? (
           <>
+            {kernel !== undefined ? (
+              <p className="muted kernel-line" data-testid={`run.kernel-${name}`}>
+                Kernel <code>{kernel ?? "none set in the profile"}</code>
+              </p>
+            ) : null}
+            <StandInNote kernel={kernel} testId={`run.stand-in-${name}`} />
             <Timeline name={name} marks={marks ?? []} />
             {v.reason ? (
               <div

@@ -3,6 +3,7 @@
 // only record what is in flight and any refusal, in words, where the action was.
 import { ApiError } from "../api/client";
 import * as instances from "../api/instances";
+import * as profiles from "../api/profiles";
 import { useStore } from "../store";
 import type { InstanceView, RunAction, RunError } from "./run-types";
 import { withSession } from "../session/expiry";
@@ -28,8 +29,22 @@ export async function loadSettings(): Promise<void> {
   try {
     const r = await instances.getSettings();
     get().runSetLoader(r.loader.kind);
+    get().runSetStandIn(r.standInKernel ?? null);
   } catch {
     // the snapshot on the WebSocket names the loader too
+  }
+}
+
+/** The kernel each instance of the active profile boots, for the run cards. */
+export async function loadRunKernels(id: string | null): Promise<void> {
+  if (!id) return get().runSetKernels({});
+  try {
+    const rec = await profiles.getProfile(id);
+    const list = rec.profile?.instances ?? [];
+    get().runSetKernels(Object.fromEntries(list.map((i) => [i.name, i.kernel ?? null])));
+  } catch {
+    // The cards then show no kernel line; the profile's own view still has it.
+    get().runSetKernels({});
   }
 }
 

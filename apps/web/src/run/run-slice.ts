@@ -65,6 +65,8 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
   runOrder: [],
   runProfile: { id: null, version: null, name: null },
   runLoader: null,
+  runStandIn: null,
+  runKernels: {},
   runTimelines: {},
   runLogs: {},
   runLastEventAt: null,
@@ -235,6 +237,12 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
   },
   runSetLoader(runLoader) {
     set({ runLoader });
+  },
+  runSetStandIn(runStandIn) {
+    set({ runStandIn });
+  },
+  runSetKernels(runKernels) {
+    set({ runKernels });
   },
   runSetPending(name, action) {
     const next = { ...get().runPending };

@@ -1,6 +1,6 @@
 // The run slice's fields and what they hold. Contract: only the module-level functions in
 // run/run-actions.ts and the live controller (store/live.ts) call its setters.
-import type { InstanceState, InstanceView } from "@tessera/core";
+import type { AgentSettings, InstanceState, InstanceView } from "@tessera/core";
 import type { InstanceEvent, LogEvent, Sequenced, SnapshotMessage } from "@tessera/core";
 import type { LogReply } from "../api/instances";
 
@@ -40,6 +40,10 @@ export interface RunSlice {
   runOrder: string[];
   runProfile: { id: string | null; version: number | null; name: string | null };
   runLoader: string | null;
+  /** The demo's stand-in kernel (GET /api/settings), marked wherever a kernel is shown. */
+  runStandIn: AgentSettings["standInKernel"];
+  /** Each instance's kernel path in the active profile (its version `runProfile.version`). */
+  runKernels: Record<string, string | null>;
   runTimelines: Record<string, PhaseMark[]>;
   runLogs: Record<string, LogLine[]>;
   /** When the agent last said anything on the live stream (its 15 s heartbeat included). */
@@ -62,6 +66,8 @@ export interface RunSlice {
   runHeartbeat(at: string): void;
   runGuestHeartbeat(name: string, at: string): void;
   runSetLoader(kind: string | null): void;
+  runSetStandIn(standIn: AgentSettings["standInKernel"]): void;
+  runSetKernels(kernels: Record<string, string | null>): void;
   runSetPending(name: string, action: RunAction | null): void;
   runSetError(name: string, error: RunError | null): void;
 }

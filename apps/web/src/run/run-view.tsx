@@ -9,6 +9,7 @@ import { ErrorBox, InstanceCard, type Ask } from "./instance-card";
 import {
   LOAD_KEY,
   forceStopInstance,
+  loadRunKernels,
   loadSettings,
   refreshRun,
   startAll,
@@ -92,6 +93,10 @@ export function RunView() {
     void refreshRun();
     void loadSettings();
   }, []);
+  // The cards show each instance's kernel from the active profile's current version.
+  useEffect(() => {
+    void loadRunKernels(profile.id);
+  }, [profile.id, profile.version]);
   // The one fallback read: when the live connection comes back after a loss.
   useEffect(() => {
     if (ws === "open" && !wasOpen.current) void refreshRun();

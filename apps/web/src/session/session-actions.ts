@@ -2,6 +2,7 @@
 import * as api from "../api/session";
 import { loadMachine } from "../editor/editor-actions";
 import { refreshProfiles } from "../profiles/profile-actions";
+import { loadSettings } from "../run/run-actions";
 import { useStore } from "../store";
 import { errorText } from "../ui/error-text";
 import { land } from "./landing";
@@ -39,6 +40,8 @@ export async function signOut(): Promise<void> {
 }
 
 async function afterSignIn(): Promise<void> {
+  // The loader and the demo's stand-in kernel, which the editor marks as well as the run view.
+  void loadSettings();
   const restored = await loadMachine();
   await refreshProfiles();
   await land(restored);
