@@ -24,6 +24,11 @@ export interface AgentOptions {
   extraArgs?: string[];
   /** Dry-run faults (packages/kexec FaultSpec), passed as `tessera serve --dry-run-faults`. */
   faults?: { instance?: string; at: string; kind: string }[];
+  /**
+   * Start it the way `npm start` does (`tessera serve --demo`: this host discovered, the
+   * dry-run loader, the default kernel dirs), only on a free port and a fresh data dir.
+   */
+  npmStart?: boolean;
 }
 
 export class Agent {
@@ -49,28 +54,44 @@ export class Agent {
 
   /** Starts (or restarts, on the same port and data) and resolves once it listens. */
   async start(): Promise<void> {
-    const args = [
+    const webRoot = process.env.TESSERA_E2E_WEB_ROOT ?? join(ROOT, "apps/web/dist");
+    const npmStart = [
       join(ROOT, "apps/agent/bin/tessera.mjs"),
       "serve",
+      "--demo",
       "--port",
       String(this.port),
       "--data-dir",
       this.dataDir,
-      // The stand-in kernels live in the temp dir (the agent reads kernels only from these).
-      "--kernel-dir",
-      this.dir,
-      "--machine",
-      join(ROOT, "examples/machine.json"),
       "--web-root",
-      process.env.TESSERA_E2E_WEB_ROOT ?? join(ROOT, "apps/web/dist"),
-      "--loader",
-      "dry-run",
+      webRoot,
       "--log-level",
       "warn",
-      ...(this.opts.delays ? ["--dry-run-delays", JSON.stringify(this.opts.delays)] : []),
-      ...(this.opts.faults ? ["--dry-run-faults", JSON.stringify(this.opts.faults)] : []),
-      ...(this.opts.extraArgs ?? []),
     ];
+    const args = this.opts.npmStart
+      ? npmStart
+      : [
+          join(ROOT, "apps/agent/bin/tessera.mjs"),
+          "serve",
+          "--port",
+          String(this.port),
+          "--data-dir",
+          this.dataDir,
+          // The stand-in kernels live in the temp dir (the agent reads kernels only from these).
+          "--kernel-dir",
+          this.dir,
+          "--machine",
+          join(ROOT, "examples/machine.json"),
+          "--web-root",
+          webRoot,
+          "--loader",
+          "dry-run",
+          "--log-level",
+          "warn",
+          ...(this.opts.delays ? ["--dry-run-delays", JSON.stringify(this.opts.delays)] : []),
+          ...(this.opts.faults ? ["--dry-run-faults", JSON.stringify(this.opts.faults)] : []),
+          ...(this.opts.extraArgs ?? []),
+        ];
     const env = { ...process.env };
     delete env.TESSERA_ADMIN_PASSWORD;
     if (this.opts.adminPassword) env.TESSERA_ADMIN_PASSWORD = this.opts.adminPassword;
