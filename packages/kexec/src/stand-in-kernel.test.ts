@@ -13,6 +13,7 @@ import { successor } from "../test/plan-fixture";
 import { callDir, calls, STAND_IN_KERF, STAND_IN_KEXEC } from "../test/stand-in";
 import { inspectKernelBytes, standInBzImage } from "./bzimage";
 import { createDirectLoader } from "./direct/direct-loader";
+import { describeDirectFromFiles } from "./direct/image-files";
 import { createDryRunLoader } from "./dry-run-loader";
 import { collect } from "./event-stream";
 import { createMintLoader } from "./mint-loader";
@@ -146,5 +147,13 @@ describe("the real loaders refuse the stand-in with LOADER-STAND-IN", () => {
     } finally {
       await l.close();
     }
+  });
+
+  it("direct: the boot preview's description of the files refuses it too", async () => {
+    const h = await makeHost();
+    writeFileSync(h.kernel, standInKernel());
+    await expect(describeDirectFromFiles(h.os2())).rejects.toMatchObject({
+      code: "LOADER-STAND-IN",
+    });
   });
 });
