@@ -79,6 +79,12 @@ describe("tessera user", () => {
     const users = new UserStore(db);
     expect(users.get("ada")!.mustChangePassword).toBe(true);
     expect(users.get("bot")!.mustChangePassword).toBe(false);
+    const listed = io();
+    await run(["list", "--data-dir", dir], listed);
+    expect(listed.stdout.map((l) => l.split("\t").slice(3).join(" "))).toEqual([
+      "must choose a new password",
+      "",
+    ]);
     // passwd: the same rule, and --permanent clears the mark
     expect(await run(["passwd", "bot", "--data-dir", dir], io(env))).toBe(0);
     expect(users.get("bot")!.mustChangePassword).toBe(true);

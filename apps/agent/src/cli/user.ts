@@ -22,7 +22,8 @@ const HELP = `usage: tessera user <add|passwd|remove|list> [NAME] [options]
   The user signs in with the password add or passwd set, and must then choose their own
   before anything else (as after an admin's reset in the console), unless --permanent.
   remove NAME                             delete a user (never the last admin)
-  list                                    list users and roles
+  list                                    list users and roles (and who must still
+                                          choose their own password)
 
 options:
   --data-dir DIR        the agent's data directory (default apps/agent/tessera-data, as for
@@ -72,7 +73,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const users = new UserService({ users: new UserStore(db), audit: new AuditLog(db) });
     const who = `cli:${io.env.USER ?? "unknown"}`;
     if (action === "list") {
-      for (const u of users.list()) io.out(`${u.name}\t${u.role}\t${u.createdAt}`);
+      for (const u of users.list())
+        io.out(
+          `${u.name}\t${u.role}\t${u.createdAt}${u.mustChangePassword ? "\tmust choose a new password" : ""}`,
+        );
       return 0;
     }
     const password = async (): Promise<{ value: string; generated: boolean }> => {

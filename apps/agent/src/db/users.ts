@@ -33,9 +33,12 @@ export class UserStore {
   ) {}
 
   list(): UserRow[] {
-    return this.db
-      .prepare("SELECT name, role, created_at AS createdAt FROM users ORDER BY name")
-      .all() as UserRow[];
+    const rows = this.db
+      .prepare(
+        "SELECT name, role, created_at AS createdAt, must_change_password AS must FROM users ORDER BY name",
+      )
+      .all() as (UserRow & { must: number })[];
+    return rows.map(({ must, ...u }) => ({ ...u, mustChangePassword: must === 1 }));
   }
 
   get(name: string): (UserRow & { hash: string; mustChangePassword: boolean }) | undefined {

@@ -93,6 +93,12 @@ export function UsersView() {
                 <td>
                   {u.name}
                   {u.name === me ? <span className="muted"> (you)</span> : null}
+                  {u.mustChangePassword ? (
+                    <span className="muted" data-testid={`users.must-change-${u.name}`}>
+                      {" "}
+                      (must choose a new password at sign-in)
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <select

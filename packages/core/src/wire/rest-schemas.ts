@@ -78,7 +78,12 @@ export const roleSchema = { type: "string", enum: [...ROLES] } as const;
 export const userViewSchema = {
   type: "object",
   required: ["name", "role"],
-  properties: { name: { type: "string" }, role: roleSchema, createdAt: { type: "string" } },
+  properties: {
+    name: { type: "string" },
+    role: roleSchema,
+    createdAt: { type: "string" },
+    mustChangePassword: { type: "boolean" },
+  },
   additionalProperties: true,
 } as const;
 

@@ -66,6 +66,8 @@ export type UserView = {
   role: Role;
   /** ISO time. */
   createdAt: string;
+  /** Their password was set by someone else: they choose their own at their next sign-in. */
+  mustChangePassword?: boolean;
 };
 
 /** POST and GET /api/session: who is signed in, and the token for state-changing requests. */

@@ -260,6 +260,13 @@ describe("a password an admin sets for someone else", () => {
       "PASSWORD-CHANGE-REQUIRED",
     );
 
+    // The Users list says who must still choose.
+    const list = (await call("GET", "/api/users", admin)).json.users as unknown[];
+    expect(list).toEqual([
+      expect.objectContaining({ name: "admin", mustChangePassword: false }),
+      expect.objectContaining({ name: "olga", mustChangePassword: true }),
+    ]);
+
     // A role change alone leaves the mark as it is; the admin's own new password is theirs.
     await call("PATCH", "/api/users/olga", admin, { role: "viewer" });
     expect(flagInFile("olga")).toBe(1);
