@@ -144,17 +144,8 @@ export class Agent {
   }
 
   /** A signed-in API client (cookie + CSRF token), as a second program would use the API. */
-  async client(name: string, password: string): Promise<ApiClient> {
-    const res = await fetch(`${this.url}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: name, password }),
-    });
-    if (res.status !== 200)
-      throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { csrfToken: string };
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-    return new ApiClient(this.url, cookie, body.csrfToken);
+  client(name: string, password: string): Promise<ApiClient> {
+    return apiSignIn(this.url, name, password);
   }
 
   /**
@@ -206,9 +197,38 @@ export class ApiClient {
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
   }
-  async addUser(name: string, role: string, password: string): Promise<void> {
-    const r = await this.call("POST", "/api/users", { name, role, password });
+  /**
+   * Adds a user who can sign in with `password` straight away. A password an admin sets must
+   * be replaced by its user at their first sign-in (API.md), so the admin sets a temporary
+   * one and the new user chooses `password`, as they would on the console's first screen.
+   * Resolves with the add's status (201, or 409 when the name exists: nothing is changed).
+   */
+  async addUser(name: string, role: string, password: string): Promise<number> {
+    const temporary = `${password}-set-by-admin`;
+    const r = await this.call("POST", "/api/users", { name, role, password: temporary });
+    if (r.status === 409) return 409;
     if (r.status !== 201)
       throw new Error(`add user ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+    const user = await apiSignIn(this.base, name, temporary);
+    await user.choosePassword(temporary, password);
+    return 201;
   }
+  /** Replaces this session's user's own password (POST /api/session/password). */
+  async choosePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const r = await this.call("POST", "/api/session/password", { currentPassword, newPassword });
+    if (r.status !== 200) throw new Error(`new password: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** Signs in through the API, as a second program would. */
+export async function apiSignIn(base: string, name: string, password: string): Promise<ApiClient> {
+  const res = await fetch(`${base}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: name, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { csrfToken: string };
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+  return new ApiClient(base, cookie, body.csrfToken);
 }

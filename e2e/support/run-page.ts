@@ -15,6 +15,23 @@ export class RunPage {
     await expect(this.page.getByTestId("app.user")).toContainText(name);
   }
 
+  /**
+   * Signs in with a password someone else set (the agent's printed one-time password, an
+   * admin's): the console asks for a new one first, then opens.
+   */
+  async signInFirstTime(name: string, given: string, chosen: string) {
+    await this.page.goto(this.base + "/");
+    await this.page.getByTestId("login.username").fill(name);
+    await this.page.getByTestId("login.password").fill(given);
+    await this.page.getByTestId("login.submit").click();
+    await expect(this.page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+    await this.page.getByTestId("password.current").fill(given);
+    await this.page.getByTestId("password.new").fill(chosen);
+    await this.page.getByTestId("password.repeat").fill(chosen);
+    await this.page.getByTestId("password.submit").click();
+    await expect(this.page.getByTestId("app.user")).toContainText(name);
+  }
+
   async open() {
     await this.page.getByTestId("tabs.run").click();
     await expect(this.page.getByTestId("run.view")).toBeVisible();

@@ -2,7 +2,8 @@
 // second browser context (409 PROFILE-STALE) shows who saved and what changed.
 import { expect, test } from "@playwright/test";
 import { expectAxeClean } from "../support/axe";
-import { ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
+import { apiSignIn } from "../support/agent-process";
+import { ADMIN, ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
 
 test.describe.configure({ mode: "serial" });
 
@@ -53,15 +54,8 @@ test("a conflict from a second browser context", async ({ page, browser }) => {
   const a = new ConsolePage(page);
   await a.login.signIn();
   // a second user, so the conflict can name who saved
-  const created = await page.evaluate(async () => {
-    const s = (await (await fetch("/api/session")).json()) as { csrfToken: string };
-    const r = await fetch("/api/users", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-csrf-token": s.csrfToken },
-      body: JSON.stringify({ name: "alice", role: "operator", password: "alice-e2e-password-1" }),
-    });
-    return r.status;
-  });
+  const admin = await apiSignIn(new URL(page.url()).origin, ADMIN.name, ADMIN.password);
+  const created = await admin.addUser("alice", "operator", "alice-e2e-password-1");
   expect([201, 409]).toContain(created);
   await page.getByTestId("tabs.profiles").click();
   await page.getByTestId("profiles.open-lab-three").click();

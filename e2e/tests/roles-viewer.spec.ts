@@ -94,8 +94,13 @@ test("an admin changes a role, resets a password and removes a user from the con
   await expect(page.getByTestId("users.message")).toContainText("Password of tim reset");
   // the agent agrees: the new password signs in, as an operator
   const tim = await agent.client("tim", "tim-second-pw");
-  const me = (await tim.call("GET", "/api/session")).body as { user: { role: string } };
+  const me = (await tim.call("GET", "/api/session")).body as {
+    user: { role: string };
+    mustChangePassword: boolean;
+  };
   expect(me.user.role).toBe("operator");
+  // the admin chose it: tim chooses his own at this sign-in before anything else
+  expect(me.mustChangePassword).toBe(true);
   await expect(agent.client("tim", "tim-first-pw")).rejects.toThrow(/401/);
 
   await page.getByTestId("users.remove-tim").click();

@@ -1,7 +1,8 @@
 // The newcomer's and the operator's journey against the real agent (own process, temp data
-// dir, real SQLite, dry-run loader): first sign-in with the password the agent printed, an
-// admin adds an operator from the Users page, the operator starts os2 and watches it reach
-// running, stops it, starts all; then the audit page lists it all.
+// dir, real SQLite, dry-run loader): first sign-in with the password the agent printed (and
+// choosing the admin's own), an admin adds an operator from the Users page, the operator
+// chooses their own password, starts os2 and watches it reach running, stops it, starts all;
+// then the audit page lists it all.
 import { AxeBuilder } from "@axe-core/playwright";
 import { resolve } from "node:path";
 import { setTheme } from "../support/console-page";
@@ -12,7 +13,8 @@ import { RunPage } from "../support/run-page";
 
 const SHOTS = resolve(import.meta.dirname, "../screenshots");
 const agent = new Agent();
-const OPERATOR = { name: "olga", password: "olga-operator-pw" };
+const OPERATOR = { name: "olga", given: "olga-set-by-admin", password: "olga-operator-pw" };
+const ADMIN_PASSWORD = "admin-chose-this-pw";
 let startedAt = "";
 
 test.describe.configure({ mode: "serial" });
@@ -44,20 +46,20 @@ test("first sign-in with the password the agent printed; the admin adds an opera
   await page.getByTestId("login.password").fill("not-the-password");
   await page.getByTestId("login.submit").click();
   await expect(page.getByTestId("login.error")).toBeVisible();
-  await run.signIn("admin", password!);
+  await run.signInFirstTime("admin", password!, ADMIN_PASSWORD);
 
   await page.getByTestId("tabs.users").click();
   await expect(page.getByTestId("users.row-admin")).toBeVisible();
   await page.getByTestId("users.new-name").fill(OPERATOR.name);
   await page.getByTestId("users.new-role").selectOption("operator");
-  await page.getByTestId("users.new-password").fill(OPERATOR.password);
+  await page.getByTestId("users.new-password").fill(OPERATOR.given);
   await page.getByTestId("users.add").click();
   await expect(page.getByTestId(`users.row-${OPERATOR.name}`)).toBeVisible();
   await expect(page.getByTestId(`users.role-${OPERATOR.name}`)).toHaveValue("operator");
   await page.screenshot({ path: `${SHOTS}/users.png` });
   await axeClean(page, '[data-testid="users.view"]');
 
-  const admin = await agent.client("admin", password!);
+  const admin = await agent.client("admin", ADMIN_PASSWORD);
   await agent.seedProfile(admin);
 });
 
@@ -65,7 +67,7 @@ test("an operator starts os2 and watches it reach running, stops it, starts all"
   page,
 }) => {
   const run = new RunPage(page, agent.url);
-  await run.signIn(OPERATOR.name, OPERATOR.password);
+  await run.signInFirstTime(OPERATOR.name, OPERATOR.given, OPERATOR.password);
   await run.open();
   await expect(run.banner()).toContainText("dry-run simulator");
   await expect(run.connection()).toHaveAttribute("data-status", "open");

@@ -71,6 +71,14 @@ export class AgentClient {
     this.csrf = s.csrfToken;
   }
 
+  /**
+   * Replaces the signed-in user's password (API.md: a printed one-time password must be
+   * replaced before the agent answers anything else); the session stays.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.request("POST", "/api/session/password", { currentPassword, newPassword });
+  }
+
   async instances(): Promise<InstanceView[]> {
     return (await this.request<{ instances: InstanceView[] }>("GET", "/api/instances")).instances;
   }

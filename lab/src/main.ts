@@ -32,7 +32,7 @@ try {
     [
       "",
       `  Console:  ${lab.url}`,
-      `  Sign in:  admin / ${lab.adminPassword}  (one-time password)`,
+      `  Sign in:  admin / ${lab.adminPassword}  (one-time: the console then asks for your own)`,
       `  Serial:   ${logDir}/serial-0x3f8.log (OS1), -0x2f8 (os2), -0x3e8 (os3)`,
       "",
       `  Import the lab profile (Profiles → Import: ${profileFile}), make it active,`,

@@ -81,6 +81,7 @@ async function waitFor<T>(what: string, f: () => T | undefined, timeoutMs: numbe
 beforeAll(async () => {
   lab = await startLab({ logDir: join(LAB_CACHE, "test-logs") });
   await lab.client.signIn("admin", lab.adminPassword);
+  await lab.client.changePassword(lab.adminPassword, "lab-admin-password");
   const created = await lab.client.request<{ id: string }>("POST", "/api/profiles", {
     profile: labProfileJson(),
   });

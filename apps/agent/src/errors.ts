@@ -20,6 +20,16 @@ export const ERRORS = {
   "AUTH-FAILED": { status: 401, message: "Wrong user name or password." },
   "CSRF-MISMATCH": { status: 403, message: "The request lacks the x-csrf-token of this session." },
   FORBIDDEN: { status: 403, message: "Your role does not allow this." },
+  "PASSWORD-CHANGE-REQUIRED": {
+    status: 403,
+    message:
+      "Choose a new password first: this account's password was set by someone else (a one-time or reset password).",
+  },
+  "PASSWORD-WRONG": { status: 403, message: "The current password is wrong." },
+  "PASSWORD-UNCHANGED": {
+    status: 400,
+    message: "The new password is the current one: choose a different password.",
+  },
   "ORIGIN-REFUSED": { status: 403, message: "This origin may not open a live connection." },
   "BODY-MALFORMED": { status: 400, message: "The request body is not valid JSON." },
   "BODY-INVALID": { status: 400, message: "The request does not have the expected shape." },

@@ -234,11 +234,13 @@ async function finish(
   if (users.count() === 0) {
     const given = io.env.TESSERA_ADMIN_PASSWORD;
     const password = given || generatePassword();
-    await app.tessera.userService.add("system", "admin", "admin", password);
+    // The printed password is one-time: the first sign-in has to replace it. One given in
+    // TESSERA_ADMIN_PASSWORD is the installer's own choice (as an installer's prompt would be).
+    await app.tessera.userService.add("system", "admin", "admin", password, !given);
     if (given) io.out("Created user admin with the password from TESSERA_ADMIN_PASSWORD.");
     else
       io.out(
-        `Created user admin. One-time password: ${password}\nLog in and change it (tessera user passwd admin); it is not shown again.`,
+        `Created user admin. One-time password: ${password}\nSign in with it to choose your own password; it is not shown again.`,
       );
   }
   const warning = bindWarning(cfg);

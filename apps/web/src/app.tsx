@@ -16,6 +16,7 @@ import { DiagnosticsView } from "./editor/diagnostics-view";
 import { DndShell } from "./editor/dnd-shell";
 import { flashElement, selectorFor } from "./editor/focus";
 import { LoginView } from "./session/login-view";
+import { PasswordChangeView } from "./session/password-change-view";
 import { MemoryView } from "./editor/memory-view";
 import { ProfilesView } from "./profiles/profiles-view";
 import { SelectionBar } from "./editor/selection-bar";
@@ -271,6 +272,7 @@ function Workspace() {
 
 export function App() {
   const status = useStore((s) => s.sessionStatus);
+  const mustChangePassword = useStore((s) => s.mustChangePassword);
   useTheme();
   useEffect(() => {
     const stop = startPersistence();
@@ -290,5 +292,7 @@ export function App() {
       </p>
     );
   if (status === "signed-out") return <LoginView />;
+  // The agent answers this session nothing else until its user has chosen a password.
+  if (mustChangePassword) return <PasswordChangeView />;
   return <Workspace />;
 }

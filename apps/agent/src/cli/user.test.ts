@@ -61,10 +61,36 @@ describe("tessera user", () => {
     const entries = new AuditLog(db).query({});
     db.close();
     expect(entries.map((e) => [e.user, e.action, e.target, e.result, e.detail]).reverse()).toEqual([
-      ["cli:root", "user.add", "ada", "ok", "admin"],
-      ["cli:root", "user.add", "ada", "refused", "viewer"],
+      ["cli:root", "user.add", "ada", "ok", "admin, must choose a new password"],
+      ["cli:root", "user.add", "ada", "refused", "viewer, must choose a new password"],
       ["cli:root", "user.remove", "ada", "last-admin", null],
     ]);
+  });
+
+  it("binds the user to choose their own password at sign-in, unless --permanent", async () => {
+    const env = { TESSERA_PASSWORD: "set-at-the-terminal" };
+    const added = io(env);
+    expect(await run(["add", "ada", "--role", "admin", "--data-dir", dir], added)).toBe(0);
+    expect(added.stdout.join("")).toContain("ada chooses a new password at the next sign-in.");
+    expect(
+      await run(["add", "bot", "--role", "viewer", "--permanent", "--data-dir", dir], io(env)),
+    ).toBe(0);
+    const db = openDatabase(dir);
+    const users = new UserStore(db);
+    expect(users.get("ada")!.mustChangePassword).toBe(true);
+    expect(users.get("bot")!.mustChangePassword).toBe(false);
+    const listed = io();
+    await run(["list", "--data-dir", dir], listed);
+    expect(listed.stdout.map((l) => l.split("\t").slice(3).join(" "))).toEqual([
+      "must choose a new password",
+      "",
+    ]);
+    // passwd: the same rule, and --permanent clears the mark
+    expect(await run(["passwd", "bot", "--data-dir", dir], io(env))).toBe(0);
+    expect(users.get("bot")!.mustChangePassword).toBe(true);
+    expect(await run(["passwd", "ada", "--permanent", "--data-dir", dir], io(env))).toBe(0);
+    expect(users.get("ada")!.mustChangePassword).toBe(false);
+    db.close();
   });
 
   it("refuses bad usage with exit 2", async () => {

@@ -1,5 +1,7 @@
 // `tessera user add|passwd|remove|list`: manage console users in the agent's database.
-// Safe while the agent runs: SQLite's lock serialises the writers.
+// Safe while the agent runs: SQLite's lock serialises the writers. A password set here is
+// set by the person at this terminal for the account's user, like an admin's reset in the
+// console: its user has to choose their own at the next sign-in, unless --permanent.
 import { parseArgs, ArgError } from "./args";
 import type { CliIo } from "./io";
 import { resolve } from "node:path";
@@ -10,25 +12,32 @@ import { DEFAULT_DATA_DIR } from "../config";
 import { generatePassword } from "../auth/password";
 import { AgentError } from "../errors";
 import { UserService } from "../services/user-service";
+import { PASSWORD_MIN_LENGTH } from "@tessera/core";
 
 const HELP = `usage: tessera user <add|passwd|remove|list> [NAME] [options]
 
   add NAME --role viewer|operator|admin   create a user
   passwd NAME                             set a new password (ends that user's sessions)
+
+  The user signs in with the password add or passwd set, and must then choose their own
+  before anything else (as after an admin's reset in the console), unless --permanent.
   remove NAME                             delete a user (never the last admin)
-  list                                    list users and roles
+  list                                    list users and roles (and who must still
+                                          choose their own password)
 
 options:
   --data-dir DIR        the agent's data directory (default apps/agent/tessera-data, as for
                         tessera serve) [TESSERA_DATA_DIR]
   --role ROLE           with add: viewer, operator or admin
   --password-file FILE  read the password from FILE (first line); else TESSERA_PASSWORD,
-                        else a random one is generated and printed once`;
+                        else a random one is generated and printed once
+  --permanent           with add or passwd: the password stays; its user is not asked to
+                        choose a new one (an account for scripts, or your own)`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let p;
   try {
-    p = parseArgs(args, { values: ["data-dir", "role", "password-file"] });
+    p = parseArgs(args, { values: ["data-dir", "role", "password-file"], flags: ["permanent"] });
   } catch (err) {
     if (err instanceof ArgError) return (io.err(`tessera user: ${err.message}\n\n${HELP}`), 2);
     throw err;
@@ -64,7 +73,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const users = new UserService({ users: new UserStore(db), audit: new AuditLog(db) });
     const who = `cli:${io.env.USER ?? "unknown"}`;
     if (action === "list") {
-      for (const u of users.list()) io.out(`${u.name}\t${u.role}\t${u.createdAt}`);
+      for (const u of users.list())
+        io.out(
+          `${u.name}\t${u.role}\t${u.createdAt}${u.mustChangePassword ? "\tmust choose a new password" : ""}`,
+        );
       return 0;
     }
     const password = async (): Promise<{ value: string; generated: boolean }> => {
@@ -79,12 +91,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       if (action === "add" || action === "passwd") {
         const pw = await password();
-        if (pw.value.length < 8)
-          return (io.err("tessera user: the password needs at least 8 characters"), 2);
-        if (action === "add") await users.add(who, name!, role!, pw.value);
-        else await users.update(who, name!, { password: pw.value });
+        if (pw.value.length < PASSWORD_MIN_LENGTH)
+          return (
+            io.err(`tessera user: the password needs at least ${PASSWORD_MIN_LENGTH} characters`),
+            2
+          );
+        const mustChange = !p.flags.has("permanent");
+        if (action === "add") await users.add(who, name!, role!, pw.value, mustChange);
+        else await users.update(who, name!, { password: pw.value, mustChange });
         io.out(
-          `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`} in ${dataDir}.${pw.generated ? ` Password: ${pw.value}` : ""}`,
+          `${action === "add" ? `Added ${name} (${role})` : `New password for ${name}`} in ${dataDir}.${pw.generated ? ` Password: ${pw.value}` : ""}${mustChange ? ` ${name} chooses a new password at the next sign-in.` : ""}`,
         );
         return 0;
       }

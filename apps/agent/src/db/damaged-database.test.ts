@@ -20,6 +20,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseProfile } from "@tessera/core";
 import { DatabaseError, openDatabase, SCHEMA_VERSION } from "./database";
 import { ProfileStore } from "./profiles";
+import { UserStore } from "./users";
 import { main } from "../cli/main";
 import { memoryIo } from "../cli/io";
 import { startServer } from "../server";
@@ -134,12 +135,36 @@ describe("a damaged database", () => {
 });
 
 describe("migrations", () => {
+  it("3: adds the must-change-password mark, unset for the users that already exist", () => {
+    dir = mkdtempSync(join(tmpdir(), "tessera-db-"));
+    const db = openDatabase(dir);
+    // What an agent of schema 2 left: the users table without the column, one user in it.
+    db.exec("ALTER TABLE users DROP COLUMN must_change_password;");
+    db.prepare("INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?)").run(
+      "ada",
+      "admin",
+      "scrypt$x",
+      "2026-01-01T00:00:00.000Z",
+    );
+    db.pragma("user_version = 2");
+    db.close();
+    const again = openDatabase(dir);
+    expect(again.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const users = new UserStore(again);
+    expect(users.get("ada")).toMatchObject({ role: "admin", mustChangePassword: false });
+    expect(users.add("olga", "operator", "scrypt$y", true)).toBe(true);
+    expect(users.get("olga")!.mustChangePassword).toBe(true);
+    again.close();
+  });
+
   it("back the database up before migrating it, and the backup holds the data", () => {
     dir = mkdtempSync(join(tmpdir(), "tessera-db-"));
     const db = openDatabase(dir);
     const id = new ProfileStore(db).create(example(), "ada").id;
     // Back to schema 1: what an older agent left.
-    db.exec("DROP TABLE instance_phases; DROP TABLE instance_log;");
+    db.exec(
+      "DROP TABLE instance_phases; DROP TABLE instance_log; ALTER TABLE users DROP COLUMN must_change_password;",
+    );
     db.pragma("user_version = 1");
     db.close();
     const at = Date.UTC(2026, 10, 30, 12, 0, 0);

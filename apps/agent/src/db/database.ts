@@ -89,6 +89,12 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX instance_log_name ON instance_log(name, id);
   `,
+  // 3: a password someone else set (the printed one-time password, an admin's reset) must be
+  // replaced by its user before the account can do anything (users.ts, plugins/auth.ts).
+  // Accounts that existed before keep their passwords as they are.
+  `
+  ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

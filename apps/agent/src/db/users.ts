@@ -18,6 +18,8 @@ export interface Session {
   role: Role;
   csrf: string;
   expiresAt: number;
+  /** The user's password was set by someone else: only choosing a new one is allowed. */
+  mustChangePassword: boolean;
 }
 
 function hashId(token: string): string {
@@ -31,33 +33,50 @@ export class UserStore {
   ) {}
 
   list(): UserRow[] {
-    return this.db
-      .prepare("SELECT name, role, created_at AS createdAt FROM users ORDER BY name")
-      .all() as UserRow[];
+    const rows = this.db
+      .prepare(
+        "SELECT name, role, created_at AS createdAt, must_change_password AS must FROM users ORDER BY name",
+      )
+      .all() as (UserRow & { must: number })[];
+    return rows.map(({ must, ...u }) => ({ ...u, mustChangePassword: must === 1 }));
   }
 
-  get(name: string): (UserRow & { hash: string }) | undefined {
-    return this.db
-      .prepare("SELECT name, role, hash, created_at AS createdAt FROM users WHERE name = ?")
-      .get(name) as (UserRow & { hash: string }) | undefined;
+  get(name: string): (UserRow & { hash: string; mustChangePassword: boolean }) | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT name, role, hash, created_at AS createdAt, must_change_password AS must FROM users WHERE name = ?",
+      )
+      .get(name) as (UserRow & { hash: string; must: number }) | undefined;
+    if (!row) return undefined;
+    const { must, ...rest } = row;
+    return { ...rest, mustChangePassword: must === 1 };
   }
 
   count(): number {
     return (this.db.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
   }
 
-  /** Returns false when the name is taken. */
-  add(name: string, role: Role, hash: string): boolean {
+  /**
+   * Returns false when the name is taken. `mustChange`: the password was chosen by someone
+   * else, and the user has to replace it at sign-in.
+   */
+  add(name: string, role: Role, hash: string, mustChange = false): boolean {
     const r = this.db
       .prepare(
-        "INSERT INTO users(name, role, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING",
+        "INSERT INTO users(name, role, hash, created_at, must_change_password) VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING",
       )
-      .run(name, role, hash, new Date(this.now()).toISOString());
+      .run(name, role, hash, new Date(this.now()).toISOString(), mustChange ? 1 : 0);
     return r.changes === 1;
   }
 
-  /** Changes role and/or hash. "last-admin" when it would leave no admin. */
-  update(name: string, change: { role?: Role; hash?: string }): "ok" | "not-found" | "last-admin" {
+  /**
+   * Changes role and/or hash (a new hash says in `mustChange` whether its user has to replace
+   * it). "last-admin" when it would leave no admin.
+   */
+  update(
+    name: string,
+    change: { role?: Role; hash?: string; mustChange?: boolean },
+  ): "ok" | "not-found" | "last-admin" {
     return this.db
       .transaction((): "ok" | "not-found" | "last-admin" => {
         const u = this.get(name);
@@ -67,11 +86,30 @@ export class UserStore {
         if (change.role)
           this.db.prepare("UPDATE users SET role = ? WHERE name = ?").run(change.role, name);
         if (change.hash) {
-          this.db.prepare("UPDATE users SET hash = ? WHERE name = ?").run(change.hash, name);
+          this.db
+            .prepare("UPDATE users SET hash = ?, must_change_password = ? WHERE name = ?")
+            .run(change.hash, change.mustChange ? 1 : 0, name);
           // A new password ends every session of that user.
           this.db.prepare("DELETE FROM sessions WHERE user = ?").run(name);
         }
         return "ok";
+      })
+      .immediate();
+  }
+
+  /**
+   * The user chose a new password themselves: stored, the must-change mark cleared, and
+   * every other session of theirs ended (the one they changed it in stays).
+   */
+  setOwnPassword(name: string, hash: string, keepToken: string): void {
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare("UPDATE users SET hash = ?, must_change_password = 0 WHERE name = ?")
+          .run(hash, name);
+        this.db
+          .prepare("DELETE FROM sessions WHERE user = ? AND id <> ?")
+          .run(name, hashId(keepToken));
       })
       .immediate();
   }
@@ -112,11 +150,13 @@ export class UserStore {
 
   session(token: string): Session | undefined {
     this.sessionStmt ??= this.db.prepare(
-      "SELECT s.user AS user, u.role AS role, s.csrf AS csrf, s.expires_at AS expiresAt FROM sessions s JOIN users u ON u.name = s.user WHERE s.id = ?",
+      "SELECT s.user AS user, u.role AS role, s.csrf AS csrf, s.expires_at AS expiresAt, u.must_change_password AS must FROM sessions s JOIN users u ON u.name = s.user WHERE s.id = ?",
     );
-    const row = this.sessionStmt.get(hashId(token)) as Session | undefined;
+    const row = this.sessionStmt.get(hashId(token)) as
+      (Omit<Session, "mustChangePassword"> & { must: number }) | undefined;
     if (!row || row.expiresAt < this.now()) return undefined;
-    return row;
+    const { must, ...rest } = row;
+    return { ...rest, mustChangePassword: must === 1 };
   }
 
   endSession(token: string): void {

@@ -115,7 +115,11 @@ describe("auth on every route", () => {
     const a = await login(t.app, "ada");
     expect(
       (await t.app.inject({ url: "/api/session", headers: { cookie: a.cookie } })).json(),
-    ).toEqual({ user: { name: "ada", role: "admin" }, csrfToken: a.csrf });
+    ).toEqual({
+      user: { name: "ada", role: "admin" },
+      csrfToken: a.csrf,
+      mustChangePassword: false,
+    });
     expect(
       (await t.app.inject({ method: "DELETE", url: "/api/session", headers: a.headers }))
         .statusCode,

@@ -1,7 +1,9 @@
 // Every route is closed unless it says otherwise: the hook below runs for every request
 // (the WebSocket upgrade included). Access "public" is for login only, "guest" for the
 // per-boot token of a successor; everything else needs a session with a high enough role,
-// and a state-changing method also needs the session's CSRF token in x-csrf-token.
+// and a state-changing method also needs the session's CSRF token in x-csrf-token. A session
+// whose password was set by someone else reaches only the routes marked
+// `duringPasswordChange` until its user has chosen their own.
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { timingSafeEqual } from "node:crypto";
 import { AgentError } from "../errors";
@@ -35,6 +37,11 @@ export function authHook(app: FastifyInstance) {
       if (typeof header !== "string" || !same(header, req.session.csrf))
         throw new AgentError("CSRF-MISMATCH");
     }
+    if (req.session.mustChangePassword && !req.routeOptions.config.duringPasswordChange)
+      throw app.tessera.sessionService.refuseUntilPasswordChanged(
+        req.session,
+        `${req.method} ${req.url.split("?")[0]}`,
+      );
     if (!roleAtLeast(req.session.role, access)) {
       // A refused attempt that reached the agent is on record: who tried what.
       app.tessera.audit.record({

@@ -19,13 +19,18 @@ const routes: RoutePlugin = async (app) => {
     const name: string = req.body.name;
     // @ts-expect-error: the body schema has no `role`
     void req.body.role;
-    const info: SessionInfo = { user: { name, role: "viewer" }, csrfToken: "t" };
+    const info: SessionInfo = {
+      user: { name, role: "viewer" },
+      csrfToken: "t",
+      mustChangePassword: false,
+    };
     return info;
   });
   // @ts-expect-error: the response schema wants a role of ROLES, not any string
   app.post("/wrong", { schema: { response: { 200: sessionInfoSchema } } }, async () => ({
     user: { name: "x", role: "root" },
     csrfToken: "t",
+    mustChangePassword: false,
   }));
 };
 
@@ -34,7 +39,11 @@ describe("route types from schemas", () => {
     const app = Fastify();
     await app.register(routes);
     const res = await app.inject({ method: "POST", url: "/hello", payload: { name: "ann" } });
-    expect(res.json()).toEqual({ user: { name: "ann", role: "viewer" }, csrfToken: "t" });
+    expect(res.json()).toEqual({
+      user: { name: "ann", role: "viewer" },
+      csrfToken: "t",
+      mustChangePassword: false,
+    });
     await app.close();
   });
 });

@@ -62,5 +62,10 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Reachable by a session whose user must choose a new password (reading and ending the
+     * session, changing the password, and the live connection, which refuses them itself).
+     */
+    duringPasswordChange?: boolean;
   }
 }

@@ -1,7 +1,8 @@
 // Console users: add, change role or password, remove. Each change is audited here, and a
 // changed or removed account's live connections are ended (they reconnect and sign in
 // again). The routes and the `tessera user` command both go through this service; the
-// command runs in its own process, without the agent's live hub.
+// command runs in its own process, without the agent's live hub. A password set here for
+// someone else is marked `mustChange`: its user has to choose their own at sign-in.
 import type { Role, UserView } from "@tessera/core";
 import { hashPassword } from "../auth/password";
 import type { AuditLog } from "../db/audit";
@@ -23,15 +24,24 @@ export class UserService {
     return this.d.users.list();
   }
 
-  /** 409 NAME-TAKEN when the name exists (audited as refused). */
-  async add(by: string, name: string, role: Role, password: string): Promise<UserView> {
-    const ok = this.d.users.add(name, role, await hashPassword(password));
+  /**
+   * 409 NAME-TAKEN when the name exists (audited as refused). `mustChange`: the new user has
+   * to replace this password at their first sign-in.
+   */
+  async add(
+    by: string,
+    name: string,
+    role: Role,
+    password: string,
+    mustChange: boolean,
+  ): Promise<UserView> {
+    const ok = this.d.users.add(name, role, await hashPassword(password), mustChange);
     this.d.audit.record({
       user: by,
       action: "user.add",
       target: name,
       result: ok ? "ok" : "refused",
-      detail: role,
+      detail: mustChange ? `${role}, must choose a new password` : role,
     });
     if (!ok)
       throw new AgentError("NAME-TAKEN", {
@@ -40,22 +50,30 @@ export class UserService {
     return this.view(name);
   }
 
-  /** A new role and/or password; a new password ends the user's sessions. */
+  /**
+   * A new role and/or password; a new password ends the user's sessions, and with
+   * `mustChange` its user has to replace it at their next sign-in.
+   */
   async update(
     by: string,
     name: string,
-    change: { role?: Role; password?: string },
+    change: { role?: Role; password?: string; mustChange?: boolean },
   ): Promise<UserView> {
-    const store: { role?: Role; hash?: string } = {};
+    const store: { role?: Role; hash?: string; mustChange?: boolean } = {};
     if (change.role) store.role = change.role;
-    if (change.password) store.hash = await hashPassword(change.password);
+    if (change.password) {
+      store.hash = await hashPassword(change.password);
+      store.mustChange = change.mustChange ?? false;
+    }
     const r = this.d.users.update(name, store);
+    const changed = [change.role ? "role" : "", change.password ? "password" : ""].filter(Boolean);
+    if (change.password && store.mustChange) changed.push("must choose a new password");
     this.d.audit.record({
       user: by,
       action: "user.update",
       target: name,
       result: r,
-      detail: Object.keys(change).join(","),
+      detail: changed.join(","),
     });
     this.fail(r);
     // A new password or role takes effect on live connections too: they reconnect.

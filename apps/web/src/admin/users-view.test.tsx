@@ -10,6 +10,12 @@ function agent() {
   const users = [
     { name: "admin", role: "admin", createdAt: "2026-11-26T07:00:00.000Z" },
     { name: "vera", role: "viewer", createdAt: "2026-11-26T07:00:00.000Z" },
+    {
+      name: "nina",
+      role: "viewer",
+      createdAt: "2026-11-26T07:00:00.000Z",
+      mustChangePassword: true,
+    },
   ];
   const patch = (r: Recorded) => {
     const name = decodeURIComponent(r.path.split("/").pop()!);
@@ -58,6 +64,11 @@ describe("users page", () => {
     const a = agent();
     render(<UsersView />);
     await screen.findByTestId("users.row-vera");
+    // who must still replace a password someone else set, says so
+    expect(screen.getByTestId("users.row-nina").textContent).toContain(
+      "(must choose a new password at sign-in)",
+    );
+    expect(screen.queryByTestId("users.must-change-vera")).toBeNull();
     fireEvent.change(screen.getByTestId("users.new-name"), { target: { value: "olga" } });
     fireEvent.change(screen.getByTestId("users.new-role"), { target: { value: "operator" } });
     fireEvent.change(screen.getByTestId("users.new-password"), {

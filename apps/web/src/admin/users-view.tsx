@@ -52,7 +52,10 @@ export function UsersView() {
   }
   async function add(e: FormEvent) {
     e.preventDefault();
-    await run(() => addUser(name, role, password), `Added ${name} as ${role}.`);
+    await run(
+      () => addUser(name, role, password),
+      `Added ${name} as ${role}. They choose their own password at their first sign-in.`,
+    );
     setName("");
     setPassword("");
   }
@@ -90,6 +93,12 @@ export function UsersView() {
                 <td>
                   {u.name}
                   {u.name === me ? <span className="muted"> (you)</span> : null}
+                  {u.mustChangePassword ? (
+                    <span className="muted" data-testid={`users.must-change-${u.name}`}>
+                      {" "}
+                      (must choose a new password at sign-in)
+                    </span>
+                  ) : null}
                 </td>
                 <td>
                   <select
@@ -120,7 +129,9 @@ export function UsersView() {
                         setResetting(null);
                         void run(
                           () => resetPassword(u.name, newPassword),
-                          `Password of ${u.name} reset. Tell them the new one in person.`,
+                          u.name === me
+                            ? "Your password is changed."
+                            : `Password of ${u.name} reset. Tell them the new one in person: they choose their own at their next sign-in.`,
                         );
                         setNewPassword("");
                       }}

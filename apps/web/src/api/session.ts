@@ -1,6 +1,6 @@
 // Sign-in, the current session and sign-out (API.md "Session"). Sign-in hands out the CSRF
 // token that state-changing requests carry.
-import type { SessionInfo } from "@tessera/core";
+import type { PasswordChange, SessionInfo } from "@tessera/core";
 import { ApiError, request, setCsrfToken } from "./client";
 
 export type { SessionInfo };
@@ -27,4 +27,9 @@ export async function getSession(): Promise<SessionInfo | null> {
 export async function logout(): Promise<void> {
   await request("DELETE", "/api/session");
   setCsrfToken(null);
+}
+
+/** Replaces the signed-in user's own password; the session stays (API.md "Session"). */
+export function changePassword(change: PasswordChange): Promise<SessionInfo> {
+  return request<SessionInfo>("POST", "/api/session/password", change);
 }

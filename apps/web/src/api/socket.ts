@@ -2,7 +2,14 @@
 // only: it opens the socket with the agent's subprotocol, hands every parsed message to the
 // one listener (the store's live controller), reports its state, reconnects with backoff
 // and resumes from the last sequence number it saw. It never decides what a message means.
-import { WS_SUBPROTOCOL, type ServerMessage } from "@tessera/core";
+import { WS_CLOSE, WS_SUBPROTOCOL, type ServerMessage } from "@tessera/core";
+
+/** Close codes after which reconnecting the same way cannot help. */
+const NO_RETRY = new Set<number>([
+  WS_CLOSE.sessionEnded,
+  WS_CLOSE.passwordChangeRequired,
+  WS_CLOSE.version,
+]);
 
 export type SocketStatus = "closed" | "connecting" | "open";
 
@@ -62,7 +69,8 @@ function open(): void {
     listener?.status("closed");
     socket = null;
     // 4401: the session ended; reconnectSocket() runs once the operator signs in again.
-    if (stopped || e.code === 4401 || e.code === 4406) return;
+    // 4403: a new password must be chosen first; the console connects again after that.
+    if (stopped || NO_RETRY.has(e.code)) return;
     retry = Math.min(retry + 1, 6);
     retryTimer = setTimeout(open, 500 * 2 ** retry);
   };

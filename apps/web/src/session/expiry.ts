@@ -47,8 +47,14 @@ export async function renewSession(username: string, password: string): Promise<
     const st = useStore.getState();
     // Another user signing in here is a different session: the retry must not act as them.
     const same = st.user?.name === s.user.name;
-    st.setUser(s.user);
+    st.setUser(s.user, s.mustChangePassword);
     st.setSessionExpired(false);
+    if (s.mustChangePassword) {
+      // An admin reset this password: the console gives way to choosing a new one (the
+      // draft stays in local storage); the interrupted action is not replayed.
+      abandonWaiters();
+      return null;
+    }
     // The agent closed the live connection with the old session (4401): open it again now.
     reconnectSocket();
     const w = waiters;
@@ -60,11 +66,15 @@ export async function renewSession(username: string, password: string): Promise<
   }
 }
 
-/** Gives up: back to the full sign-in page (the draft stays in local storage). */
-export function abandonSession(): void {
+function abandonWaiters(): void {
   const w = waiters;
   waiters = [];
   for (const r of w) r(false);
+}
+
+/** Gives up: back to the full sign-in page (the draft stays in local storage). */
+export function abandonSession(): void {
+  abandonWaiters();
   useStore.getState().setSessionExpired(false);
   useStore.getState().setUser(null);
 }

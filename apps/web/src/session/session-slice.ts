@@ -15,14 +15,19 @@ function storedTheme(): Theme {
 export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (set) => ({
   user: null,
   sessionStatus: "unknown",
+  mustChangePassword: false,
   tab: "machine",
   setTab(tab) {
     set({ tab });
   },
   theme: storedTheme(),
   wsStatus: "closed",
-  setUser(user) {
-    set({ user, sessionStatus: user ? "signed-in" : "signed-out" });
+  setUser(user, mustChangePassword = false) {
+    set({
+      user,
+      sessionStatus: user ? "signed-in" : "signed-out",
+      mustChangePassword: !!user && mustChangePassword,
+    });
   },
   setTheme(theme) {
     try {

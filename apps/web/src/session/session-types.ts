@@ -10,9 +10,15 @@ export interface SessionSlice {
   setTab(tab: Tab): void;
   user: User | null;
   sessionStatus: "unknown" | "signed-out" | "signed-in";
+  /**
+   * The agent refuses this session everything but choosing a new password (its password
+   * was set by someone else): the console shows that screen instead of itself.
+   */
+  mustChangePassword: boolean;
   theme: Theme;
   wsStatus: "closed" | "connecting" | "open";
-  setUser(user: User | null): void;
+  /** Signed in as `user` (null: signed out); `mustChangePassword` as the session says. */
+  setUser(user: User | null, mustChangePassword?: boolean): void;
   setTheme(theme: Theme): void;
   setWsStatus(s: SessionSlice["wsStatus"]): void;
 }

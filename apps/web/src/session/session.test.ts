@@ -69,6 +69,33 @@ describe("session expiry", () => {
     expect(fn).toHaveBeenCalledTimes(1);
   });
 
+  it("signing in again after an admin's reset gives way to choosing a new password, replaying nothing", async () => {
+    useStore.getState().setUser({ name: "olga", role: "operator" });
+    standInAgent({
+      "POST /api/session": {
+        status: 200,
+        body: {
+          user: { name: "olga", role: "operator" },
+          csrfToken: "t",
+          mustChangePassword: true,
+        },
+      },
+    });
+    const fn = vi.fn(async () => {
+      throw expired();
+    });
+    const done = withSession(fn);
+    await vi.waitFor(() => expect(useStore.getState().sessionExpired).toBe(true));
+    expect(await renewSession("olga", "reset-by-admin")).toBeNull();
+    await expect(done).rejects.toThrow("Sign in first.");
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(useStore.getState()).toMatchObject({
+      sessionExpired: false,
+      sessionStatus: "signed-in",
+      mustChangePassword: true,
+    });
+  });
+
   it("giving up goes to the sign-in page and fails the waiting action; other errors pass through", async () => {
     useStore.getState().setUser({ name: "olga", role: "operator" });
     const done = withSession(async () => {

@@ -16,6 +16,11 @@ export const WS_SUBPROTOCOL = "tessera.ws.v1";
 export const WS_CLOSE = {
   /** The session ended (logout, expiry, password change): sign in again, then reconnect. */
   sessionEnded: 4401,
+  /**
+   * The session's user must choose a new password first (403 PASSWORD-CHANGE-REQUIRED over
+   * HTTP): change it (POST /api/session/password), then reconnect.
+   */
+  passwordChangeRequired: 4403,
   /** The client did not offer WS_SUBPROTOCOL: reconnecting the same way cannot help. */
   version: 4406,
   /** The client read too slowly and was cut off: reconnect and resume from its seq. */

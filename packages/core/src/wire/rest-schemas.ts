@@ -78,14 +78,19 @@ export const roleSchema = { type: "string", enum: [...ROLES] } as const;
 export const userViewSchema = {
   type: "object",
   required: ["name", "role"],
-  properties: { name: { type: "string" }, role: roleSchema, createdAt: { type: "string" } },
+  properties: {
+    name: { type: "string" },
+    role: roleSchema,
+    createdAt: { type: "string" },
+    mustChangePassword: { type: "boolean" },
+  },
   additionalProperties: true,
 } as const;
 
 /** SessionInfo. */
 export const sessionInfoSchema = {
   type: "object",
-  required: ["user", "csrfToken"],
+  required: ["user", "csrfToken", "mustChangePassword"],
   properties: {
     user: {
       type: "object",
@@ -94,8 +99,28 @@ export const sessionInfoSchema = {
       additionalProperties: true,
     },
     csrfToken: { type: "string" },
+    mustChangePassword: { type: "boolean" },
   },
   additionalProperties: true,
+} as const;
+
+/** The rules for a password a person chooses (API.md "Users"): 8 to 1024 characters. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const passwordSchema = {
+  type: "string",
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: 1024,
+} as const;
+
+/** PasswordChange. The current password is checked, not shaped: any length is compared. */
+export const passwordChangeSchema = {
+  type: "object",
+  required: ["currentPassword", "newPassword"],
+  additionalProperties: false,
+  properties: {
+    currentPassword: { type: "string", maxLength: 1024 },
+    newPassword: passwordSchema,
+  },
 } as const;
 
 // ---------------------------------------------------------------- audit

@@ -66,12 +66,26 @@ export type UserView = {
   role: Role;
   /** ISO time. */
   createdAt: string;
+  /** Their password was set by someone else: they choose their own at their next sign-in. */
+  mustChangePassword?: boolean;
 };
 
 /** POST and GET /api/session: who is signed in, and the token for state-changing requests. */
 export type SessionInfo = {
   user: { name: string; role: Role };
   csrfToken: string;
+  /**
+   * The password was set by someone else (the agent's printed one-time password, an admin's
+   * reset): until the user chooses their own (POST /api/session/password), every other
+   * request is refused with 403 PASSWORD-CHANGE-REQUIRED.
+   */
+  mustChangePassword: boolean;
+};
+
+/** POST /api/session/password: the user replaces their own password. */
+export type PasswordChange = {
+  currentPassword: string;
+  newPassword: string;
 };
 
 // ---------------------------------------------------------------- profiles

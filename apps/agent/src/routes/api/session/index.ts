@@ -1,7 +1,8 @@
-// Login, who am I, logout (the SessionService). Login is the only public route besides the
-// guests' report.
+// Login, who am I, logout, and choosing one's own password (the SessionService). Login is
+// the only public route besides the guests' report; the other three are all a session
+// whose password someone else set may reach (plugins/auth.ts).
 import type { RoutePlugin } from "../../route-plugin";
-import { sessionInfoSchema } from "@tessera/core";
+import { passwordChangeSchema, sessionInfoSchema } from "@tessera/core";
 import { SESSION_COOKIE } from "../../../plugins/auth";
 
 const noContent = { type: "null", description: "No content" } as const;
@@ -43,15 +44,36 @@ const routes: RoutePlugin = async (app) => {
     },
   );
 
-  app.get("/session", { schema: { response: { 200: sessionInfoSchema } } }, async (req) =>
-    t.sessionService.info(req.session!),
+  app.get(
+    "/session",
+    { config: { duringPasswordChange: true }, schema: { response: { 200: sessionInfoSchema } } },
+    async (req) => t.sessionService.info(req.session!),
   );
 
-  app.delete("/session", { schema: { response: { 204: noContent } } }, async (req, reply) => {
-    t.sessionService.logout(req.session!);
-    void reply.clearCookie(SESSION_COOKIE, { path: "/" });
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    "/session",
+    { config: { duringPasswordChange: true }, schema: { response: { 204: noContent } } },
+    async (req, reply) => {
+      t.sessionService.logout(req.session!);
+      void reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/session/password",
+    {
+      config: { duringPasswordChange: true },
+      schema: { body: passwordChangeSchema, response: { 200: sessionInfoSchema } },
+    },
+    async (req) =>
+      t.sessionService.changePassword(
+        req.session!,
+        req.body.currentPassword,
+        req.body.newPassword,
+        req.ip,
+      ),
+  );
 };
 
 export default routes;

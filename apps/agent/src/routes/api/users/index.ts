@@ -1,6 +1,11 @@
-// Users (admin only): list, add, change role or password, remove (the UserService).
+// Users (admin only): list, add, change role or password, remove (the UserService). A
+// password an admin sets for someone else has to be replaced by its user at sign-in.
 import type { RoutePlugin } from "../../route-plugin";
-import { roleSchema as role, userViewSchema as userView } from "@tessera/core";
+import {
+  passwordSchema as password,
+  roleSchema as role,
+  userViewSchema as userView,
+} from "@tessera/core";
 import { actor } from "../../../plugins/auth";
 
 const nameParams = {
@@ -8,7 +13,6 @@ const nameParams = {
   required: ["name"],
   properties: { name: { type: "string", minLength: 1, maxLength: 64 } },
 } as const;
-const password = { type: "string", minLength: 8, maxLength: 1024 } as const;
 const noContent = { type: "null", description: "No content" } as const;
 
 const routes: RoutePlugin = async (app) => {
@@ -51,9 +55,15 @@ const routes: RoutePlugin = async (app) => {
       },
     },
     async (req, reply) =>
-      reply
-        .code(201)
-        .send(await t.userService.add(actor(req), req.body.name, req.body.role, req.body.password)),
+      reply.code(201).send(
+        await t.userService.add(
+          actor(req),
+          req.body.name,
+          req.body.role,
+          req.body.password,
+          true, // the admin chose it: the new user chooses their own at first sign-in
+        ),
+      ),
   );
 
   app.patch(
@@ -71,7 +81,12 @@ const routes: RoutePlugin = async (app) => {
         response: { 200: userView },
       },
     },
-    async (req) => t.userService.update(actor(req), req.params.name, req.body),
+    async (req) =>
+      t.userService.update(actor(req), req.params.name, {
+        ...req.body,
+        // An admin's own new password is their choice; anyone else's is a reset.
+        mustChange: req.params.name !== actor(req),
+      }),
   );
 
   app.delete(

@@ -37,7 +37,15 @@ describe("users (admin)", () => {
       payload: { name: "olga", role: "viewer", password: PASSWORD },
     });
     expect(dup.json().error.code).toBe("NAME-TAKEN");
+    // The admin chose olga's password: she chooses her own before anything else.
     const olga = await login(t.app, "olga");
+    const own = await t.app.inject({
+      method: "POST",
+      url: "/api/session/password",
+      headers: olga.headers,
+      payload: { currentPassword: PASSWORD, newPassword: "olga-chose-this" },
+    });
+    expect(own.json().mustChangePassword).toBe(false);
     const promote = await t.app.inject({
       method: "PATCH",
       url: "/api/users/olga",

@@ -1,6 +1,7 @@
 // The live connection (API.md "WebSocket"): session-authenticated by the global hook,
 // Origin-checked here, versioned by subprotocol; a snapshot or the missed events on
-// connect, then the hub's stream.
+// connect, then the hub's stream. A session that must choose a new password first is
+// refused with a message and close code 4403, not streamed to.
 import { hostname, networkInterfaces } from "node:os";
 import type { FastifyRequest } from "fastify";
 import type { FromSchema } from "json-schema-to-ts";
@@ -90,6 +91,8 @@ const routes: RoutePlugin = async (app) => {
     "/ws",
     {
       websocket: true,
+      // reached by such a session so that it can be told why (below), not with a bare 403
+      config: { duringPasswordChange: true },
       schema: { querystring: wsQuery },
       onRequest: async (req) => {
         const port = (app.server.address() as { port?: number } | null)?.port ?? t.config.port;
@@ -105,6 +108,13 @@ const routes: RoutePlugin = async (app) => {
         };
         socket.send(encode(refusal));
         socket.close(WS_CLOSE.version, "protocol version");
+        return;
+      }
+      if (req.session!.mustChangePassword) {
+        const e = t.sessionService.refuseUntilPasswordChanged(req.session!, "GET /api/ws");
+        const refusal: ErrorMessage = { type: "error", code: e.code, message: e.message };
+        socket.send(encode(refusal));
+        socket.close(WS_CLOSE.passwordChangeRequired, "password change required");
         return;
       }
       const client = Object.assign(socket, {
