@@ -41,7 +41,8 @@ for (const scheme of SCHEMES) {
       expect(password, "npm start prints a one-time admin password").toBeTruthy();
       expect(agent.output).toContain(`${STAND_IN_FILE} is Tessera's stand-in kernel`);
       const run = new RunPage(page, agent.url);
-      await run.signIn("admin", password!);
+      // the printed password is one-time: the console asks for the admin's own first
+      await run.signInFirstTime("admin", password!, "demo-admin-chosen-pw");
 
       // The editor opens the active demo profile: os2's kernel is the stand-in, labelled.
       await page.getByTestId("tabs.machine").click();

@@ -75,6 +75,12 @@ describe("npm start's demo (tessera serve --demo)", () => {
 
     const http = new Http(started.url);
     await http.signIn("admin", password!);
+    // the printed password is one-time: the admin chooses their own before anything else
+    const changed = await http.call("POST", "/api/session/password", {
+      currentPassword: password,
+      newPassword: "demo-admin-chosen-pw",
+    });
+    expect(changed.status).toBe(200);
     const settings = await http.call("GET", "/api/settings");
     expect(settings.json).toMatchObject({
       dryRun: true,
