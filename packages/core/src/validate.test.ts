@@ -495,6 +495,29 @@ describe("DEV-STOCK-AMBIGUOUS", () => {
     const [d] = codes(validate(devMachine, p), "DEV-STOCK-AMBIGUOUS");
     expect(d!.message).toContain("144d:a808");
   });
+
+  it("lists a device that two instances both list once, next to the other one", () => {
+    const p = base();
+    p.instances[1]!.devices = ["0000:01:00.0"];
+    p.instances[2]!.devices = ["0000:02:00.0", "0000:01:00.0"];
+    const d = validate(devMachine, p);
+    expect(codes(d, "DEV-SHARED")).toHaveLength(1);
+    const [stock, ...rest] = codes(d, "DEV-STOCK-AMBIGUOUS");
+    expect(rest).toEqual([]);
+    expect(stock!.message).toBe(
+      "os2 and os3 each own a 144d:a808 device (0000:01:00.0, 0000:02:00.0): pci-stub.ids= names devices by vendor:device, so stock options cannot keep them apart; only the ownership option does.",
+    );
+    expect(stock!.subject).toEqual({ devices: ["0000:01:00.0", "0000:02:00.0"] });
+  });
+
+  it("leaves one device in two instances to DEV-SHARED: it is not two identical devices", () => {
+    const p = base();
+    p.instances[1]!.devices = ["0000:01:00.0"];
+    p.instances[2]!.devices = ["0000:01:00.0"];
+    const d = validate(devMachine, p);
+    expect(codes(d, "DEV-SHARED")).toHaveLength(1);
+    expect(codes(d, "DEV-STOCK-AMBIGUOUS")).toEqual([]);
+  });
 });
 
 describe("DEV-UNASSIGNED", () => {
