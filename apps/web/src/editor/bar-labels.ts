@@ -10,8 +10,11 @@ export interface BarLabels {
   /** Per axis tick, in order. */
   ticks: Placement[];
   marker: Placement;
-  /** Keys (data-key) of the regions and ranges whose name fits inside them. */
-  named: Set<string>;
+  /**
+   * Per region or range (data-key), how much of its name fits inside it: all of it, the part
+   * before its `.more` (a range's size), or nothing (absent).
+   */
+  named: Map<string, "full" | "short">;
 }
 
 /** The bar's width in px, followed as the window resizes (0 until it is laid out). */
@@ -37,7 +40,7 @@ function same(a: BarLabels | null, b: BarLabels): boolean {
     a.ticks.length === b.ticks.length &&
     a.ticks.every((t, k) => t === b.ticks[k]) &&
     a.named.size === b.named.size &&
-    [...a.named].every((s) => b.named.has(s))
+    [...a.named].every(([k, v]) => b.named.get(k) === v)
   );
 }
 
@@ -61,12 +64,17 @@ export function useBarLabels(
     }));
     const m = el.querySelector<HTMLElement>(".marker");
     const marker = m ? anchorOf({ x: Number(m.dataset.x), width: m.offsetWidth }, width) : null;
-    const named = new Set<string>();
+    const named = new Map<string, "full" | "short">();
     for (const box of el.querySelectorAll<HTMLElement>(".seg, .rng")) {
       const name = box.querySelector<HTMLElement>(":scope > .name");
       const pad = getComputedStyle(box);
       const room = box.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight);
-      if (name && box.dataset.key && name.offsetWidth <= room) named.add(box.dataset.key);
+      if (!name || !box.dataset.key) continue;
+      // the part after `.more` is hidden by visibility, so both widths stay measurable
+      const more = name.querySelector<HTMLElement>(".more")?.offsetWidth ?? null;
+      if (name.offsetWidth <= room) named.set(box.dataset.key, "full");
+      else if (more !== null && name.offsetWidth - more <= room)
+        named.set(box.dataset.key, "short");
     }
     const next = { key, ticks: placeAxisLabels(measured, width), marker, named };
     setLabels((prev) => (same(prev, next) ? prev : next));

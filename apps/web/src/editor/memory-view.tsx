@@ -91,8 +91,11 @@ export function MemoryView() {
   const bar = useRef<HTMLDivElement | null>(null);
   const barWidth = useWidth(bar);
   const labels = useBarLabels(bar, `${view.start}/${view.span}/${segs.length}`, barWidth);
-  // a region's or range's name is shown whole or not at all (until measured: shown)
-  const nameClass = (key: string) => (!labels || labels.named.has(key) ? "name" : "name cut");
+  // a region's or range's name is shown whole, a range's without its size, or not at all
+  const nameClass = (key: string) => {
+    const fit = labels ? (labels.named.get(key) ?? "cut") : "full";
+    return fit === "full" ? "name" : `name ${fit}`;
+  };
 
   useEffect(() => setView({ start: 0n, span: end }), [end]);
   useEffect(() => {
@@ -311,7 +314,8 @@ export function MemoryView() {
                       onKeyDown={(e) => nudge(e, i, k, "l")}
                     />
                     <span className={nameClass(`m${i}-${k}`)}>
-                      {inst.name} {sizeLabel(r.size)}
+                      {inst.name}
+                      <span className="more"> {sizeLabel(r.size)}</span>
                     </span>
                     <button
                       className="handle r"
