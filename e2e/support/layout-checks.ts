@@ -6,17 +6,17 @@ import type { Page } from "@playwright/test";
  * Content cut horizontally inside `rootTestId`: an element (not a free-text field, whose text
  * scrolls by design) whose content is wider than its box, the root scrolling sideways, a card
  * (`cardSelector`) sticking out of the root's visible width, or an element sticking out of its
- * card.
+ * card. `cards` counts the cards seen.
  */
 export async function horizontalClipping(
   page: Page,
   rootTestId: string,
   cardSelector: string,
-): Promise<string[]> {
+): Promise<{ cards: number; cut: string[] }> {
   return page.evaluate(
     ({ rootTestId, cardSelector }) => {
       const root = document.querySelector<HTMLElement>(`[data-testid="${rootTestId}"]`);
-      if (!root) return [`no element [data-testid="${rootTestId}"]`];
+      if (!root) return { cards: 0, cut: [`no element [data-testid="${rootTestId}"]`] };
       const name = (el: Element) => {
         const id = el.getAttribute("data-testid") ?? el.getAttribute("aria-label");
         const text = (el.textContent ?? "").trim().slice(0, 40);
@@ -38,8 +38,9 @@ export async function horizontalClipping(
           out.push(`${name(el)} is cut: content ${el.scrollWidth} px in ${el.clientWidth} px`);
       }
       const r = root.getBoundingClientRect();
+      const cards = Array.from(root.querySelectorAll(cardSelector));
       const visibleRight = r.left + root.clientLeft + root.clientWidth;
-      for (const card of Array.from(root.querySelectorAll(cardSelector))) {
+      for (const card of cards) {
         const c = card.getBoundingClientRect();
         if (c.right > visibleRight + 0.5)
           out.push(`${name(card)} ends at ${c.right} px, past the visible ${visibleRight} px`);
@@ -52,7 +53,7 @@ export async function horizontalClipping(
             );
         }
       }
-      return out;
+      return { cards: cards.length, cut: out };
     },
     { rootTestId, cardSelector },
   );
@@ -61,9 +62,13 @@ export async function horizontalClipping(
 /**
  * Pairs of text labels that overlap inside the given areas: every visible text, measured as
  * the glyph boxes of its text nodes and clipped by its ancestors' overflow, against every
- * other. Texts of one element (two lines of one label) are one label.
+ * other. Texts of one element (two lines of one label) are one label; `labels` counts the
+ * labels seen, so a check that found nothing to compare shows as such.
  */
-export async function overlappingLabels(page: Page, selectors: string[]): Promise<string[]> {
+export async function overlappingLabels(
+  page: Page,
+  selectors: string[],
+): Promise<{ labels: number; overlaps: string[] }> {
   return page.evaluate((selectors) => {
     interface Label {
       owner: Element;
@@ -121,6 +126,6 @@ export async function overlappingLabels(page: Page, selectors: string[]): Promis
           out.push(`"${a.text}" and "${b.text}" overlap by ${w.toFixed(1)}×${h.toFixed(1)} px`);
       }
     }
-    return out;
+    return { labels: new Set(labels.map((l) => l.owner)).size, overlaps: out };
   }, selectors);
 }

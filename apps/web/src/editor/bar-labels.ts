@@ -1,6 +1,6 @@
 // Measures the memory bar's labels after each layout and decides, before the browser paints,
 // which are shown and where (the rules are in model/bar-labels.ts): the axis labels, the
-// 1 MiB marker's label and each region's name.
+// 1 MiB marker's label, and the names of the regions and ranges.
 import { useLayoutEffect, useState, type RefObject } from "react";
 import { anchorOf, placeAxisLabels, type Placement } from "./model/bar-labels";
 
@@ -46,8 +46,8 @@ function same(a: BarLabels | null, b: BarLabels): boolean {
 
 /**
  * Reads the rendered bar: `.axis .label` per tick (data-x: its address's px offset), the
- * `.marker` label, and each region (`.seg`) or range (`.rng`) with its `.name`. Hidden labels keep their size
- * (visibility), so measuring never depends on the previous decision.
+ * `.marker` label, and each region (`.seg`) or range (`.rng`) with its `.name`. Hidden
+ * labels keep their size (visibility), so measuring never depends on the previous decision.
  */
 export function useBarLabels(
   bar: RefObject<HTMLElement | null>,
@@ -67,9 +67,9 @@ export function useBarLabels(
     const named = new Map<string, "full" | "short">();
     for (const box of el.querySelectorAll<HTMLElement>(".seg, .rng")) {
       const name = box.querySelector<HTMLElement>(":scope > .name");
+      if (!name || !box.dataset.key) continue;
       const pad = getComputedStyle(box);
       const room = box.clientWidth - parseFloat(pad.paddingLeft) - parseFloat(pad.paddingRight);
-      if (!name || !box.dataset.key) continue;
       // the part after `.more` is hidden by visibility, so both widths stay measurable
       const more = name.querySelector<HTMLElement>(".more")?.offsetWidth ?? null;
       if (name.offsetWidth <= room) named.set(box.dataset.key, "full");
