@@ -1,7 +1,10 @@
 // The console works from 1024×768 up: the header stays one line (what does not fit goes into
-// a menu), nothing overlaps and nothing is cut, in light and dark.
+// a menu), nothing overlaps and nothing is cut, in light and dark: no card in the instances
+// sidebar is cut on its right, and no two labels of the memory bar (axis, 1 MiB marker,
+// regions, legend) cover each other.
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean, SCHEMES } from "../support/axe";
+import { horizontalClipping, overlappingLabels } from "../support/layout-checks";
 import { ConsolePage, EXAMPLE_PROFILE } from "../support/console-page";
 
 const SIZES = [
@@ -54,6 +57,28 @@ for (const scheme of SCHEMES) {
       const bar = await box(page, "memory.bar");
       expect(bar.x + bar.width).toBeLessThanOrEqual(memory.x + memory.width);
       await expectNoSidewaysScroll(page);
+
+      // every instance card fits the sidebar, and nothing inside a card is cut on its right
+      const sidebar = await horizontalClipping(page, "app.aside", "article.slot");
+      expect(sidebar.cards).toBe(3);
+      expect(sidebar.cut).toEqual([]);
+      // the memory bar's labels are dropped or placed so that none covers another
+      const memoryLabels = ['[data-testid="memory.panel"] .legend', '[data-testid="memory.bar"]'];
+      const full = await overlappingLabels(page, memoryLabels);
+      // six legend entries, the 1 MiB marker, axis labels, region and range names
+      expect(full.labels).toBeGreaterThanOrEqual(12);
+      expect(full.overlaps).toEqual([]);
+      // zoomed so that the 1 MiB line sits inside the window, away from its left edge
+      await page.getByTestId("memory.zoom-low").click();
+      await page.getByTestId("memory.zoom-out").click();
+      await expect(page.getByTestId("memory.marker-1mib")).toBeVisible();
+      const low = await overlappingLabels(page, memoryLabels);
+      expect(low.labels).toBeGreaterThanOrEqual(12);
+      expect(low.overlaps).toEqual([]);
+      await page
+        .getByTestId("memory.panel")
+        .screenshot({ path: `screenshots/memory-low-${name}.png` });
+      await page.getByTestId("memory.zoom-all").click();
 
       await expectAxeClean(page, `machine ${name}`);
       for (const tab of ["boot", "profiles", "run", "audit"]) {

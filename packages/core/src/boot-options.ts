@@ -11,7 +11,10 @@ export interface Ownership {
    * owner wins; sharing is an error elsewhere). One map serves ownership and duplicates.
    */
   first: Map<string, number>;
-  /** "vvvv:dddd" -> the instances owning a device of that vendor:device pair, and the ids. */
+  /**
+   * "vvvv:dddd" -> the instances listing a device of that vendor:device pair (none of them may
+   * stub the pair), and the distinct ids, each once.
+   */
   pciOwners: Map<string, { owners: Set<number>; ids: string[] }>;
 }
 
@@ -23,13 +26,15 @@ export function ownershipOf(m: Machine, p: Profile): Ownership {
     const devices = p.instances[i]!.devices;
     for (let k = 0; k < devices.length; k++) {
       const id = devices[k]!;
-      if (!first.has(id)) first.set(id, i * 65536 + k);
+      const repeat = first.has(id);
+      if (!repeat) first.set(id, i * 65536 + k);
       const key = idx.pciPair.get(id);
       if (key !== undefined) {
         let entry = pciOwners.get(key);
         if (!entry) pciOwners.set(key, (entry = { owners: new Set(), ids: [] }));
         entry.owners.add(i);
-        entry.ids.push(id);
+        // a device listed again (DEV-SHARED) is still one device
+        if (!repeat) entry.ids.push(id);
       }
     }
   }

@@ -119,15 +119,15 @@ export function usableBytesIn(idx: MachineIndex, r: Range): bigint {
   return total;
 }
 
-/** NUMA nodes of the usable RAM a range touches (nodes that are known). */
-export function nodesOfRange(idx: MachineIndex, r: Range): Set<number> {
-  const nodes = new Set<number>();
+/** Usable bytes of `r` on each known NUMA node (RAM whose node is unknown is left out). */
+export function usableBytesByNode(idx: MachineIndex, r: Range, into: Map<number, bigint>): void {
   const end = r.start + r.size;
   for (const u of idx.usable) {
-    if (u.start < end && r.start < u.start + u.size && u.node !== undefined && u.node !== null)
-      nodes.add(u.node);
+    if (u.node === undefined || u.node === null) continue;
+    const s = u.start > r.start ? u.start : r.start;
+    const e = u.start + u.size < end ? u.start + u.size : end;
+    if (e > s) into.set(u.node, (into.get(u.node) ?? 0n) + (e - s));
   }
-  return nodes;
 }
 
 /** Formats LAPIC IDs as runs: [0,1,2,3,8] -> "0-3, 8". */

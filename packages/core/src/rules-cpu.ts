@@ -1,9 +1,9 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
-import { formatCpuList } from "./machine-index";
+import { formatCpuList, usableBytesByNode } from "./machine-index";
 import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./rule-context";
 import { freeCpuRuns } from "./suggest";
-import { nodesOfRange } from "./machine-index";
+import { humanSize } from "./units";
 
 export function checkCpus(ctx: Ctx): void {
   const { idx, p } = ctx;
@@ -192,27 +192,70 @@ function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
   );
 }
 
+// Names each node with what is on it, so the message says which cores are far from which
+// memory: "cores 6-7 on node 0" rather than a flat list of nodes on either side.
 function checkNuma(ctx: Ctx, i: number, known: number[]): void {
-  const cpuNodes = new Set<number>();
+  const coresOn = new Map<number, number[]>();
   for (const a of known) {
     const n = ctx.idx.cpuByApic.get(a)!.node;
-    if (n !== null) cpuNodes.add(n);
+    if (n === null) continue;
+    const list = coresOn.get(n);
+    if (list) list.push(a);
+    else coresOn.set(n, [a]);
   }
-  const memNodes = new Set<number>();
-  for (const r of ctx.p.instances[i]!.memory)
-    for (const n of nodesOfRange(ctx.idx, r)) memNodes.add(n);
-  if (cpuNodes.size === 0 || memNodes.size === 0) return;
-  const far = [...memNodes].filter((n) => !cpuNodes.has(n));
-  const bare = [...cpuNodes].filter((n) => !memNodes.has(n));
-  if (far.length === 0 && bare.length === 0) return;
+  const bytesOn = new Map<number, bigint>();
+  for (const r of ctx.p.instances[i]!.memory) usableBytesByNode(ctx.idx, r, bytesOn);
+  if (coresOn.size === 0 || bytesOn.size === 0) return;
+  const cpuNodes = [...coresOn.keys()].sort((a, b) => a - b);
+  const memNodes = [...bytesOn.keys()].sort((a, b) => a - b);
+  const bare = cpuNodes.filter((n) => !bytesOn.has(n));
+  const far = memNodes.filter((n) => !coresOn.has(n));
+  if (bare.length === 0 && far.length === 0) return;
+  const label = instanceLabel(ctx, i);
+  const cores = (n: number) => formatCpuList(coresOn.get(n)!);
+  const where = cpuNodes.map((n) => `cores ${cores(n)} on node ${n}`).join(" and ");
+  const held = memNodes.map((n) => `${humanSize(bytesOn.get(n)!)} on node ${n}`).join(" and ");
+  let effect: string;
+  let hint: string;
+  if (bare.length === cpuNodes.length) {
+    effect = "every access crosses the interconnect";
+    hint = `Take memory from ${nodeList(cpuNodes)}, or cores from ${nodeList(memNodes)}.`;
+  } else {
+    const parts: string[] = [];
+    const hints: string[] = [];
+    for (const n of bare) {
+      parts.push(`cores ${cores(n)} reach all of it across the interconnect`);
+      hints.push(
+        `add memory from node ${n}, or trade cores ${cores(n)} for cores on ${nodeList(memNodes)}`,
+      );
+    }
+    for (const n of far) {
+      parts.push(
+        `the ${humanSize(bytesOn.get(n)!)} on node ${n} is remote to every one of its cores`,
+      );
+      hints.push(
+        `move the memory on node ${n} to ${nodeList(cpuNodes)}, or add cores from node ${n}`,
+      );
+    }
+    effect = parts.join("; ");
+    hint = `${hints.join("; ")}.`;
+    hint = hint[0]!.toUpperCase() + hint.slice(1);
+  }
   report(
     ctx,
     "CPU-NUMA",
     i,
     `instances[${i}]`,
-    `${instanceLabel(ctx, i)}'s cores are on node${cpuNodes.size > 1 ? "s" : ""} ${[...cpuNodes].join(", ")} but its memory is on node${memNodes.size > 1 ? "s" : ""} ${[...memNodes].join(", ")}: every access crosses the interconnect.`,
-    `Take memory from node ${[...cpuNodes].join(" or ")}, or cores from node ${[...memNodes].join(" or ")}.`,
+    `${label} has ${where}; its memory is ${held}: ${effect}.`,
+    hint,
   );
+}
+
+/** "node 1", "node 0 or 1", "node 0, 1 or 3". */
+function nodeList(nodes: number[]): string {
+  return nodes.length === 1
+    ? `node ${nodes[0]}`
+    : `node ${nodes.slice(0, -1).join(", ")} or ${nodes[nodes.length - 1]}`;
 }
 
 function suggestRun(ctx: Ctx, i: number, count: number): string | null {

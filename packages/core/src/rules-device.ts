@@ -135,9 +135,11 @@ export function checkDevices(ctx: Ctx): void {
 }
 
 function checkStockAmbiguity(ctx: Ctx): void {
-  for (const [pair, { owners, ids }] of ctx.own.pciOwners) {
+  for (const [pair, { ids }] of ctx.own.pciOwners) {
+    // Distinct devices held by distinct instances; one device in two instances is DEV-SHARED.
+    const owners = new Set(ids.map((id) => ctx.own.first.get(id)! >> 16));
     if (owners.size < 2) continue;
-    const names = [...owners].map((i) => instanceLabel(ctx, i));
+    const names = [...owners].sort((a, b) => a - b).map((i) => instanceLabel(ctx, i));
     report(
       ctx,
       "DEV-STOCK-AMBIGUOUS",

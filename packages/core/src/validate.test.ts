@@ -179,17 +179,44 @@ describe("CPU-HYBRID", () => {
 });
 
 describe("CPU-NUMA", () => {
-  it("warns when an instance's memory is on another node than its cores", () => {
-    const numa = makeMachine({ sockets: 2, coresPerSocket: 4 }); // node 0: 4-11 GiB, node 1: 11-18 GiB
-    const far = profile(inst("os1", [0, 1], [["0x0", "2G"]]), inst("os2", [4, 5], [["4G", "4G"]]));
-    expect(codes(validate(numa, far), "CPU-NUMA")[0]?.message).toContain(
-      "node 1 but its memory is on node 0",
+  // node 0: cores 0-3 and RAM below 11 GiB; node 1: cores 4-7 and RAM from 11 to 18 GiB
+  const numa = makeMachine({ sockets: 2, coresPerSocket: 4 });
+  const os1 = () => inst("os1", [0, 1], [["0x0", "2G"]]);
+  const numaOf = (p: Profile) => codes(validate(numa, p), "CPU-NUMA");
+
+  it("says every access crosses when no core shares a node with any of the memory", () => {
+    const [d, ...rest] = numaOf(profile(os1(), inst("os2", [4, 5], [["4G", "4G"]])));
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({
+      instance: "os2",
+      message:
+        "os2 has cores 4-5 on node 1; its memory is 4 GiB on node 0: every access crosses the interconnect.",
+      hint: "Take memory from node 1, or cores from node 0.",
+    });
+  });
+
+  it("names the cores whose node holds none of the memory, not every node of the instance", () => {
+    const p = profile(os1(), inst("os2", [2, 3, 4, 5], [["12G", "4G"]]));
+    const [d, ...rest] = numaOf(p);
+    expect(rest).toEqual([]);
+    expect(d!.message).toBe(
+      "os2 has cores 2-3 on node 0 and cores 4-5 on node 1; its memory is 4 GiB on node 1: cores 2-3 reach all of it across the interconnect.",
     );
-    const near = profile(
-      inst("os1", [0, 1], [["0x0", "2G"]]),
-      inst("os2", [4, 5], [["12G", "4G"]]),
+    expect(d!.hint).toBe("Add memory from node 0, or trade cores 2-3 for cores on node 1.");
+  });
+
+  it("names the memory on a node without cores, with its size", () => {
+    const [d, ...rest] = numaOf(profile(os1(), inst("os2", [4, 5], [["10G", "2G"]])));
+    expect(rest).toEqual([]);
+    expect(d!.message).toBe(
+      "os2 has cores 4-5 on node 1; its memory is 1 GiB on node 0 and 1 GiB on node 1: the 1 GiB on node 0 is remote to every one of its cores.",
     );
-    expect(codes(validate(numa, near), "CPU-NUMA")).toEqual([]);
+    expect(d!.hint).toBe("Move the memory on node 0 to node 1, or add cores from node 0.");
+  });
+
+  it("is quiet when every node with cores has memory and every node with memory has cores", () => {
+    expect(numaOf(profile(os1(), inst("os2", [4, 5], [["12G", "4G"]])))).toEqual([]);
+    expect(numaOf(profile(os1(), inst("os2", [2, 3, 4, 5], [["10G", "2G"]])))).toEqual([]);
   });
 });
 
@@ -467,6 +494,29 @@ describe("DEV-STOCK-AMBIGUOUS", () => {
     p.instances[2]!.devices = ["0000:02:00.0"];
     const [d] = codes(validate(devMachine, p), "DEV-STOCK-AMBIGUOUS");
     expect(d!.message).toContain("144d:a808");
+  });
+
+  it("lists a device that two instances both list once, next to the other one", () => {
+    const p = base();
+    p.instances[1]!.devices = ["0000:01:00.0"];
+    p.instances[2]!.devices = ["0000:02:00.0", "0000:01:00.0"];
+    const d = validate(devMachine, p);
+    expect(codes(d, "DEV-SHARED")).toHaveLength(1);
+    const [stock, ...rest] = codes(d, "DEV-STOCK-AMBIGUOUS");
+    expect(rest).toEqual([]);
+    expect(stock!.message).toBe(
+      "os2 and os3 each own a 144d:a808 device (0000:01:00.0, 0000:02:00.0): pci-stub.ids= names devices by vendor:device, so stock options cannot keep them apart; only the ownership option does.",
+    );
+    expect(stock!.subject).toEqual({ devices: ["0000:01:00.0", "0000:02:00.0"] });
+  });
+
+  it("leaves one device in two instances to DEV-SHARED: it is not two identical devices", () => {
+    const p = base();
+    p.instances[1]!.devices = ["0000:01:00.0"];
+    p.instances[2]!.devices = ["0000:01:00.0"];
+    const d = validate(devMachine, p);
+    expect(codes(d, "DEV-SHARED")).toHaveLength(1);
+    expect(codes(d, "DEV-STOCK-AMBIGUOUS")).toEqual([]);
   });
 });
 

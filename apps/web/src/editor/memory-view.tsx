@@ -37,6 +37,7 @@ import { clampView, fracOf, pan, ticks, zoom, type Viewport } from "./model/view
 import { useStore } from "../store";
 import { useEditGate } from "../session/roles";
 import type { DragSource } from "./dnd-shell";
+import { useBarLabels, useWidth } from "./bar-labels";
 
 const pct = (f: number) => `${(Math.min(1, Math.max(0, f)) * 100).toFixed(4)}%`;
 
@@ -88,6 +89,13 @@ export function MemoryView() {
   const gesture = useRef<MapGesture | null>(null);
   const stopEscape = useRef<(() => void) | null>(null);
   const bar = useRef<HTMLDivElement | null>(null);
+  const barWidth = useWidth(bar);
+  const labels = useBarLabels(bar, `${view.start}/${view.span}/${segs.length}`, barWidth);
+  // a region's or range's name is shown whole, a range's without its size, or not at all
+  const nameClass = (key: string) => {
+    const fit = labels ? (labels.named.get(key) ?? "cut") : "full";
+    return fit === "full" ? "name" : `name ${fit}`;
+  };
 
   useEffect(() => setView({ start: 0n, span: end }), [end]);
   useEffect(() => {
@@ -204,7 +212,11 @@ export function MemoryView() {
         >
           +
         </button>
-        <button aria-label="Zoom out" onClick={() => setView((v) => zoom(v, 2, 0.5, end))}>
+        <button
+          aria-label="Zoom out"
+          onClick={() => setView((v) => zoom(v, 2, 0.5, end))}
+          data-testid="memory.zoom-out"
+        >
           −
         </button>
         <button aria-label="Pan left" onClick={() => setView((v) => pan(v, -0.25, end))}>
@@ -233,6 +245,20 @@ export function MemoryView() {
           onPointerCancel={cancel}
           aria-label="Physical address map"
         >
+          {/* the 1 MiB line's label has a row of its own: it never covers a region's name */}
+          <div className="markers" aria-hidden="true">
+            {ONE_MIB > view.start && ONE_MIB < view.start + view.span ? (
+              <span
+                className={`marker ${labels?.marker ?? "start"}`}
+                style={{ left: pct(fracOf(view, ONE_MIB)) }}
+                data-x={fracOf(view, ONE_MIB) * barWidth}
+                data-testid="memory.marker-1mib"
+                title="1 MiB: a successor's low slice (its start-up trampoline) lies below this line"
+              >
+                1 MiB
+              </span>
+            ) : null}
+          </div>
           <div className="lane" data-lane="map" data-testid="memory.map">
             {segs.map((s) => {
               const st = place(view, s.start, s.size);
@@ -245,9 +271,11 @@ export function MemoryView() {
                   style={st}
                   title={facts}
                   data-testid={`memory.seg-${hexAddr(s.start)}`}
+                  data-key={`${s.start}`}
                   onPointerEnter={() => setHover(s)}
                 >
-                  {s.type}
+                  {/* shown only whole: a region too narrow for its name shows none */}
+                  <span className={nameClass(`${s.start}`)}>{s.type}</span>
                 </div>
               );
             })}
@@ -273,6 +301,7 @@ export function MemoryView() {
                     style={{ ...style, ...st }}
                     title={`${inst.name}: ${hexAddr(r.start)}–${hexAddr(r.start + r.size - 1n)} (${sizeLabel(r.size)})`}
                     data-testid={`memory.range-${inst.name}-${k}`}
+                    data-key={`m${i}-${k}`}
                   >
                     <button
                       className="handle l"
@@ -284,7 +313,10 @@ export function MemoryView() {
                       aria-label={`Move the start of ${inst.name} range ${k + 1} (arrows: 2 MiB, Shift: 1 GiB)`}
                       onKeyDown={(e) => nudge(e, i, k, "l")}
                     />
-                    {inst.name} {sizeLabel(r.size)}
+                    <span className={nameClass(`m${i}-${k}`)}>
+                      {inst.name}
+                      <span className="more"> {sizeLabel(r.size)}</span>
+                    </span>
                     <button
                       className="handle r"
                       data-handle="r"
@@ -324,20 +356,20 @@ export function MemoryView() {
             ) : null}
           </div>
           {ONE_MIB > view.start && ONE_MIB < view.start + view.span ? (
-            <div className="mib-line" style={{ left: pct(fracOf(view, ONE_MIB)) }}>
-              <span>1 MiB</span>
-            </div>
+            <div className="mib-line" style={{ left: pct(fracOf(view, ONE_MIB)) }} />
           ) : null}
           <div className="axis" aria-hidden="true">
-            {ticks(view).map((t) => (
+            {ticks(view).map((t, k) => (
               <span
                 key={`${t}`}
-                className={fracOf(view, t) > 0.85 ? "tick end" : "tick"}
+                className={`tick ${labels ? (labels.ticks[k] ?? "bare") : "start"}`}
                 style={{ left: pct(fracOf(view, t)) }}
               >
-                {hexAddr(t)}
-                <br />
-                {sizeLabel(t)}
+                <span className="label" data-x={fracOf(view, t) * barWidth}>
+                  {hexAddr(t)}
+                  <br />
+                  {sizeLabel(t)}
+                </span>
               </span>
             ))}
           </div>

@@ -108,7 +108,9 @@ export const SlotCard = memo(function SlotCard({
           title={index === 0 ? "Boots from GRUB" : "Started from OS1 by the loader"}
         >
           <span className="swatch" />
-          {index === 0 ? "OS1 · host" : `successor ${index + 1}`}
+          {/* a narrow card shows the short form, leaving the name field room */}
+          <span className="wide">{index === 0 ? "OS1 · host" : `successor ${index + 1}`}</span>
+          <span className="narrow">{index === 0 ? "OS1" : `#${index + 1}`}</span>
         </span>
         <input
           className="name"
