@@ -25,6 +25,12 @@ const STOPPABLE: ReadonlySet<InstanceState> = new Set([
 
 export class StartCoordinator {
   private closed = false;
+  /**
+   * The instance whose load and start steps run now. Loaders do one kexec operation at a
+   * time (the dry-run and mint refuse a second, multikernel queues it unseen), so a second
+   * start is refused up front with START-BUSY, naming this one, and never fails half-way.
+   */
+  private starting: string | null = null;
 
   constructor(
     private readonly store: InstanceStateStore,
@@ -62,6 +68,7 @@ export class StartCoordinator {
         current: this.store.view(name),
       });
     }
+    this.refuseWhileBusy(name, user);
     const succ = await this.livePlan(act.profile, name);
     if (!succ.ok) {
       this.store.audit(
@@ -74,6 +81,7 @@ export class StartCoordinator {
       throw new AgentError("START-REFUSED", { diagnostics: succ.diagnostics });
     }
     // Re-check after the awaits above: a concurrent start may have won the race.
+    this.refuseWhileBusy(name, user);
     const again = this.d.instances.get(name);
     if (!again || !STARTABLE.has(again.state) || this.inFlight.has(name)) {
       throw new AgentError("INSTANCE-STATE", {
@@ -81,7 +89,8 @@ export class StartCoordinator {
         current: this.store.view(name),
       });
     }
-    const skipLoad = again.state === "loaded";
+    const before = again.state;
+    const skipLoad = before === "loaded";
     const token = skipLoad && again.token ? again.token : randomToken(24);
     const plan = this.withGuestOptions(succ.plan, token);
     this.store.transition(name, skipLoad ? "loaded" : "loading", {
@@ -97,10 +106,29 @@ export class StartCoordinator {
     this.store.audit(user, "instance.start", name, "accepted");
     const ctrl = new AbortController();
     this.inFlight.set(name, ctrl);
-    void this.runStart(name, plan, skipLoad, ctrl.signal, user).finally(() => {
+    this.starting = name;
+    void this.runStart(name, plan, skipLoad, ctrl.signal, user, before).finally(() => {
       if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
+      if (this.starting === name) this.starting = null;
     });
     return this.store.view(name);
+  }
+
+  /** The instance holding the loader for a start, when it is not `name`. */
+  busyWith(name?: string): string | null {
+    return this.starting && this.starting !== name ? this.starting : null;
+  }
+
+  private refuseWhileBusy(name: string, user: string): void {
+    const holder = this.busyWith(name);
+    if (!holder) return;
+    const phase = this.d.instances.get(holder)?.phase;
+    this.store.audit(user, "instance.start", name, "refused", `START-BUSY: ${holder} is starting`);
+    throw new AgentError("START-BUSY", {
+      message: `${holder} is being started${phase ? ` (${phase})` : ""}: the loader takes one start at a time. Nothing of ${name} was touched.`,
+      hint: `Start ${name} again when ${holder} has started, or force-stop ${holder} if it is stuck.`,
+      current: this.store.view(name),
+    });
   }
 
   /** The plan of one successor, checked against live facts and the instances that may run. */
@@ -126,6 +154,7 @@ export class StartCoordinator {
     skipLoad: boolean,
     signal: AbortSignal,
     user: string,
+    before: InstanceState,
   ): Promise<void> {
     try {
       if (!skipLoad) {
@@ -136,6 +165,8 @@ export class StartCoordinator {
           signal,
         );
         if (signal.aborted || this.closed) return;
+        if (!loaded.ok && loaded.error.code === "LOADER-BUSY")
+          return void this.busy(name, loaded.error, user, before);
         if (!loaded.ok) return void this.fail(name, loaded.error, user);
         this.store.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
       }
@@ -166,6 +197,19 @@ export class StartCoordinator {
           user,
         );
     }
+  }
+
+  /**
+   * The loader was busy with something the agent did not start (another tool, or an image
+   * another loader client left loaded): nothing of this instance was loaded, so it goes back
+   * to where it was, not to failed.
+   */
+  private busy(name: string, error: LoaderError, user: string, before: InstanceState): void {
+    this.store.transition(name, before === "defined" ? "defined" : "stopped", {
+      reason: `The loader was busy, so nothing of ${name} was loaded: ${error.message}. Start it again when the loader is free.`,
+      phase: null,
+    });
+    this.store.audit(user, "instance.result", name, "busy", `${error.code}: ${error.message}`);
   }
 
   private fail(name: string, error: LoaderError, user: string): void {
@@ -287,6 +331,8 @@ export class StartCoordinator {
       let prev = first;
       for (const n of names) {
         if (!prev || !(await this.waitSettled(prev))) return;
+        // Someone started another instance meanwhile: wait for it instead of refusing n.
+        while (this.busyWith(n) && !this.closed) await new Promise((r) => setTimeout(r, 50));
         try {
           await this.start(n, user);
         } catch (err) {

@@ -1,9 +1,11 @@
-// What the console shows about the agent itself (a dry-run banner, TLS, GRUB).
+// What the console shows about the agent itself (a dry-run banner, TLS, GRUB, the start
+// phases' deadlines).
+import { DEADLINED_PHASES } from "@tessera/core";
 import type { RoutePlugin } from "../../route-plugin";
 
 const settingsAnswer = {
   type: "object",
-  required: ["loader", "dryRun", "version", "tls", "grub"],
+  required: ["loader", "dryRun", "version", "tls", "grub", "phaseDeadlines"],
   properties: {
     loader: {
       type: "object",
@@ -18,6 +20,12 @@ const settingsAnswer = {
       properties: { found: { type: "boolean" }, target: { type: ["string", "null"] } },
       additionalProperties: true,
     },
+    phaseDeadlines: {
+      type: "object",
+      additionalProperties: false,
+      required: [...DEADLINED_PHASES],
+      properties: Object.fromEntries(DEADLINED_PHASES.map((p) => [p, { type: "integer" }])),
+    },
   },
   additionalProperties: true,
 } as const;
@@ -30,6 +38,7 @@ const routes: RoutePlugin = async (app) => {
     version: "0.1.0",
     tls: Boolean(t.config.tlsCert),
     grub: { found: await t.boot.found(), target: t.config.grubRoot },
+    phaseDeadlines: t.config.phaseDeadlines,
   }));
 };
 
