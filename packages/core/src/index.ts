@@ -120,6 +120,8 @@ export {
   DEFAULT_PHASE_DEADLINES_MS,
   INSTANCE_STATES,
   LOCKED_STATES,
+  phaseOverdueText,
+  secondsText,
 } from "./wire/instances";
 export type {
   BootPhase,

@@ -4,6 +4,7 @@
 import {
   conflictsWith,
   LOCKED_STATES,
+  phaseOverdueText,
   type DeadlinedPhase,
   type Held,
   type PhaseDeadline,
@@ -168,7 +169,7 @@ export class InstanceStateStore {
     w.overdue = true;
     const at = this.iso();
     const elapsedMs = Math.max(0, this.now() - Date.parse(w.since));
-    const line = overdueLine(name, w.phase, elapsedMs, w.ms);
+    const line = phaseOverdueText(name, w.phase, elapsedMs, w.ms);
     let instance: InstanceView;
     try {
       instance = this.view(name);
@@ -321,15 +322,6 @@ export class InstanceStateStore {
       detail: detail ?? null,
     });
   }
-}
-
-/** How an overdue phase reads in the run log, the audit log and the console. */
-export function overdueLine(name: string, phase: string, elapsedMs: number, ms: number): string {
-  return `${name} looks stuck: ${phase} has taken ${seconds(elapsedMs)}, more than its ${seconds(ms)} deadline. Force-stop it if it does not move on.`;
-}
-
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 /** How a state change reads in an instance's log (the web console writes live ones the same way). */

@@ -1,9 +1,11 @@
 // One instance in the run view: its state, phase timeline with times, heartbeat, controls,
 // the failure in plain words, and its loader log. Selects only its own instance's fields.
 import { useEffect, useRef, useState } from "react";
+import { secondsText } from "@tessera/core";
 import { useStore } from "../store";
 import { PHASES } from "./run-slice";
-import type { InstanceView, PhaseMark } from "./run-types";
+import type { InstanceView, PhaseMark, RunError } from "./run-types";
+import { startAll, startInstance } from "./run-actions";
 import { useGate } from "../session/roles";
 import {
   PHASE_LABEL,
@@ -99,6 +101,47 @@ function Heartbeat({ v }: { v: InstanceView }) {
   );
 }
 
+/**
+ * The current phase against its deadline while a start is under way: how long it has taken
+ * (this browser's clock against the agent's phase start, so only a guide) and the deadline;
+ * past it (the agent's word, `overdue`), that the start looks stuck, with force-stop at hand.
+ */
+function Deadline({ v, ask }: { v: InstanceView; ask: Ask }) {
+  const now = useNow(500);
+  const d = v.deadline;
+  if (!d) return null;
+  const label = PHASE_LABEL[d.phase] ?? d.phase;
+  const elapsed = Math.max(0, now - Date.parse(d.since));
+  if (!d.overdue)
+    return (
+      <p className="muted deadline" data-testid={`run.deadline-${v.name}`}>
+        {label}: {secondsText(elapsed)} so far · deadline {secondsText(d.ms)}
+      </p>
+    );
+  // Never less than the deadline once the agent said it passed (the clocks may differ).
+  const taken = secondsText(Math.max(elapsed, d.ms));
+  return (
+    <div className="banner warning" role="status" data-testid={`run.overdue-${v.name}`}>
+      <div className="grow">
+        <strong>{v.name} looks stuck:</strong> {label} has taken {taken}, more than its{" "}
+        {secondsText(d.ms)} deadline.{" "}
+        <span>
+          Nothing was stopped: read the log below; if it does not move on, force-stop it to free its
+          cores and memory.
+        </span>
+      </div>
+      <Control
+        v={v}
+        action="force-stop"
+        label="Force stop"
+        ask={ask}
+        danger
+        testId={`run.overdue-force-stop-${v.name}`}
+      />
+    </div>
+  );
+}
+
 function LogPanel({ name, open }: { name: string; open: boolean }) {
   const lines = useStore((s) => s.runLogs[name]);
   const ref = useRef<HTMLPreElement | null>(null);
@@ -135,12 +178,14 @@ function Control({
   label,
   ask,
   danger,
+  testId,
 }: {
   v: InstanceView;
   action: "start" | "stop" | "force-stop";
   label: string;
   ask: Ask;
   danger?: boolean;
+  testId?: string;
 }) {
   const role = useGate("operator", "start or stop instances");
   const pending = useStore((s) => s.runPending[v.name]);
@@ -151,7 +196,7 @@ function Control({
       disabled={!!blocked || !!pending}
       title={blocked ?? undefined}
       onClick={() => ask(action, v)}
-      data-testid={`run.${action}-${v.name}`}
+      data-testid={testId ?? `run.${action}-${v.name}`}
     >
       {pending === action ? `${label}…` : label}
     </button>
@@ -164,7 +209,8 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   const error = useStore((s) => s.runErrors[name]);
   const profileVersion = useStore((s) => s.runProfile.version);
   if (!v) return null;
-  const tone = stateTone(v.state);
+  // A start past its phase's deadline is still under way, but it wants a look.
+  const tone = v.deadline?.overdue ? "warn" : stateTone(v.state);
   const failed = v.state === "failed";
   const failedAt = failed ? (marks?.find((m) => m.failed)?.phase ?? v.phase) : null;
   const active = tone === "busy";
@@ -177,7 +223,7 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
       <header>
         <h3 id={`run-h-${name}`}>{name}</h3>
         <span
-          className={`state-badge tone-${tone}`}
+          className={`state-badge tone-${stateTone(v.state)}`}
           data-testid={`run.state-${name}`}
           data-state={v.state}
         >
@@ -191,6 +237,7 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
         {v.role === "successor" ? (
           <>
             <Timeline name={name} marks={marks ?? []} />
+            <Deadline v={v} ask={ask} />
             {v.reason ? (
               <div
                 className={`banner ${failed ? "error" : "warning"}`}
@@ -244,14 +291,38 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   );
 }
 
-export function ErrorBox({
-  name,
-  error,
-}: {
-  name: string;
-  error: NonNullable<ReturnType<typeof useStore.getState>["runErrors"][string]>;
-}) {
+/**
+ * START-BUSY: another start holds the loader. Not a failure of this instance (nothing of it
+ * changed), so a neutral notice with the way on, not a red box.
+ */
+function BusyBox({ name, error }: { name: string; error: RunError }) {
   const clear = useStore((s) => s.runSetError);
+  const role = useGate("operator", "start or stop instances");
+  const pending = useStore((s) => s.runPending[name]);
+  return (
+    <div className="banner info" role="status" data-testid={`run.busy-${name}`}>
+      <div className="grow">
+        <strong>Not started: the loader is busy.</strong> {error.text}
+        {error.hint ? <span> {error.hint}</span> : null}
+      </div>
+      <button
+        disabled={!!role.reason || !!pending}
+        title={role.reason ?? undefined}
+        onClick={() => void (name === "*" ? startAll() : startInstance(name))}
+        data-testid={`run.retry-${name}`}
+      >
+        {pending === "start" ? "Starting…" : "Start again"}
+      </button>
+      <button className="icon" aria-label="Dismiss" onClick={() => clear(name, null)}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
+export function ErrorBox({ name, error }: { name: string; error: RunError }) {
+  const clear = useStore((s) => s.runSetError);
+  if (error.code === "START-BUSY") return <BusyBox name={name} error={error} />;
   return (
     <div className="banner error" role="alert" data-testid={`run.error-${name}`}>
       <div className="grow">

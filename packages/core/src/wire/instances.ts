@@ -43,6 +43,21 @@ export const DEFAULT_PHASE_DEADLINES_MS: PhaseDeadlines = {
   "userspace-up": 60_000,
 };
 
+/** A duration as people read it on a card: "2.5 s" below ten seconds, "45 s" above. */
+export function secondsText(ms: number): string {
+  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** How an overdue phase reads: the agent's run log and audit log, and the console, alike. */
+export function phaseOverdueText(
+  name: string,
+  phase: string,
+  elapsedMs: number,
+  deadlineMs: number,
+): string {
+  return `${name} looks stuck: ${phase} has taken ${secondsText(elapsedMs)}, more than its ${secondsText(deadlineMs)} deadline. Force-stop it if it does not move on.`;
+}
+
 /** An instance's lifecycle as the agent persists and announces it. */
 export const INSTANCE_STATES = [
   "defined",
