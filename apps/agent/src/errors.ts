@@ -50,11 +50,6 @@ export const ERRORS = {
     status: 422,
     message: "The instance cannot start on the machine as it is now; see the diagnostics.",
   },
-  "START-BUSY": {
-    status: 409,
-    message:
-      "Another instance is being started: the loader takes one start at a time. Start this one again when it has started.",
-  },
   "GRUB-NOT-FOUND": { status: 409, message: "No GRUB was found on this machine." },
   "GRUB-NOT-VERIFIED": {
     status: 409,

@@ -1,7 +1,8 @@
 // Phase deadlines and the one-start-at-a-time rule, against a real server on loopback with
 // the real dry-run loader: a phase made to hang by an injected fault outlives its (short)
 // deadline, the agent says so on the live stream, in the run log and the audit log, and
-// stops nothing; a second start meanwhile is refused as busy, never failed.
+// stops nothing; a second start meanwhile waits in the queue (cancelable, checked again at
+// its turn), never failed.
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PHASE_DEADLINES_MS, type PhaseDeadlines } from "@tessera/core";
 import type { DryRunLoader, Loader, LoaderEvent } from "@tessera/kexec";
@@ -134,36 +135,85 @@ describe("phase deadlines", () => {
 });
 
 describe("one start at a time", () => {
-  it("refuses a second start while another is in flight with START-BUSY, naming it; the refused one is untouched", async () => {
+  /** os2 hangs at kernel-booting (holding the loader); os3's start is queued behind it. */
+  async function queueBehindHungOs2() {
     await setup();
     t.loader.inject({ instance: "os2", at: "kernel-booting", kind: "hang" });
     expect((await post("/api/instances/os2/start")).statusCode).toBe(202);
     await until(() => (view("os2").phase === "kernel-booting" ? true : undefined));
-    const busy = await post("/api/instances/os3/start");
-    expect(busy.statusCode).toBe(409);
-    expect(busy.json().error).toMatchObject({
-      code: "START-BUSY",
-      current: { name: "os3", state: "defined" },
-    });
-    expect(busy.json().error.message).toContain("os2 is being started (kernel-booting)");
-    expect(busy.json().error.hint).toBe(
-      "Start os3 again when os2 has started, or force-stop os2 if it is stuck.",
+    const res = await post("/api/instances/os3/start");
+    expect(res.statusCode).toBe(202);
+    return res.json().instance as { state: string; reason: string; locked: boolean };
+  }
+  const auditOf = async (name: string) =>
+    (
+      (await t.app.inject({ url: `/api/audit?instance=${name}`, headers: op.headers })).json() as {
+        entries: { action: string; result: string; detail: string | null }[];
+      }
+    ).entries.map((e) => `${e.action}:${e.result}${e.detail ? `:${e.detail}` : ""}`);
+
+  it("queues a start while another is under way, and starts it by itself when the loader is free", async () => {
+    const queued = await queueBehindHungOs2();
+    expect(queued).toMatchObject({ state: "queued", locked: false });
+    expect(queued.reason).toBe(
+      "Waiting for os2 to start: the loader takes one start at a time. os3 starts by itself then, checked again first.",
     );
-    expect(view("os3").state).toBe("defined");
-    expect(view("os3").reason).toBeNull();
-    const audit = (
-      await t.app.inject({ url: "/api/audit?instance=os3", headers: op.headers })
-    ).json() as { entries: { action: string; result: string; detail: string }[] };
-    expect(audit.entries[0]).toMatchObject({
-      action: "instance.start",
-      result: "refused",
-      detail: "START-BUSY: os2 is starting",
-    });
-    // once os2 no longer holds the loader, os3 starts
+    // not failed, announced live, audited; a second start of it is refused as already queued
+    const live = await until(
+      () => events("instance").find((m) => m.name === "os3" && m.state === "queued"),
+      3000,
+      "queued event",
+    );
+    expect(live).toMatchObject({ previous: "defined" });
+    expect(await auditOf("os3")).toContain("instance.start:queued:behind os2");
+    const again = await post("/api/instances/os3/start");
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe(
+      "os3 is already queued: it starts when the start before it ends.",
+    );
+    // still waiting while os2 hangs
+    await new Promise((r) => setTimeout(r, 300));
+    expect(view("os3").state).toBe("queued");
+    // os2 force-stopped: os3's start begins and runs
+    expect((await post("/api/instances/os2/force-stop")).statusCode).toBe(202);
+    await reach("os3", "running");
+    await until(
+      () => events("instance").find((m) => m.name === "os3" && m.state === "running"),
+      3000,
+      "os3 running event",
+    );
+    const states = events("instance")
+      .filter((m) => m.name === "os3")
+      .map((m) => m.state);
+    expect(states.slice(0, 2)).toEqual(["queued", "loading"]);
+    expect(states).not.toContain("failed");
+    expect(await auditOf("os3")).toContain("instance.result:running");
+    expect((await auditOf("os3")).some((e) => e.includes("failed"))).toBe(false);
+  });
+
+  it("cancels a queued start with stop: it goes back to where it was and never starts", async () => {
+    await queueBehindHungOs2();
+    const cancel = await post("/api/instances/os3/stop");
+    expect(cancel.statusCode).toBe(202);
+    expect(cancel.json().instance).toMatchObject({ state: "defined" });
+    expect(view("os3").reason).toMatch(/cancelled the queued start; nothing of os3 was loaded/);
+    expect(await auditOf("os3")).toContain("instance.start:cancelled");
     expect((await post("/api/instances/os2/force-stop")).statusCode).toBe(202);
     await reach("os2", "stopped");
-    expect((await post("/api/instances/os3/start")).statusCode).toBe(202);
-    await reach("os3", "running");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(view("os3").state).toBe("defined");
+  });
+
+  it("checks a queued start again at its turn: one that cannot start goes back, not failed", async () => {
+    await queueBehindHungOs2();
+    // meanwhile one of os3's cores (LAPIC 16) comes online in OS1
+    t.online.push(16);
+    expect((await post("/api/instances/os2/force-stop")).statusCode).toBe(202);
+    await reach("os3", "defined");
+    expect(view("os3").reason).toBe(
+      "The queued start did not begin: os3's cores 16 are online in OS1 (Linux CPUs 4); a successor can only start on offline cores.",
+    );
+    expect((await auditOf("os3"))[0]).toMatch(/^instance\.start:refused:CPU-ONLINE,/);
   });
 
   it("puts an instance back where it was, not failed, when the loader itself says it is busy", async () => {

@@ -5,7 +5,7 @@ import { secondsText } from "@tessera/core";
 import { useStore } from "../store";
 import { PHASES } from "./run-slice";
 import type { InstanceView, PhaseMark, RunError } from "./run-types";
-import { startAll, startInstance } from "./run-actions";
+import { stopInstance } from "./run-actions";
 import { useGate } from "../session/roles";
 import {
   PHASE_LABEL,
@@ -238,7 +238,9 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
           <>
             <Timeline name={name} marks={marks ?? []} />
             <Deadline v={v} ask={ask} />
-            {v.reason ? (
+            {v.state === "queued" ? (
+              <QueuedBox v={v} />
+            ) : v.reason ? (
               <div
                 className={`banner ${failed ? "error" : "warning"}`}
                 role={failed ? "alert" : "status"}
@@ -292,29 +294,24 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
 }
 
 /**
- * START-BUSY: another start holds the loader. Not a failure of this instance (nothing of it
- * changed), so a neutral notice with the way on, not a red box.
+ * A start waiting for another one (loaders do one at a time): not a failure, so a neutral
+ * notice saying what it waits for, and a way to take it back (nothing runs: no confirmation).
  */
-function BusyBox({ name, error }: { name: string; error: RunError }) {
-  const clear = useStore((s) => s.runSetError);
+function QueuedBox({ v }: { v: InstanceView }) {
   const role = useGate("operator", "start or stop instances");
-  const pending = useStore((s) => s.runPending[name]);
+  const pending = useStore((s) => s.runPending[v.name]);
   return (
-    <div className="banner info" role="status" data-testid={`run.busy-${name}`}>
+    <div className="banner info" role="status" data-testid={`run.queued-${v.name}`}>
       <div className="grow">
-        <strong>Not started: the loader is busy.</strong> {error.text}
-        {error.hint ? <span> {error.hint}</span> : null}
+        <strong>Queued.</strong> {v.reason}
       </div>
       <button
         disabled={!!role.reason || !!pending}
         title={role.reason ?? undefined}
-        onClick={() => void (name === "*" ? startAll() : startInstance(name))}
-        data-testid={`run.retry-${name}`}
+        onClick={() => void stopInstance(v.name)}
+        data-testid={`run.cancel-${v.name}`}
       >
-        {pending === "start" ? "Starting…" : "Start again"}
-      </button>
-      <button className="icon" aria-label="Dismiss" onClick={() => clear(name, null)}>
-        ✕
+        {pending === "stop" ? "Cancelling…" : "Cancel start"}
       </button>
     </div>
   );
@@ -322,7 +319,6 @@ function BusyBox({ name, error }: { name: string; error: RunError }) {
 
 export function ErrorBox({ name, error }: { name: string; error: RunError }) {
   const clear = useStore((s) => s.runSetError);
-  if (error.code === "START-BUSY") return <BusyBox name={name} error={error} />;
   return (
     <div className="banner error" role="alert" data-testid={`run.error-${name}`}>
       <div className="grow">

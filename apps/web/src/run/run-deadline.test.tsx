@@ -1,4 +1,4 @@
-// The run card's phase deadline, the agent's `phase-overdue` event and a START-BUSY refusal,
+// The run card's phase deadline, the agent's `phase-overdue` event and a queued start,
 // against a stand-in agent (a test double; the real agent is e2e/tests/run-deadline.spec.ts).
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { InstanceView, Role } from "@tessera/core";
@@ -123,46 +123,91 @@ describe("phase deadline on the run card", () => {
   });
 });
 
-describe("a start refused as busy", () => {
+describe("a start queued behind another", () => {
   beforeEach(() => signIn("operator"));
 
-  it("is a neutral notice naming the instance that holds the loader, with start again; not failed", async () => {
-    let busy = true;
+  const WAITING =
+    "Waiting for os2 to start: the loader takes one start at a time. os3 starts by itself then, checked again first.";
+
+  it("is a neutral 'queued' notice saying what it waits for, with cancel; not failed", async () => {
     const agent = agentWith([view("os1", 1), booting(false), view("os3", 3)], {
-      "POST /api/instances/os3/start": () =>
-        busy
-          ? {
-              status: 409,
-              body: {
-                error: {
-                  code: "START-BUSY",
-                  message:
-                    "os2 is being started (kernel-booting): the loader takes one start at a time. Nothing of os3 was touched.",
-                  hint: "Start os3 again when os2 has started, or force-stop os2 if it is stuck.",
-                  current: view("os3", 3),
-                },
-              },
-            }
-          : {
-              status: 202,
-              body: { instance: view("os3", 3, { state: "loading", locked: true }) },
-            },
+      "POST /api/instances/os3/start": {
+        status: 202,
+        body: { instance: view("os3", 3, { state: "queued", reason: WAITING }) },
+      },
+      "POST /api/instances/os3/stop": {
+        status: 202,
+        body: {
+          instance: view("os3", 3, {
+            state: "defined",
+            since: new Date().toISOString(),
+            reason: "olga cancelled the queued start; nothing of os3 was loaded.",
+          }),
+        },
+      },
     });
     render(<RunView />);
     fireEvent.click(await screen.findByTestId("run.start-os3"));
-    const box = await screen.findByTestId("run.busy-os3");
+    const box = await screen.findByTestId("run.queued-os3");
     expect(box.getAttribute("role")).toBe("status");
     expect(box.className).toBe("banner info");
-    expect(box.textContent).toMatch(
-      /Not started: the loader is busy\. os2 is being started \(kernel-booting\).*Start os3 again when os2 has started/,
-    );
+    expect(box.textContent).toContain(`Queued. ${WAITING}`);
+    expect(screen.getByTestId("run.state-os3").textContent).toBe("Queued");
     expect(screen.queryByTestId("run.error-os3")).toBeNull();
+    expect(screen.queryByTestId("run.reason-os3")).toBeNull();
     expect(screen.queryByRole("alert")).toBeNull();
-    expect(screen.getByTestId("run.state-os3").textContent).toBe("Stopped");
-    busy = false;
-    fireEvent.click(screen.getByTestId("run.retry-os3"));
-    await waitFor(() => expect(screen.queryByTestId("run.busy-os3")).toBeNull());
-    expect(agent.calls.filter((c) => c.path === "/api/instances/os3/start")).toHaveLength(2);
-    expect(screen.getByTestId("run.state-os3").textContent).toBe("Loading");
+    expect(screen.getByTestId("run.instance-os3").className).not.toMatch(/tone-bad/);
+    // stop and force stop are not for a start that holds nothing yet: cancel is
+    const stop = screen.getByTestId("run.stop-os3") as HTMLButtonElement;
+    expect(stop.disabled).toBe(true);
+    expect(stop.title).toBe("os3 holds nothing yet: cancel its queued start instead.");
+    expect((screen.getByTestId("run.start-os3") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId("run.cancel-os3"));
+    await waitFor(() => expect(screen.queryByTestId("run.queued-os3")).toBeNull());
+    expect(agent.calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([
+      "/api/instances/os3/start",
+      "/api/instances/os3/stop",
+    ]);
+    expect(screen.getByTestId("run.state-os3").textContent).toBe("Not started");
+  });
+
+  it("a queued start that begins starts a new timeline and log", async () => {
+    agentWith([view("os1", 1), view("os3", 3, { state: "queued", reason: WAITING })]);
+    render(<RunView />);
+    await screen.findByTestId("run.queued-os3");
+    const queuedAt = new Date(Date.now() - 5000).toISOString();
+    act(() =>
+      applyServerMessage({
+        type: "instance",
+        seq: 8,
+        at: queuedAt,
+        name: "os3",
+        state: "queued",
+        previous: "defined",
+        reason: WAITING,
+        phase: null,
+        instance: view("os3", 3, { state: "queued", reason: WAITING, since: queuedAt }),
+      }),
+    );
+    expect(s().runLogs.os3?.map((l) => l.line)).toEqual([`defined → queued: ${WAITING}`]);
+    act(() =>
+      applyServerMessage({
+        type: "instance",
+        seq: 9,
+        at: new Date().toISOString(),
+        name: "os3",
+        state: "loading",
+        previous: "queued",
+        reason: null,
+        phase: null,
+        instance: view("os3", 3, {
+          state: "loading",
+          locked: true,
+          since: new Date().toISOString(),
+        }),
+      }),
+    );
+    await waitFor(() => expect(screen.queryByTestId("run.queued-os3")).toBeNull());
+    expect(s().runLogs.os3?.map((l) => l.line)).toEqual(["queued → loading"]);
   });
 });

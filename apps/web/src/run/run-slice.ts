@@ -21,7 +21,14 @@ export const LOG_LIMIT = 500;
 /** Keys for log lines the console writes itself (negative: never a server seq). */
 let syntheticSeq = 0;
 
-const IDLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "unknown"]);
+// A start out of one of these begins a new run (a queued one had none yet).
+const IDLE: ReadonlySet<InstanceState> = new Set([
+  "defined",
+  "queued",
+  "stopped",
+  "failed",
+  "unknown",
+]);
 
 function byIndex(list: InstanceView[]): string[] {
   return [...list].sort((a, b) => a.index - b.index).map((i) => i.name);

@@ -61,6 +61,8 @@ export function phaseOverdueText(
 /** An instance's lifecycle as the agent persists and announces it. */
 export const INSTANCE_STATES = [
   "defined",
+  // Waiting for another instance's start to end (loaders do one at a time): holds nothing.
+  "queued",
   "loading",
   "loaded",
   "starting",
