@@ -216,6 +216,19 @@ describe("one start at a time", () => {
     expect((await auditOf("os3"))[0]).toMatch(/^instance\.start:refused:CPU-ONLINE,/);
   });
 
+  it("start-all while another start is under way queues its first and goes on after it", async () => {
+    await setup();
+    t.loader.inject({ instance: "os2", at: "kernel-booting", kind: "hang" });
+    expect((await post("/api/instances/os2/start")).statusCode).toBe(202);
+    await until(() => (view("os2").phase === "kernel-booting" ? true : undefined));
+    t.loader.clearFaults();
+    // os2 is booting, so start-all has os3 to start: it waits in the queue behind os2
+    expect((await post("/api/instances/start-all")).statusCode).toBe(202);
+    await reach("os3", "queued");
+    expect((await post("/api/instances/os2/force-stop")).statusCode).toBe(202);
+    await reach("os3", "running");
+  });
+
   it("puts an instance back where it was, not failed, when the loader itself says it is busy", async () => {
     // TEST DOUBLE: the real dry-run loader, except that load answers LOADER-BUSY, as mint
     // does while it holds the image of an instance another client loaded.

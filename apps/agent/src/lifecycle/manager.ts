@@ -408,13 +408,20 @@ export class StartCoordinator {
     return this.store.list().instances;
   }
 
-  /** Waits until an instance leaves the transient start states; true when it runs. */
+  /** Waits until an instance leaves the transient start states (queued too); true when it runs. */
   private async waitSettled(name: string): Promise<boolean> {
     for (;;) {
       if (this.closed) return false;
       const s = this.d.instances.get(name)?.state;
       if (s === "running") return true;
-      if (s !== "loading" && s !== "loaded" && s !== "starting" && s !== "booting") return false;
+      if (
+        s !== "queued" &&
+        s !== "loading" &&
+        s !== "loaded" &&
+        s !== "starting" &&
+        s !== "booting"
+      )
+        return false;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
