@@ -216,6 +216,24 @@ describe("one start at a time", () => {
     expect((await auditOf("os3"))[0]).toMatch(/^instance\.start:refused:CPU-ONLINE,/);
   });
 
+  it("does not queue a loaded instance (it holds its image): 409, and it stays loaded", async () => {
+    await setup();
+    t.loader.inject({ instance: "os2", at: "kernel-booting", kind: "hang" });
+    expect((await post("/api/instances/os2/start")).statusCode).toBe(202);
+    await until(() => (view("os2").phase === "kernel-booting" ? true : undefined));
+    // os3 as an agent restart between its load and its start leaves it (set in the store)
+    t.app.tessera.instances.transition("os3", "loaded", { phase: "purgatory" });
+    const res = await post("/api/instances/os3/start");
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({
+      code: "INSTANCE-STATE",
+      message:
+        "os3 is loaded and os2 is being started: the loader takes one start at a time. Start os3 again when os2 has started.",
+      current: { state: "loaded" },
+    });
+    expect(view("os3").state).toBe("loaded");
+  });
+
   it("start-all while another start is under way queues its first and goes on after it", async () => {
     await setup();
     t.loader.inject({ instance: "os2", at: "kernel-booting", kind: "hang" });

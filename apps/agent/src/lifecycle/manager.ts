@@ -107,6 +107,13 @@ export class StartCoordinator {
       });
     }
     const holder = this.busyWith(name);
+    // A loaded instance holds its image in the loader (locked); a queued one holds nothing,
+    // so it is not queued: an operator starts it again once the loader is free.
+    if (holder && again.state === "loaded")
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is loaded and ${holder} is being started: the loader takes one start at a time. Start ${name} again when ${holder} has started.`,
+        current: this.store.view(name),
+      });
     if (holder) return this.enqueue(name, user, again.state, holder);
     const before = queued?.before ?? again.state;
     const skipLoad = before === "loaded";
@@ -394,8 +401,6 @@ export class StartCoordinator {
       let prev = first;
       for (const n of names) {
         if (!prev || !(await this.waitSettled(prev))) return;
-        // Someone started another instance meanwhile: wait for it instead of refusing n.
-        while (this.busyWith(n) && !this.closed) await new Promise((r) => setTimeout(r, 50));
         try {
           await this.start(n, user);
         } catch (err) {
