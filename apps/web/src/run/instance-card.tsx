@@ -107,9 +107,20 @@ function Heartbeat({ v }: { v: InstanceView }) {
  * past it (the agent's word, `overdue`), that the start looks stuck, with force-stop at hand.
  */
 function Deadline({ v, ask }: { v: InstanceView; ask: Ask }) {
+  // Only a card with a phase under way ticks.
+  return v.deadline ? <DeadlineTicking v={v} d={v.deadline} ask={ask} /> : null;
+}
+
+function DeadlineTicking({
+  v,
+  d,
+  ask,
+}: {
+  v: InstanceView;
+  d: NonNullable<InstanceView["deadline"]>;
+  ask: Ask;
+}) {
   const now = useNow(500);
-  const d = v.deadline;
-  if (!d) return null;
   const label = PHASE_LABEL[d.phase] ?? d.phase;
   const elapsed = Math.max(0, now - Date.parse(d.since));
   if (!d.overdue)
