@@ -114,6 +114,10 @@ export async function startLab(o: LabOptions = {}): Promise<Lab> {
       JSON.stringify(guest.loaderOptions),
       "--allowed-origin",
       url,
+      // Software emulation boots a kernel several times slower than hardware: the default
+      // 60 s would call a healthy boot stuck (a warning only, but a false one).
+      "--phase-deadlines",
+      JSON.stringify({ "kernel-booting": 180_000, "userspace-up": 120_000 }),
     ]),
     profileJson,
     files,

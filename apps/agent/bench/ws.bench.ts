@@ -69,6 +69,7 @@ function event(i: number): InstanceEvent {
       lastHeartbeat: null,
       profileVersion: 1,
       phases: [],
+      deadline: null,
     },
   };
 }

@@ -92,6 +92,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     files,
     now,
     heartbeatTimeoutMs: o.config.heartbeatTimeoutMs,
+    phaseDeadlines: o.config.phaseDeadlines,
     controllerUrl: () => o.config.controllerUrl,
     log: app.log,
   };
@@ -230,6 +231,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     await layout.close();
     starts.close();
     guests.close();
+    instances.close();
     hub.closeAll();
     db.close();
   });

@@ -84,6 +84,52 @@ describe("configuration", () => {
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     await expect(loadConfig({ flags: { config: file } })).rejects.toThrow(/unknown option "prot"/);
   });
+
+  it("takes phase deadlines over the defaults from a file, the environment or --phase-deadlines", async () => {
+    expect(defaultConfig().phaseDeadlines).toEqual({
+      "loading-image": 60_000,
+      purgatory: 15_000,
+      "ipi-sent": 10_000,
+      "kernel-booting": 60_000,
+      "userspace-up": 60_000,
+    });
+    const file = join(dir, "deadlines.json");
+    writeFileSync(file, JSON.stringify({ phaseDeadlines: { "kernel-booting": 90_000 } }));
+    const f = await loadConfig({ flags: { config: file } });
+    expect(f.phaseDeadlines).toMatchObject({ "kernel-booting": 90_000, purgatory: 15_000 });
+    const e = await loadConfig({ env: { TESSERA_PHASE_DEADLINES: '{"userspace-up":0}' } });
+    expect(e.phaseDeadlines["userspace-up"]).toBe(0);
+    const g = await loadConfig({ flags: { "phase-deadlines": '{"ipi-sent":2500}' } });
+    expect(g.phaseDeadlines["ipi-sent"]).toBe(2500);
+  });
+
+  it("names the flag and the phase of a bad deadline", async () => {
+    await expect(loadConfig({ flags: { "phase-deadlines": '{"kernel-boot":1}' } })).rejects.toThrow(
+      "--phase-deadlines: kernel-boot: not a phase with a deadline (one of loading-image, purgatory, ipi-sent, kernel-booting, userspace-up)",
+    );
+    await expect(loadConfig({ flags: { "phase-deadlines": '{"running":1000}' } })).rejects.toThrow(
+      "--phase-deadlines: running: not a phase with a deadline",
+    );
+    await expect(
+      loadConfig({ env: { TESSERA_PHASE_DEADLINES: '{"purgatory":"30s"}' } }),
+    ).rejects.toThrow(
+      'environment TESSERA_PHASE_DEADLINES: purgatory: expected whole milliseconds from 0 (no deadline) to 86400000, found "30s"',
+    );
+    await expect(loadConfig({ flags: { "phase-deadlines": '{"purgatory":-1}' } })).rejects.toThrow(
+      "purgatory: expected whole milliseconds",
+    );
+    await expect(
+      loadConfig({ flags: { "phase-deadlines": '{"purgatory":90000000}' } }),
+    ).rejects.toThrow("found 90000000");
+    await expect(loadConfig({ flags: { "phase-deadlines": "[1]" } })).rejects.toThrow(
+      "--phase-deadlines: expected a JSON object of phase: ms",
+    );
+    const file = join(dir, "bad-deadlines.json");
+    writeFileSync(file, JSON.stringify({ phaseDeadlines: { purgatory: 1.5 } }));
+    await expect(loadConfig({ flags: { config: file } })).rejects.toThrow(
+      `${file}: phaseDeadlines: purgatory: expected whole milliseconds`,
+    );
+  });
 });
 
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));

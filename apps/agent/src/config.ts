@@ -4,7 +4,12 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BOOT_PHASES } from "@tessera/core";
+import {
+  BOOT_PHASES,
+  DEADLINED_PHASES,
+  DEFAULT_PHASE_DEADLINES_MS,
+  type PhaseDeadlines,
+} from "@tessera/core";
 
 export type LoaderKindOption = "dry-run" | "mint" | "multikernel" | "direct";
 
@@ -31,6 +36,8 @@ export interface AgentConfig {
   allowedOrigins: string[];
   /** Directories kernel and initrd paths must lie in; empty: /boot and <dataDir>/kernels. */
   kernelDirs: string[];
+  /** How long each start phase may take before the start looks stuck (ms; 0: no deadline). */
+  phaseDeadlines: PhaseDeadlines;
   /** 0 turns the heartbeat watch off. */
   heartbeatTimeoutMs: number;
   sessionTtlMs: number;
@@ -48,7 +55,8 @@ export interface AgentConfig {
   demo: boolean;
 }
 
-type Kind = "string" | "int" | "list" | "json" | "nullable" | "faults" | "object" | "bool";
+type Kind =
+  "string" | "int" | "list" | "json" | "nullable" | "faults" | "object" | "bool" | "deadlines";
 
 interface OptionSpec {
   key: keyof AgentConfig;
@@ -172,6 +180,13 @@ export const OPTIONS: OptionSpec[] = [
     help: "directory kernels and initrds may be read from (repeatable; env: comma-separated; default /boot and <data-dir>/kernels)",
   },
   {
+    key: "phaseDeadlines",
+    flag: "phase-deadlines",
+    env: "TESSERA_PHASE_DEADLINES",
+    kind: "deadlines",
+    help: 'ms a start phase may take before the console says it looks stuck, as JSON over the defaults, e.g. {"kernel-booting":90000} (0: no deadline; defaults in the agent README)',
+  },
+  {
     key: "heartbeatTimeoutMs",
     flag: "heartbeat-timeout",
     env: "TESSERA_HEARTBEAT_TIMEOUT",
@@ -248,6 +263,7 @@ export function defaultConfig(): AgentConfig {
     tlsKey: null,
     allowedOrigins: [],
     kernelDirs: [],
+    phaseDeadlines: { ...DEFAULT_PHASE_DEADLINES_MS },
     heartbeatTimeoutMs: 15_000,
     sessionTtlMs: 12 * 3600_000,
     bodyLimit: 1024 * 1024,
@@ -260,6 +276,9 @@ export function defaultConfig(): AgentConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** A day: longer is a typo (seconds written as ms twice over), and timers overflow past 2^31 ms. */
+const MAX_DEADLINE_MS = 24 * 3600_000;
 
 /** A value from a file is already parsed; from a flag or the environment it is JSON text. */
 function fromJson(raw: unknown, bad: (why: string) => Error): unknown {
@@ -335,6 +354,23 @@ function convert(spec: OptionSpec, raw: unknown, where: string): unknown {
           throw bad(`[${i}].instance: a name`);
       });
       return v;
+    }
+    case "deadlines": {
+      const v = fromJson(raw, bad);
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw bad('expected a JSON object of phase: ms, e.g. {"kernel-booting":90000}');
+      const phases: readonly string[] = DEADLINED_PHASES;
+      const out: PhaseDeadlines = { ...DEFAULT_PHASE_DEADLINES_MS };
+      for (const [k, n] of Object.entries(v)) {
+        if (!phases.includes(k))
+          throw bad(`${k}: not a phase with a deadline (one of ${phases.join(", ")})`);
+        if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || n > MAX_DEADLINE_MS)
+          throw bad(
+            `${k}: expected whole milliseconds from 0 (no deadline) to ${MAX_DEADLINE_MS}, found ${JSON.stringify(n)}`,
+          );
+        out[k as keyof PhaseDeadlines] = n;
+      }
+      return out;
     }
     case "json": {
       const v = fromJson(raw, bad);

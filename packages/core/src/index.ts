@@ -114,9 +114,20 @@ export type { HardwareDrift } from "./drift";
 export { conflictsWith, startConflicts, successorOf } from "./conflicts";
 export type { Held } from "./conflicts";
 // Everything that crosses the wire between the agent and its clients (see wire/README.md).
-export { BOOT_PHASES, INSTANCE_STATES, LOCKED_STATES } from "./wire/instances";
+export {
+  BOOT_PHASES,
+  DEADLINED_PHASES,
+  DEFAULT_PHASE_DEADLINES_MS,
+  INSTANCE_STATES,
+  LOCKED_STATES,
+  phaseOverdueText,
+  secondsText,
+} from "./wire/instances";
 export type {
   BootPhase,
+  DeadlinedPhase,
+  PhaseDeadlines,
+  PhaseDeadline,
   InstanceState,
   PhaseEntry,
   InstanceView,
@@ -128,6 +139,7 @@ export type {
   LogStream,
   InstanceEvent,
   LogEvent,
+  PhaseOverdueEvent,
   ProfileEvent,
   MachineEvent,
   LiveEvent,

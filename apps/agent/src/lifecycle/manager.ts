@@ -14,6 +14,13 @@ import type { InstanceStateStore, ManagerDeps, StepsInFlight } from "./states";
 
 export type { ManagerDeps } from "./states";
 
+/** A start waiting for the loader; `before` is the state it goes back to when cancelled. */
+interface QueuedStart {
+  name: string;
+  user: string;
+  before: InstanceState;
+}
+
 const STARTABLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "loaded"]);
 const STOPPABLE: ReadonlySet<InstanceState> = new Set([
   "loaded",
@@ -25,6 +32,14 @@ const STOPPABLE: ReadonlySet<InstanceState> = new Set([
 
 export class StartCoordinator {
   private closed = false;
+  /**
+   * The instance whose load and start steps run now (or that is next, while its start is
+   * checked again). Loaders do one kexec operation at a time (the dry-run and mint refuse a
+   * second, multikernel queues it unseen), so a second start waits in `queue`, shown as
+   * `queued`, and begins when this one's steps end: it never fails half-way for that.
+   */
+  private starting: string | null = null;
+  private readonly queue: QueuedStart[] = [];
 
   constructor(
     private readonly store: InstanceStateStore,
@@ -34,13 +49,20 @@ export class StartCoordinator {
 
   close(): void {
     this.closed = true;
+    this.queue.length = 0;
     for (const c of this.inFlight.values()) c.abort();
   }
 
   // ------------------------------------------------------------------ start
 
-  /** Re-validates against live facts and starts the load + start steps in the background. */
-  async start(name: string, user: string): Promise<InstanceView> {
+  /**
+   * Re-validates against live facts and starts the load + start steps in the background;
+   * while another start runs, queues it instead. `queued`: the queue's own call, when its turn
+   * comes (the instance is `queued` then, and is checked again).
+   */
+  async start(name: string, user: string, queued?: QueuedStart): Promise<InstanceView> {
+    const startable = (s: InstanceState | undefined) =>
+      s !== undefined && (queued ? s === "queued" : STARTABLE.has(s));
     const act = this.store.active();
     if (!act) throw new AgentError("NO-ACTIVE-PROFILE");
     const idx = act.profile.instances.findIndex((i) => i.name === name);
@@ -55,10 +77,13 @@ export class StartCoordinator {
       });
     }
     const row = this.d.instances.get(name);
-    if (!row || !STARTABLE.has(row.state)) {
+    if (!row || !startable(row.state)) {
       this.store.audit(user, "instance.start", name, "refused", `state ${row?.state}`);
       throw new AgentError("INSTANCE-STATE", {
-        message: `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`,
+        message:
+          row?.state === "queued"
+            ? `${name} is already queued: it starts when the start before it ends.`
+            : `${name} is ${row?.state ?? "unknown"}: only a stopped instance can start.`,
         current: this.store.view(name),
       });
     }
@@ -75,13 +100,23 @@ export class StartCoordinator {
     }
     // Re-check after the awaits above: a concurrent start may have won the race.
     const again = this.d.instances.get(name);
-    if (!again || !STARTABLE.has(again.state) || this.inFlight.has(name)) {
+    if (!again || !startable(again.state) || this.inFlight.has(name)) {
       throw new AgentError("INSTANCE-STATE", {
         message: `${name} is already being started.`,
         current: this.store.view(name),
       });
     }
-    const skipLoad = again.state === "loaded";
+    const holder = this.busyWith(name);
+    // A loaded instance holds its image in the loader (locked); a queued one holds nothing,
+    // so it is not queued: an operator starts it again once the loader is free.
+    if (holder && again.state === "loaded")
+      throw new AgentError("INSTANCE-STATE", {
+        message: `${name} is loaded and ${holder} is being started: the loader takes one start at a time. Start ${name} again when ${holder} has started.`,
+        current: this.store.view(name),
+      });
+    if (holder) return this.enqueue(name, user, again.state, holder);
+    const before = queued?.before ?? again.state;
+    const skipLoad = before === "loaded";
     const token = skipLoad && again.token ? again.token : randomToken(24);
     const plan = this.withGuestOptions(succ.plan, token);
     this.store.transition(name, skipLoad ? "loaded" : "loading", {
@@ -97,9 +132,71 @@ export class StartCoordinator {
     this.store.audit(user, "instance.start", name, "accepted");
     const ctrl = new AbortController();
     this.inFlight.set(name, ctrl);
-    void this.runStart(name, plan, skipLoad, ctrl.signal, user).finally(() => {
+    this.starting = name;
+    void this.runStart(name, plan, skipLoad, ctrl.signal, user, before).finally(() => {
       if (this.inFlight.get(name) === ctrl) this.inFlight.delete(name);
+      if (this.starting === name) this.starting = null;
+      this.pump();
     });
+    return this.store.view(name);
+  }
+
+  /** The instance holding the loader for a start, when it is not `name`. */
+  busyWith(name?: string): string | null {
+    return this.starting && this.starting !== name ? this.starting : null;
+  }
+
+  private enqueue(name: string, user: string, before: InstanceState, holder: string): InstanceView {
+    this.queue.push({ name, user, before });
+    const ahead = this.queue.length - 1;
+    this.store.transition(name, "queued", {
+      reason: `Waiting for ${holder} to start${ahead ? ` (and ${ahead} more queued before it)` : ""}: the loader takes one start at a time. ${name} starts by itself then, checked again first.`,
+      phase: null,
+    });
+    this.store.audit(user, "instance.start", name, "queued", `behind ${holder}`);
+    return this.store.view(name);
+  }
+
+  /** The next queued start, once the loader is free; one that cannot start goes back. */
+  private pump(): void {
+    if (this.closed || this.starting) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    if (this.d.instances.get(next.name)?.state !== "queued") return this.pump(); // cancelled, gone
+    this.starting = next.name; // reserved while its start is checked again
+    void this.start(next.name, next.user, next).catch((err: unknown) => {
+      if (this.starting === next.name) this.starting = null;
+      if (this.d.instances.get(next.name)?.state === "queued") {
+        // A refusal's errors in words (its warnings would not have stopped it).
+        const errors = err instanceof AgentError ? (err.extra.diagnostics ?? []) : [];
+        const why =
+          err instanceof AgentError
+            ? errors.some((d) => d.severity === "error")
+              ? errors
+                  .filter((d) => d.severity === "error")
+                  .map((d) => d.message)
+                  .join(" ")
+              : err.message
+            : "it failed inside the agent; see its log.";
+        this.store.transition(next.name, settledState(next.before), {
+          reason: `The queued start did not begin: ${why}`,
+          phase: null,
+        });
+      }
+      if (!(err instanceof AgentError)) this.d.log?.error({ err, name: next.name }, "queued start");
+      this.pump();
+    });
+  }
+
+  /** A queued start taken back (stop or force-stop of a queued instance): nothing ran. */
+  private cancelQueued(name: string, user: string): InstanceView {
+    const i = this.queue.findIndex((q) => q.name === name);
+    const q = i >= 0 ? this.queue.splice(i, 1)[0] : undefined;
+    this.store.transition(name, settledState(q?.before ?? "stopped"), {
+      reason: `${user} cancelled the queued start; nothing of ${name} was loaded.`,
+      phase: null,
+    });
+    this.store.audit(user, "instance.start", name, "cancelled");
     return this.store.view(name);
   }
 
@@ -126,6 +223,7 @@ export class StartCoordinator {
     skipLoad: boolean,
     signal: AbortSignal,
     user: string,
+    before: InstanceState,
   ): Promise<void> {
     try {
       if (!skipLoad) {
@@ -136,6 +234,8 @@ export class StartCoordinator {
           signal,
         );
         if (signal.aborted || this.closed) return;
+        if (!loaded.ok && loaded.error.code === "LOADER-BUSY")
+          return void this.busy(name, loaded.error, user, before);
         if (!loaded.ok) return void this.fail(name, loaded.error, user);
         this.store.transition(name, "loaded", { phase: this.d.instances.get(name)?.phase ?? null });
       }
@@ -166,6 +266,19 @@ export class StartCoordinator {
           user,
         );
     }
+  }
+
+  /**
+   * The loader was busy with something the agent did not start (another tool, or an image
+   * another loader client left loaded): nothing of this instance was loaded, so it goes back
+   * to where it was, not to failed.
+   */
+  private busy(name: string, error: LoaderError, user: string, before: InstanceState): void {
+    this.store.transition(name, before === "defined" ? "defined" : "stopped", {
+      reason: `The loader was busy, so nothing of ${name} was loaded: ${error.message}. Start it again when the loader is free.`,
+      phase: null,
+    });
+    this.store.audit(user, "instance.result", name, "busy", `${error.code}: ${error.message}`);
   }
 
   private fail(name: string, error: LoaderError, user: string): void {
@@ -216,6 +329,7 @@ export class StartCoordinator {
         current: view,
       });
     const row = this.d.instances.get(name);
+    if (row?.state === "queued") return this.cancelQueued(name, user);
     const ok =
       row &&
       (force ? row.state !== "defined" && row.state !== "stopped" : STOPPABLE.has(row.state));
@@ -299,16 +413,28 @@ export class StartCoordinator {
     return this.store.list().instances;
   }
 
-  /** Waits until an instance leaves the transient start states; true when it runs. */
+  /** Waits until an instance leaves the transient start states (queued too); true when it runs. */
   private async waitSettled(name: string): Promise<boolean> {
     for (;;) {
       if (this.closed) return false;
       const s = this.d.instances.get(name)?.state;
       if (s === "running") return true;
-      if (s !== "loading" && s !== "loaded" && s !== "starting" && s !== "booting") return false;
+      if (
+        s !== "queued" &&
+        s !== "loading" &&
+        s !== "loaded" &&
+        s !== "starting" &&
+        s !== "booting"
+      )
+        return false;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** Where a start that never began goes back to: a failed run is over, so stopped. */
+function settledState(before: InstanceState): InstanceState {
+  return before === "failed" || before === "queued" ? "stopped" : before;
 }
 
 function phaseState(phase: string, base: InstanceState): InstanceState {

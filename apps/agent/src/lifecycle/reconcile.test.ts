@@ -49,6 +49,15 @@ describe("reconcile after restart", () => {
     expect(reconcileRow(row("stopped"), { name: "os2", state: "absent" })).toBeNull();
   });
 
+  it("drops a queued start (the queue was in the agent's memory), unless the loader holds it", () => {
+    for (const st of [undefined, { name: "os2", state: "absent" as const }])
+      expect(reconcileRow(row("queued"), st)).toMatchObject({
+        state: "stopped",
+        patch: { reason: expect.stringMatching(/waited to start; that queued start was dropped/) },
+      });
+    expect(reconcileRow(row("queued"), { name: "os2", state: "loaded" })?.state).toBe("loaded");
+  });
+
   it("never forgets a settled instance the loader says is running", () => {
     // A stopped row with a running loader instance: adopt running (locks its resources).
     expect(reconcileRow(row("stopped"), { name: "os2", state: "running" })?.state).toBe("running");

@@ -14,6 +14,16 @@ const SETTLED: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "fail
 
 export function reconcileRow(row: InstanceRow, st: LoaderStatus | undefined): Reconciled | null {
   const n = row.name;
+  // The queue lives in the agent's memory: a start that waited in it is gone with it. Unless
+  // the loader holds the instance (a queued start of a loaded one), nothing of it ran.
+  if (row.state === "queued" && (!st || !["loaded", "starting", "running"].includes(st.state)))
+    return {
+      state: "stopped",
+      patch: {
+        phase: null,
+        reason: `The agent restarted while ${n} waited to start; that queued start was dropped. Start it again.`,
+      },
+    };
   if (!st) {
     if (SETTLED.has(row.state)) return null;
     return {

@@ -4,7 +4,11 @@
 import {
   conflictsWith,
   LOCKED_STATES,
+  phaseOverdueText,
+  type DeadlinedPhase,
   type Held,
+  type PhaseDeadline,
+  type PhaseDeadlines,
   type LogEvent,
   type LogStream,
   type Machine,
@@ -34,6 +38,8 @@ export interface ManagerDeps {
   /** Where kernel and initrd paths may be read (lifecycle/file-checks.ts). */
   files: FileAccess;
   now?: () => number;
+  /** How long each start phase may take before it is announced overdue (0: never). */
+  phaseDeadlines?: PhaseDeadlines;
   /** A running instance without a heartbeat for this long turns unresponsive; 0: never. */
   heartbeatTimeoutMs?: number;
   /** Passed to guests as tessera.controller=URL (read at each start: known after listen). */
@@ -44,11 +50,24 @@ export interface ManagerDeps {
 /** Loader steps in flight per instance (a start or a stop), cancelled by a force-stop. */
 export type StepsInFlight = Map<string, AbortController>;
 
+/** The states in which a phase is under way (a resting `loaded` waits for an operator). */
+const UNDER_WAY: ReadonlySet<InstanceState> = new Set(["loading", "starting", "booting"]);
+
+/** Who the audit log names for what the agent noticed by itself. */
+export const AGENT_USER = "(agent)";
+
 export class InstanceStateStore {
   readonly now: () => number;
+  /** The deadline of each starting instance's current phase, with its timer. */
+  private readonly deadlines = new Map<string, PhaseDeadline & { timer: NodeJS.Timeout }>();
 
   constructor(private readonly d: ManagerDeps) {
     this.now = d.now ?? Date.now;
+  }
+
+  close(): void {
+    for (const w of this.deadlines.values()) clearTimeout(w.timer);
+    this.deadlines.clear();
   }
 
   active(): { id: string; version: number; profile: Profile } | null {
@@ -66,7 +85,17 @@ export class InstanceStateStore {
     const out: InstanceView[] = [];
     act?.profile.instances.forEach((inst, i) => {
       const row = i === 0 ? undefined : rows.get(inst.name);
-      out.push(toView(inst.name, i + 1, inst.cpus, row, i === 0, phases.get(inst.name)));
+      out.push(
+        toView(
+          inst.name,
+          i + 1,
+          inst.cpus,
+          row,
+          i === 0,
+          phases.get(inst.name),
+          this.deadlineOf(inst.name),
+        ),
+      );
       rows.delete(inst.name);
     });
     // Instances no longer in the active profile that may still run: never forgotten.
@@ -98,7 +127,68 @@ export class InstanceStateStore {
 
   viewOf(r: InstanceRow, phases?: { phase: string; at: string }[]): InstanceView {
     const inst = this.instanceOf(r);
-    return toView(r.name, 0, inst?.cpus ?? [], r, false, phases);
+    return toView(r.name, 0, inst?.cpus ?? [], r, false, phases, this.deadlineOf(r.name));
+  }
+
+  private deadlineOf(name: string): PhaseDeadline | null {
+    const w = this.deadlines.get(name);
+    return w ? { phase: w.phase, ms: w.ms, since: w.since, overdue: w.overdue } : null;
+  }
+
+  // ------------------------------------------------------------------ phase deadlines
+
+  /**
+   * After every transition: a phase under way gets its deadline's timer, started when the
+   * phase began (a state change within the same phase, starting → booting, keeps it); any
+   * other state drops it.
+   */
+  private watchPhase(name: string, row: InstanceRow): void {
+    const cur = this.deadlines.get(name);
+    const phase = row.phase;
+    const ms = phase ? (this.d.phaseDeadlines?.[phase as DeadlinedPhase] ?? 0) : 0;
+    if (UNDER_WAY.has(row.state) && phase && ms > 0) {
+      if (cur?.phase === phase) return;
+      if (cur) clearTimeout(cur.timer);
+      const timer = setTimeout(() => this.overdue(name), ms);
+      timer.unref();
+      this.deadlines.set(name, { phase, ms, since: row.since, overdue: false, timer });
+    } else if (cur) {
+      clearTimeout(cur.timer);
+      this.deadlines.delete(name);
+    }
+  }
+
+  /**
+   * A phase outlived its deadline: announced once (event, run log, audit). The agent stops
+   * nothing: a slow boot that would have finished is worth more than a guess, and an
+   * operator has force-stop.
+   */
+  private overdue(name: string): void {
+    const w = this.deadlines.get(name);
+    if (!w || w.overdue) return;
+    w.overdue = true;
+    const at = this.iso();
+    const elapsedMs = Math.max(0, this.now() - Date.parse(w.since));
+    const line = phaseOverdueText(name, w.phase, elapsedMs, w.ms);
+    let instance: InstanceView;
+    try {
+      instance = this.view(name);
+    } catch {
+      return; // no longer in the active profile: nothing shows it
+    }
+    this.d.hub.publish(
+      {
+        type: "phase-overdue",
+        at,
+        name,
+        phase: w.phase,
+        deadlineMs: w.ms,
+        elapsedMs,
+        instance,
+      },
+      (seq) => this.storeLine(name, seq, at, "event", line),
+    );
+    this.audit(AGENT_USER, "instance.overdue", name, "overdue", line);
   }
 
   instanceOf(r: InstanceRow) {
@@ -181,6 +271,7 @@ export class InstanceStateStore {
       if (row.phase && row.phase !== prev.phase) runs.addPhase(name, row.phase, row.since);
     });
     if (!LOCKED_STATES.has(state)) this.d.hub.forgetHeartbeat(name);
+    this.watchPhase(name, row);
     let view: InstanceView;
     try {
       view = this.view(name);

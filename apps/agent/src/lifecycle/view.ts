@@ -1,6 +1,11 @@
 // The InstanceView clients see (API.md): a state row plus where the instance sits in the
 // active profile.
-import { LOCKED_STATES, type InstanceView, type PhaseEntry } from "@tessera/core";
+import {
+  LOCKED_STATES,
+  type InstanceView,
+  type PhaseDeadline,
+  type PhaseEntry,
+} from "@tessera/core";
 import type { InstanceRow } from "../db/instances";
 
 // The view is core's wire type, shared with the console.
@@ -13,6 +18,7 @@ export function toView(
   row: InstanceRow | undefined,
   os1: boolean,
   phases: PhaseEntry[] = [],
+  deadline: PhaseDeadline | null = null,
 ): InstanceView {
   if (os1) {
     return {
@@ -28,6 +34,7 @@ export function toView(
       lastHeartbeat: null,
       profileVersion: null,
       phases: [],
+      deadline: null,
     };
   }
   const state = row?.state ?? "defined";
@@ -44,5 +51,6 @@ export function toView(
     lastHeartbeat: row?.lastHeartbeat ?? null,
     profileVersion: row?.profileVersion ?? null,
     phases: row ? phases : [],
+    deadline: row ? deadline : null,
   };
 }

@@ -22,6 +22,7 @@ export const KNOWN_ACTIONS = [
   "instance.force-stop",
   "instance.start-all",
   "instance.result",
+  "instance.overdue",
   "profile.import",
   "profile.create",
   "profile.update",

@@ -60,6 +60,7 @@ describe("audit page", () => {
         lastHeartbeat: null,
         profileVersion: 1,
         phases: [],
+        deadline: null,
       },
     ]);
     const agent = standInAgent({

@@ -26,6 +26,7 @@ export const PHASE_MEANING: Record<string, string> = {
 
 export const STATE_LABEL: Record<InstanceState, string> = {
   defined: "Not started",
+  queued: "Queued",
   loading: "Loading",
   loaded: "Loaded",
   starting: "Starting",
@@ -69,6 +70,10 @@ export function stateBlocks(
 ): string | null {
   if (v.role === "os1")
     return "OS1 is the host Tessera runs on: it is never started or stopped from here.";
+  if (v.state === "queued")
+    return action === "start"
+      ? `${v.name} is queued: it starts by itself when the start before it ends.`
+      : `${v.name} holds nothing yet: cancel its queued start instead.`;
   if (action === "start" && !canStart(v))
     return v.state === "unknown"
       ? `${v.name} may still run: force-stop it before starting again.`

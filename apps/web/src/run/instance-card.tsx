@@ -1,9 +1,11 @@
 // One instance in the run view: its state, phase timeline with times, heartbeat, controls,
 // the failure in plain words, and its loader log. Selects only its own instance's fields.
 import { useEffect, useRef, useState } from "react";
+import { secondsText } from "@tessera/core";
 import { useStore } from "../store";
 import { PHASES } from "./run-slice";
-import type { InstanceView, PhaseMark } from "./run-types";
+import type { InstanceView, PhaseMark, RunError } from "./run-types";
+import { stopInstance } from "./run-actions";
 import { useGate } from "../session/roles";
 import { StandInNote } from "./stand-in-note";
 import {
@@ -100,6 +102,58 @@ function Heartbeat({ v }: { v: InstanceView }) {
   );
 }
 
+/**
+ * The current phase against its deadline while a start is under way: how long it has taken
+ * (this browser's clock against the agent's phase start, so only a guide) and the deadline;
+ * past it (the agent's word, `overdue`), that the start looks stuck, with force-stop at hand.
+ */
+function Deadline({ v, ask }: { v: InstanceView; ask: Ask }) {
+  // Only a card with a phase under way ticks.
+  return v.deadline ? <DeadlineTicking v={v} d={v.deadline} ask={ask} /> : null;
+}
+
+function DeadlineTicking({
+  v,
+  d,
+  ask,
+}: {
+  v: InstanceView;
+  d: NonNullable<InstanceView["deadline"]>;
+  ask: Ask;
+}) {
+  const now = useNow(500);
+  const label = PHASE_LABEL[d.phase] ?? d.phase;
+  const elapsed = Math.max(0, now - Date.parse(d.since));
+  if (!d.overdue)
+    return (
+      <p className="muted deadline" data-testid={`run.deadline-${v.name}`}>
+        {label}: {secondsText(elapsed)} so far · deadline {secondsText(d.ms)}
+      </p>
+    );
+  // Never less than the deadline once the agent said it passed (the clocks may differ).
+  const taken = secondsText(Math.max(elapsed, d.ms));
+  return (
+    <div className="banner warning" role="status" data-testid={`run.overdue-${v.name}`}>
+      <div className="grow">
+        <strong>{v.name} looks stuck:</strong> {label} has taken {taken}, more than its{" "}
+        {secondsText(d.ms)} deadline.{" "}
+        <span>
+          Nothing was stopped: read the log below; if it does not move on, force-stop it to free its
+          cores and memory.
+        </span>
+      </div>
+      <Control
+        v={v}
+        action="force-stop"
+        label="Force stop"
+        ask={ask}
+        danger
+        testId={`run.overdue-force-stop-${v.name}`}
+      />
+    </div>
+  );
+}
+
 function LogPanel({ name, open }: { name: string; open: boolean }) {
   const lines = useStore((s) => s.runLogs[name]);
   const ref = useRef<HTMLPreElement | null>(null);
@@ -136,12 +190,14 @@ function Control({
   label,
   ask,
   danger,
+  testId,
 }: {
   v: InstanceView;
   action: "start" | "stop" | "force-stop";
   label: string;
   ask: Ask;
   danger?: boolean;
+  testId?: string;
 }) {
   const role = useGate("operator", "start or stop instances");
   const pending = useStore((s) => s.runPending[v.name]);
@@ -152,7 +208,7 @@ function Control({
       disabled={!!blocked || !!pending}
       title={blocked ?? undefined}
       onClick={() => ask(action, v)}
-      data-testid={`run.${action}-${v.name}`}
+      data-testid={testId ?? `run.${action}-${v.name}`}
     >
       {pending === action ? `${label}…` : label}
     </button>
@@ -166,7 +222,8 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   const profileVersion = useStore((s) => s.runProfile.version);
   const kernel = useStore((s) => s.runKernels[name]);
   if (!v) return null;
-  const tone = stateTone(v.state);
+  // A start past its phase's deadline is still under way, but it wants a look.
+  const tone = v.deadline?.overdue ? "warn" : stateTone(v.state);
   const failed = v.state === "failed";
   const failedAt = failed ? (marks?.find((m) => m.failed)?.phase ?? v.phase) : null;
   const active = tone === "busy";
@@ -179,7 +236,7 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
       <header>
         <h3 id={`run-h-${name}`}>{name}</h3>
         <span
-          className={`state-badge tone-${tone}`}
+          className={`state-badge tone-${stateTone(v.state)}`}
           data-testid={`run.state-${name}`}
           data-state={v.state}
         >
@@ -199,7 +256,10 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
             ) : null}
             <StandInNote kernel={kernel} testId={`run.stand-in-${name}`} />
             <Timeline name={name} marks={marks ?? []} />
-            {v.reason ? (
+            <Deadline v={v} ask={ask} />
+            {v.state === "queued" ? (
+              <QueuedBox v={v} />
+            ) : v.reason ? (
               <div
                 className={`banner ${failed ? "error" : "warning"}`}
                 role={failed ? "alert" : "status"}
@@ -252,13 +312,31 @@ export function InstanceCard({ name, ask }: { name: string; ask: Ask }) {
   );
 }
 
-export function ErrorBox({
-  name,
-  error,
-}: {
-  name: string;
-  error: NonNullable<ReturnType<typeof useStore.getState>["runErrors"][string]>;
-}) {
+/**
+ * A start waiting for another one (loaders do one at a time): not a failure, so a neutral
+ * notice saying what it waits for, and a way to take it back (nothing runs: no confirmation).
+ */
+function QueuedBox({ v }: { v: InstanceView }) {
+  const role = useGate("operator", "start or stop instances");
+  const pending = useStore((s) => s.runPending[v.name]);
+  return (
+    <div className="banner info" role="status" data-testid={`run.queued-${v.name}`}>
+      <div className="grow">
+        <strong>Queued.</strong> {v.reason}
+      </div>
+      <button
+        disabled={!!role.reason || !!pending}
+        title={role.reason ?? undefined}
+        onClick={() => void stopInstance(v.name)}
+        data-testid={`run.cancel-${v.name}`}
+      >
+        {pending === "stop" ? "Cancelling…" : "Cancel start"}
+      </button>
+    </div>
+  );
+}
+
+export function ErrorBox({ name, error }: { name: string; error: RunError }) {
   const clear = useStore((s) => s.runSetError);
   return (
     <div className="banner error" role="alert" data-testid={`run.error-${name}`}>

@@ -26,6 +26,7 @@ function view(
     lastHeartbeat: null,
     profileVersion: 1,
     phases: [],
+    deadline: null,
   };
 }
 

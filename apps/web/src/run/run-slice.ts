@@ -3,7 +3,12 @@
 // the actions in flight. Contract: only the module-level functions in run/run-actions.ts and
 // the live controller (store/live.ts) call these setters; views select single fields.
 import type { StateCreator } from "zustand";
-import { BOOT_PHASES, type InstanceState, type InstanceView } from "@tessera/core";
+import {
+  BOOT_PHASES,
+  phaseOverdueText,
+  type InstanceState,
+  type InstanceView,
+} from "@tessera/core";
 import type { State } from "../store/types";
 import type { LogLine, PhaseMark, RunSlice } from "./run-types";
 
@@ -16,7 +21,14 @@ export const LOG_LIMIT = 500;
 /** Keys for log lines the console writes itself (negative: never a server seq). */
 let syntheticSeq = 0;
 
-const IDLE: ReadonlySet<InstanceState> = new Set(["defined", "stopped", "failed", "unknown"]);
+// A start out of one of these begins a new run (a queued one had none yet).
+const IDLE: ReadonlySet<InstanceState> = new Set([
+  "defined",
+  "queued",
+  "stopped",
+  "failed",
+  "unknown",
+]);
 
 function byIndex(list: InstanceView[]): string[] {
   return [...list].sort((a, b) => a.index - b.index).map((i) => i.name);
@@ -197,6 +209,22 @@ export const createRunSlice: StateCreator<State, [], [], RunSlice> = (set, get) 
     const epoch = s.runEpoch ?? undefined;
     const next = [...old, { seq: msg.seq, epoch, at: msg.at, stream: msg.stream, line: msg.line }];
     set({
+      runLogs: {
+        ...s.runLogs,
+        [msg.name]: next.length > LOG_LIMIT ? next.slice(-LOG_LIMIT) : next,
+      },
+      runLastEventAt: msg.at,
+    });
+  },
+  runOverdue(msg) {
+    const s = get();
+    const line = phaseOverdueText(msg.name, msg.phase, msg.elapsedMs, msg.deadlineMs);
+    const next = [
+      ...(s.runLogs[msg.name] ?? []),
+      { seq: msg.seq, epoch: s.runEpoch ?? undefined, at: msg.at, stream: "event", line },
+    ];
+    set({
+      runInstances: { ...s.runInstances, [msg.name]: msg.instance },
       runLogs: {
         ...s.runLogs,
         [msg.name]: next.length > LOG_LIMIT ? next.slice(-LOG_LIMIT) : next,

@@ -1,7 +1,13 @@
 // The run slice's fields and what they hold. Contract: only the module-level functions in
 // run/run-actions.ts and the live controller (store/live.ts) call its setters.
 import type { AgentSettings, InstanceState, InstanceView } from "@tessera/core";
-import type { InstanceEvent, LogEvent, Sequenced, SnapshotMessage } from "@tessera/core";
+import type {
+  InstanceEvent,
+  LogEvent,
+  PhaseOverdueEvent,
+  Sequenced,
+  SnapshotMessage,
+} from "@tessera/core";
 import type { LogReply } from "../api/instances";
 
 // The wire names are core's (apps/agent/API.md "InstanceView"): one list for agent and console.
@@ -61,6 +67,8 @@ export interface RunSlice {
   ): void;
   runInstanceEvent(msg: Sequenced<InstanceEvent>): void;
   runLog(msg: Sequenced<LogEvent>): void;
+  /** A phase outlived its deadline: the view says so, and the log gets the agent's line. */
+  runOverdue(msg: Sequenced<PhaseOverdueEvent>): void;
   /** The agent's stored log of an instance's run, merged with the live lines held. */
   runLogLoaded(name: string, reply: LogReply): void;
   runHeartbeat(at: string): void;

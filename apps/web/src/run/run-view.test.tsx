@@ -25,6 +25,7 @@ function view(name: string, index: number, over: Partial<InstanceView> = {}): In
     lastHeartbeat: null,
     profileVersion: 1,
     phases: [],
+    deadline: null,
     ...over,
   };
 }

@@ -32,6 +32,7 @@ const instances = (state: string) => ({
       lastHeartbeat: null,
       profileVersion: 3,
       phases: [],
+      deadline: null,
     },
     {
       name: "os2",
@@ -46,6 +47,7 @@ const instances = (state: string) => ({
       lastHeartbeat: null,
       profileVersion: 3,
       phases: [],
+      deadline: null,
     },
   ],
 });

@@ -19,6 +19,9 @@ export function applyServerMessage(msg: ServerMessage): void {
     case "log":
       s.runLog(msg);
       return;
+    case "phase-overdue":
+      s.runOverdue(msg);
+      return;
     case "profile": {
       void refreshProfiles();
       if (msg.action === "activated") void loadRun();

@@ -71,6 +71,22 @@ export type ProfileEvent = {
   by: string;
 };
 
+/**
+ * A starting instance has been in one phase longer than that phase's deadline: it looks
+ * stuck. Sent once per phase of a run; the agent stops nothing by itself (an operator
+ * decides, with force-stop). Its log line is stored under the event's seq.
+ */
+export type PhaseOverdueEvent = {
+  type: "phase-overdue";
+  at: string;
+  name: string;
+  phase: string;
+  deadlineMs: number;
+  /** How long the phase had taken when the agent noticed (ms). */
+  elapsedMs: number;
+  instance: InstanceView;
+};
+
 /** A rescan found other hardware: clients reload the machine. */
 export type MachineEvent = {
   type: "machine";
@@ -79,7 +95,7 @@ export type MachineEvent = {
 };
 
 /** What the hub numbers, keeps for resumes and sends to every client. */
-export type LiveEvent = InstanceEvent | LogEvent | ProfileEvent | MachineEvent;
+export type LiveEvent = InstanceEvent | LogEvent | PhaseOverdueEvent | ProfileEvent | MachineEvent;
 /** A live event as it is sent: with its sequence number in this agent run. */
 export type Sequenced<E extends LiveEvent = LiveEvent> = E & { seq: number };
 

@@ -12,9 +12,57 @@ export const BOOT_PHASES = [
 ] as const;
 export type BootPhase = (typeof BOOT_PHASES)[number];
 
+/** The phases a start can hang in: every boot phase but the last (`running` has no end). */
+export const DEADLINED_PHASES = [
+  "loading-image",
+  "purgatory",
+  "ipi-sent",
+  "kernel-booting",
+  "userspace-up",
+] as const satisfies readonly BootPhase[];
+export type DeadlinedPhase = (typeof DEADLINED_PHASES)[number];
+
+/** How long each phase may take before the agent says the start looks stuck; 0: no deadline. */
+export type PhaseDeadlines = Record<DeadlinedPhase, number>;
+
+/**
+ * The agent's default deadlines in ms (apps/agent/README.md "Phase deadlines" says why each).
+ * Generous on purpose: a deadline that fires on a healthy boot teaches people to ignore it.
+ */
+export const DEFAULT_PHASE_DEADLINES_MS: PhaseDeadlines = {
+  // Reading kernel and initrd from disk into the successor's memory: a 500 MiB initrd from a
+  // slow disk takes tens of seconds.
+  "loading-image": 60_000,
+  // Purgatory, e820 map and start page: in-memory work of well under a second.
+  purgatory: 15_000,
+  // INIT-SIPI-SIPI and the core's jump out of the trampoline: microseconds.
+  "ipi-sent": 10_000,
+  // Kernel start to init: seconds on hardware; many cores or big memory add tens.
+  "kernel-booting": 60_000,
+  // init to the guest's boot-complete report: services, network for the HTTP report.
+  "userspace-up": 60_000,
+};
+
+/** A duration as people read it on a card: "2.5 s" below ten seconds, "45 s" above. */
+export function secondsText(ms: number): string {
+  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** How an overdue phase reads: the agent's run log and audit log, and the console, alike. */
+export function phaseOverdueText(
+  name: string,
+  phase: string,
+  elapsedMs: number,
+  deadlineMs: number,
+): string {
+  return `${name} looks stuck: ${phase} has taken ${secondsText(elapsedMs)}, more than its ${secondsText(deadlineMs)} deadline. Force-stop it if it does not move on.`;
+}
+
 /** An instance's lifecycle as the agent persists and announces it. */
 export const INSTANCE_STATES = [
   "defined",
+  // Waiting for another instance's start to end (loaders do one at a time): holds nothing.
+  "queued",
   "loading",
   "loaded",
   "starting",
@@ -34,6 +82,18 @@ export type PhaseEntry = {
   at: string;
 };
 
+/**
+ * The deadline of the phase an instance is in while it starts (loading, starting or booting):
+ * `since` is when the phase began (the agent's clock), `overdue` that the agent found it past
+ * `ms` and sent `phase-overdue`.
+ */
+export type PhaseDeadline = {
+  phase: string;
+  ms: number;
+  since: string;
+  overdue: boolean;
+};
+
 /** What GET /api/instances, the WebSocket snapshot and `instance` events carry per instance. */
 export type InstanceView = {
   name: string;
@@ -50,6 +110,8 @@ export type InstanceView = {
   profileVersion: number | null;
   /** Phases of the current (or last) run with the time each was reached, oldest first. */
   phases: PhaseEntry[];
+  /** The current phase's deadline while the instance starts; null otherwise or without one. */
+  deadline: PhaseDeadline | null;
 };
 
 /** One audit log entry as GET /api/audit returns it (the log is append-only). */

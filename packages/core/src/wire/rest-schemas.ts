@@ -269,6 +269,7 @@ export const instanceViewSchema = {
     "lastHeartbeat",
     "profileVersion",
     "phases",
+    "deadline",
   ],
   properties: {
     name: { type: "string" },
@@ -289,6 +290,17 @@ export const instanceViewSchema = {
         additionalProperties: false,
         required: ["phase", "at"],
         properties: { phase: { type: "string" }, at: { type: "string" } },
+      },
+    },
+    deadline: {
+      type: ["object", "null"],
+      additionalProperties: false,
+      required: ["phase", "ms", "since", "overdue"],
+      properties: {
+        phase: { type: "string" },
+        ms: { type: "integer" },
+        since: { type: "string" },
+        overdue: { type: "boolean" },
       },
     },
   },

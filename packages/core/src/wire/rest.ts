@@ -17,7 +17,7 @@ import type {
   Range,
 } from "../model";
 import type { LogStream } from "./events";
-import type { InstanceView } from "./instances";
+import type { InstanceView, PhaseDeadlines } from "./instances";
 
 /**
  * A model value in its JSON form, as the codec writes it: every bigint becomes a hex string.
@@ -239,6 +239,8 @@ export type AgentSettings = {
    * Null without --demo.
    */
   standInKernel: { path: string; label: string; version: string } | null;
+  /** Each start phase's deadline in ms (0: none), as the agent was configured. */
+  phaseDeadlines: PhaseDeadlines;
 };
 
 // ---------------------------------------------------------------- errors

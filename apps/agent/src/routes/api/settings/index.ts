@@ -1,10 +1,12 @@
-// What the console shows about the agent itself (a dry-run banner, TLS, GRUB).
+// What the console shows about the agent itself (a dry-run banner, TLS, GRUB, the demo's
+// stand-in kernel, the start phases' deadlines).
+import { DEADLINED_PHASES } from "@tessera/core";
 import { standInKernelInfo } from "../../../demo";
 import type { RoutePlugin } from "../../route-plugin";
 
 const settingsAnswer = {
   type: "object",
-  required: ["loader", "dryRun", "version", "tls", "grub", "standInKernel"],
+  required: ["loader", "dryRun", "version", "tls", "grub", "standInKernel", "phaseDeadlines"],
   properties: {
     loader: {
       type: "object",
@@ -34,6 +36,12 @@ const settingsAnswer = {
         { type: "null" },
       ],
     },
+    phaseDeadlines: {
+      type: "object",
+      additionalProperties: false,
+      required: [...DEADLINED_PHASES],
+      properties: Object.fromEntries(DEADLINED_PHASES.map((p) => [p, { type: "integer" }])),
+    },
   },
   additionalProperties: true,
 } as const;
@@ -47,6 +55,7 @@ const routes: RoutePlugin = async (app) => {
     tls: Boolean(t.config.tlsCert),
     grub: { found: await t.boot.found(), target: t.config.grubRoot },
     standInKernel: standInKernelInfo(t.config),
+    phaseDeadlines: t.config.phaseDeadlines,
   }));
 };
 
