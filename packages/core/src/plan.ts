@@ -103,7 +103,7 @@ function os1Boot(
       "OS1-BOOT-UNKNOWN",
       `instances[0].${unknown[0]}`,
       `${inst.name}'s ${unknown.join(" and ")} ${unknown.length > 1 ? "are" : "is"} not set in the profile and not known from the running OS1, so no GRUB entry can be written for it.`,
-      `Fill in ${inst.name}'s ${unknown.join(" and ")} in its slot (${[kernel ? null : "a kernel such as /boot/vmlinuz-6.1.0-18-amd64", root ? null : "a root such as UUID=…"].filter(Boolean).join(", ")}), or run the agent on OS1 so it reads them from /proc/cmdline and /boot.`,
+      `Fill in ${inst.name}'s ${unknown.join(" and ")} in its slot (${[kernel ? null : "a kernel such as /boot/vmlinuz-6.1.0-18-amd64", root ? null : "a root such as UUID=…"].filter(Boolean).join(", ")}), or run the agent on OS1, where it reads what OS1 booted with from /proc/cmdline and /boot.`,
     );
   else if (!initrd)
     note(

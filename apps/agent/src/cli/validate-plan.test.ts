@@ -124,6 +124,8 @@ describe("tessera plan", () => {
       "grub",
       "--os1-kernel",
       "/boot/vmlinuz-6.1",
+      "--os1-root",
+      "/dev/sda2",
     ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("'memmap=64K$0x80000'");

@@ -19,12 +19,14 @@ import { exampleMachine, REPO } from "../../test/integration/helpers";
 import { BootConfigService, GrubError, type CommandRunner } from "./service";
 
 const run: CommandRunner = runCommand;
+const KERNEL = "/boot/vmlinuz-6.1.0-18-amd64";
 
 function os1Entry(): string {
   const p = parseProfile(JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")));
   if (!p.ok) throw new Error("example profile");
-  const r = plan(exampleMachine(), p.value, {});
-  if (!r.ok) throw new Error("example plan");
+  // OS1's kernel and root as the agent would take them from the running OS1.
+  const r = plan(exampleMachine(), p.value, {}, { os1Kernel: KERNEL, os1Root: "/dev/sda2" });
+  if (!r.ok || r.plan.os1.grubEntry === null) throw new Error("example plan");
   return r.plan.os1.grubEntry;
 }
 

@@ -2,7 +2,8 @@
 // that prints the Tessera menuentry (the 40_custom pattern), then regenerates grub.cfg.
 // Order of an install: preview (diff) -> write a temp file beside the target -> check the
 // entry with grub-script-check -> back up the old file -> rename into place (atomic) ->
-// update-grub (or grub-mkconfig -o) -> grub-reboot for a one-time boot. Making it the
+// update-grub (or grub-mkconfig -o) -> grub-reboot <id> for a one-time boot (its own step
+// too: bootOnce, only for an entry that is installed). Making it the
 // default is a separate, explicit step. Tools run through an injected CommandRunner (only
 // packages/kexec may spawn); without one the agent says which commands to run by hand.
 import { access, chmod, copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -26,7 +27,7 @@ const HEADER =
 
 export class GrubError extends Error {
   constructor(
-    readonly kind: "not-found" | "check" | "command",
+    readonly kind: "not-found" | "check" | "command" | "not-installed",
     message: string,
     readonly detail?: string,
   ) {
@@ -109,7 +110,7 @@ export class BootConfigService {
 
   /**
    * Writes the entry; returns the commands run. `id` is the menuentry's --id: the one-time
-   * selection sets GRUB's next_entry to it (what grub-reboot does), through grub-editenv.
+   * selection is grub-reboot <id> (bootOnce).
    */
   async install(
     entry: string,
@@ -122,7 +123,7 @@ export class BootConfigService {
       // Never install an entry grub-script-check has not seen.
       throw new GrubError(
         "command",
-        `The agent cannot run GRUB's tools here; run by hand: write ${this.file} from the preview, then grub-script-check, update-grub, grub-editenv ${this.grubenv} set next_entry=${id}`,
+        `The agent cannot run GRUB's tools here; run by hand: write ${this.file} from the preview, then grub-script-check, update-grub, grub-reboot ${id}`,
       );
     }
     const runner = this.runner;
@@ -148,12 +149,41 @@ export class BootConfigService {
       // rename(2) within one directory is atomic: readers see the old file or the new one.
       await rename(tmp, this.file);
       commands.push(...(await this.regenerate()));
-      if (opts.oneTime) commands.push(await this.editenv("set", `next_entry=${id}`));
+      if (opts.oneTime) commands.push(await this.reboot(id));
       return { file: this.file, backup, commands };
     } finally {
       await rm(tmp, { force: true });
       await rm(entryTmp, { force: true });
     }
+  }
+
+  /**
+   * OS1 boots the installed entry once, at its next reboot: grub-reboot <id> (GRUB's
+   * next_entry; the default stays). Refused unless the file the agent wrote holds this very
+   * entry, so "boot it once" never points GRUB at an entry that is not there or is old.
+   */
+  async bootOnce(entry: string, id: string): Promise<{ commands: string[][] }> {
+    if (!(await this.found()))
+      throw new GrubError("not-found", `No GRUB found under ${this.root}.`);
+    const installed = await readFile(this.file, "utf8").catch(() => null);
+    if (installed !== this.content(entry))
+      throw new GrubError(
+        "not-installed",
+        installed === null
+          ? `${this.file} does not exist: install the entry first.`
+          : `${this.file} holds another entry than the active profile's: install it first.`,
+      );
+    return { commands: [await this.reboot(id)] };
+  }
+
+  /** grub-reboot; under a test root, on that root's /boot (its grubenv). */
+  private async reboot(id: string): Promise<string[]> {
+    const c =
+      this.root === "/"
+        ? ["grub-reboot", id]
+        : ["grub-reboot", `--boot-directory=${join(this.root, "boot")}`, id];
+    await this.run(c);
+    return c;
   }
 
   /** Makes the entry GRUB's saved default; GRUB_DEFAULT=saved must be set for it to count. */

@@ -14,6 +14,7 @@ import {
   login,
   testEnv,
   type TestEnv,
+  writeOs1Tree,
 } from "../../../../test/integration/helpers";
 import type { FastifyInstance } from "fastify";
 
@@ -38,8 +39,7 @@ afterEach(async () => {
 describe("GRUB routes", () => {
   it("previews, installs for one boot, sets the default and uninstalls the active profile's OS1 entry", async () => {
     env = testEnv();
-    mkdirSync(join(env.config.grubRoot, "etc/grub.d"), { recursive: true });
-    mkdirSync(join(env.config.grubRoot, "boot/grub"), { recursive: true });
+    writeOs1Tree(env.config.grubRoot);
     const machine = exampleMachine();
     app = await buildApp({
       config: env.config,
@@ -91,7 +91,7 @@ describe("GRUB routes", () => {
     expect(install.statusCode).toBe(200);
     expect(install.json().commands.map((c: string[]) => c[0])).toEqual([
       "grub-script-check",
-      "grub-editenv",
+      "grub-reboot",
     ]);
     expect(readFileSync(install.json().file, "utf8")).toContain("maxcpus=4");
     // This host did not boot the entry: making it the default is refused unless forced.

@@ -36,7 +36,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader),
+        planOptions(t.config.loader, await t.os1Boot()),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
@@ -62,7 +62,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader),
+        planOptions(t.config.loader, await t.os1Boot()),
       );
       const r = a.result;
       if (!r.ok)
