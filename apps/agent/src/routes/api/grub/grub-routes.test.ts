@@ -1,8 +1,7 @@
 // The GRUB routes with a runner that really runs grub-common's tools (tests may spawn).
 // eslint-disable-next-line no-restricted-imports -- runs grub-common's real tools
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLoader } from "@tessera/kexec";
 import { buildApp } from "../../../app";
