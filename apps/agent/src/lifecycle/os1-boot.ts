@@ -4,21 +4,11 @@
 // found is null, with a sentence that says what was looked for and where.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
+import type { Os1BootFacts } from "@tessera/core";
 
-export type Os1BootField = "cmdline" | "kernel" | "initrd" | "root";
-
-/** A type alias, not an interface: the route answering with it checks it against its schema. */
-export type Os1Boot = {
-  /** /proc/cmdline as read, null when it cannot be read. */
-  cmdline: string | null;
-  /** The kernel's path as GRUB loads it (BOOT_IMAGE=, without a GRUB device prefix). */
-  kernel: string | null;
-  /** The matching initrd, as GRUB loads it (the kernel's directory). */
-  initrd: string | null;
-  /** root= of the running OS1 (the last one, as the kernel takes it). */
-  root: string | null;
-  problems: { field: Os1BootField; message: string }[];
-};
+// core's wire type: cmdline as read; kernel as GRUB loads it (BOOT_IMAGE= without a GRUB
+// device prefix); the matching initrd in the kernel's directory; the last root=.
+export type Os1Boot = Os1BootFacts;
 
 // Debian/Ubuntu name the initrd initrd.img-<version>; Fedora and Arch initramfs-<version>.img.
 const INITRD_NAMES = (v: string) => [`initrd.img-${v}`, `initramfs-${v}.img`, `initrd-${v}`];

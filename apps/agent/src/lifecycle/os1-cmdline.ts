@@ -1,5 +1,6 @@
 // OS1's options take effect only at its next boot: compare what it runs with (/proc/cmdline)
 // with what the active profile plans for it, and say plainly what differs.
+import type { Os1Report } from "@tessera/core";
 import type { ProfileStore } from "../db/profiles";
 import type { MachineService } from "../services/machine-service";
 import type { FileAccess } from "./file-checks";
@@ -7,13 +8,7 @@ import type { LayoutPool } from "./layout-pool";
 import { gatherFacts, planOptions } from "./live-facts";
 import type { Os1Boot } from "./os1-boot";
 
-export interface Os1Report {
-  cmdline: string | null;
-  expected: string[];
-  matches: boolean | null;
-  differences: { option: string; running: string[]; planned: string[] }[];
-  message: string;
-}
+export type { Os1Report };
 
 function values(tokens: string[], key: string): string[] {
   return tokens
