@@ -25,14 +25,19 @@ export function Os1Notice() {
       <div className="grow">
         <strong>OS1 runs with options other than the active profile&apos;s.</strong>{" "}
         {report.message}
-        <ul data-testid="os1.stale-options">
-          {report.differences.map((d) => (
-            <li key={d.option}>
-              <code>{d.option}</code>: OS1 runs with {words(d.option, d.running)}; the profile plans{" "}
-              {words(d.option, d.planned)}
-            </li>
-          ))}
-        </ul>
+        <details>
+          <summary data-testid="os1.stale-summary">
+            Options that differ: {report.differences.map((d) => d.option).join(", ")}
+          </summary>
+          <ul data-testid="os1.stale-options">
+            {report.differences.map((d) => (
+              <li key={d.option}>
+                <code>{d.option}</code>: OS1 runs with {words(d.option, d.running)}; the profile
+                plans {words(d.option, d.planned)}
+              </li>
+            ))}
+          </ul>
+        </details>
         What to do: install OS1&apos;s boot entry, choose &quot;Boot it once on next reboot&quot;,
         then reboot OS1.
       </div>
