@@ -136,6 +136,25 @@ describe("tessera plan", () => {
     const res = spawnSync(check, [join(dir, "entry.cfg")], { encoding: "utf8" });
     expect(res.status, res.stderr).toBe(0);
   });
+  it("prints no GRUB entry, and says which of OS1's kernel and root is missing, rather than invent one", async () => {
+    const r = await cli([
+      "plan",
+      "--machine",
+      machine,
+      "--profile",
+      profile,
+      "--format",
+      "grub",
+      "--os1-kernel",
+      "/boot/vmlinuz-6.1",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(
+      /^tessera plan: no GRUB entry: os1's root is not set in the profile and not known from the running OS1/,
+    );
+    expect(r.err).toContain("--os1-root");
+  });
   it("rejects an unknown format", async () => {
     const r = await cli(["plan", "--machine", machine, "--profile", profile, "--format", "yaml"]);
     expect(r.code).toBe(2);
