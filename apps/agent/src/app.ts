@@ -35,6 +35,7 @@ import { UserService } from "./services/user-service";
 import { SessionService } from "./services/session-service";
 import { BootEntryService } from "./services/boot-entry-service";
 import { os1Report } from "./lifecycle/os1-cmdline";
+import { detectOs1Boot } from "./lifecycle/os1-boot";
 import liveRoutes from "./routes/api/ws/index";
 import { HTTP_ROUTES } from "./routes/api/index";
 
@@ -103,6 +104,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
   const starts = new StartCoordinator(instances, lifecycle, inFlight);
   const users = new UserStore(db, now);
   const boot = new BootConfigService({ root: o.config.grubRoot, runner: o.commandRunner });
+  const os1Boot = () => detectOs1Boot(o.config.grubRoot);
   const services: Services = {
     config: o.config,
     db,
@@ -119,6 +121,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
     files,
     layout,
     boot,
+    os1Boot,
     now,
     profileService: new ProfileService({
       profiles,
@@ -145,6 +148,7 @@ export async function buildApp(o: BuildOptions): Promise<FastifyInstance> {
       files,
       layout,
       loader: o.config.loader,
+      os1Boot,
       log: app.log,
       os1Report: () => os1Report(services),
     }),

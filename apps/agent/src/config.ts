@@ -43,7 +43,10 @@ export interface AgentConfig {
   sessionTtlMs: number;
   bodyLimit: number;
   loginRateLimit: number;
-  /** Root of the tree GRUB files are written to ("/" on a real machine; a temp dir in tests). */
+  /**
+   * Root of OS1's tree ("/" on a real machine; a temp dir in tests): GRUB files are written
+   * under it, and OS1's /proc/cmdline and /boot read under it for its boot entry.
+   */
   grubRoot: string;
   /** URL guests report to (tessera.controller=); default from host and port. */
   controllerUrl: string | null;
@@ -219,7 +222,7 @@ export const OPTIONS: OptionSpec[] = [
     flag: "grub-root",
     env: "TESSERA_GRUB_ROOT",
     kind: "string",
-    help: "root of the tree holding /etc/grub.d and /boot/grub (default /)",
+    help: "root of OS1's tree: /etc/grub.d and /boot/grub written, /proc/cmdline and /boot read under it (default /)",
   },
   {
     key: "controllerUrl",

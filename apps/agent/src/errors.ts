@@ -66,6 +66,16 @@ export const ERRORS = {
     message:
       "OS1 does not run with the Tessera entry's options yet: boot it once into the entry (a one-time install) before making it the default.",
   },
+  "GRUB-ENTRY-UNKNOWN": {
+    status: 409,
+    message:
+      "OS1's kernel or root is neither in the profile nor known from the running OS1, so no GRUB entry can be written; fill them in OS1's slot.",
+  },
+  "GRUB-NOT-INSTALLED": {
+    status: 409,
+    message:
+      "The active profile's entry is not the installed one: install it before booting it once.",
+  },
   "GRUB-CHECK-FAILED": {
     status: 422,
     message: "grub-script-check rejected the generated entry; nothing was installed.",

@@ -22,6 +22,8 @@ import { ProfilesView } from "./profiles/profiles-view";
 import { SelectionBar } from "./editor/selection-bar";
 import { SlotsView } from "./editor/slots-view";
 import { RunView } from "./run/run-view";
+import { GrubDialog } from "./os1/grub-dialog";
+import { Os1Notice } from "./os1/os1-notice";
 import { AuditView } from "./admin/audit-view";
 import { UsersView } from "./admin/users-view";
 import { SessionExpiredDialog } from "./session/session-dialog";
@@ -237,6 +239,7 @@ function Workspace() {
             <ReadOnlyNote />
             <Notice />
             <StaleHardware />
+            <Os1Notice />
             {machineError ? (
               <div className="banner error" role="alert">
                 {machineError}
@@ -265,6 +268,7 @@ function Workspace() {
       </DndShell>
       <ConflictDialog />
       <DiscardDialog />
+      <GrubDialog />
       <SessionExpiredDialog />
     </div>
   );

@@ -14,6 +14,31 @@ const example = (f: string) =>
   JSON.parse(readFileSync(new URL(`../../../examples/${f}`, import.meta.url), "utf8"));
 
 describe("parseProfile", () => {
+  it("reads OS1's root, and an old profile without one as 'take it from the running OS1'", () => {
+    const base = { schema: "tessera/profile@1", name: "p" };
+    const os1 = { name: "os1", cpus: [0], memory: [{ start: "0x0", size: "1G" }] };
+    const old = parseProfile({ ...base, instances: [os1] });
+    if (!old.ok) throw new Error("refused");
+    // Nothing invented: no root, no kernel, no initrd (the planner takes the running OS1's).
+    expect(old.value.instances[0]).toEqual({
+      name: "os1",
+      cpus: [0],
+      memory: [{ start: 0n, size: 0x40000000n }],
+      devices: [],
+    });
+    const empty = parseProfile({ ...base, instances: [{ ...os1, root: "", kernel: "" }] });
+    if (!empty.ok) throw new Error("refused");
+    expect(empty.value.instances[0]!.root).toBeUndefined();
+    expect(empty.value.instances[0]!.kernel).toBeUndefined();
+    const set = parseProfile({ ...base, instances: [{ ...os1, root: "UUID=0a1b" }] });
+    if (!set.ok) throw new Error("refused");
+    expect(set.value.instances[0]!.root).toBe("UUID=0a1b");
+    expect(profileToJson(set.value).instances[0]!.root).toBe("UUID=0a1b");
+    const bad = parseProfile({ ...base, instances: [{ ...os1, root: 7 }] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(formatParseErrors(bad.errors)).toContain("instances[0].root");
+  });
+
   it("reports every error with its JSON path", () => {
     const r = parseProfile({
       schema: "tessera/profile@1",
@@ -28,7 +53,7 @@ describe("parseProfile", () => {
     if (r.ok) return;
     expect(formatParseErrors(r.errors).split("\n")).toEqual([
       'instances[1].cpus[0]: expected an integer of 0 or more, found "x"',
-      "instances[2].colour: unknown field (expected one of name, cpus, memory, lowMemory, devices, kernel, initrd, cmdline)",
+      "instances[2].colour: unknown field (expected one of name, cpus, memory, lowMemory, devices, kernel, initrd, root, cmdline)",
       'instances[2].memory[0].size: "12Q" is not a size (use hex like "0x40000000" or a size like "512M")',
     ]);
   });

@@ -530,6 +530,7 @@ const INSTANCE_KEYS = new Set([
   "devices",
   "kernel",
   "initrd",
+  "root",
   "cmdline",
 ]);
 
@@ -561,7 +562,8 @@ function readInstance(r: Reader, v: unknown, path: string): Instance | undefined
     devices: devices.filter((d): d is string => d !== undefined),
   };
   if (low) inst.lowMemory = low;
-  for (const key of ["kernel", "initrd", "cmdline"] as const) {
+  // Empty kernel, initrd or root means "not set" (for OS1: the running OS1's), never "".
+  for (const key of ["kernel", "initrd", "root", "cmdline"] as const) {
     if (o[key] !== undefined && o[key] !== null) {
       const s = r.string(o[key], `${path}.${key}`);
       if (s !== undefined && (key === "cmdline" || s !== "")) inst[key] = s;
@@ -582,6 +584,7 @@ export function profileToJson(p: Profile): ProfileJson {
     devices: [...i.devices],
     ...(i.kernel !== undefined ? { kernel: i.kernel } : {}),
     ...(i.initrd !== undefined ? { initrd: i.initrd } : {}),
+    ...(i.root !== undefined ? { root: i.root } : {}),
     ...(i.cmdline !== undefined ? { cmdline: i.cmdline } : {}),
   }));
   return out;

@@ -130,6 +130,18 @@ export const DIAGNOSTIC_CODES = {
     severity: "error",
     rule: "Kernel and initrd paths are absolute.",
   },
+  "OS1-ROOT-FIELD": {
+    severity: "error",
+    rule: "Only OS1 has a root field; it is one word and OS1's command line has no root= beside it.",
+  },
+  "OS1-BOOT-UNKNOWN": {
+    severity: "warning",
+    rule: "OS1's kernel and root are known (the profile's, else the running OS1's), so its GRUB entry can be written (plan).",
+  },
+  "OS1-INITRD-NONE": {
+    severity: "info",
+    rule: "OS1's GRUB entry has no initrd line when neither the profile nor the running OS1 names one (plan).",
+  },
   "DIRECT-TSC-UNKNOWN": {
     severity: "error",
     rule: "Under the direct loader, each successor's TSC frequency is known: OS1's from discovery, or tsc_early_khz= on its command line.",

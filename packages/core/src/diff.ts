@@ -16,7 +16,7 @@ export type ProfileChange =
   | {
       kind: "option";
       instance: string;
-      field: "kernel" | "initrd" | "cmdline";
+      field: "kernel" | "initrd" | "root" | "cmdline";
       before: string | null;
       after: string | null;
     };
@@ -67,7 +67,7 @@ function diffInstance(a: Instance, b: Instance): ProfileChange[] {
   const dev = setDiff(a.devices, b.devices);
   if (dev.added.length || dev.removed.length)
     out.push({ kind: "devices", instance: b.name, ...dev });
-  for (const field of ["kernel", "initrd", "cmdline"] as const) {
+  for (const field of ["kernel", "initrd", "root", "cmdline"] as const) {
     const x = a[field] ?? null;
     const y = b[field] ?? null;
     if (x !== y) out.push({ kind: "option", instance: b.name, field, before: x, after: y });

@@ -79,6 +79,7 @@ function base(): Profile {
     inst("os1", [0, 1], [["0x0", "2G"]], {
       kernel: "/boot/vmlinuz",
       initrd: "/boot/initrd.img",
+      root: "UUID=0a1b",
       cmdline: "console=tty0",
     }),
     inst("os2", [2, 3], [["4G", "4G"]], { kernel: "/boot/vmlinuz-2", cmdline: "quiet" }),
@@ -90,6 +91,11 @@ const PLACES: Record<string, Place> = {
   "OS1's command line": (p, _o, s) => (p.instances[0]!.cmdline = `console=tty0 ${s} quiet`),
   "OS1's kernel": (p, _o, s) => (p.instances[0]!.kernel = `/boot/vmlinuz${s}`),
   "OS1's initrd": (p, _o, s) => (p.instances[0]!.initrd = `/boot/initrd${s}.img`),
+  "OS1's root": (p, _o, s) => (p.instances[0]!.root = `UUID=0a1b${s}`),
+  "the running OS1's root": (p, o, s) => {
+    delete p.instances[0]!.root;
+    o.os1Root = `UUID=0a1b${s}`;
+  },
   "the profile name": (p, _o, s) => (p.name = `seed${s}`),
   "a successor's command line": (p, _o, s) => (p.instances[1]!.cmdline = `quiet ${s}`),
   "the --os1-kernel option": (p, o, s) => {
@@ -110,14 +116,22 @@ describe("OS1's GRUB entry with hostile profile content", () => {
     const o: PlanOptions = {};
     PLACES[place]!(p, o, s);
     const r = plan(machine, p, {}, o);
+    // A root= value is one word: whitespace in it is refused too (OS1-ROOT-FIELD).
+    const rootPlace = place.includes("root");
     if (!r.ok) {
       // Refused only for what the rules refuse, and said so with the code.
-      expect(CONTROL.test(s)).toBe(true);
-      expect(r.diagnostics.map((d) => d.code)).toContain("PROFILE-CONTROL-CHAR");
+      const codes = r.diagnostics.map((d) => d.code);
+      if (CONTROL.test(s)) expect(codes).toContain("PROFILE-CONTROL-CHAR");
+      else {
+        expect(rootPlace && /\s/.test(s)).toBe(true);
+        expect(codes).toContain("OS1-ROOT-FIELD");
+      }
       return;
     }
     expect(CONTROL.test(s)).toBe(false);
-    const entry = r.plan.os1.grubEntry;
+    expect(rootPlace && /\s/.test(s)).toBe(false);
+    const entry = r.plan.os1.grubEntry!;
+    expect(entry).not.toBeNull();
     const lines = entry.split("\n");
     expect(lines.filter((l) => /^\s*menuentry\b/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => /^\s*linux\b/.test(l))).toHaveLength(1);

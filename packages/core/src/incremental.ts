@@ -22,6 +22,7 @@ const INSTANCE_KEYS = new Set([
   "devices",
   "kernel",
   "initrd",
+  "root",
   "cmdline",
 ]);
 /** The profile fields compared one by one; any other is "profile" on every check. */
@@ -43,7 +44,7 @@ function seen(i: Profile["instances"][number]): Seen {
     memory: i.memory.map((r) => ({ start: r.start, size: r.size })),
     lowMemory: i.lowMemory && { start: i.lowMemory.start, size: i.lowMemory.size },
     devices: i.devices.slice(),
-    strings: [i.name, i.cmdline, i.kernel, i.initrd],
+    strings: [i.name, i.cmdline, i.kernel, i.initrd, i.root],
     plain: Object.keys(i).every((k) => INSTANCE_KEYS.has(k)),
   };
 }
@@ -77,7 +78,7 @@ function changes(last: { p: Profile; seen: Seen[] } | null, p: Profile): Set<Asp
     )
       now.add("memory");
     if (!sameList(was.devices, inst.devices)) now.add("devices");
-    if (!sameList(was.strings, [inst.name, inst.cmdline, inst.kernel, inst.initrd]))
+    if (!sameList(was.strings, [inst.name, inst.cmdline, inst.kernel, inst.initrd, inst.root]))
       now.add("strings");
     return now;
   });

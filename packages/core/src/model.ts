@@ -170,8 +170,17 @@ export interface Instance {
   memory: Range[];
   lowMemory?: Range;
   devices: string[];
+  /**
+   * The kernel and initrd paths. OS1's are the paths GRUB loads; absent, its GRUB entry
+   * takes the running OS1's (BOOT_IMAGE= and /boot/initrd.img-<version>, PlanOptions).
+   */
   kernel?: string;
   initrd?: string;
+  /**
+   * OS1 only: the kernel's root= value (UUID=…, /dev/sda2). Absent: the running OS1's
+   * root= (PlanOptions.os1Root), or root= in its command line when that has one.
+   */
+  root?: string;
   cmdline?: string;
 }
 
@@ -248,7 +257,10 @@ export interface PlanOptions {
   ownershipOption?: string;
   /** Title of OS1's GRUB entry. */
   grubTitle?: string;
-  /** Kernel path and root options for OS1's GRUB entry. */
+  /**
+   * OS1's kernel, initrd and root= for its GRUB entry where the profile leaves them empty:
+   * what the running OS1 booted with (the agent reads them), or the CLI's options.
+   */
   os1Kernel?: string;
   os1Initrd?: string;
   os1Root?: string;
@@ -272,8 +284,15 @@ export interface Os1Plan {
   /** The options Tessera adds to OS1's command line (what the kernel receives). */
   options: string[];
   cmdline: string;
-  /** A ready GRUB menuentry ($ escaped). */
-  grubEntry: string;
+  /** The kernel, initrd and root= the entry boots (the profile's, else the running OS1's). */
+  kernel: string | null;
+  initrd: string | null;
+  root: string | null;
+  /**
+   * A ready GRUB menuentry ($ escaped); null while OS1's kernel or root is unknown
+   * (OS1-BOOT-UNKNOWN says which): never a placeholder path.
+   */
+  grubEntry: string | null;
 }
 
 export interface SuccessorPlan {

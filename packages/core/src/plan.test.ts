@@ -69,7 +69,12 @@ describe("plan", () => {
       inst("os1", [0, 1], [["0x0", "2G"]]),
       inst("os2", [2, 3], [["4G", "1G"]], { devices: ["0000:00:1d.0"] }),
     );
-    expect(unwrap(plan(m, p)).diagnostics.map((d) => d.code)).toEqual(["DEV-INTX"]);
+    const o = {
+      os1Kernel: "/boot/vmlinuz-6.1",
+      os1Initrd: "/boot/initrd.img-6.1",
+      os1Root: "/dev/sda2",
+    };
+    expect(unwrap(plan(m, p, {}, o)).diagnostics.map((d) => d.code)).toEqual(["DEV-INTX"]);
   });
 
   it("uses explicit low slices and reserves every slice in OS1", () => {

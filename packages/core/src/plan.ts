@@ -3,6 +3,7 @@
 // low slice and command line. An invalid layout never yields a plan.
 import type {
   BootPlan,
+  Diagnostic,
   E820Entry,
   Facts,
   Machine,
@@ -19,6 +20,8 @@ import { instanceOptions } from "./instance-options";
 import { hasErrors, validateContext } from "./validate";
 import { os1Reservations, successorMemory, withUserCmdline } from "./boot-options";
 import { grubQuote, grubWords } from "./cmdline";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
+import { cmdlineRoot } from "./rules-text";
 import { directOs1Reservations, directSuccessorPlan } from "./direct-options";
 
 export function plan(
@@ -33,7 +36,7 @@ export function plan(
   const result: BootPlan = {
     schema: PLAN_SCHEMA,
     profile: p.name,
-    os1: planOs1(ctx),
+    os1: planOs1(ctx, diagnostics),
     successors: p.instances.slice(1).map((_, k) => planSuccessor(ctx, k + 1)),
     diagnostics,
   };
@@ -44,11 +47,14 @@ function sortedCpus(ctx: Ctx, cpus: number[]): number[] {
   return [...cpus].sort((a, b) => ctx.idx.position.get(a)! - ctx.idx.position.get(b)!);
 }
 
-function planOs1(ctx: Ctx): Os1Plan {
+function planOs1(ctx: Ctx, diagnostics: Diagnostic[]): Os1Plan {
   const inst = ctx.p.instances[0]!;
   const main = inst.memory[0]!;
   const options = instanceOptions(ctx, 0);
-  const cmdline = withUserCmdline(options, inst.cmdline);
+  const boot = os1Boot(ctx, diagnostics);
+  const user = withUserCmdline(options, inst.cmdline);
+  // root= first, as GRUB's own entries write it; only when the command line has none.
+  const cmdline = boot.addRoot && boot.root ? `root=${boot.root} ${user}` : user;
   return {
     name: inst.name,
     cpus: sortedCpus(ctx, inst.cpus),
@@ -61,26 +67,62 @@ function planOs1(ctx: Ctx): Os1Plan {
     devices: [...inst.devices],
     options,
     cmdline,
-    grubEntry: grubEntry(ctx, cmdline),
+    kernel: boot.kernel,
+    initrd: boot.initrd,
+    root: boot.root,
+    grubEntry: boot.kernel && boot.root ? grubEntry(ctx, boot.kernel, boot.initrd, cmdline) : null,
   };
+}
+
+/**
+ * OS1's kernel, initrd and root=: the profile's where set, else what the running OS1 booted
+ * with (PlanOptions, from the agent). Whatever stays unknown is said (OS1-BOOT-UNKNOWN,
+ * OS1-INITRD-NONE), never replaced by a made-up path.
+ */
+function os1Boot(
+  ctx: Ctx,
+  diagnostics: Diagnostic[],
+): { kernel: string | null; initrd: string | null; root: string | null; addRoot: boolean } {
+  const inst = ctx.p.instances[0]!;
+  const kernel = inst.kernel ?? ctx.opts.os1Kernel ?? null;
+  const initrd = inst.initrd ?? ctx.opts.os1Initrd ?? null;
+  const own = cmdlineRoot(inst.cmdline);
+  const root = inst.root ?? own ?? ctx.opts.os1Root ?? null;
+  const note = (code: DiagnosticCode, path: string, message: string, hint: string) =>
+    diagnostics.push({
+      code,
+      severity: DIAGNOSTIC_CODES[code].severity,
+      path,
+      instance: inst.name,
+      message,
+      hint,
+    });
+  const unknown = [kernel ? null : "kernel", root ? null : "root"].filter(Boolean);
+  if (unknown.length)
+    note(
+      "OS1-BOOT-UNKNOWN",
+      `instances[0].${unknown[0]}`,
+      `${inst.name}'s ${unknown.join(" and ")} ${unknown.length > 1 ? "are" : "is"} not set in the profile and not known from the running OS1, so no GRUB entry can be written for it.`,
+      `Fill in ${inst.name}'s ${unknown.join(" and ")} in its slot (${[kernel ? null : "a kernel such as /boot/vmlinuz-6.1.0-18-amd64", root ? null : "a root such as UUID=…"].filter(Boolean).join(", ")}), or run the agent on OS1, where it reads what OS1 booted with from /proc/cmdline and /boot.`,
+    );
+  else if (!initrd)
+    note(
+      "OS1-INITRD-NONE",
+      "instances[0].initrd",
+      `${inst.name}'s GRUB entry has no initrd: neither the profile nor the running OS1 names one.`,
+      "Fill in the initrd in OS1's slot if its kernel needs one (Debian's do: /boot/initrd.img-<version>).",
+    );
+  return { kernel, initrd, root, addRoot: inst.root !== undefined || own === undefined };
 }
 
 // Every word of the entry that carries profile or option text is quoted (grubQuote), so no
 // profile content can end a word, a command or the block.
-function grubEntry(ctx: Ctx, cmdline: string): string {
+function grubEntry(ctx: Ctx, kernel: string, initrd: string | null, cmdline: string): string {
   const inst = ctx.p.instances[0]!;
-  const kernel = inst.kernel ?? ctx.opts.os1Kernel;
-  const initrd = inst.initrd ?? ctx.opts.os1Initrd;
   const title = ctx.opts.grubTitle ?? `Tessera: ${ctx.p.name} (${inst.name})`;
   const id = `tessera-${ctx.p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   const lines = [`menuentry ${grubQuote(title)} --id ${grubQuote(id)} {`];
-  if (ctx.opts.os1Root)
-    lines.push(`\tsearch --no-floppy --fs-uuid --set=root ${grubQuote(ctx.opts.os1Root)}`);
-  if (!kernel)
-    lines.push(
-      "\t# OS1's kernel is not set in the profile: /boot/vmlinuz is a placeholder, check it.",
-    );
-  lines.push(`\tlinux\t${grubQuote(kernel ?? "/boot/vmlinuz")} ${grubWords(cmdline)}`);
+  lines.push(`\tlinux\t${grubQuote(kernel)} ${grubWords(cmdline)}`);
   if (initrd) lines.push(`\tinitrd\t${grubQuote(initrd)}`);
   lines.push("}");
   return lines.join("\n");

@@ -691,6 +691,95 @@ describe("FILE-PATH-RELATIVE", () => {
   });
 });
 
+describe("OS1-ROOT-FIELD", () => {
+  it("refuses a root field on a successor, one with spaces, and a second root= in OS1's command line", () => {
+    const p = base();
+    p.instances[0]!.root = "/dev/sda2 init=/bin/sh";
+    p.instances[0]!.cmdline = "quiet root=/dev/sdb1";
+    p.instances[1]!.root = "/dev/sdc1";
+    const d = codes(validate(machine, p), "OS1-ROOT-FIELD");
+    expect(d.map((x) => x.path)).toEqual([
+      "instances[0].root",
+      "instances[0].root",
+      "instances[1].root",
+    ]);
+    expect(d[0]!.message).toContain("more than one word");
+    expect(d[1]!.message).toContain(
+      '"/dev/sda2 init=/bin/sh" in the root field and root=/dev/sdb1',
+    );
+    expect(d[2]!.hint).toBe(
+      "Put root=/dev/sdc1 in os2's command line instead, and clear the root field.",
+    );
+  });
+
+  it("accepts one root value on OS1, and the running OS1's only as one word", () => {
+    const p = base();
+    p.instances[0]!.root = "UUID=0a1b-2c3d";
+    expect(codes(validate(machine, p), "OS1-ROOT-FIELD")).toEqual([]);
+    delete p.instances[0]!.root;
+    const d = codes(validate(machine, p, {}, { os1Root: "/dev/sda2 quiet" }), "OS1-ROOT-FIELD");
+    expect(d.map((x) => x.path)).toEqual(["os1Root"]);
+  });
+});
+
+describe("OS1-BOOT-UNKNOWN", () => {
+  it("writes no GRUB entry, and no placeholder, while OS1's kernel or root is unknown", () => {
+    const p = base();
+    const r = plan(machine, p);
+    if (!r.ok) throw new Error("plan refused");
+    expect(r.plan.os1.grubEntry).toBeNull();
+    const d = codes(r.plan.diagnostics, "OS1-BOOT-UNKNOWN");
+    expect(d).toHaveLength(1);
+    expect(d[0]!.path).toBe("instances[0].kernel");
+    expect(d[0]!.message).toBe(
+      "os1's kernel and root are not set in the profile and not known from the running OS1, so no GRUB entry can be written for it.",
+    );
+    const rootOnly = plan(machine, p, {}, { os1Kernel: "/boot/vmlinuz-6.1" });
+    if (!rootOnly.ok) throw new Error("plan refused");
+    expect(rootOnly.plan.os1.grubEntry).toBeNull();
+    expect(codes(rootOnly.plan.diagnostics, "OS1-BOOT-UNKNOWN")[0]!.path).toBe("instances[0].root");
+  });
+
+  it("takes the running OS1's kernel, initrd and root where the profile is empty, the profile's first", () => {
+    const p = base();
+    const o = {
+      os1Kernel: "/boot/vmlinuz-6.1",
+      os1Initrd: "/boot/initrd.img-6.1",
+      os1Root: "UUID=ab",
+    };
+    let r = plan(machine, p, {}, o);
+    if (!r.ok) throw new Error("plan refused");
+    expect(codes(r.plan.diagnostics, "OS1-BOOT-UNKNOWN")).toEqual([]);
+    expect(r.plan.os1.grubEntry).toContain("\tlinux\t'/boot/vmlinuz-6.1' 'root=UUID=ab' 'maxcpus=");
+    expect(r.plan.os1.grubEntry).toContain("\tinitrd\t'/boot/initrd.img-6.1'");
+    p.instances[0]!.kernel = "/boot/vmlinuz-6.9";
+    p.instances[0]!.root = "/dev/sda2";
+    r = plan(machine, p, {}, o);
+    if (!r.ok) throw new Error("plan refused");
+    expect(r.plan.os1).toMatchObject({ kernel: "/boot/vmlinuz-6.9", root: "/dev/sda2" });
+    expect(r.plan.os1.cmdline.startsWith("root=/dev/sda2 maxcpus=")).toBe(true);
+    // root= already in OS1's own command line (profiles from before the root field) stays the one.
+    delete p.instances[0]!.root;
+    p.instances[0]!.cmdline = "root=/dev/sdb1 quiet";
+    r = plan(machine, p, {}, o);
+    if (!r.ok) throw new Error("plan refused");
+    expect(r.plan.os1.root).toBe("/dev/sdb1");
+    expect(r.plan.os1.cmdline.match(/root=/g)).toHaveLength(1);
+  });
+});
+
+describe("OS1-INITRD-NONE", () => {
+  it("says the entry has no initrd line when none is known", () => {
+    const p = base();
+    const r = plan(machine, p, {}, { os1Kernel: "/boot/vmlinuz-6.1", os1Root: "/dev/sda2" });
+    if (!r.ok) throw new Error("plan refused");
+    expect(codes(r.plan.diagnostics, "OS1-INITRD-NONE").map((d) => d.path)).toEqual([
+      "instances[0].initrd",
+    ]);
+    expect(r.plan.os1.grubEntry).not.toContain("initrd");
+  });
+});
+
 describe("FILE-NOT-ALLOWED", () => {
   it("reports a path outside the agent's directories with one message, and nothing else about it", () => {
     const p = base();

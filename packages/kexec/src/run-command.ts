@@ -1,5 +1,5 @@
 // A plain command runner for the agent's host tools (GRUB's grub-script-check,
-// update-grub, grub-editenv): argument arrays, never a shell, a time limit, cancellable.
+// update-grub, grub-reboot, grub-editenv): argument arrays, never a shell, a time limit, cancellable.
 // It lives here because packages/kexec is the only package that spawns processes.
 import { spawn } from "node:child_process";
 

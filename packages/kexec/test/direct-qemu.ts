@@ -101,7 +101,11 @@ export function directProofPlan(): DirectBootPlan {
       devices: [],
       options,
       cmdline: `console=ttyS0,115200 ${options.join(" ")}`,
-      grubEntry: "",
+      // OS1 is booted by QEMU (-kernel), not by GRUB: no entry.
+      kernel: null,
+      initrd: null,
+      root: null,
+      grubEntry: null,
     },
     successors: [os2, os3],
     diagnostics: [],

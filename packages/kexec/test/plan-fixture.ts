@@ -47,7 +47,11 @@ export function bootPlan(successors: SuccessorPlan[]): BootPlan {
       devices: [],
       options: ["maxcpus=2", "mem=1G", "memmap=64K$0x80000"],
       cmdline: "root=/dev/sda1 ro maxcpus=2 mem=1G memmap=64K$0x80000",
-      grubEntry: "",
+      // OS1 is booted by QEMU (-kernel), not by GRUB: no entry.
+      kernel: null,
+      initrd: null,
+      root: "/dev/sda1",
+      grubEntry: null,
     },
     successors,
     diagnostics: [],

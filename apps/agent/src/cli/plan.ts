@@ -32,9 +32,10 @@ Turns a valid profile into its boot plan. An invalid profile prints its diagnost
                    direct loader does (it reads each successor's kernel and initrd files)
   --format grub    OS1's GRUB menuentry (every word quoted for GRUB)
   --ownership-option NAME   the kernel option carrying device ids (default tessera.devices)
-  --os1-kernel PATH, --os1-initrd PATH   OS1's kernel and initrd for the GRUB entry
+  --os1-kernel PATH, --os1-initrd PATH, --os1-root VALUE   OS1's kernel, initrd and root=
+                   for the GRUB entry where the profile leaves them empty
 Exit status: 0 plan printed, 1 the layout has errors (or --format sh lacks a successor's
-kernel), 2 unreadable or malformed input.`;
+kernel, or --format grub OS1's kernel or root), 2 unreadable or malformed input.`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args;
@@ -48,6 +49,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         "ownership-option",
         "os1-kernel",
         "os1-initrd",
+        "os1-root",
       ],
     });
   } catch (err) {
@@ -83,6 +85,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       : {}),
     ...(args.values["os1-kernel"] ? { os1Kernel: args.values["os1-kernel"] } : {}),
     ...(args.values["os1-initrd"] ? { os1Initrd: args.values["os1-initrd"] } : {}),
+    ...(args.values["os1-root"] ? { os1Root: args.values["os1-root"] } : {}),
   };
   const result = plan(machine.value, profile.value, {}, opts);
   if (!result.ok) {
@@ -92,6 +95,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   if (format === "sh" && loader === "direct") return directScript(result.plan, io);
+  if (format === "grub" && result.plan.os1.grubEntry === null) {
+    const unknown = result.plan.diagnostics.filter((d) => d.code === "OS1-BOOT-UNKNOWN");
+    io.err(
+      `tessera plan: no GRUB entry: ${unknown.map((d) => `${d.message} ${d.hint}`).join(" ")} (or give --os1-kernel and --os1-root)`,
+    );
+    return 1;
+  }
   try {
     io.out(render(result.plan, format));
   } catch (err) {
@@ -138,6 +148,6 @@ function render(p: BootPlan, format: Format): string {
     case "sh":
       return planToShell(p);
     case "grub":
-      return p.os1.grubEntry;
+      return p.os1.grubEntry ?? "";
   }
 }

@@ -124,6 +124,8 @@ describe("tessera plan", () => {
       "grub",
       "--os1-kernel",
       "/boot/vmlinuz-6.1",
+      "--os1-root",
+      "/dev/sda2",
     ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("'memmap=64K$0x80000'");
@@ -133,6 +135,25 @@ describe("tessera plan", () => {
     writeFileSync(join(dir, "entry.cfg"), r.out + "\n");
     const res = spawnSync(check, [join(dir, "entry.cfg")], { encoding: "utf8" });
     expect(res.status, res.stderr).toBe(0);
+  });
+  it("prints no GRUB entry, and says which of OS1's kernel and root is missing, rather than invent one", async () => {
+    const r = await cli([
+      "plan",
+      "--machine",
+      machine,
+      "--profile",
+      profile,
+      "--format",
+      "grub",
+      "--os1-kernel",
+      "/boot/vmlinuz-6.1",
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(
+      /^tessera plan: no GRUB entry: os1's root is not set in the profile and not known from the running OS1/,
+    );
+    expect(r.err).toContain("--os1-root");
   });
   it("rejects an unknown format", async () => {
     const r = await cli(["plan", "--machine", machine, "--profile", profile, "--format", "yaml"]);

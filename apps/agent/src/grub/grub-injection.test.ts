@@ -21,6 +21,7 @@ import {
   testEnv,
   type Login,
   type TestEnv,
+  writeOs1Tree,
 } from "../../test/integration/helpers";
 
 const HOSTILE = [
@@ -49,8 +50,7 @@ let scratch: string;
 
 beforeAll(async () => {
   env = testEnv();
-  mkdirSync(join(env.config.grubRoot, "etc/grub.d"), { recursive: true });
-  mkdirSync(join(env.config.grubRoot, "boot/grub"), { recursive: true });
+  writeOs1Tree(env.config.grubRoot);
   const machine = exampleMachine();
   app = await buildApp({
     config: env.config,
@@ -230,6 +230,8 @@ describe("GRUB injection through tessera plan --format grub", () => {
     const r = await cli(profileWith("cmdline", "}\u0020; $(reboot) `x` 'q'"), [
       "--os1-kernel",
       "/boot/vmlinuz ; x",
+      "--os1-root",
+      "UUID=';x'",
     ]);
     expect(r.code, r.err).toBe(0);
     await expectOneEntry(r.out, "cli");

@@ -19,12 +19,14 @@ import { exampleMachine, REPO } from "../../test/integration/helpers";
 import { BootConfigService, GrubError, type CommandRunner } from "./service";
 
 const run: CommandRunner = runCommand;
+const KERNEL = "/boot/vmlinuz-6.1.0-18-amd64";
 
 function os1Entry(): string {
   const p = parseProfile(JSON.parse(readFileSync(join(REPO, "examples/profile.json"), "utf8")));
   if (!p.ok) throw new Error("example profile");
-  const r = plan(exampleMachine(), p.value, {});
-  if (!r.ok) throw new Error("example plan");
+  // OS1's kernel and root as the agent would take them from the running OS1.
+  const r = plan(exampleMachine(), p.value, {}, { os1Kernel: KERNEL, os1Root: "/dev/sda2" });
+  if (!r.ok || r.plan.os1.grubEntry === null) throw new Error("example plan");
   return r.plan.os1.grubEntry;
 }
 
@@ -105,6 +107,43 @@ describe("GRUB boot entry", () => {
     expect(env).not.toContain("next_entry");
     expect(env).not.toContain("saved_entry");
     expect((await svc.uninstall()).removed).toBe(false);
+  });
+
+  it("regenerates grub.cfg after the checked write, and stops there when that fails", async () => {
+    mkdirSync(join(root, "etc/grub.d"), { recursive: true });
+    mkdirSync(join(root, "boot/grub"), { recursive: true });
+    // Test double: records every argv; grub-script-check is the real one (the file must pass
+    // it), the regeneration answers as told, and grub-reboot must not run after a failure.
+    const ran: string[][] = [];
+    let regenerateExit = 0;
+    const regenerateTestDouble: CommandRunner = async (argv, opts) => {
+      ran.push(argv);
+      if (argv[0] === "grub-script-check") return run(argv, opts);
+      if (argv[0] === "update-grub" || argv[0] === "grub-mkconfig")
+        return { code: regenerateExit, stdout: "", stderr: "regeneration failed" };
+      return { code: 0, stdout: "", stderr: "" };
+    };
+    const svc = new BootConfigService({ root, runner: regenerateTestDouble, regenerate: true });
+    const regenerate = existsSync("/usr/sbin/update-grub")
+      ? ["update-grub"]
+      : ["grub-mkconfig", "-o", "/boot/grub/grub.cfg"];
+    const r = await svc.install(os1Entry(), ID, { oneTime: true });
+    expect(r.commands.map((c) => c[0])).toEqual([
+      "grub-script-check",
+      regenerate[0],
+      "grub-reboot",
+    ]);
+    expect(ran.slice(1)).toEqual([
+      regenerate,
+      ["grub-reboot", `--boot-directory=${join(root, "boot")}`, ID],
+    ]);
+    expect(readFileSync(svc.file, "utf8")).toContain("maxcpus=4");
+    ran.length = 0;
+    regenerateExit = 1;
+    await expect(
+      svc.install(os1Entry().replace("maxcpus=4", "maxcpus=2"), ID, { oneTime: true }),
+    ).rejects.toMatchObject({ kind: "command", message: `${regenerate[0]} failed (exit 1).` });
+    expect(ran.map((c) => c[0])).toEqual(["grub-script-check", regenerate[0]]);
   });
 
   it("without a runner, names the commands to run by hand", async () => {

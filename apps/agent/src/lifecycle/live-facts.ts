@@ -88,7 +88,18 @@ export async function gatherFacts(
   return facts;
 }
 
-/** The options every plan of this agent is made with: its loader decides OS1's and the successors' options. */
-export function planOptions(loader: string): PlanOptions {
-  return loader === "direct" ? { loader: "direct" } : {};
+/**
+ * The options every plan of this agent is made with: its loader decides OS1's and the
+ * successors' options; what the running OS1 booted with fills OS1's GRUB entry where the
+ * profile leaves its kernel, initrd or root empty.
+ */
+export function planOptions(
+  loader: string,
+  os1?: { kernel: string | null; initrd: string | null; root: string | null },
+): PlanOptions {
+  const o: PlanOptions = loader === "direct" ? { loader: "direct" } : {};
+  if (os1?.kernel) o.os1Kernel = os1.kernel;
+  if (os1?.initrd) o.os1Initrd = os1.initrd;
+  if (os1?.root) o.os1Root = os1.root;
+  return o;
 }

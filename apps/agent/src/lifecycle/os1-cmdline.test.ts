@@ -19,7 +19,7 @@ describe("OS1's running command line against the plan", () => {
     expect(r.matches).toBe(false);
     expect(r.differences).toEqual([{ option: "maxcpus", running: ["4"], planned: ["2"] }]);
     expect(r.message).toBe(
-      "OS1 runs with maxcpus=4, the profile gives it 2 cores: reboot OS1 into the Tessera entry.",
+      "OS1 runs with maxcpus=4, the profile gives it 2 cores: install OS1's Tessera boot entry and reboot OS1 into it.",
     );
   });
 
@@ -33,7 +33,7 @@ describe("OS1's running command line against the plan", () => {
       "tessera.devices",
     ]);
     expect(r.message).toMatch(
-      /^OS1 runs with no maxcpus, the profile gives it 2 cores: reboot OS1 into the Tessera entry\. \(4 options differ\.\)$/,
+      /^OS1 runs with no maxcpus, the profile gives it 2 cores: install OS1's Tessera boot entry and reboot OS1 into it\. \(4 options differ\.\)$/,
     );
   });
 

@@ -1,19 +1,14 @@
 // OS1's options take effect only at its next boot: compare what it runs with (/proc/cmdline)
 // with what the active profile plans for it, and say plainly what differs.
-import { readFile } from "node:fs/promises";
+import type { Os1Report } from "@tessera/core";
 import type { ProfileStore } from "../db/profiles";
 import type { MachineService } from "../services/machine-service";
 import type { FileAccess } from "./file-checks";
 import type { LayoutPool } from "./layout-pool";
 import { gatherFacts, planOptions } from "./live-facts";
+import type { Os1Boot } from "./os1-boot";
 
-export interface Os1Report {
-  cmdline: string | null;
-  expected: string[];
-  matches: boolean | null;
-  differences: { option: string; running: string[]; planned: string[] }[];
-  message: string;
-}
+export type { Os1Report };
 
 function values(tokens: string[], key: string): string[] {
   return tokens
@@ -46,28 +41,22 @@ export function compareCmdline(
       d.option === "maxcpus"
         ? `gives it ${os1Cores} core${os1Cores === 1 ? "" : "s"}`
         : `plans ${d.planned.map((v) => (v ? `${d.option}=${v}` : d.option)).join(" ")}`;
-    message = `OS1 runs with ${runs}, the profile ${gives}: reboot OS1 into the Tessera entry.`;
+    message = `OS1 runs with ${runs}, the profile ${gives}: install OS1's Tessera boot entry and reboot OS1 into it.`;
     if (differences.length > 1) message += ` (${differences.length} options differ.)`;
   }
   return { expected: planned, matches, differences, message };
 }
 
-export async function os1Report(
-  t: {
-    profiles: ProfileStore;
-    machine: MachineService;
-    files: FileAccess;
-    layout: Pick<LayoutPool, "plan">;
-    config: { loader: string };
-  },
-  procCmdline = "/proc/cmdline",
-): Promise<Os1Report> {
-  let cmdline: string | null;
-  try {
-    cmdline = (await readFile(procCmdline, "utf8")).trim();
-  } catch {
-    cmdline = null;
-  }
+export async function os1Report(t: {
+  profiles: ProfileStore;
+  machine: MachineService;
+  files: FileAccess;
+  layout: Pick<LayoutPool, "plan">;
+  config: { loader: string };
+  os1Boot: () => Promise<Os1Boot>;
+}): Promise<Os1Report> {
+  const boot = await t.os1Boot();
+  const cmdline = boot.cmdline;
   const id = t.profiles.activeId();
   const rec = id ? t.profiles.get(id) : undefined;
   if (!rec)
@@ -84,7 +73,7 @@ export async function os1Report(
       t.machine.machine,
       rec.profile,
       await gatherFacts(rec.profile, t.files),
-      planOptions(t.config.loader),
+      planOptions(t.config.loader, boot),
     )
   ).result;
   if (!r.ok) {

@@ -2,7 +2,13 @@
 // 404 for unknown ids and routes, and a 5xx that carries neither stack nor stderr.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { operatorApp, type Login, type TestApp } from "../../test/integration/helpers";
+import {
+  operatorApp,
+  OS1_VERSION,
+  writeOs1Tree,
+  type Login,
+  type TestApp,
+} from "../../test/integration/helpers";
 
 let t: TestApp;
 let op: Login;
@@ -94,13 +100,22 @@ describe("bad input", () => {
       payload: { profile: t.env.profile, format: "sh" },
     });
     expect(sh.json().script).toContain("--mem-min=0x100000000");
-    const grub = await t.app.inject({
-      method: "POST",
-      url: "/api/plan",
-      headers: op.headers,
-      payload: { profile: t.env.profile, format: "grub" },
+    const grubPlan = () =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/plan",
+        headers: op.headers,
+        payload: { profile: t.env.profile, format: "grub" },
+      });
+    // Nothing known of OS1's kernel and root: no entry, and why.
+    expect((await grubPlan()).json()).toMatchObject({
+      script: null,
+      scriptProblem: expect.stringMatching(/^os1's kernel and root are not set in the profile/),
     });
+    writeOs1Tree(t.env.config.grubRoot);
+    const grub = await grubPlan();
     expect(grub.json().script).toMatch(/^menuentry 'Tessera: seed-three-way \(os1\)'/);
+    expect(grub.json().script).toContain(`\tlinux\t'/boot/vmlinuz-${OS1_VERSION}' 'root=UUID=`);
     const bad = structuredClone(t.env.profile) as { instances: { cpus: number[] }[] };
     bad.instances[2]!.cpus = [4, 5];
     const v = await t.app.inject({

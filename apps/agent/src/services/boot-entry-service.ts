@@ -1,12 +1,14 @@
-// OS1's boot entry in GRUB: preview, install (one-time first), make default, uninstall.
-// The entry is the active profile's plan; GRUB's own failures become registered errors;
-// every change is audited here.
+// OS1's boot entry in GRUB: preview, install, boot it once, make default, uninstall. The
+// entry is the active profile's plan, with OS1's kernel, initrd and root from the profile or
+// else from the running OS1; GRUB's own failures become registered errors; every change is
+// audited here.
 import type { FastifyBaseLogger } from "fastify";
 import type { AuditLog } from "../db/audit";
 import type { ProfileStore } from "../db/profiles";
 import { AgentError } from "../errors";
 import { GrubError, type BootConfigService, type GrubPreview } from "../grub/service";
 import type { Os1Report } from "../lifecycle/os1-cmdline";
+import type { Os1Boot } from "../lifecycle/os1-boot";
 import type { FileAccess } from "../lifecycle/file-checks";
 import type { LayoutPool } from "../lifecycle/layout-pool";
 import { gatherFacts, planOptions } from "../lifecycle/live-facts";
@@ -25,6 +27,8 @@ export interface BootEntryServiceDeps {
   loader: string;
   /** Where GRUB's failures are logged in full (the client gets the registered error). */
   log: Pick<FastifyBaseLogger, "warn">;
+  /** What the running OS1 booted with: fills the entry where the profile is empty. */
+  os1Boot: () => Promise<Os1Boot>;
   /** Whether OS1 runs with the planned options now (GET /api/os1). */
   os1Report: () => Promise<Os1Report>;
 }
@@ -36,8 +40,9 @@ type Uninstalled = Awaited<ReturnType<BootConfigService["uninstall"]>>;
 export class BootEntryService {
   constructor(private readonly d: BootEntryServiceDeps) {}
 
-  async preview(): Promise<GrubPreview> {
-    return this.d.boot.preview((await this.entry()).entry);
+  async preview(): Promise<GrubPreview & { id: string }> {
+    const { entry, id } = await this.entry();
+    return { ...(await this.d.boot.preview(entry)), id };
   }
 
   async install(by: string, oneTime: boolean): Promise<Installed & { installed: true }> {
@@ -54,6 +59,29 @@ export class BootEntryService {
       this.d.audit.record({
         user: by,
         action: "grub.install",
+        result: "failed",
+        detail: err instanceof Error ? err.message : null,
+      });
+      return mapGrub(err);
+    }
+  }
+
+  /** grub-reboot <id>: OS1 boots the installed entry at its next reboot, once. */
+  async bootOnce(by: string): Promise<{ id: string; commands: string[][] }> {
+    const { entry, id } = await this.entry();
+    try {
+      const r = await this.d.boot.bootOnce(entry, id);
+      this.d.audit.record({ user: by, action: "grub.boot-once", target: id, result: "ok" });
+      return { id, ...r };
+    } catch (err) {
+      this.d.log.warn(
+        { err, detail: err instanceof GrubError ? err.detail : undefined },
+        "grub boot-once failed",
+      );
+      this.d.audit.record({
+        user: by,
+        action: "grub.boot-once",
+        target: id,
         result: "failed",
         detail: err instanceof Error ? err.message : null,
       });
@@ -99,18 +127,29 @@ export class BootEntryService {
     const id = this.d.profiles.activeId();
     const rec = id ? this.d.profiles.get(id) : undefined;
     if (!rec) throw new AgentError("NO-ACTIVE-PROFILE");
+    const [facts, os1] = await Promise.all([
+      gatherFacts(rec.profile, this.d.files),
+      this.d.os1Boot(),
+    ]);
     // On the worker thread: any viewer can preview, and a large profile takes a while to plan.
     const r = (
       await this.d.layout.plan(
         this.d.machine.machine,
         rec.profile,
-        await gatherFacts(rec.profile, this.d.files),
-        planOptions(this.d.loader),
+        facts,
+        planOptions(this.d.loader, os1),
       )
     ).result;
     if (!r.ok) throw new AgentError("LAYOUT-INVALID", { diagnostics: r.diagnostics });
-    const m = /--id\s+'([^']+)'/.exec(r.plan.os1.grubEntry);
-    return { entry: r.plan.os1.grubEntry, id: m?.[1] ?? "tessera" };
+    const entry = r.plan.os1.grubEntry;
+    // Never an entry with a made-up kernel or root: say what is missing and where to set it.
+    if (entry === null)
+      throw new AgentError("GRUB-ENTRY-UNKNOWN", {
+        diagnostics: r.plan.diagnostics.filter((d) => d.code === "OS1-BOOT-UNKNOWN"),
+        hint: os1.problems.map((p) => p.message).join(" ") || undefined,
+      });
+    const m = /--id\s+'([^']+)'/.exec(entry);
+    return { entry, id: m?.[1] ?? "tessera" };
   }
 }
 
@@ -118,6 +157,8 @@ function mapGrub(err: unknown): never {
   if (err instanceof GrubError) {
     if (err.kind === "not-found") throw new AgentError("GRUB-NOT-FOUND", { message: err.message });
     if (err.kind === "check") throw new AgentError("GRUB-CHECK-FAILED");
+    if (err.kind === "not-installed")
+      throw new AgentError("GRUB-NOT-INSTALLED", { message: err.message });
     throw new AgentError("GRUB-COMMAND-FAILED", { message: err.message });
   }
   throw err;

@@ -20,6 +20,7 @@ import type { ProfileService } from "./profile-service";
 import type { UserService } from "./user-service";
 import type { SessionService } from "./session-service";
 import type { BootEntryService } from "./boot-entry-service";
+import type { Os1Boot } from "../lifecycle/os1-boot";
 
 export interface Services {
   config: AgentConfig;
@@ -42,6 +43,8 @@ export interface Services {
   /** Core's validate and plan on a worker thread (for profiles from a request). */
   layout: LayoutPool;
   boot: BootConfigService;
+  /** What the running OS1 booted with (kernel, initrd, root=), read under the GRUB root. */
+  os1Boot: () => Promise<Os1Boot>;
   profileService: ProfileService;
   userService: UserService;
   sessionService: SessionService;

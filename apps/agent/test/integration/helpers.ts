@@ -73,6 +73,33 @@ export function testEnv(over: Partial<AgentConfig> = {}): TestEnv {
   };
 }
 
+/** The Debian kernel version the stand-in OS1 tree names. */
+export const OS1_VERSION = "6.1.0-18-amd64";
+
+/**
+ * A running OS1 as the agent reads it under its GRUB root: /proc/cmdline (GRUB's
+ * BOOT_IMAGE= and root=), /boot/vmlinuz-<version> (a stand-in bzImage) and, unless left
+ * out, /boot/initrd.img-<version>; plus /etc/grub.d and /boot/grub.
+ */
+export function writeOs1Tree(
+  root: string,
+  o: { cmdline?: string; initrd?: boolean } = {},
+): { kernel: string; initrd: string; root: string } {
+  for (const d of ["proc", "boot/grub", "etc/grub.d"])
+    mkdirSync(join(root, d), { recursive: true });
+  const cmdline =
+    o.cmdline ?? `BOOT_IMAGE=/boot/vmlinuz-${OS1_VERSION} root=UUID=0a1b2c3d-77 ro quiet`;
+  writeFileSync(join(root, "proc/cmdline"), `${cmdline}\n`);
+  writeFileSync(join(root, `boot/vmlinuz-${OS1_VERSION}`), fakeBzImage());
+  if (o.initrd !== false)
+    writeFileSync(join(root, `boot/initrd.img-${OS1_VERSION}`), Buffer.alloc(4096));
+  return {
+    kernel: `/boot/vmlinuz-${OS1_VERSION}`,
+    initrd: `/boot/initrd.img-${OS1_VERSION}`,
+    root: "UUID=0a1b2c3d-77",
+  };
+}
+
 export interface TestApp {
   app: FastifyInstance;
   loader: DryRunLoader;

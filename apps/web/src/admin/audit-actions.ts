@@ -31,6 +31,7 @@ export const KNOWN_ACTIONS = [
   "profile.duplicate",
   "machine.rescan",
   "grub.install",
+  "grub.boot-once",
   "grub.default",
   "grub.uninstall",
   "user.add",

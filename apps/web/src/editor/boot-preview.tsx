@@ -2,12 +2,13 @@
 // each successor's loader arguments and command line; copy buttons; the whole plan as a
 // shell script to download.
 import { useEffect, useMemo, useState } from "react";
-import { plan, shLine, type Profile } from "@tessera/core";
+import { plan, shLine, type PlanOptions, type Profile } from "@tessera/core";
 import { ApiError } from "../api/client";
 import { agentCommands, type AgentCommands } from "../api/plan";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
 import { StandInNote } from "../run/stand-in-note";
+import { openGrubDialog } from "../os1/os1-actions";
 
 function Code({ id, text }: { id: string; text: string }) {
   const [copied, setCopied] = useState(false);
@@ -117,7 +118,16 @@ function LoaderCommands({ name, agent }: { name: string; agent: AgentPlan }) {
 export function BootPreview() {
   const machine = useStore((s) => s.machine);
   const draft = useStore((s) => s.draft);
-  const result = useMemo(() => (machine ? plan(machine, draft) : null), [machine, draft]);
+  const os1 = useStore((s) => s.os1Boot);
+  // OS1's kernel, initrd and root default to what the running OS1 booted with, as the agent plans.
+  const result = useMemo(() => {
+    if (!machine) return null;
+    const o: PlanOptions = {};
+    if (os1?.kernel) o.os1Kernel = os1.kernel;
+    if (os1?.initrd) o.os1Initrd = os1.initrd;
+    if (os1?.root) o.os1Root = os1.root;
+    return plan(machine, draft, {}, o);
+  }, [machine, draft, os1]);
   const agent = useAgentCommands(draft, result?.ok === true);
   if (!result) return <p className="muted">The planner is not available.</p>;
   if (!result.ok) {
@@ -165,8 +175,23 @@ export function BootPreview() {
         <div className="body" style={{ display: "grid", gap: 8 }}>
           <strong>Command line</strong>
           <Code id="os1-cmdline" text={p.os1.cmdline} />
-          <strong>GRUB entry</strong>
-          <Code id="os1-grub" text={p.os1.grubEntry} />
+          <div className="row">
+            <strong>GRUB entry</strong>
+            <span className="grow" />
+            <button onClick={openGrubDialog} data-testid="boot.os1-install">
+              Install boot entry…
+            </button>
+          </div>
+          {p.os1.grubEntry !== null ? (
+            <Code id="os1-grub" text={p.os1.grubEntry} />
+          ) : (
+            <div className="banner warning" data-testid="boot.os1-grub-unknown">
+              {p.diagnostics
+                .filter((d) => d.code === "OS1-BOOT-UNKNOWN")
+                .map((d) => `${d.message} ${d.hint}`)
+                .join(" ")}
+            </div>
+          )}
         </div>
       </section>
       {p.successors.map((s) => (

@@ -214,9 +214,25 @@ describe("slots and diagnostics", () => {
 
   it("the boot preview shows OS1's command line and GRUB entry, and each successor's loader argv from the agent", async () => {
     const agent = standInAgent({ "POST /api/plan": { status: 200, body: agentPlan } });
+    // What the running OS1 booted with (the agent's GET /api/os1/boot).
+    s().setOs1({
+      os1Boot: {
+        cmdline: "BOOT_IMAGE=/boot/vmlinuz-6.1 root=/dev/sda2",
+        kernel: "/boot/vmlinuz-6.1",
+        initrd: "/boot/initrd.img-6.1",
+        root: "/dev/sda2",
+        problems: [],
+      },
+      os1Report: null,
+      os1Error: null,
+    });
     render(<BootPreview />);
-    expect(screen.getByTestId("boot.os1-cmdline").textContent).toMatch(/maxcpus=4/);
-    expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(/menuentry/);
+    expect(screen.getByTestId("boot.os1-cmdline").textContent).toMatch(
+      /^root=\/dev\/sda2 maxcpus=4/,
+    );
+    expect(screen.getByTestId("boot.os1-grub").textContent).toMatch(
+      /menuentry .*\n\tlinux\t'\/boot\/vmlinuz-6.1' 'root=\/dev\/sda2' 'maxcpus=4'.*\n\tinitrd\t'\/boot\/initrd.img-6.1'\n}$/,
+    );
     expect(screen.getByTestId("boot.os2-cmdline").textContent).toMatch(/nokaslr/);
     expect(await screen.findByTestId("boot.os2-argv")).toHaveProperty(
       "textContent",
@@ -231,6 +247,15 @@ describe("slots and diagnostics", () => {
       path: "/api/plan",
       body: { format: "sh" },
     });
+  });
+
+  it("shows why there is no GRUB entry while OS1's kernel and root are unknown, never a placeholder", () => {
+    standInAgent({ "POST /api/plan": { status: 200, body: agentPlan } });
+    render(<BootPreview />);
+    expect(screen.queryByTestId("boot.os1-grub")).toBeNull();
+    expect(screen.getByTestId("boot.os1-grub-unknown").textContent).toMatch(
+      /^os1's kernel and root are not set in the profile and not known from the running OS1/,
+    );
   });
 
   it("shows what the direct loader writes and the helper's IPIs instead of load commands", async () => {

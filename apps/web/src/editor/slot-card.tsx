@@ -1,5 +1,5 @@
 // One instance slot: a drop target that shows what the instance holds, its kernel, initrd
-// and command line, the findings about it, and (during a drag) whether the drop is valid.
+// (OS1: and root, defaulting to the running OS1's) and command line, the findings about it, and (during a drag) whether the drop is valid.
 import { useDroppable } from "@dnd-kit/core";
 import { memo, useState, type CSSProperties } from "react";
 import { sipiVector, type Instance } from "@tessera/core";
@@ -18,6 +18,7 @@ import { formatIds } from "./model/topology";
 import { fillCores, fillMemory } from "./editor-actions";
 import { useStore } from "../store";
 import { StandInNote } from "../run/stand-in-note";
+import { Os1BootFields } from "../os1/os1-fields";
 
 function SlotDiagnostics({ index }: { index: number }) {
   const diagnostics = useStore((s) => s.diagnostics);
@@ -271,7 +272,9 @@ export const SlotCard = memo(function SlotCard({
           <StandInNote kernel={inst.kernel} testId={`slot.stand-in-${index}`} />
           <TextField index={index} field="initrd" label="Initrd" value={inst.initrd ?? ""} />
         </>
-      ) : null}
+      ) : (
+        <Os1BootFields inst={inst} />
+      )}
       <TextField
         index={index}
         field="cmdline"

@@ -5,6 +5,7 @@ import { createMachineSlice } from "../editor/machine-slice";
 import { createSelectionSlice } from "../editor/selection-slice";
 import { createProfilesSlice } from "../profiles/profiles-slice";
 import { createRunSlice } from "../run/run-slice";
+import { createOs1Slice } from "../os1/os1-slice";
 import { createExpirySlice } from "../session/expiry-slice";
 import { createSessionSlice } from "../session/session-slice";
 import type { State } from "./types";
@@ -16,6 +17,7 @@ export const useStore = create<State>()((...a) => ({
   ...createProfilesSlice(...a),
   ...createSessionSlice(...a),
   ...createRunSlice(...a),
+  ...createOs1Slice(...a),
   ...createExpirySlice(...a),
 }));
 

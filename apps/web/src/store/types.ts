@@ -5,6 +5,7 @@
 import type { DraftSlice, MachineSlice, SelectionSlice } from "../editor/editor-types";
 import type { ProfilesSlice } from "../profiles/profiles-types";
 import type { RunSlice } from "../run/run-types";
+import type { Os1Slice } from "../os1/os1-types";
 import type { ExpirySlice, SessionSlice } from "../session/session-types";
 
 export type State = MachineSlice &
@@ -13,4 +14,5 @@ export type State = MachineSlice &
   ProfilesSlice &
   SessionSlice &
   RunSlice &
+  Os1Slice &
   ExpirySlice;

@@ -243,6 +243,49 @@ export type AgentSettings = {
   phaseDeadlines: PhaseDeadlines;
 };
 
+// ---------------------------------------------------------------- OS1's boot entry
+
+/**
+ * GET /api/os1/boot: what the running OS1 booted with (the defaults of OS1's kernel, initrd
+ * and root); null where not found, with a sentence in `problems` for each.
+ */
+export type Os1BootFacts = {
+  cmdline: string | null;
+  kernel: string | null;
+  initrd: string | null;
+  root: string | null;
+  problems: { field: "cmdline" | "kernel" | "initrd" | "root"; message: string }[];
+};
+
+/** GET /api/os1: OS1's running command line against the active profile's options. */
+export type Os1Report = {
+  cmdline: string | null;
+  expected: string[];
+  /** null: nothing to compare (no active profile, errors, /proc/cmdline unreadable). */
+  matches: boolean | null;
+  differences: { option: string; running: string[]; planned: string[] }[];
+  message: string;
+};
+
+/** GET /api/grub: the entry the agent would write, against the installed file. */
+export type GrubPreview = {
+  id: string;
+  found: boolean;
+  file: string;
+  content: string;
+  diff: string;
+  manual: string | null;
+};
+
+/** POST /api/grub/install and /api/grub/boot-once: the argv of every tool run. */
+export type GrubInstalled = {
+  installed: true;
+  file: string;
+  backup: string | null;
+  commands: string[][];
+};
+export type GrubBootOnce = { id: string; commands: string[][] };
+
 // ---------------------------------------------------------------- errors
 
 /**

@@ -42,7 +42,7 @@ export function moveInstance(p: Profile, index: number, to: number): Profile {
   return withInstances(p, list);
 }
 
-export type TextField = "kernel" | "initrd" | "cmdline";
+export type TextField = "kernel" | "initrd" | "root" | "cmdline";
 
 export function setInstanceText(
   p: Profile,

@@ -1,8 +1,7 @@
 // The GRUB routes with a runner that really runs grub-common's tools (tests may spawn).
 // eslint-disable-next-line no-restricted-imports -- runs grub-common's real tools
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLoader } from "@tessera/kexec";
 import { buildApp } from "../../../app";
@@ -14,6 +13,7 @@ import {
   login,
   testEnv,
   type TestEnv,
+  writeOs1Tree,
 } from "../../../../test/integration/helpers";
 import type { FastifyInstance } from "fastify";
 
@@ -38,8 +38,7 @@ afterEach(async () => {
 describe("GRUB routes", () => {
   it("previews, installs for one boot, sets the default and uninstalls the active profile's OS1 entry", async () => {
     env = testEnv();
-    mkdirSync(join(env.config.grubRoot, "etc/grub.d"), { recursive: true });
-    mkdirSync(join(env.config.grubRoot, "boot/grub"), { recursive: true });
+    writeOs1Tree(env.config.grubRoot);
     const machine = exampleMachine();
     app = await buildApp({
       config: env.config,
@@ -91,7 +90,7 @@ describe("GRUB routes", () => {
     expect(install.statusCode).toBe(200);
     expect(install.json().commands.map((c: string[]) => c[0])).toEqual([
       "grub-script-check",
-      "grub-editenv",
+      "grub-reboot",
     ]);
     expect(readFileSync(install.json().file, "utf8")).toContain("maxcpus=4");
     // This host did not boot the entry: making it the default is refused unless forced.

@@ -1,13 +1,14 @@
-// OS1's boot entry in GRUB: preview, install (one-time first), make default, uninstall
-// (the BootEntryService).
+// OS1's boot entry in GRUB: preview, install, boot it once, make default, uninstall (the
+// BootEntryService).
 import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
 
 const commands = { type: "array", items: { type: "array", items: { type: "string" } } } as const;
 const previewAnswer = {
   type: "object",
-  required: ["found", "file", "content", "diff"],
+  required: ["found", "file", "content", "diff", "id"],
   properties: {
+    id: { type: "string" },
     found: { type: "boolean" },
     file: { type: "string" },
     content: { type: "string" },
@@ -26,6 +27,12 @@ const installAnswer = {
     commands,
   },
   additionalProperties: true,
+} as const;
+const bootOnceAnswer = {
+  type: "object",
+  required: ["id", "commands"],
+  properties: { id: { type: "string" }, commands },
+  additionalProperties: false,
 } as const;
 const defaultAnswer = {
   type: "object",
@@ -60,6 +67,19 @@ const routes: RoutePlugin = async (app) => {
       },
     },
     async (req) => t.bootEntryService.install(actor(req), req.body.oneTime ?? true),
+  );
+
+  // OS1 boots the installed entry at its next reboot, once (grub-reboot); the default stays.
+  app.post(
+    "/grub/boot-once",
+    {
+      config: { access: "admin" },
+      schema: {
+        body: { type: "object", additionalProperties: false, properties: {} },
+        response: { 200: bootOnceAnswer },
+      },
+    },
+    async (req) => t.bootEntryService.bootOnce(actor(req)),
   );
 
   // The entry becomes the default only once OS1 has booted it and runs with its options

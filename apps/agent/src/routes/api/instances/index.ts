@@ -1,5 +1,5 @@
 // Instances of the active profile: list, the run log of one, start, stop, force-stop,
-// start-all; and OS1's running command line against the plan.
+// start-all; OS1's running command line against the plan, and what OS1 booted with.
 import type { RoutePlugin } from "../../route-plugin";
 import { actor } from "../../../plugins/auth";
 import { os1Report } from "../../../lifecycle/os1-cmdline";
@@ -9,6 +9,7 @@ import {
   instanceListSchema,
   manyInstancesSchema,
   oneInstanceSchema,
+  os1BootSchema,
   os1ReportSchema,
   runLogSchema,
 } from "./schemas";
@@ -83,6 +84,8 @@ const routes: RoutePlugin = async (app) => {
   );
 
   app.get("/os1", { schema: { response: { 200: os1ReportSchema } } }, async () => os1Report(t));
+  // What the running OS1 booted with: the defaults of OS1's kernel, initrd and root.
+  app.get("/os1/boot", { schema: { response: { 200: os1BootSchema } } }, async () => t.os1Boot());
 };
 
 export default routes;

@@ -84,3 +84,27 @@ export const os1ReportSchema = {
     message: { type: "string" },
   },
 } as const;
+
+export const os1BootSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["cmdline", "kernel", "initrd", "root", "problems"],
+  properties: {
+    cmdline: nullableString,
+    kernel: nullableString,
+    initrd: nullableString,
+    root: nullableString,
+    problems: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["field", "message"],
+        properties: {
+          field: { type: "string", enum: ["cmdline", "kernel", "initrd", "root"] },
+          message: { type: "string" },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,12 +1,13 @@
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseProfile } from "@tessera/core";
 import {
   addUser,
   exampleMachine,
   login,
+  OS1_VERSION,
   testApp,
   type TestApp,
+  writeOs1Tree,
 } from "../../../../test/integration/helpers";
 import { MachineService } from "../../../services/machine-service";
 
@@ -83,18 +84,25 @@ describe("machine", () => {
     if (!parsed.ok) throw new Error("profile");
     const rec = t.app.tessera.profiles.create(parsed.value, "test");
     t.app.tessera.profiles.setActive(rec.id);
+    // OS1 as the agent reads it under its GRUB root: booted without the Tessera entry.
+    writeOs1Tree(t.env.config.grubRoot, {
+      cmdline: `BOOT_IMAGE=/boot/vmlinuz-${OS1_VERSION} root=/dev/sda2 ro maxcpus=8`,
+    });
     const res = await t.app.inject({ url: "/api/os1", headers: v.headers });
     const body = res.json();
-    const running = readFileSync("/proc/cmdline", "utf8").trim();
-    expect(body.cmdline).toBe(running);
+    expect(body.cmdline).toBe(
+      `BOOT_IMAGE=/boot/vmlinuz-${OS1_VERSION} root=/dev/sda2 ro maxcpus=8`,
+    );
     expect(body.expected).toContain("maxcpus=4");
-    if (!running.split(/\s+/).includes("maxcpus=4")) {
-      // This host did not boot the Tessera entry: the agent says so in words.
-      expect(body.matches).toBe(false);
-      expect(body.differences[0]).toMatchObject({ option: "maxcpus", planned: ["4"] });
-      expect(body.message).toMatch(
-        /^OS1 runs with .*, the profile gives it 4 cores: reboot OS1 into the Tessera entry\./,
-      );
-    }
+    // This OS1 did not boot the Tessera entry: the agent says so in words.
+    expect(body.matches).toBe(false);
+    expect(body.differences[0]).toMatchObject({
+      option: "maxcpus",
+      running: ["8"],
+      planned: ["4"],
+    });
+    expect(body.message).toMatch(
+      /^OS1 runs with maxcpus=8, the profile gives it 4 cores: install OS1's Tessera boot entry and reboot OS1 into it\./,
+    );
   });
 });

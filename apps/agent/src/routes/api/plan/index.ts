@@ -36,7 +36,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader),
+        planOptions(t.config.loader, await t.os1Boot()),
       );
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
@@ -62,7 +62,7 @@ const routes: RoutePlugin = async (app) => {
         t.machine.machine,
         profile,
         await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader),
+        planOptions(t.config.loader, await t.os1Boot()),
       );
       const r = a.result;
       if (!r.ok)
@@ -77,7 +77,17 @@ const routes: RoutePlugin = async (app) => {
       const described = await t.loader.describeCommands(r.plan);
       const out = { plan: planToJson(r.plan), loader: t.loader.kind, ...described };
       const format = req.body.format ?? "json";
-      if (format === "grub") return { ...out, script: r.plan.os1.grubEntry };
+      if (format === "grub") {
+        // No entry while OS1's kernel or root is unknown: the plan's OS1-BOOT-UNKNOWN says why.
+        const entry = r.plan.os1.grubEntry;
+        if (entry !== null) return { ...out, script: entry };
+        const why = r.plan.diagnostics.filter((d) => d.code === "OS1-BOOT-UNKNOWN");
+        return {
+          ...out,
+          script: null,
+          scriptProblem: why.map((d) => `${d.message} ${d.hint}`).join(" "),
+        };
+      }
       if (format !== "sh") return out;
       const sh = await loaderScript(t.loader, r.plan, described);
       return sh.script === null
