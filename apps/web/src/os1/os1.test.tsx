@@ -120,7 +120,7 @@ describe("OS1's GRUB dialog", () => {
     act(() => openGrubDialog());
     await screen.findByTestId("grub.diff");
     const reason =
-      "You are signed in as a operator: only an admin may install OS1's boot entry. Ask an admin to change your role.";
+      "You are signed in as an operator: only an admin may install OS1's boot entry. Ask an admin to change your role.";
     expect(screen.getByTestId("grub.install")).toHaveProperty("disabled", true);
     expect(screen.getByTestId("grub.install").getAttribute("title")).toBe(reason);
     expect(screen.getByTestId("grub.boot-once")).toHaveProperty("disabled", true);

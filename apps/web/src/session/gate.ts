@@ -22,7 +22,8 @@ export interface Gate {
 /** `what` completes "… to <what>", e.g. "start or stop instances". */
 export function gate(role: string | null | undefined, need: Role, what: string): Gate {
   if (hasRole(role, need)) return { disabled: false, reason: null };
-  const who = role ? `You are signed in as a ${role}` : "You are not signed in";
+  const article = /^[aeiou]/i.test(role ?? "") ? "an" : "a";
+  const who = role ? `You are signed in as ${article} ${role}` : "You are not signed in";
   const needs = need === "admin" ? "an admin" : "an operator or admin";
   return {
     disabled: true,

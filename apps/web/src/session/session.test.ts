@@ -21,6 +21,9 @@ describe("roles", () => {
     expect(gate("viewer", "operator", "start instances").reason).toBe(
       "You are signed in as a viewer: only an operator or admin may start instances. Ask an admin to change your role.",
     );
+    expect(gate("operator", "admin", "manage users").reason).toMatch(
+      /^You are signed in as an operator: only an admin may manage users\./,
+    );
     expect(gate(null, "admin", "manage users").reason).toMatch(
       /^You are not signed in: only an admin/,
     );
