@@ -10,6 +10,7 @@ import type { Device, LegacyDevice, PciDevice } from "@tessera/core";
 import { hexAddr, sizeLabel } from "./model/memory";
 import { useStore } from "../store";
 import type { DragSource } from "./dnd-shell";
+import { plural } from "../ui/plural";
 
 const h4 = (n: number) => n.toString(16).padStart(4, "0");
 
@@ -151,8 +152,6 @@ type PciRow =
 /** The device tables' scroll box, and a row's expected height, in px. */
 const TABLE_HEIGHT = 520;
 const ROW_HEIGHT = 34;
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function DevicesView() {
   const machine = useStore((s) => s.machine);

@@ -17,6 +17,7 @@ import {
   stateBlocks,
   stateTone,
 } from "./explain";
+import { plural } from "../ui/plural";
 
 export type Ask = (action: "start" | "stop" | "force-stop", v: InstanceView) => void;
 
@@ -163,7 +164,7 @@ function LogPanel({ name, open }: { name: string; open: boolean }) {
   }, [lines]);
   return (
     <details className="log" open={open}>
-      <summary>Loader log and events ({lines?.length ?? 0} lines)</summary>
+      <summary>Loader log and events ({plural(lines?.length ?? 0, "line", "lines")})</summary>
       <pre
         ref={ref}
         role="log"

@@ -373,8 +373,17 @@ describe("run view after a reload", () => {
         /stopped → loading[\s\S]*\[dry-run\] os2: kernel-booting/,
       ),
     );
+    expect(screen.getByText("Loader log and events (2 lines)")).toBeTruthy();
     // OS1 has no log to read
     expect(agent.calls.some((c) => c.path.includes("/os1/log"))).toBe(false);
+  });
+
+  it('a log of one line says "1 line"', async () => {
+    agentWith([view("os1", 1), view("os2", 2, { state: "running", phase: "running", phases })], {
+      "GET /api/instances/os2/log": { status: 200, body: { ...log, lines: log.lines.slice(0, 1) } },
+    });
+    render(<RunView />);
+    expect(await screen.findByText("Loader log and events (1 line)")).toBeTruthy();
   });
 
   it("the heartbeat follows live guest-heartbeat events, with no polling; the connection's return reads once", async () => {
