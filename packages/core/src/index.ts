@@ -174,6 +174,16 @@ export {
   planAnswerSchema,
   instanceViewSchema,
 } from "./wire/rest-schemas";
+export {
+  RUN_LOG_KEEP,
+  instanceListSchema,
+  oneInstanceSchema,
+  manyInstancesSchema,
+  runLogSchema,
+  os1ReportSchema,
+  os1BootSchema,
+  agentSettingsSchema,
+} from "./wire/reply-schemas";
 export type {
   JsonForm,
   RangeJson,

@@ -3,10 +3,10 @@
 // clears both. The lifecycle writes here in the same transaction as the state row, before it
 // announces anything, so a reloaded console reads what a live one saw.
 import type { Db } from "./database";
-import type { PhaseEntry } from "@tessera/core";
+import { RUN_LOG_KEEP, type PhaseEntry } from "@tessera/core";
 
 /** Log lines kept per instance (API.md `GET /api/instances/:name/log`). */
-export const LOG_KEEP = 500;
+export const LOG_KEEP = RUN_LOG_KEEP;
 
 export type { PhaseEntry };
 

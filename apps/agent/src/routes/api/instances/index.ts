@@ -12,7 +12,7 @@ import {
   os1BootSchema,
   os1ReportSchema,
   runLogSchema,
-} from "./schemas";
+} from "@tessera/core";
 
 const nameParams = {
   type: "object",

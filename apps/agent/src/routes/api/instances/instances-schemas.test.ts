@@ -1,4 +1,4 @@
-// The instance routes serialise through their response schemas (schemas.ts): every route
+// The instance routes serialise through their response schemas (core's wire/reply-schemas.ts): every route
 // declares one for its success status, and what a client receives equals what the lifecycle
 // returned, field for field (a field the schema lacked would silently vanish).
 import Fastify, { type RouteOptions } from "fastify";

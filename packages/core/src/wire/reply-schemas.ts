@@ -1,10 +1,14 @@
-// Response schemas of the instance routes (API.md "Instances"). Fastify serialises with them:
-// a field missing here never reaches a client, so instances-schemas.test.ts compares what is
-// sent with what the lifecycle returns. The view itself is core's (wire/rest-schemas.ts).
-import { instanceViewSchema } from "@tessera/core";
-import { LOG_KEEP } from "../../../db/instance-runs";
+// JSON Schemas of the replies about instances, OS1 and the agent itself (rest.ts's
+// InstanceList, RunLog, Os1Report, Os1BootFacts, AgentSettings): the agent's routes answer
+// through them, so a reply and its type are checked against one another in one place.
+// Fastify serialises with these: a field missing here never reaches a client.
+import { instanceViewSchema } from "./rest-schemas";
+import { DEADLINED_PHASES } from "./instances";
 
 const nullableString = { type: ["string", "null"] } as const;
+
+/** The lines of its loader log and state changes the agent keeps per instance. */
+export const RUN_LOG_KEEP = 500;
 
 export const instanceListSchema = {
   type: "object",
@@ -42,7 +46,7 @@ export const runLogSchema = {
     more: { type: "boolean" },
     lines: {
       type: "array",
-      maxItems: LOG_KEEP,
+      maxItems: RUN_LOG_KEEP,
       items: {
         type: "object",
         additionalProperties: false,
@@ -107,4 +111,47 @@ export const os1BootSchema = {
       },
     },
   },
+} as const;
+
+/** GET /api/settings. */
+export const agentSettingsSchema = {
+  type: "object",
+  required: ["loader", "dryRun", "version", "tls", "grub", "standInKernel", "phaseDeadlines"],
+  properties: {
+    loader: {
+      type: "object",
+      properties: { kind: { type: "string" } },
+      additionalProperties: true,
+    },
+    dryRun: { type: "boolean" },
+    version: { type: "string" },
+    tls: { type: "boolean" },
+    grub: {
+      type: "object",
+      properties: { found: { type: "boolean" }, target: { type: ["string", "null"] } },
+      additionalProperties: true,
+    },
+    standInKernel: {
+      anyOf: [
+        {
+          type: "object",
+          required: ["path", "label", "version"],
+          properties: {
+            path: { type: "string" },
+            label: { type: "string" },
+            version: { type: "string" },
+          },
+          additionalProperties: false,
+        },
+        { type: "null" },
+      ],
+    },
+    phaseDeadlines: {
+      type: "object",
+      additionalProperties: false,
+      required: [...DEADLINED_PHASES],
+      properties: Object.fromEntries(DEADLINED_PHASES.map((p) => [p, { type: "integer" }])),
+    },
+  },
+  additionalProperties: true,
 } as const;
