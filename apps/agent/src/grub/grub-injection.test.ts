@@ -7,21 +7,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLoader, runCommand, standInBzImage } from "@tessera/kexec";
+import { runCommand, standInBzImage } from "@tessera/kexec";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../app";
-import { MachineService } from "../services/machine-service";
 import { main } from "../cli/main";
 import { memoryIo } from "../cli/io";
 import {
   addUser,
   EXAMPLE_MACHINE,
-  exampleMachine,
   login,
   testEnv,
   type Login,
   type TestEnv,
   writeOs1Tree,
+  grubApp,
 } from "../../test/integration/helpers";
 
 const HOSTILE = [
@@ -51,17 +49,7 @@ let scratch: string;
 beforeAll(async () => {
   env = testEnv();
   writeOs1Tree(env.config.grubRoot);
-  const machine = exampleMachine();
-  app = await buildApp({
-    config: env.config,
-    loader: createLoader({ kind: "dry-run", machine }),
-    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
-      machine,
-      problems: [],
-      source: "file",
-    })),
-    commandRunner: runCommand,
-  });
+  app = await grubApp(env, runCommand);
   await addUser(app, "ada", "admin");
   admin = await login(app, "ada");
   scratch = mkdtempSync(join(tmpdir(), "tessera-grub-check-"));

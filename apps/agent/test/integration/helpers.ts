@@ -13,6 +13,7 @@ import { buildApp } from "../../src/app";
 import { defaultConfig, type AgentConfig } from "../../src/config";
 import { hashPassword } from "../../src/auth/password";
 import { MachineService } from "../../src/services/machine-service";
+import type { CommandRunner } from "../../src/grub/service";
 
 export const REPO = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
 export const EXAMPLE_MACHINE = join(REPO, "examples/machine.json");
@@ -158,6 +159,25 @@ export async function testApp(
   };
   app.addHook("onClose", async () => loader.close());
   return { app, loader, env, online, guestAlive };
+}
+
+/** The agent on the example machine with a plain dry-run loader and the given command runner
+ * (the GRUB routes' tests: grub-script-check, update-grub, grub-reboot). */
+export async function grubApp(
+  env: TestEnv,
+  commandRunner: CommandRunner,
+): Promise<FastifyInstance> {
+  const machine = exampleMachine();
+  return buildApp({
+    config: env.config,
+    loader: createLoader({ kind: "dry-run", machine }),
+    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
+      machine,
+      problems: [],
+      source: "file",
+    })),
+    commandRunner,
+  });
 }
 
 export async function addUser(

@@ -1,34 +1,18 @@
 // The run card's phase deadline, the agent's `phase-overdue` event and a queued start,
 // against a stand-in agent (a test double; the real agent is e2e/tests/run-deadline.spec.ts).
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import type { InstanceView, Role } from "@tessera/core";
+import type { InstanceView } from "@tessera/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useStore } from "../store";
 import { applyServerMessage } from "../store/live";
-import { standInAgent } from "../test/stand-in-agent";
+import { instanceView, runAgent, signInAs } from "../test/run-kit";
 import { RunView } from "./run-view";
 
 const s = () => useStore.getState();
 const SINCE = new Date(Date.now() - 12_000).toISOString();
 
-function view(name: string, index: number, over: Partial<InstanceView> = {}): InstanceView {
-  return {
-    name,
-    index,
-    role: index === 1 ? "os1" : "successor",
-    state: index === 1 ? "running" : "stopped",
-    reason: null,
-    since: SINCE,
-    phase: index === 1 ? "running" : null,
-    cpus: index === 1 ? [0, 1] : [4, 5],
-    locked: false,
-    lastHeartbeat: null,
-    profileVersion: 1,
-    phases: [],
-    deadline: null,
-    ...over,
-  };
-}
+const view = (name: string, index: number, over: Partial<InstanceView> = {}) =>
+  instanceView(name, index, { since: SINCE, ...over });
 
 const booting = (overdue: boolean) =>
   view("os2", 2, {
@@ -38,10 +22,8 @@ const booting = (overdue: boolean) =>
     deadline: { phase: "kernel-booting", ms: 30_000, since: SINCE, overdue },
   });
 
-function agentWith(instances: InstanceView[], extra: Parameters<typeof standInAgent>[0] = {}) {
-  return standInAgent({
-    "GET /api/instances": { status: 200, body: { profileId: "p1", profileVersion: 1, instances } },
-    "GET /api/settings": { status: 200, body: { loader: { kind: "dry-run" }, dryRun: true } },
+function agentWith(instances: InstanceView[], extra: Parameters<typeof runAgent>[1] = {}) {
+  return runAgent(instances, {
     "GET /api/instances/os2/log": {
       status: 200,
       body: { name: "os2", epoch: "e1", seq: 0, lines: [], more: false },
@@ -49,11 +31,7 @@ function agentWith(instances: InstanceView[], extra: Parameters<typeof standInAg
     ...extra,
   });
 }
-
-function signIn(role: Role) {
-  s().setUser({ name: role === "viewer" ? "vera" : "olga", role });
-  s().setWsStatus("open");
-}
+const signIn = signInAs;
 
 afterEach(() => vi.unstubAllGlobals());
 

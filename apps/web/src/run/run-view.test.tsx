@@ -1,47 +1,18 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { Role } from "@tessera/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useStore } from "../store";
-import type { InstanceView } from "./run-types";
 import { SessionExpiredDialog } from "../session/session-dialog";
 import { watchSessionExpiry } from "../session/expiry";
 import { RunView } from "./run-view";
+import { instanceView, runAgent, signInAs } from "../test/run-kit";
 import { standInAgent } from "../test/stand-in-agent";
 import { applyServerMessage } from "../store/live";
 
 const s = () => useStore.getState();
 
-function view(name: string, index: number, over: Partial<InstanceView> = {}): InstanceView {
-  return {
-    name,
-    index,
-    role: index === 1 ? "os1" : "successor",
-    state: index === 1 ? "running" : "stopped",
-    reason: null,
-    since: "2026-11-26T07:00:00.000Z",
-    phase: index === 1 ? "running" : null,
-    cpus: index === 1 ? [0, 1, 2, 3] : index === 2 ? [4, 5, 6, 7] : [16, 17],
-    locked: false,
-    lastHeartbeat: null,
-    profileVersion: 1,
-    phases: [],
-    deadline: null,
-    ...over,
-  };
-}
-
-function agentWith(instances: InstanceView[], extra: Parameters<typeof standInAgent>[0] = {}) {
-  return standInAgent({
-    "GET /api/instances": { status: 200, body: { profileId: "p1", profileVersion: 1, instances } },
-    "GET /api/settings": { status: 200, body: { loader: { kind: "dry-run" }, dryRun: true } },
-    ...extra,
-  });
-}
-
-function signIn(role: Role) {
-  s().setUser({ name: role === "viewer" ? "vera" : "olga", role });
-  s().setWsStatus("open");
-}
+const view = instanceView;
+const agentWith = runAgent;
+const signIn = signInAs;
 
 afterEach(() => vi.unstubAllGlobals());
 

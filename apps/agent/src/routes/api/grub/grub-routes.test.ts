@@ -3,17 +3,14 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLoader } from "@tessera/kexec";
-import { buildApp } from "../../../app";
-import { MachineService } from "../../../services/machine-service";
 import type { CommandRunner } from "../../../grub/service";
 import {
   addUser,
-  exampleMachine,
   login,
   testEnv,
   type TestEnv,
   writeOs1Tree,
+  grubApp,
 } from "../../../../test/integration/helpers";
 import type { FastifyInstance } from "fastify";
 
@@ -39,17 +36,7 @@ describe("GRUB routes", () => {
   it("previews, installs for one boot, sets the default and uninstalls the active profile's OS1 entry", async () => {
     env = testEnv();
     writeOs1Tree(env.config.grubRoot);
-    const machine = exampleMachine();
-    app = await buildApp({
-      config: env.config,
-      loader: createLoader({ kind: "dry-run", machine }),
-      machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
-        machine,
-        problems: [],
-        source: "file",
-      })),
-      commandRunner: run,
-    });
+    app = await grubApp(env, run);
     await addUser(app, "ada", "admin");
     await addUser(app, "olga", "operator");
     const a = await login(app, "ada");

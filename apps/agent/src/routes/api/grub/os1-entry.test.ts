@@ -5,19 +5,17 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createLoader, runCommand } from "@tessera/kexec";
+import { runCommand } from "@tessera/kexec";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../../app";
-import { MachineService } from "../../../services/machine-service";
 import type { CommandRunner } from "../../../grub/service";
 import {
   addUser,
-  exampleMachine,
   OS1_VERSION,
   PASSWORD,
   testEnv,
   type TestEnv,
   writeOs1Tree,
+  grubApp,
 } from "../../../../test/integration/helpers";
 
 let app: FastifyInstance | undefined;
@@ -29,17 +27,7 @@ afterEach(async () => {
 
 async function serve(runner: CommandRunner): Promise<string> {
   env = testEnv();
-  const machine = exampleMachine();
-  app = await buildApp({
-    config: env.config,
-    loader: createLoader({ kind: "dry-run", machine }),
-    machine: new MachineService({ machine, problems: [], source: "file" }, async () => ({
-      machine,
-      problems: [],
-      source: "file",
-    })),
-    commandRunner: runner,
-  });
+  app = await grubApp(env, runner);
   await addUser(app, "ada", "admin");
   await addUser(app, "olga", "operator");
   await addUser(app, "vic", "viewer");
