@@ -7,38 +7,77 @@ import { hex, kernelSize } from "./units";
 
 export interface Ownership {
   /**
-   * Where each device id is first listed, as instance * 65536 + position in its list (first
-   * owner wins; sharing is an error elsewhere). One map serves ownership and duplicates.
+   * Where each of the machine's devices is first listed, by device number (idx.deviceNo),
+   * as instance * 65536 + position in its list, -1 when no instance lists it (first owner
+   * wins; sharing is an error elsewhere). One table serves ownership and duplicates.
    */
-  first: Map<string, number>;
+  firstAt: Int32Array;
+  /** The same for listed ids the machine does not have (DEV-UNKNOWN reports them). */
+  firstUnknown: Map<string, number>;
+  /** Per instance, the device number of each listed id (-1: not on the machine). */
+  listed: Int32Array[];
+  /** Per instance, whether every listed id is on the machine. */
+  allKnown: boolean[];
   /** "vvvv:dddd" -> the instances owning a device of that vendor:device pair, and the ids. */
   pciOwners: Map<string, { owners: Set<number>; ids: string[] }>;
+  /** The pairs of pciOwners, sorted (the pci-stub.ids= order), computed on first use. */
+  sortedPairs?: string[];
+  deviceNo: Map<string, number>;
 }
 
 export function ownershipOf(m: Machine, p: Profile): Ownership {
   const idx = indexMachine(m);
-  const first = new Map<string, number>();
+  const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
+  const firstUnknown = new Map<string, number>();
+  const listed: Int32Array[] = [];
+  const allKnown: boolean[] = [];
   const pciOwners: Ownership["pciOwners"] = new Map();
+  // Entries by pair number, and the instance last added to each: an instance's devices come
+  // one after another, so most adds to a pair's owner set are repeats skipped here.
+  const entries: ({ owners: Set<number>; ids: string[]; last: number } | undefined)[] = [];
   for (let i = 0; i < p.instances.length; i++) {
     const devices = p.instances[i]!.devices;
+    const nos = new Int32Array(devices.length);
+    let known = true;
     for (let k = 0; k < devices.length; k++) {
       const id = devices[k]!;
-      if (!first.has(id)) first.set(id, i * 65536 + k);
-      const key = idx.pciPair.get(id);
-      if (key !== undefined) {
-        let entry = pciOwners.get(key);
-        if (!entry) pciOwners.set(key, (entry = { owners: new Set(), ids: [] }));
-        entry.owners.add(i);
+      const n = idx.deviceNo.get(id);
+      if (n === undefined) {
+        nos[k] = -1;
+        known = false;
+        if (!firstUnknown.has(id)) firstUnknown.set(id, i * 65536 + k);
+        continue;
+      }
+      nos[k] = n;
+      if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
+      const pair = idx.pairNo[n]!;
+      if (pair !== -1) {
+        let entry = entries[pair];
+        if (!entry) {
+          entry = entries[pair] = { owners: new Set(), ids: [], last: -1 };
+          pciOwners.set(idx.pairs[pair]!, entry);
+        }
+        if (entry.last !== i) entry.owners.add((entry.last = i));
         entry.ids.push(id);
       }
     }
+    listed.push(nos);
+    allKnown.push(known);
   }
-  return { first, pciOwners };
+  return { firstAt, firstUnknown, listed, allKnown, pciOwners, deviceNo: idx.deviceNo };
+}
+
+/** Where a device id is first listed (instance * 65536 + position), undefined when nowhere. */
+export function firstListed(own: Ownership, id: string): number | undefined {
+  const n = own.deviceNo.get(id);
+  if (n === undefined) return own.firstUnknown.get(id);
+  const at = own.firstAt[n]!;
+  return at === -1 ? undefined : at;
 }
 
 /** The index of the instance that owns a device, undefined when none does. */
 export function ownerOf(own: Ownership, id: string): number | undefined {
-  const at = own.first.get(id);
+  const at = firstListed(own, id);
   return at === undefined ? undefined : at >> 16;
 }
 
@@ -52,19 +91,21 @@ export function deviceOptions(
 ): string[] {
   const idx = indexMachine(m);
   const name = opts.ownershipOption ?? DEFAULT_OWNERSHIP_OPTION;
-  const mine = p.instances[i]!.devices.filter((id) => idx.deviceById.has(id));
+  const listed = p.instances[i]!.devices;
+  const mine = own.allKnown[i] ? listed : listed.filter((id) => idx.deviceById.has(id));
   const out = [`${name}=${mine.join(",")}`];
   const kbd = ownerOf(own, "ps2-keyboard");
   const aux = ownerOf(own, "ps2-mouse");
   if (kbd !== undefined && kbd !== i) out.push("i8042.nokbd");
   if (aux !== undefined && aux !== i) out.push("i8042.noaux");
   const stub: string[] = [];
-  for (const [pair, { owners }] of own.pciOwners) {
+  own.sortedPairs ??= [...own.pciOwners.keys()].sort();
+  for (const pair of own.sortedPairs) {
     // A pair this instance also owns cannot be stubbed without stubbing its own device:
     // DEV-STOCK-AMBIGUOUS says so; the ownership option still tells them apart.
-    if (!owners.has(i)) stub.push(pair);
+    if (!own.pciOwners.get(pair)!.owners.has(i)) stub.push(pair);
   }
-  if (stub.length) out.push(`pci-stub.ids=${stub.sort().join(",")}`);
+  if (stub.length) out.push(`pci-stub.ids=${stub.join(",")}`);
   return out;
 }
 

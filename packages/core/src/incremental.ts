@@ -128,7 +128,7 @@ export function createChecker(
         opts,
         slices: prev && !any.has("memory") ? prev.slices : assignLowSlices(idx, p),
         own: prev && !any.has("devices") ? prev.own : ownershipOf(m, p),
-        cpuFirst: prev && !any.has("cpus") ? prev.cpuFirst : firstCpus(p),
+        cpuFirst: prev && !any.has("cpus") ? prev.cpuFirst : firstCpus(idx, p),
         options: [],
         out: [],
       };

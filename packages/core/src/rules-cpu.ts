@@ -1,6 +1,6 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
-import { formatCpuList } from "./machine-index";
+import { formatCpuList, positionOf } from "./machine-index";
 import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./rule-context";
 import { freeCpuRuns } from "./suggest";
 import { nodesOfRange } from "./machine-index";
@@ -24,12 +24,16 @@ export function checkCpus(ctx: Ctx): void {
       return;
     }
     const known: number[] = [];
+    // Positions in idx.apicIds of `known`, and their cores: the checks below read these
+    // instead of looking each LAPIC ID up again.
+    const knownPos: number[] = [];
     let hasBoot = false;
     // A plain loop: this runs for every core on every drag event.
     for (let k = 0; k < inst.cpus.length; k++) {
       const a = inst.cpus[k]!;
       if (a === bootCore) hasBoot = true;
-      if (!idx.cpuByApic.has(a)) {
+      const pos = positionOf(idx, a);
+      if (pos === -1) {
         report(
           ctx,
           "CPU-UNKNOWN",
@@ -41,7 +45,7 @@ export function checkCpus(ctx: Ctx): void {
         );
         continue;
       }
-      const first = ctx.cpuFirst.get(a)!;
+      const first = ctx.cpuFirst.at[pos]!;
       const owner = first >> 16;
       if (owner === i && first !== i * 65536 + k) {
         report(
@@ -68,8 +72,9 @@ export function checkCpus(ctx: Ctx): void {
         continue;
       }
       known.push(a);
+      knownPos.push(pos);
     }
-    checkContiguous(ctx, i, known);
+    checkContiguous(ctx, i, known, knownPos);
     if (i === 0 && bootCore !== undefined && !hasBoot) {
       const owner = cpuOwnerOf(ctx, bootCore);
       report(
@@ -84,15 +89,15 @@ export function checkCpus(ctx: Ctx): void {
     }
     if (i === 0) checkMaxcpusOrder(ctx, known);
     if (i > 0) checkOnline(ctx, i, known);
-    checkSmt(ctx, i, known);
-    checkHybrid(ctx, i, known);
-    checkNuma(ctx, i, known);
+    checkSmt(ctx, i, known, knownPos);
+    checkHybrid(ctx, i, known, knownPos);
+    checkNuma(ctx, i, knownPos);
   });
 }
 
-function checkContiguous(ctx: Ctx, i: number, known: number[]): void {
+function checkContiguous(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
   if (known.length < 2) return;
-  const pos = known.map((a) => ctx.idx.position.get(a)!).sort((a, b) => a - b);
+  const pos = new Int32Array(knownPos).sort();
   const gaps: number[] = [];
   for (let k = 1; k < pos.length; k++) {
     for (let g = pos[k - 1]! + 1; g < pos[k]!; g++) gaps.push(ctx.idx.apicIds[g]!);
@@ -151,10 +156,11 @@ function checkOnline(ctx: Ctx, i: number, known: number[]): void {
   );
 }
 
-function checkSmt(ctx: Ctx, i: number, known: number[]): void {
+function checkSmt(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
   const reported = new Set<number>();
-  for (const a of known) {
-    const cpu = ctx.idx.cpuByApic.get(a)!;
+  for (let k = 0; k < known.length; k++) {
+    const a = known[k]!;
+    const cpu = ctx.idx.cpuAt[knownPos[k]!]!;
     for (const s of cpu.siblings) {
       if (s === a || reported.has(s)) continue;
       const owner = cpuOwnerOf(ctx, s);
@@ -175,11 +181,16 @@ function checkSmt(ctx: Ctx, i: number, known: number[]): void {
   }
 }
 
-function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
-  const types = new Set(
-    known.map((a) => ctx.idx.cpuByApic.get(a)!.coreType).filter((t) => t !== null),
-  );
-  if (types.size < 2) return;
+function checkHybrid(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
+  let seen: string | null = null;
+  let mixed = false;
+  for (const pos of knownPos) {
+    const t = ctx.idx.cpuAt[pos]!.coreType;
+    if (t === null) continue;
+    if (seen === null) seen = t;
+    else if (t !== seen) mixed = true;
+  }
+  if (!mixed) return;
   const e = known.filter((a) => ctx.idx.cpuByApic.get(a)!.coreType === "efficiency");
   report(
     ctx,
@@ -192,10 +203,10 @@ function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
   );
 }
 
-function checkNuma(ctx: Ctx, i: number, known: number[]): void {
+function checkNuma(ctx: Ctx, i: number, knownPos: number[]): void {
   const cpuNodes = new Set<number>();
-  for (const a of known) {
-    const n = ctx.idx.cpuByApic.get(a)!.node;
+  for (const pos of knownPos) {
+    const n = ctx.idx.cpuAt[pos]!.node;
     if (n !== null) cpuNodes.add(n);
   }
   const memNodes = new Set<number>();

@@ -30,16 +30,18 @@ function devicePath(i: number, k: number): string {
 export function checkDevices(ctx: Ctx): void {
   const { idx } = ctx;
   const lineOwner = new Map<number, { i: number; id: string }>();
-  const groupOwner = new Map<number, { i: number; id: string }>();
+  // Where each IOMMU group (idx.groupNo) is first met, as instance * 65536 + position.
+  const groupFirst = new Int32Array(idx.groupCount).fill(-1);
   const instances = ctx.p.instances;
   for (let i = 0; i < instances.length; i++) {
     const inst = instances[i]!;
     const label = instanceLabel(ctx, i);
+    const nos = ctx.own.listed[i]!;
     // Plain loops and paths built only when reported: this runs on every drag event.
     for (let k = 0; k < inst.devices.length; k++) {
       const id = inst.devices[k]!;
-      const d = idx.deviceById.get(id);
-      if (!d) {
+      const n = nos[k]!;
+      if (n === -1) {
         const near = idx.deviceById.has(`0000:${id}`) ? `0000:${id}` : null;
         report(
           ctx,
@@ -54,7 +56,8 @@ export function checkDevices(ctx: Ctx): void {
         );
         continue;
       }
-      const first = ctx.own.first.get(id)!;
+      const d = ctx.m.devices[n]!;
+      const first = ctx.own.firstAt[n]!;
       if (first !== i * 65536 + k) {
         const owner = first >> 16;
         const twice = owner === i;
@@ -112,20 +115,24 @@ export function checkDevices(ctx: Ctx): void {
           );
         }
       }
-      if (d.bus === "pci" && d.iommuGroup !== null) {
-        const prev = groupOwner.get(d.iommuGroup);
+      const g = idx.groupNo[n]!;
+      if (g !== -1) {
+        const at = groupFirst[g]!;
+        const prev =
+          at === -1 ? null : { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
         if (prev && prev.i !== i) {
+          const group = d.bus === "pci" ? d.iommuGroup : null;
           report(
             ctx,
             "DEV-IOMMU-SPLIT",
             i,
             devicePath(i, k),
-            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${d.iommuGroup}: the platform cannot isolate their DMA from each other.`,
-            `Keep IOMMU group ${d.iommuGroup} in one instance.`,
+            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${group}: the platform cannot isolate their DMA from each other.`,
+            `Keep IOMMU group ${group} in one instance.`,
             { devices: [id, prev.id] },
           );
         } else if (!prev) {
-          groupOwner.set(d.iommuGroup, { i, id });
+          groupFirst[g] = i * 65536 + k;
         }
       }
     }
@@ -159,7 +166,9 @@ function listed(ids: string[]): string {
 
 function checkUnassigned(ctx: Ctx): void {
   const free: string[] = [];
-  for (const id of ctx.idx.assignable) if (!ctx.own.first.has(id)) free.push(id);
+  const { assignable, assignableNo } = ctx.idx;
+  for (let k = 0; k < assignable.length; k++)
+    if (ctx.own.firstAt[assignableNo[k]!] === -1) free.push(assignable[k]!);
   if (free.length === 0) return;
   const shown = listed(free);
   report(
