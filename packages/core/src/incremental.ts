@@ -87,6 +87,11 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** The rules that ran for this check (all of them on the first check). */
   ran: string[];
+  /**
+   * For a rule split by instance (Rule.perInstance) that ran for only some instances, their
+   * indexes; a rule in `ran` and not here ran for every instance.
+   */
+  ranFor?: Record<string, number[]>;
 }
 
 export interface Checker {
@@ -110,12 +115,17 @@ export function createChecker(
     seen: Seen[];
     ctx: Ctx;
     found: Diagnostic[][];
+    /** Per rule split by instance, its findings per instance (null for other rules). */
+    parts: (Diagnostic[][] | null)[];
   } | null = null;
   return {
     check(p) {
       if (p.instances.length === 0) {
         last = null;
-        return { diagnostics: validate(m, p, facts, opts), ran: rules.map((r) => r.name) };
+        return {
+          diagnostics: validate(m, p, facts, opts),
+          ran: rules.map((r) => r.name),
+        };
       }
       const changed = changes(last, p);
       const any = new Set<Aspect>(changed ? changed.flatMap((c) => [...c]) : ["profile"]);
@@ -141,21 +151,56 @@ export function createChecker(
         }
       }
       const ran: string[] = [];
+      const ranFor: Record<string, number[]> = {};
+      const parts: (Diagnostic[][] | null)[] = [];
+      // Split rules keep an instance's findings only while every name, command line and
+      // file is as it was: messages name other instances, and names can clash.
+      const split = changed !== null && !any.has("profile") && !any.has("strings");
       const found = rules.map((rule, r) => {
         const again =
           !changed || any.has("profile") || !rule.reads || rule.reads.some((a) => any.has(a));
-        if (!again) return last!.found[r]!;
+        if (!again) {
+          parts[r] = last!.parts[r]!;
+          return last!.found[r]!;
+        }
         ran.push(rule.name);
-        ctx.out = [];
-        rule.check(ctx);
-        return ctx.out;
+        const each = rule.perInstance;
+        if (!each) {
+          parts[r] = null;
+          ctx.out = [];
+          rule.check(ctx);
+          return ctx.out;
+        }
+        const before = split ? last!.parts[r] : null;
+        const mine: Diagnostic[][] = [];
+        const redone: number[] = [];
+        for (let i = 0; i < p.instances.length; i++) {
+          const kept = before?.[i];
+          if (
+            kept &&
+            !rule.reads!.some((a) => changed![i]!.has(a)) &&
+            each.holds(ctx, prev!, i, kept)
+          ) {
+            mine.push(kept);
+            continue;
+          }
+          redone.push(i);
+          ctx.out = [];
+          each.each(ctx, i);
+          mine.push(ctx.out);
+        }
+        if (redone.length < p.instances.length) ranFor[rule.name] = redone;
+        parts[r] = mine;
+        return mine.flat();
       });
       // Copy only what changed: an unchanged instance's copy is still true.
       const copies = p.instances.map((x, i) =>
         changed && changed[i]!.size === 0 ? last!.seen[i]! : seen(x),
       );
-      last = { p, seen: copies, ctx, found };
-      return { diagnostics: ordered(found.flat()), ran };
+      last = { p, seen: copies, ctx, found, parts };
+      const result: CheckResult = { diagnostics: ordered(found.flat()), ran };
+      if (Object.keys(ranFor).length) result.ranFor = ranFor;
+      return result;
     },
   };
 }

@@ -1,14 +1,21 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
 import { formatCpuList, positionOf } from "./machine-index";
+import type { Diagnostic } from "./model";
 import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./rule-context";
 import { freeCpuRuns } from "./suggest";
 import { nodesOfRange } from "./machine-index";
 
 export function checkCpus(ctx: Ctx): void {
+  for (let i = 0; i < ctx.p.instances.length; i++) checkCpusOf(ctx, i);
+}
+
+/** What checkCpus reports about instance i (it reports nothing else). */
+export function checkCpusOf(ctx: Ctx, i: number): void {
   const { idx, p } = ctx;
   const bootCore = idx.apicIds[0];
-  p.instances.forEach((inst, i) => {
+  const inst = p.instances[i]!;
+  {
     const path = `instances[${i}].cpus`;
     const label = instanceLabel(ctx, i);
     if (inst.cpus.length === 0) {
@@ -92,7 +99,7 @@ export function checkCpus(ctx: Ctx): void {
     checkSmt(ctx, i, known, knownPos);
     checkHybrid(ctx, i, known, knownPos);
     checkNuma(ctx, i, knownPos);
-  });
+  }
 }
 
 function checkContiguous(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
@@ -244,4 +251,34 @@ function summarize(ids: number[]): string {
   return ids.length > 24
     ? `${formatCpuList(ids.slice(0, 24))}, … (${ids.length} in all)`
     : formatCpuList(ids);
+}
+
+/**
+ * Whether instance i's last findings of checkCpusOf still hold (the incremental check asks
+ * when i's cores, ranges and every name are unchanged). They read, besides those, who first
+ * lists each of i's cores, their SMT siblings and the boot core; and the hints of CPU-NONE
+ * and CPU-CONTIGUOUS read every instance's cores (the free runs): those always run again.
+ */
+export function cpusStillHold(
+  now: Ctx,
+  last: Ctx,
+  i: number,
+  found: readonly Diagnostic[],
+): boolean {
+  if (found.some((d) => d.code === "CPU-NONE" || d.code === "CPU-CONTIGUOUS")) return false;
+  const a = now.cpuFirst;
+  const b = last.cpuFirst;
+  if (a === b) return true;
+  if (a.unknown.size !== b.unknown.size) return false;
+  for (const [k, v] of a.unknown) if (b.unknown.get(k) !== v) return false;
+  const same = (pos: number) => pos === -1 || a.at[pos] === b.at[pos];
+  if (i === 0 && !same(0)) return false;
+  const { idx } = now;
+  for (const core of now.p.instances[i]!.cpus) {
+    const pos = positionOf(idx, core);
+    if (!same(pos)) return false;
+    if (pos !== -1)
+      for (const s of idx.cpuAt[pos]!.siblings) if (!same(positionOf(idx, s))) return false;
+  }
+  return true;
 }
