@@ -25,7 +25,16 @@ export interface Ownership {
   deviceNo: Map<string, number>;
 }
 
-export function ownershipOf(m: Machine, p: Profile): Ownership {
+/**
+ * Device ownership of a profile. `last` (the incremental check) is the ownership of an
+ * earlier profile whose instance i listed the same devices wherever `same(i)`: those lists'
+ * device numbers are reused instead of looked up again.
+ */
+export function ownershipOf(
+  m: Machine,
+  p: Profile,
+  last?: { own: Ownership; same: (i: number) => boolean },
+): Ownership {
   const idx = indexMachine(m);
   const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
   const firstUnknown = new Map<string, number>();
@@ -37,18 +46,19 @@ export function ownershipOf(m: Machine, p: Profile): Ownership {
   const entries: ({ owners: Set<number>; ids: string[]; last: number } | undefined)[] = [];
   for (let i = 0; i < p.instances.length; i++) {
     const devices = p.instances[i]!.devices;
-    const nos = new Int32Array(devices.length);
+    const kept = last && i < last.own.listed.length && last.same(i) ? last.own.listed[i]! : null;
+    const nos = kept ?? new Int32Array(devices.length);
     let known = true;
     for (let k = 0; k < devices.length; k++) {
       const id = devices[k]!;
-      const n = idx.deviceNo.get(id);
+      const n = kept ? (kept[k] === -1 ? undefined : kept[k]!) : idx.deviceNo.get(id);
       if (n === undefined) {
-        nos[k] = -1;
+        if (!kept) nos[k] = -1;
         known = false;
         if (!firstUnknown.has(id)) firstUnknown.set(id, i * 65536 + k);
         continue;
       }
-      nos[k] = n;
+      if (!kept) nos[k] = n;
       if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
       const pair = idx.pairNo[n]!;
       if (pair !== -1) {
@@ -65,6 +75,20 @@ export function ownershipOf(m: Machine, p: Profile): Ownership {
     allKnown.push(known);
   }
   return { firstAt, firstUnknown, listed, allKnown, pciOwners, deviceNo: idx.deviceNo };
+}
+
+/**
+ * Whether deviceOptions reads the same from `b` as from `a` for every instance that lists the
+ * same devices in both: besides the instance's own list it reads only the pairs anyone owns
+ * (its stub list is those it does not own) and who owns the PS/2 keyboard and mouse.
+ */
+export function sameDeviceOptions(a: Ownership, b: Ownership): boolean {
+  if (a === b) return true;
+  for (const id of ["ps2-keyboard", "ps2-mouse"])
+    if (ownerOf(a, id) !== ownerOf(b, id)) return false;
+  if (a.pciOwners.size !== b.pciOwners.size) return false;
+  for (const pair of a.pciOwners.keys()) if (!b.pciOwners.has(pair)) return false;
+  return true;
 }
 
 /** Where a device id is first listed (instance * 65536 + position), undefined when nowhere. */

@@ -9,7 +9,7 @@
 import type { Diagnostic, Facts, Machine, PlanOptions, Profile, Range } from "./model";
 import { assignLowSlices } from "./low-memory";
 import { indexMachine } from "./machine-index";
-import { ownershipOf } from "./boot-options";
+import { ownershipOf, sameDeviceOptions } from "./boot-options";
 import { RULES, ordered, validate, type Aspect, type Rule } from "./validate";
 import { firstCpus, type Ctx } from "./rule-context";
 
@@ -137,17 +137,34 @@ export function createChecker(
         facts,
         opts,
         slices: prev && !any.has("memory") ? prev.slices : assignLowSlices(idx, p),
-        own: prev && !any.has("devices") ? prev.own : ownershipOf(m, p),
+        own:
+          prev && !any.has("devices")
+            ? prev.own
+            : ownershipOf(
+                m,
+                p,
+                prev ? { own: prev.own, same: (i) => !changed![i]!.has("devices") } : undefined,
+              ),
         cpuFirst: prev && !any.has("cpus") ? prev.cpuFirst : firstCpus(idx, p),
         options: [],
         out: [],
+        // The devices rule replaces `stock` and `unassigned` when it runs; when it does not,
+        // the last ones stand.
+        lastStock: prev?.stock,
+        stock: prev?.stock,
+        lastUnassigned: prev?.unassigned,
+        unassigned: prev?.unassigned,
       };
-      if (prev && !any.has("profile") && ctx.own === prev.own && ctx.slices === prev.slices) {
-        // An instance's options read its core count and ranges, the slices and the
-        // ownership of every device: reuse them where none of that moved.
+      if (prev && !any.has("profile") && ctx.slices === prev.slices) {
+        // An instance's options read its core count and ranges, the slices, its own devices,
+        // and of the others' only which pairs they own and who has the PS/2 devices: reuse
+        // them where none of that moved.
+        const devicesAlike = sameDeviceOptions(ctx.own, prev.own);
         for (let i = 0; i < p.instances.length; i++) {
           const c = changed![i]!;
-          if (!c.has("cpus") && !c.has("memory")) ctx.options[i] = prev.options[i];
+          if (c.has("cpus") || c.has("memory")) continue;
+          if (ctx.own === prev.own || (devicesAlike && !c.has("devices")))
+            ctx.options[i] = prev.options[i];
         }
       }
       const ran: string[] = [];

@@ -27,9 +27,26 @@ export interface Ctx {
   cpuFirst: CpuFirst;
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
+  /**
+   * DEV-STOCK-AMBIGUOUS per pair as the last check found it (the incremental check passes
+   * the last context's `stock`), and as this one finds it: a pair whose owners, their names
+   * and ids are all as they were keeps its finding instead of writing it again.
+   */
+  lastStock?: ReadonlyMap<string, StockFinding>;
+  stock?: Map<string, StockFinding>;
+  /** DEV-UNASSIGNED (null: none) and the ownership it was found from, the same way. */
+  lastUnassigned?: { own: Ownership; d: Diagnostic | null };
+  unassigned?: { own: Ownership; d: Diagnostic | null };
   /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
   direct?: DirectLayout;
   out: Diagnostic[];
+}
+
+export interface StockFinding {
+  owners: number[];
+  names: string[];
+  ids: string[];
+  d: Diagnostic;
 }
 
 export function report(

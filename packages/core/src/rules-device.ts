@@ -1,7 +1,7 @@
 // Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
 // on INTx lines share the one I/O APIC.
 import type { Device } from "./model";
-import { instanceLabel, report, type Ctx } from "./rule-context";
+import { instanceLabel, report, type Ctx, type StockFinding } from "./rule-context";
 
 /** A device that will raise its interrupts through an I/O APIC line, and which line. */
 function intxLine(d: Device): number | null {
@@ -142,9 +142,17 @@ export function checkDevices(ctx: Ctx): void {
 }
 
 function checkStockAmbiguity(ctx: Ctx): void {
+  const stock = new Map<string, StockFinding>();
   for (const [pair, { owners, ids }] of ctx.own.pciOwners) {
     if (owners.size < 2) continue;
-    const names = [...owners].map((i) => instanceLabel(ctx, i));
+    const was = ctx.lastStock?.get(pair);
+    if (was && sameOwners(ctx, was, owners) && sameList(was.ids, ids)) {
+      ctx.out.push(was.d);
+      stock.set(pair, was);
+      continue;
+    }
+    const who = [...owners];
+    const names = who.map((i) => instanceLabel(ctx, i));
     report(
       ctx,
       "DEV-STOCK-AMBIGUOUS",
@@ -154,7 +162,27 @@ function checkStockAmbiguity(ctx: Ctx): void {
       "Boot kernels that honour the ownership option, or bind the devices by address after boot (driver_override).",
       { devices: ids },
     );
+    // ids is the ownership's own array, never changed once built (a new profile gets a new one).
+    stock.set(pair, { owners: who, names, ids, d: ctx.out[ctx.out.length - 1]! });
   }
+  ctx.stock = stock;
+}
+
+/** The same owners, in the same order, under the same names as when `was` was written. */
+function sameOwners(ctx: Ctx, was: StockFinding, owners: Set<number>): boolean {
+  if (was.owners.length !== owners.size) return false;
+  let k = 0;
+  for (const i of owners) {
+    if (was.owners[k] !== i || was.names[k] !== instanceLabel(ctx, i)) return false;
+    k++;
+  }
+  return true;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** At most 8 ids in a sentence; the subject carries them all. */
@@ -165,10 +193,25 @@ function listed(ids: string[]): string {
 }
 
 function checkUnassigned(ctx: Ctx): void {
-  const free: string[] = [];
   const { assignable, assignableNo } = ctx.idx;
+  const now = ctx.own.firstAt;
+  // A drag moves devices between instances: the unlisted ones, and the finding, stay.
+  const was = ctx.lastUnassigned;
+  if (was) {
+    const then = was.own.firstAt;
+    let same = true;
+    for (let k = 0; k < assignableNo.length && same; k++)
+      same = (now[assignableNo[k]!] === -1) === (then[assignableNo[k]!] === -1);
+    if (same) {
+      if (was.d) ctx.out.push(was.d);
+      ctx.unassigned = { own: ctx.own, d: was.d };
+      return;
+    }
+  }
+  ctx.unassigned = { own: ctx.own, d: null };
+  const free: string[] = [];
   for (let k = 0; k < assignable.length; k++)
-    if (ctx.own.firstAt[assignableNo[k]!] === -1) free.push(assignable[k]!);
+    if (now[assignableNo[k]!] === -1) free.push(assignable[k]!);
   if (free.length === 0) return;
   const shown = listed(free);
   report(
@@ -180,4 +223,5 @@ function checkUnassigned(ctx: Ctx): void {
     "No kernel will drive them. Drag them onto an instance if one needs them.",
     { devices: free },
   );
+  ctx.unassigned.d = ctx.out[ctx.out.length - 1]!;
 }
