@@ -11,11 +11,11 @@ import type { Device, Facts, Profile } from "./model";
 import { inst, makeMachine, pci, profile } from "./test-support";
 import { MiB } from "./units";
 
-// Four pairs of one vendor:device each: whoever owns them changes everyone's stub list.
-const devices: Device[] = [0x10d3, 0x1533, 0x15b8, 0x1572].flatMap((device, n) => [
-  pci(`0000:0${n + 1}:00.0`, { device }),
-  pci(`0000:0${n + 1}:00.1`, { device }),
-]);
+// Four vendor:device pairs of three devices each: whoever owns them changes everyone's stub
+// list, and an instance holding two of a pair can reorder them under a third owner's eyes.
+const devices: Device[] = [0x10d3, 0x1533, 0x15b8, 0x1572].flatMap((device, n) =>
+  [0, 1, 2].map((f) => pci(`0000:0${n + 1}:00.${f}`, { device })),
+);
 // 8 cores of 2 threads: LAPIC IDs 0-15, siblings 2k and 2k+1.
 const machine = makeMachine({ sockets: 1, coresPerSocket: 8, threads: 2, devices });
 const apicIds = machine.cpus.map((c) => c.apicId);
@@ -27,9 +27,9 @@ const kernel = (cmdlineSize: number) => ({
   relocatable: true,
   protocol: 0x020f,
 });
-// Buffers around the length of the options (about 160 bytes, 10 per stubbed pair), so a
+// Buffers around the length of the options (about 170 bytes, 10 per stubbed pair), so a
 // change to another instance's devices tips them over.
-const sizes = [140, 150, 160, 170, 2048];
+const sizes = [140, 150, 160, 170, 180, 190, 200, 2048];
 const facts: Facts = {
   kernels: Object.fromEntries(sizes.map((s) => [`/boot/k${s}`, kernel(s)])),
 };
@@ -41,7 +41,7 @@ const start = (kernels: number[]): Profile =>
         `os${i + 1}`,
         apicIds.slice(i * 4, i * 4 + 4),
         i === 0 ? [["0x0", "2G"]] : [[`${4 + 2 * i}G`, "1G"]],
-        { devices: deviceIds.slice(i * 2, i * 2 + 2), kernel: `/boot/k${kernels[i]}` },
+        { devices: deviceIds.slice(i * 3, i * 3 + 3), kernel: `/boot/k${kernels[i]}` },
       ),
     ),
   );
@@ -76,6 +76,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     ...p,
     instances: p.instances.map((x, j) =>
       j === b ? { ...x, devices: x.devices.filter((d) => d !== id) } : x,
+    ),
+  })),
+  // Instance b's devices reordered (its first to the end): the same devices, other ids order.
+  at.map((b): Step => (p) => ({
+    ...p,
+    instances: p.instances.map((x, j) =>
+      j === b ? { ...x, devices: [...x.devices.slice(1), ...x.devices.slice(0, 1)] } : x,
     ),
   })),
   // A device moved to instance b, or given to a second one.

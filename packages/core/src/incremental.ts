@@ -9,7 +9,7 @@
 import type { Diagnostic, Facts, Machine, PlanOptions, Profile, Range } from "./model";
 import { assignLowSlices } from "./low-memory";
 import { indexMachine } from "./machine-index";
-import { ownershipOf, sameDeviceOptions } from "./boot-options";
+import { ownershipOf, sameDeviceOptions } from "./ownership";
 import { RULES, ordered, validate, type Aspect, type Rule } from "./validate";
 import { firstCpus, type Ctx } from "./rule-context";
 

@@ -5,7 +5,7 @@ import type { Diagnostic, DiagnosticSubject, Facts, Machine, PlanOptions, Profil
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes";
 import { indexMachine, positionOf, type MachineIndex } from "./machine-index";
 import { assignLowSlices, type SliceAssignment } from "./low-memory";
-import { ownershipOf, type Ownership } from "./boot-options";
+import { ownershipOf, type Ownership } from "./ownership";
 
 /** The direct loader's mailbox page per instance index; null for OS1 (and where none is left). */
 export interface DirectLayout {

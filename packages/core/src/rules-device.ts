@@ -180,6 +180,7 @@ function sameOwners(ctx: Ctx, was: StockFinding, owners: Set<number>): boolean {
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
@@ -200,8 +201,15 @@ function checkUnassigned(ctx: Ctx): void {
   if (was) {
     const then = was.own.firstAt;
     let same = true;
-    for (let k = 0; k < assignableNo.length && same; k++)
-      same = (now[assignableNo[k]!] === -1) === (then[assignableNo[k]!] === -1);
+    // Built from that ownership: only the devices the changed instances list (or did) can
+    // have come or gone.
+    const touched = ctx.own.since?.own === was.own ? ctx.own.since.touched : null;
+    if (touched)
+      for (let k = 0; k < touched.length && same; k++)
+        same = (now[touched[k]!] === -1) === (then[touched[k]!] === -1);
+    else
+      for (let k = 0; k < assignableNo.length && same; k++)
+        same = (now[assignableNo[k]!] === -1) === (then[assignableNo[k]!] === -1);
     if (same) {
       if (was.d) ctx.out.push(was.d);
       ctx.unassigned = { own: ctx.own, d: was.d };

@@ -1,0 +1,191 @@
+// Which instance owns each device, built once per validation from the device lists: device
+// numbers (the machine index's) in typed tables, so every rule looks each listed id up once.
+import type { Machine, Profile } from "./model";
+import { indexMachine } from "./machine-index";
+
+export interface Ownership {
+  /**
+   * Where each of the machine's devices is first listed, by device number (idx.deviceNo),
+   * as instance * 65536 + position in its list, -1 when no instance lists it (first owner
+   * wins; sharing is an error elsewhere). One table serves ownership and duplicates.
+   */
+  firstAt: Int32Array;
+  /** The same for listed ids the machine does not have (DEV-UNKNOWN reports them). */
+  firstUnknown: Map<string, number>;
+  /** Per instance, the device number of each listed id (-1: not on the machine). */
+  listed: Int32Array[];
+  /** Per instance, whether every listed id is on the machine. */
+  allKnown: boolean[];
+  /**
+   * "vvvv:dddd" -> the instances owning a device of that vendor:device pair, and the ids.
+   * Entries are never changed once built: a later ownership may share them.
+   */
+  pciOwners: Map<string, { owners: Set<number>; ids: string[] }>;
+  /** The same entries by pair number (idx.pairs), undefined for a pair nobody owns. */
+  byPair: ({ owners: Set<number>; ids: string[] } | undefined)[];
+  /** The pairs of pciOwners, sorted (the pci-stub.ids= order), computed on first use. */
+  sortedPairs?: string[];
+  deviceNo: Map<string, number>;
+  /**
+   * When built from an earlier ownership (the incremental check): that ownership, and the
+   * devices whose owner can differ from it (those the changed instances list now or did).
+   */
+  since?: { own: Ownership; touched: Int32Array };
+}
+
+/**
+ * Device ownership of a profile. `last` (the incremental check) is the ownership of the last
+ * profile checked, with the same number of instances, instance i listing the same devices
+ * wherever `same(i)`. Those lists' device numbers are reused instead of looked up again, and
+ * a pair whose devices the changed instances list exactly as before keeps its entry (the
+ * same object): its owners and ids are what they were.
+ */
+export function ownershipOf(
+  m: Machine,
+  p: Profile,
+  last?: { own: Ownership; same: (i: number) => boolean },
+): Ownership {
+  const idx = indexMachine(m);
+  const base = last && last.own.listed.length === p.instances.length ? last : undefined;
+  const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
+  const firstUnknown = new Map<string, number>();
+  const listed: Int32Array[] = [];
+  const allKnown: boolean[] = [];
+  const changed: number[] = [];
+  for (let i = 0; i < p.instances.length; i++) {
+    const devices = p.instances[i]!.devices;
+    const kept = base?.same(i) ? base.own.listed[i]! : null;
+    if (base && !kept) changed.push(i);
+    const nos = kept ?? new Int32Array(devices.length);
+    let known = true;
+    for (let k = 0; k < devices.length; k++) {
+      const n = kept ? kept[k]! : (idx.deviceNo.get(devices[k]!) ?? -1);
+      nos[k] = n;
+      if (n === -1) {
+        known = false;
+        if (!firstUnknown.has(devices[k]!)) firstUnknown.set(devices[k]!, i * 65536 + k);
+      } else if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
+    }
+    listed.push(nos);
+    allKnown.push(known);
+  }
+  const byPair = pairEntries(idx, p, listed, base && { own: base.own, changed });
+  const touched = base ? touchedDevices(base.own, listed, changed) : null;
+  const pciOwners: Ownership["pciOwners"] = new Map();
+  // In the order each pair is first listed (the order of DEV-STOCK-AMBIGUOUS findings).
+  const inMap = new Uint8Array(idx.pairs.length);
+  for (const nos of listed)
+    for (let k = 0; k < nos.length; k++) {
+      const n = nos[k]!;
+      const pair = n === -1 ? -1 : idx.pairNo[n]!;
+      if (pair !== -1 && !inMap[pair]) {
+        inMap[pair] = 1;
+        pciOwners.set(idx.pairs[pair]!, byPair[pair]!);
+      }
+    }
+  return {
+    firstAt,
+    firstUnknown,
+    listed,
+    allKnown,
+    pciOwners,
+    byPair,
+    deviceNo: idx.deviceNo,
+    since: base && touched ? { own: base.own, touched } : undefined,
+  };
+}
+
+type PairEntry = { owners: Set<number>; ids: string[] };
+
+/**
+ * Each pair's owners and ids, by pair number. With `base`, a pair whose device numbers every
+ * changed instance lists in the same order as before keeps base's entry; the others are
+ * built again from every instance's list.
+ */
+function pairEntries(
+  idx: ReturnType<typeof indexMachine>,
+  p: Profile,
+  listed: Int32Array[],
+  base: { own: Ownership; changed: number[] } | undefined,
+): (PairEntry | undefined)[] {
+  const rebuild = new Uint8Array(idx.pairs.length).fill(base ? 0 : 1);
+  if (base) {
+    for (const c of base.changed) {
+      // The changed instance's devices of each pair, before and after, in list order.
+      const before = byPairOf(idx, base.own.listed[c]!);
+      const after = byPairOf(idx, listed[c]!);
+      for (let pair = 0; pair < idx.pairs.length; pair++) {
+        const a = before[pair];
+        const b = after[pair];
+        if (a === b) continue; // neither lists the pair
+        if (!a || !b || a.length !== b.length) rebuild[pair] = 1;
+        else for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) rebuild[pair] = 1;
+      }
+    }
+  }
+  const out: (PairEntry | undefined)[] = base ? base.own.byPair.slice() : [];
+  for (let pair = 0; pair < idx.pairs.length; pair++) if (rebuild[pair]) out[pair] = undefined;
+  const lastOwner = new Int32Array(idx.pairs.length).fill(-1);
+  for (let i = 0; i < listed.length; i++) {
+    const nos = listed[i]!;
+    const devices = p.instances[i]!.devices;
+    for (let k = 0; k < nos.length; k++) {
+      const n = nos[k]!;
+      const pair = n === -1 ? -1 : idx.pairNo[n]!;
+      if (pair === -1 || !rebuild[pair]) continue;
+      const entry = (out[pair] ??= { owners: new Set(), ids: [] });
+      // An instance's devices come one after another: skip the repeated adds.
+      if (lastOwner[pair] !== i) entry.owners.add((lastOwner[pair] = i));
+      entry.ids.push(devices[k]!);
+    }
+  }
+  return out;
+}
+
+function byPairOf(idx: ReturnType<typeof indexMachine>, nos: Int32Array): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < nos.length; k++) {
+    const n = nos[k]!;
+    const pair = n === -1 ? -1 : idx.pairNo[n]!;
+    if (pair !== -1) (out[pair] ??= []).push(n);
+  }
+  return out;
+}
+
+/** The devices the changed instances list now or listed before. */
+function touchedDevices(base: Ownership, listed: Int32Array[], changed: number[]): Int32Array {
+  const out: number[] = [];
+  for (const c of changed) {
+    for (const n of base.listed[c]!) if (n !== -1) out.push(n);
+    for (const n of listed[c]!) if (n !== -1) out.push(n);
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * Whether deviceOptions reads the same from `b` as from `a` for every instance that lists the
+ * same devices in both: besides the instance's own list it reads only the pairs anyone owns
+ * (its stub list is those it does not own) and who owns the PS/2 keyboard and mouse.
+ */
+export function sameDeviceOptions(a: Ownership, b: Ownership): boolean {
+  if (a === b) return true;
+  for (const id of ["ps2-keyboard", "ps2-mouse"])
+    if (ownerOf(a, id) !== ownerOf(b, id)) return false;
+  if (a.pciOwners.size !== b.pciOwners.size) return false;
+  for (const pair of a.pciOwners.keys()) if (!b.pciOwners.has(pair)) return false;
+  return true;
+}
+
+/** Where a device id is first listed (instance * 65536 + position), undefined when nowhere. */
+export function firstListed(own: Ownership, id: string): number | undefined {
+  const n = own.deviceNo.get(id);
+  if (n === undefined) return own.firstUnknown.get(id);
+  const at = own.firstAt[n]!;
+  return at === -1 ? undefined : at;
+}
+
+/** The index of the instance that owns a device, undefined when none does. */
+export function ownerOf(own: Ownership, id: string): number | undefined {
+  const at = firstListed(own, id);
+  return at === undefined ? undefined : at >> 16;
+}
