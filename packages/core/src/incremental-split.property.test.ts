@@ -113,7 +113,8 @@ describe("createChecker, rules split by instance", () => {
       ),
       { numRuns: 200 },
     );
-  });
+    // 200 random sequences of up to 30 checks: seconds on a loaded machine.
+  }, 60_000);
 
   it("runs the cpus and profile rules again only for the instances a core drag touches", () => {
     const checker = createChecker(machine, facts);
