@@ -47,42 +47,60 @@ export function ownershipOf(
 ): Ownership {
   const idx = indexMachine(m);
   const base = last && last.own.listed.length === p.instances.length ? last : undefined;
-  const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
-  const firstUnknown = new Map<string, number>();
   const listed: Int32Array[] = [];
   const allKnown: boolean[] = [];
   const changed: number[] = [];
   for (let i = 0; i < p.instances.length; i++) {
-    const devices = p.instances[i]!.devices;
-    const kept = base?.same(i) ? base.own.listed[i]! : null;
-    if (base && !kept) changed.push(i);
-    const nos = kept ?? new Int32Array(devices.length);
-    let known = true;
-    for (let k = 0; k < devices.length; k++) {
-      const n = kept ? kept[k]! : (idx.deviceNo.get(devices[k]!) ?? -1);
-      nos[k] = n;
-      if (n === -1) {
-        known = false;
-        if (!firstUnknown.has(devices[k]!)) firstUnknown.set(devices[k]!, i * 65536 + k);
-      } else if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
+    if (base?.same(i)) {
+      listed.push(base.own.listed[i]!);
+      allKnown.push(base.own.allKnown[i]!);
+      continue;
     }
+    if (base) changed.push(i);
+    const devices = p.instances[i]!.devices;
+    const nos = new Int32Array(devices.length);
+    for (let k = 0; k < devices.length; k++) nos[k] = idx.deviceNo.get(devices[k]!) ?? -1;
     listed.push(nos);
-    allKnown.push(known);
+    allKnown.push(!nos.includes(-1));
   }
-  const byPair = pairEntries(idx, p, listed, base && { own: base.own, changed });
-  const touched = base ? touchedDevices(base.own, listed, changed) : null;
-  const pciOwners: Ownership["pciOwners"] = new Map();
-  // In the order each pair is first listed (the order of DEV-STOCK-AMBIGUOUS findings).
-  const inMap = new Uint8Array(idx.pairs.length);
-  for (const nos of listed)
+  // Pairs whose entry is built again (all of them without a base); the others keep base's.
+  const rebuild = new Uint8Array(idx.pairs.length).fill(base ? 0 : 1);
+  if (base)
+    for (const c of changed) markChangedPairs(idx, base.own.listed[c]!, listed[c]!, rebuild);
+  const byPair: (PairEntry | undefined)[] = base ? base.own.byPair.slice() : [];
+  for (let pair = 0; pair < idx.pairs.length; pair++) if (rebuild[pair]) byPair[pair] = undefined;
+  const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
+  const firstUnknown = new Map<string, number>();
+  // Pairs in the order they are first listed (the order of DEV-STOCK-AMBIGUOUS findings), and
+  // the instance last added to each rebuilt entry: an instance's devices come one after
+  // another, so most adds to an owner set are repeats, skipped.
+  const order: number[] = [];
+  const seen = new Uint8Array(idx.pairs.length);
+  const lastOwner = new Int32Array(idx.pairs.length).fill(-1);
+  for (let i = 0; i < listed.length; i++) {
+    const nos = listed[i]!;
+    const devices = p.instances[i]!.devices;
     for (let k = 0; k < nos.length; k++) {
       const n = nos[k]!;
-      const pair = n === -1 ? -1 : idx.pairNo[n]!;
-      if (pair !== -1 && !inMap[pair]) {
-        inMap[pair] = 1;
-        pciOwners.set(idx.pairs[pair]!, byPair[pair]!);
+      if (n === -1) {
+        if (!firstUnknown.has(devices[k]!)) firstUnknown.set(devices[k]!, i * 65536 + k);
+        continue;
       }
+      if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
+      const pair = idx.pairNo[n]!;
+      if (pair === -1) continue;
+      if (!seen[pair]) {
+        seen[pair] = 1;
+        order.push(pair);
+      }
+      if (!rebuild[pair]) continue;
+      const entry = (byPair[pair] ??= { owners: new Set(), ids: [] });
+      if (lastOwner[pair] !== i) entry.owners.add((lastOwner[pair] = i));
+      entry.ids.push(devices[k]!);
     }
+  }
+  const pciOwners: Ownership["pciOwners"] = new Map();
+  for (const pair of order) pciOwners.set(idx.pairs[pair]!, byPair[pair]!);
   return {
     firstAt,
     firstUnknown,
@@ -91,55 +109,31 @@ export function ownershipOf(
     pciOwners,
     byPair,
     deviceNo: idx.deviceNo,
-    since: base && touched ? { own: base.own, touched } : undefined,
+    since: base && { own: base.own, touched: touchedDevices(base.own, listed, changed) },
   };
 }
 
 type PairEntry = { owners: Set<number>; ids: string[] };
 
 /**
- * Each pair's owners and ids, by pair number. With `base`, a pair whose device numbers every
- * changed instance lists in the same order as before keeps base's entry; the others are
- * built again from every instance's list.
+ * Marks the pairs whose devices a changed instance lists otherwise than before (others, more,
+ * fewer or in another order): their owners or ids may differ from the base's entry.
  */
-function pairEntries(
+function markChangedPairs(
   idx: ReturnType<typeof indexMachine>,
-  p: Profile,
-  listed: Int32Array[],
-  base: { own: Ownership; changed: number[] } | undefined,
-): (PairEntry | undefined)[] {
-  const rebuild = new Uint8Array(idx.pairs.length).fill(base ? 0 : 1);
-  if (base) {
-    for (const c of base.changed) {
-      // The changed instance's devices of each pair, before and after, in list order.
-      const before = byPairOf(idx, base.own.listed[c]!);
-      const after = byPairOf(idx, listed[c]!);
-      for (let pair = 0; pair < idx.pairs.length; pair++) {
-        const a = before[pair];
-        const b = after[pair];
-        if (a === b) continue; // neither lists the pair
-        if (!a || !b || a.length !== b.length) rebuild[pair] = 1;
-        else for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) rebuild[pair] = 1;
-      }
-    }
+  before: Int32Array,
+  after: Int32Array,
+  rebuild: Uint8Array,
+): void {
+  const a = byPairOf(idx, before);
+  const b = byPairOf(idx, after);
+  for (let pair = 0; pair < idx.pairs.length; pair++) {
+    const x = a[pair];
+    const y = b[pair];
+    if (x === y) continue; // neither lists the pair
+    if (!x || !y || x.length !== y.length) rebuild[pair] = 1;
+    else for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) rebuild[pair] = 1;
   }
-  const out: (PairEntry | undefined)[] = base ? base.own.byPair.slice() : [];
-  for (let pair = 0; pair < idx.pairs.length; pair++) if (rebuild[pair]) out[pair] = undefined;
-  const lastOwner = new Int32Array(idx.pairs.length).fill(-1);
-  for (let i = 0; i < listed.length; i++) {
-    const nos = listed[i]!;
-    const devices = p.instances[i]!.devices;
-    for (let k = 0; k < nos.length; k++) {
-      const n = nos[k]!;
-      const pair = n === -1 ? -1 : idx.pairNo[n]!;
-      if (pair === -1 || !rebuild[pair]) continue;
-      const entry = (out[pair] ??= { owners: new Set(), ids: [] });
-      // An instance's devices come one after another: skip the repeated adds.
-      if (lastOwner[pair] !== i) entry.owners.add((lastOwner[pair] = i));
-      entry.ids.push(devices[k]!);
-    }
-  }
-  return out;
 }
 
 function byPairOf(idx: ReturnType<typeof indexMachine>, nos: Int32Array): number[][] {
