@@ -150,7 +150,7 @@ export function createChecker(
         out: [],
         // The devices rule replaces `stock` and `unassigned` when it runs; when it does not,
         // the last ones stand.
-        lastStock: prev?.stock,
+        lastStock: any.has("strings") ? undefined : prev?.stock,
         stock: prev?.stock,
         lastUnassigned: prev?.unassigned,
         unassigned: prev?.unassigned,

@@ -28,9 +28,10 @@ export interface Ctx {
   /** Kernel options per instance, built once: the validator measures them, the planner prints them. */
   options: (string[] | undefined)[];
   /**
-   * DEV-STOCK-AMBIGUOUS per pair as the last check found it (the incremental check passes
-   * the last context's `stock`), and as this one finds it: a pair whose owners, their names
-   * and ids are all as they were keeps its finding instead of writing it again.
+   * DEV-STOCK-AMBIGUOUS per pair as the last check found it, and as this one finds it: a pair
+   * whose owners and ids are as they were keeps its finding instead of writing it again. The
+   * incremental check passes the last context's `stock` only when no instance was renamed
+   * (the finding names its owners).
    */
   lastStock?: ReadonlyMap<string, StockFinding>;
   stock?: Map<string, StockFinding>;
@@ -43,8 +44,9 @@ export interface Ctx {
 }
 
 export interface StockFinding {
+  /** The ownership's owner set (entries are shared while unchanged: same set, same owners). */
+  set: Set<number>;
   owners: number[];
-  names: string[];
   ids: string[];
   d: Diagnostic;
 }

@@ -146,7 +146,7 @@ function checkStockAmbiguity(ctx: Ctx): void {
   for (const [pair, { owners, ids }] of ctx.own.pciOwners) {
     if (owners.size < 2) continue;
     const was = ctx.lastStock?.get(pair);
-    if (was && sameOwners(ctx, was, owners) && sameList(was.ids, ids)) {
+    if (was && (was.set === owners || sameOwners(was, owners)) && sameList(was.ids, ids)) {
       ctx.out.push(was.d);
       stock.set(pair, was);
       continue;
@@ -163,19 +163,16 @@ function checkStockAmbiguity(ctx: Ctx): void {
       { devices: ids },
     );
     // ids is the ownership's own array, never changed once built (a new profile gets a new one).
-    stock.set(pair, { owners: who, names, ids, d: ctx.out[ctx.out.length - 1]! });
+    stock.set(pair, { set: owners, owners: who, ids, d: ctx.out[ctx.out.length - 1]! });
   }
   ctx.stock = stock;
 }
 
-/** The same owners, in the same order, under the same names as when `was` was written. */
-function sameOwners(ctx: Ctx, was: StockFinding, owners: Set<number>): boolean {
+/** The same owners, in the same order, as when `was` was written. */
+function sameOwners(was: StockFinding, owners: Set<number>): boolean {
   if (was.owners.length !== owners.size) return false;
   let k = 0;
-  for (const i of owners) {
-    if (was.owners[k] !== i || was.names[k] !== instanceLabel(ctx, i)) return false;
-    k++;
-  }
+  for (const i of owners) if (was.owners[k++] !== i) return false;
   return true;
 }
 
