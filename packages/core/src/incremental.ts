@@ -160,6 +160,8 @@ export function createChecker(
         // and of the others' only which pairs they own and who has the PS/2 devices: reuse
         // them where none of that moved.
         const devicesAlike = sameDeviceOptions(ctx.own, prev.own);
+        // The same pairs: their sorted list (pci-stub.ids=) is the same too.
+        if (devicesAlike && prev.own.sortedPairs) ctx.own.sortedPairs ??= prev.own.sortedPairs;
         for (let i = 0; i < p.instances.length; i++) {
           const c = changed![i]!;
           if (c.has("cpus") || c.has("memory")) continue;

@@ -43,6 +43,12 @@ export interface MachineIndex {
   pairs: string[];
   /** The device numbers of `assignable`, in its order. */
   assignableNo: Int32Array;
+  /**
+   * Device number -> the I/O APIC line it raises its interrupts on (intxLineOf), NaN for
+   * none; and whether its MSI support is unknown (msiUnknownOf). Read on every drag.
+   */
+  intxAt: Float64Array;
+  msiUnknownAt: Uint8Array;
   /** Device number -> dense number of its IOMMU group (PCI devices that have one), else -1. */
   groupNo: Int32Array;
   groupCount: number;
@@ -96,6 +102,8 @@ export function indexMachine(m: Machine): MachineIndex {
     pairNo[deviceNo.get(id)!] = n;
   }
   const assignableNo = Int32Array.from(assignable, (id) => deviceNo.get(id)!);
+  const intxAt = Float64Array.from(m.devices, (d) => intxLineOf(d) ?? NaN);
+  const msiUnknownAt = Uint8Array.from(m.devices, (d) => (msiUnknownOf(d) ? 1 : 0));
   const groupNo = new Int32Array(m.devices.length).fill(-1);
   const groups = new Map<number, number>();
   m.devices.forEach((d, n) => {
@@ -121,11 +129,33 @@ export function indexMachine(m: Machine): MachineIndex {
     pairNo,
     pairs,
     assignableNo,
+    intxAt,
+    msiUnknownAt,
     groupNo,
     groupCount: groups.size,
   };
   cache.set(m, idx);
   return idx;
+}
+
+/** A device that will raise its interrupts through an I/O APIC line, and which line. */
+export function intxLineOf(d: Device): number | null {
+  if (d.bus === "legacy") return d.irq;
+  if (d.irq.msi || d.irq.msix) return null;
+  // Unknown MSI support: whether it uses the line cannot be told (DEV-MSI-UNKNOWN says so).
+  if (d.irq.msi === null || d.irq.msix === null) return null;
+  return d.irq.pin !== null ? d.irq.line : null;
+}
+
+/** A PCI device with an INTx pin whose MSI/MSI-X support is unknown and not known present. */
+export function msiUnknownOf(d: Device): boolean {
+  return (
+    d.bus === "pci" &&
+    d.irq.pin !== null &&
+    d.irq.msi !== true &&
+    d.irq.msix !== true &&
+    (d.irq.msi === null || d.irq.msix === null)
+  );
 }
 
 /** Position of a LAPIC ID in idx.apicIds, -1 when it is no present core. */

@@ -1,27 +1,6 @@
 // Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
 // on INTx lines share the one I/O APIC.
-import type { Device } from "./model";
 import { instanceLabel, report, type Ctx, type StockFinding } from "./rule-context";
-
-/** A device that will raise its interrupts through an I/O APIC line, and which line. */
-function intxLine(d: Device): number | null {
-  if (d.bus === "legacy") return d.irq;
-  if (d.irq.msi || d.irq.msix) return null;
-  // Unknown MSI support: whether it uses the line cannot be told (DEV-MSI-UNKNOWN says so).
-  if (d.irq.msi === null || d.irq.msix === null) return null;
-  return d.irq.pin !== null ? d.irq.line : null;
-}
-
-/** A PCI device with an INTx pin whose MSI/MSI-X support is unknown and not known present. */
-function msiUnknown(d: Device): boolean {
-  return (
-    d.bus === "pci" &&
-    d.irq.pin !== null &&
-    d.irq.msi !== true &&
-    d.irq.msix !== true &&
-    (d.irq.msi === null || d.irq.msix === null)
-  );
-}
 
 function devicePath(i: number, k: number): string {
   return `instances[${i}].devices[${k}]`;
@@ -74,7 +53,7 @@ export function checkDevices(ctx: Ctx): void {
         );
         continue;
       }
-      if (msiUnknown(d) && d.bus === "pci") {
+      if (idx.msiUnknownAt[n] && d.bus === "pci") {
         report(
           ctx,
           "DEV-MSI-UNKNOWN",
@@ -85,7 +64,8 @@ export function checkDevices(ctx: Ctx): void {
           { devices: [id] },
         );
       }
-      const line = intxLine(d);
+      const intx = idx.intxAt[n]!;
+      const line = Number.isNaN(intx) ? null : intx;
       if (line !== null) {
         const prev = lineOwner.get(line);
         if (prev && prev.i !== i) {
