@@ -117,7 +117,8 @@ type PairEntry = { owners: Set<number>; ids: string[] };
 
 /**
  * Marks the pairs whose devices a changed instance lists otherwise than before (others, more,
- * fewer or in another order): their owners or ids may differ from the base's entry.
+ * fewer or in another order): their owners or ids may differ from the base's entry. One walk
+ * over `before`, matching each device against the next device of its pair in `after`.
  */
 function markChangedPairs(
   idx: ReturnType<typeof indexMachine>,
@@ -125,25 +126,25 @@ function markChangedPairs(
   after: Int32Array,
   rebuild: Uint8Array,
 ): void {
-  const a = byPairOf(idx, before);
-  const b = byPairOf(idx, after);
-  for (let pair = 0; pair < idx.pairs.length; pair++) {
-    const x = a[pair];
-    const y = b[pair];
-    if (x === y) continue; // neither lists the pair
-    if (!x || !y || x.length !== y.length) rebuild[pair] = 1;
-    else for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) rebuild[pair] = 1;
+  const pairs = idx.pairs.length;
+  // Where each pair's next device in `after` is, and the chain from one to the next.
+  const cursor = new Int32Array(pairs).fill(-1);
+  const next = new Int32Array(after.length).fill(-1);
+  for (let k = after.length - 1; k >= 0; k--) {
+    const pair = after[k] === -1 ? -1 : idx.pairNo[after[k]!]!;
+    if (pair === -1) continue;
+    next[k] = cursor[pair]!;
+    cursor[pair] = k;
   }
-}
-
-function byPairOf(idx: ReturnType<typeof indexMachine>, nos: Int32Array): number[][] {
-  const out: number[][] = [];
-  for (let k = 0; k < nos.length; k++) {
-    const n = nos[k]!;
-    const pair = n === -1 ? -1 : idx.pairNo[n]!;
-    if (pair !== -1) (out[pair] ??= []).push(n);
+  for (let k = 0; k < before.length; k++) {
+    const pair = before[k] === -1 ? -1 : idx.pairNo[before[k]!]!;
+    if (pair === -1 || rebuild[pair]) continue;
+    const at = cursor[pair]!;
+    if (at === -1 || after[at] !== before[k]) rebuild[pair] = 1;
+    else cursor[pair] = next[at]!;
   }
-  return out;
+  // A device of the pair left over in `after`: it lists more of them than before.
+  for (let pair = 0; pair < pairs; pair++) if (cursor[pair] !== -1) rebuild[pair] = 1;
 }
 
 /** The devices the changed instances list now or listed before. */
