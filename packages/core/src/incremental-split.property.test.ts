@@ -116,7 +116,7 @@ describe("createChecker, rules split by instance", () => {
     // 200 random sequences of up to 30 checks: seconds on a loaded machine.
   }, 60_000);
 
-  it("runs the cpus and profile rules again only for the instances a core drag touches", () => {
+  it("runs the split rules again only for the instances a core or device drag touches", () => {
     const checker = createChecker(machine, facts);
     const p = start([2048, 2048, 2048, 2048]);
     checker.check(p);
@@ -135,5 +135,19 @@ describe("createChecker, rules split by instance", () => {
     expect(r.diagnostics).toEqual(validate(machine, moved, facts));
     expect(r.diagnostics.map((d) => d.code)).toContain("CPU-SMT-SPLIT");
     expect(r.ranFor).toEqual({ profile: [1, 2], cpus: [1, 2] });
+    // os2's first device to os3: the device rules run again for those two only.
+    const dragged: Profile = {
+      ...moved,
+      instances: moved.instances.map((x, i) =>
+        i === 1
+          ? { ...x, devices: x.devices.slice(1) }
+          : i === 2
+            ? { ...x, devices: [...x.devices, moved.instances[1]!.devices[0]!] }
+            : x,
+      ),
+    };
+    const d = checker.check(dragged);
+    expect(d.diagnostics).toEqual(validate(machine, dragged, facts));
+    expect(d.ranFor).toEqual({ profile: [1, 2], devices: [1, 2] });
   });
 });

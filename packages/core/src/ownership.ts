@@ -10,6 +10,12 @@ export interface Ownership {
    * wins; sharing is an error elsewhere). One table serves ownership and duplicates.
    */
   firstAt: Int32Array;
+  /**
+   * Per I/O APIC line (idx.intxAt) and per IOMMU group (idx.groupNo), where the first device
+   * first listed on it is (instance * 65536 + position).
+   */
+  lineFirst: Map<number, number>;
+  groupFirst: Int32Array;
   /** The same for listed ids the machine does not have (DEV-UNKNOWN reports them). */
   firstUnknown: Map<string, number>;
   /** Per instance, the device number of each listed id (-1: not on the machine). */
@@ -71,12 +77,15 @@ export function ownershipOf(
   for (let pair = 0; pair < idx.pairs.length; pair++) if (rebuild[pair]) byPair[pair] = undefined;
   const firstAt = new Int32Array(idx.deviceSlots).fill(-1);
   const firstUnknown = new Map<string, number>();
+  const lineFirst = new Map<number, number>();
+  const groupFirst = new Int32Array(idx.groupCount).fill(-1);
   // Pairs in the order they are first listed (the order of DEV-STOCK-AMBIGUOUS findings), and
   // the instance last added to each rebuilt entry: an instance's devices come one after
   // another, so most adds to an owner set are repeats, skipped.
   const order: number[] = [];
   const seen = new Uint8Array(idx.pairs.length);
   const lastOwner = new Int32Array(idx.pairs.length).fill(-1);
+  const { intxAt, groupNo, pairNo } = idx;
   for (let i = 0; i < listed.length; i++) {
     const nos = listed[i]!;
     const devices = p.instances[i]!.devices;
@@ -86,8 +95,16 @@ export function ownershipOf(
         if (!firstUnknown.has(devices[k]!)) firstUnknown.set(devices[k]!, i * 65536 + k);
         continue;
       }
-      if (firstAt[n] === -1) firstAt[n] = i * 65536 + k;
-      const pair = idx.pairNo[n]!;
+      if (firstAt[n] === -1) {
+        firstAt[n] = i * 65536 + k;
+        // The first of the first listings on each I/O APIC line (NaN: none) and in each
+        // IOMMU group: DEV-IRQ-SHARED and DEV-IOMMU-SPLIT name it beside every later one.
+        const line = intxAt[n]!;
+        if (!Number.isNaN(line) && !lineFirst.has(line)) lineFirst.set(line, i * 65536 + k);
+        const g = groupNo[n]!;
+        if (g !== -1 && groupFirst[g] === -1) groupFirst[g] = i * 65536 + k;
+      }
+      const pair = pairNo[n]!;
       if (pair === -1) continue;
       if (!seen[pair]) {
         seen[pair] = 1;
@@ -103,6 +120,8 @@ export function ownershipOf(
   for (const pair of order) pciOwners.set(idx.pairs[pair]!, byPair[pair]!);
   return {
     firstAt,
+    lineFirst,
+    groupFirst,
     firstUnknown,
     listed,
     allKnown,

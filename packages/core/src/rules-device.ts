@@ -7,12 +7,14 @@ function devicePath(i: number, k: number): string {
 }
 
 export function checkDevices(ctx: Ctx): void {
+  for (let i = 0; i < ctx.p.instances.length; i++) checkDevicesOf(ctx, i);
+}
+
+/** What checkDevices reports about instance i's devices (it reports nothing else). */
+export function checkDevicesOf(ctx: Ctx, i: number): void {
   const { idx } = ctx;
-  const lineOwner = new Map<number, { i: number; id: string }>();
-  // Where each IOMMU group (idx.groupNo) is first met, as instance * 65536 + position.
-  const groupFirst = new Int32Array(idx.groupCount).fill(-1);
   const instances = ctx.p.instances;
-  for (let i = 0; i < instances.length; i++) {
+  {
     const inst = instances[i]!;
     const label = instanceLabel(ctx, i);
     const nos = ctx.own.listed[i]!;
@@ -67,8 +69,9 @@ export function checkDevices(ctx: Ctx): void {
       const intx = idx.intxAt[n]!;
       const line = Number.isNaN(intx) ? null : intx;
       if (line !== null) {
-        const prev = lineOwner.get(line);
-        if (prev && prev.i !== i) {
+        const at = ctx.own.lineFirst.get(line)!;
+        const prev = { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
+        if (prev.i !== i) {
           report(
             ctx,
             "DEV-IRQ-SHARED",
@@ -78,8 +81,6 @@ export function checkDevices(ctx: Ctx): void {
             `Give ${id} and ${prev.id} to the same instance.`,
             { devices: [id, prev.id] },
           );
-        } else if (!prev) {
-          lineOwner.set(line, { i, id });
         }
         if (i > 0) {
           report(
@@ -97,10 +98,9 @@ export function checkDevices(ctx: Ctx): void {
       }
       const g = idx.groupNo[n]!;
       if (g !== -1) {
-        const at = groupFirst[g]!;
-        const prev =
-          at === -1 ? null : { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
-        if (prev && prev.i !== i) {
+        const at = ctx.own.groupFirst[g]!;
+        const prev = { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
+        if (prev.i !== i) {
           const group = d.bus === "pci" ? d.iommuGroup : null;
           report(
             ctx,
@@ -111,12 +111,42 @@ export function checkDevices(ctx: Ctx): void {
             `Keep IOMMU group ${group} in one instance.`,
             { devices: [id, prev.id] },
           );
-        } else if (!prev) {
-          groupFirst[g] = i * 65536 + k;
         }
       }
     }
   }
+}
+
+/**
+ * Whether instance i's last findings of checkDevicesOf still hold (the incremental check asks
+ * when i's devices and every name are unchanged): they read, besides those, who first lists
+ * each of its devices and, for the ones it lists first, who first has their I/O APIC line
+ * and IOMMU group.
+ */
+export function devicesStillHold(now: Ctx, last: Ctx, i: number): boolean {
+  const a = now.own;
+  const b = last.own;
+  if (a === b) return true;
+  const { idx } = now;
+  const nos = a.listed[i]!;
+  for (let k = 0; k < nos.length; k++) {
+    const n = nos[k]!;
+    if (n === -1) continue;
+    if (a.firstAt[n] !== b.firstAt[n]) return false;
+    if (a.firstAt[n] !== i * 65536 + k) continue;
+    const line = idx.intxAt[n]!;
+    if (!Number.isNaN(line) && a.lineFirst.get(line) !== b.lineFirst.get(line)) return false;
+    const g = idx.groupNo[n]!;
+    if (g !== -1 && a.groupFirst[g] !== b.groupFirst[g]) return false;
+  }
+  return true;
+}
+
+/**
+ * The devices as a whole: vendor:device pairs that stock options cannot keep apart, and
+ * devices in no instance.
+ */
+export function checkDevicePairs(ctx: Ctx): void {
   checkStockAmbiguity(ctx);
   checkUnassigned(ctx);
 }

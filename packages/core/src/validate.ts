@@ -4,7 +4,7 @@ import type { Diagnostic, Facts, Machine, PlanOptions, Profile } from "./model";
 import { buildContext, report, type Ctx } from "./rule-context";
 import { checkCpus, checkCpusOf, cpusStillHold } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
-import { checkDevices } from "./rules-device";
+import { checkDevicePairs, checkDevices, checkDevicesOf, devicesStillHold } from "./rules-device";
 import { checkProfile, checkProfileOf, profileStillHolds } from "./rules-profile";
 import { checkDirect, checkOs1Console } from "./rules-direct";
 import { checkText } from "./rules-text";
@@ -64,7 +64,14 @@ export const RULES: readonly Rule[] = [
   },
   // Kernel and initrd sizes against the ranges: strings.
   { name: "memory", reads: ["memory", "strings"], check: checkMemory },
-  { name: "devices", reads: ["devices", "strings"], check: checkDevices },
+  {
+    name: "devices",
+    reads: ["devices", "strings"],
+    check: checkDevices,
+    perInstance: { each: checkDevicesOf, holds: devicesStillHold },
+  },
+  // DEV-STOCK-AMBIGUOUS and DEV-UNASSIGNED: every instance's devices at once.
+  { name: "device-pairs", reads: ["devices", "strings"], check: checkDevicePairs },
   // OS1's console ports against the successors' legacy devices (OS1's command line).
   { name: "os1-console", reads: ["devices", "strings"], check: checkOs1Console },
   // DIRECT-* (a no-op for other loaders): LAPIC IDs, the TSC from the command line, PCI.
