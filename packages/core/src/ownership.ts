@@ -33,10 +33,12 @@ export interface Ownership {
   sortedPairs?: string[];
   deviceNo: Map<string, number>;
   /**
-   * When built from an earlier ownership (the incremental check): that ownership, and the
-   * devices whose owner can differ from it (those the changed instances list now or did).
+   * When built from an earlier ownership (the incremental check): that ownership's firstAt,
+   * and the devices whose owner can differ from it (those the changed instances list now or
+   * did). Not the ownership itself: each would hold the one before, a chain as long as the
+   * session's drags.
    */
-  since?: { own: Ownership; touched: Int32Array };
+  since?: { firstAt: Int32Array; touched: Int32Array };
 }
 
 /**
@@ -128,7 +130,10 @@ export function ownershipOf(
     pciOwners,
     byPair,
     deviceNo: idx.deviceNo,
-    since: base && { own: base.own, touched: touchedDevices(base.own, listed, changed) },
+    since: base && {
+      firstAt: base.own.firstAt,
+      touched: touchedDevices(base.own, listed, changed),
+    },
   };
 }
 

@@ -35,9 +35,9 @@ export interface Ctx {
    */
   lastStock?: ReadonlyMap<string, StockFinding>;
   stock?: Map<string, StockFinding>;
-  /** DEV-UNASSIGNED (null: none) and the ownership it was found from, the same way. */
-  lastUnassigned?: { own: Ownership; d: Diagnostic | null };
-  unassigned?: { own: Ownership; d: Diagnostic | null };
+  /** DEV-UNASSIGNED (null: none) and the ownership's firstAt it was found from, the same way. */
+  lastUnassigned?: { firstAt: Int32Array; d: Diagnostic | null };
+  unassigned?: { firstAt: Int32Array; d: Diagnostic | null };
   /** The direct loader's mailbox pages, computed on first use (see direct-options.ts). */
   direct?: DirectLayout;
   out: Diagnostic[];

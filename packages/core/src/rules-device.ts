@@ -206,11 +206,11 @@ function checkUnassigned(ctx: Ctx): void {
   // A drag moves devices between instances: the unlisted ones, and the finding, stay.
   const was = ctx.lastUnassigned;
   if (was) {
-    const then = was.own.firstAt;
+    const then = was.firstAt;
     let same = true;
     // Built from that ownership: only the devices the changed instances list (or did) can
     // have come or gone.
-    const touched = ctx.own.since?.own === was.own ? ctx.own.since.touched : null;
+    const touched = ctx.own.since?.firstAt === then ? ctx.own.since.touched : null;
     if (touched)
       for (let k = 0; k < touched.length && same; k++)
         same = (now[touched[k]!] === -1) === (then[touched[k]!] === -1);
@@ -219,11 +219,11 @@ function checkUnassigned(ctx: Ctx): void {
         same = (now[assignableNo[k]!] === -1) === (then[assignableNo[k]!] === -1);
     if (same) {
       if (was.d) ctx.out.push(was.d);
-      ctx.unassigned = { own: ctx.own, d: was.d };
+      ctx.unassigned = { firstAt: now, d: was.d };
       return;
     }
   }
-  ctx.unassigned = { own: ctx.own, d: null };
+  ctx.unassigned = { firstAt: now, d: null };
   const free: string[] = [];
   for (let k = 0; k < assignable.length; k++)
     if (now[assignableNo[k]!] === -1) free.push(assignable[k]!);
