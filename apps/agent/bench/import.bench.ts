@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { median, report } from "../../../scripts/bench-report";
 import { importMachine } from "../src/importer/index";
-import { loadPciIds } from "../src/discovery/pci-names";
+import { loadPciIds } from "../src/discovery/pci-ids-index";
 import { corpus } from "../test/fixture-paths";
 
 const rounds = Number(process.argv[2] ?? 20);

@@ -13,7 +13,7 @@ import { run as importCmd } from "../src/cli/import";
 import { memoryIo } from "../src/cli/io";
 import { discoverMachine } from "../src/discovery/index";
 import { parseMadt } from "../src/discovery/madt";
-import { loadPciIds } from "../src/discovery/pci-names";
+import { loadPciIds } from "../src/discovery/pci-ids-index";
 import { parseSrat } from "../src/discovery/srat";
 import { importMachine, parseDmesg, parseLspci } from "../src/importer/index";
 import { corpus, QEMU_OS1_TREE } from "./fixture-paths";

@@ -3,49 +3,9 @@
 import type { Machine, PlanOptions, Profile, Range } from "./model";
 import { DEFAULT_OWNERSHIP_OPTION, joinCmdline } from "./cmdline";
 import { indexMachine } from "./machine-index";
+import { ownerOf, type Ownership } from "./ownership";
+
 import { hex, kernelSize } from "./units";
-
-export interface Ownership {
-  /**
-   * Where each device id is first listed, as instance * 65536 + position in its list (first
-   * owner wins; sharing is an error elsewhere). One map serves ownership and duplicates.
-   */
-  first: Map<string, number>;
-  /**
-   * "vvvv:dddd" -> the instances listing a device of that vendor:device pair (none of them may
-   * stub the pair), and the distinct ids, each once.
-   */
-  pciOwners: Map<string, { owners: Set<number>; ids: string[] }>;
-}
-
-export function ownershipOf(m: Machine, p: Profile): Ownership {
-  const idx = indexMachine(m);
-  const first = new Map<string, number>();
-  const pciOwners: Ownership["pciOwners"] = new Map();
-  for (let i = 0; i < p.instances.length; i++) {
-    const devices = p.instances[i]!.devices;
-    for (let k = 0; k < devices.length; k++) {
-      const id = devices[k]!;
-      const repeat = first.has(id);
-      if (!repeat) first.set(id, i * 65536 + k);
-      const key = idx.pciPair.get(id);
-      if (key !== undefined) {
-        let entry = pciOwners.get(key);
-        if (!entry) pciOwners.set(key, (entry = { owners: new Set(), ids: [] }));
-        entry.owners.add(i);
-        // a device listed again (DEV-SHARED) is still one device
-        if (!repeat) entry.ids.push(id);
-      }
-    }
-  }
-  return { first, pciOwners };
-}
-
-/** The index of the instance that owns a device, undefined when none does. */
-export function ownerOf(own: Ownership, id: string): number | undefined {
-  const at = own.first.get(id);
-  return at === undefined ? undefined : at >> 16;
-}
 
 /** Ownership option plus the stock options that say the same where Linux can. */
 export function deviceOptions(
@@ -57,19 +17,21 @@ export function deviceOptions(
 ): string[] {
   const idx = indexMachine(m);
   const name = opts.ownershipOption ?? DEFAULT_OWNERSHIP_OPTION;
-  const mine = p.instances[i]!.devices.filter((id) => idx.deviceById.has(id));
+  const listed = p.instances[i]!.devices;
+  const mine = own.allKnown[i] ? listed : listed.filter((id) => idx.deviceById.has(id));
   const out = [`${name}=${mine.join(",")}`];
   const kbd = ownerOf(own, "ps2-keyboard");
   const aux = ownerOf(own, "ps2-mouse");
   if (kbd !== undefined && kbd !== i) out.push("i8042.nokbd");
   if (aux !== undefined && aux !== i) out.push("i8042.noaux");
   const stub: string[] = [];
-  for (const [pair, { owners }] of own.pciOwners) {
+  own.sortedPairs ??= [...own.pciOwners.keys()].sort();
+  for (const pair of own.sortedPairs) {
     // A pair this instance also owns cannot be stubbed without stubbing its own device:
     // DEV-STOCK-AMBIGUOUS says so; the ownership option still tells them apart.
-    if (!owners.has(i)) stub.push(pair);
+    if (!own.pciOwners.get(pair)!.owners.has(i)) stub.push(pair);
   }
-  if (stub.length) out.push(`pci-stub.ids=${stub.sort().join(",")}`);
+  if (stub.length) out.push(`pci-stub.ids=${stub.join(",")}`);
   return out;
 }
 

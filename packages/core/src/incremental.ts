@@ -8,8 +8,8 @@
 // (incremental.property.test.ts proves it over random drag sequences).
 import type { Diagnostic, Facts, Machine, PlanOptions, Profile, Range } from "./model";
 import { assignLowSlices } from "./low-memory";
-import { indexMachine } from "./machine-index";
-import { ownershipOf } from "./boot-options";
+import { indexMachine, type MachineIndex } from "./machine-index";
+import { ownershipOf, sameDeviceOptions } from "./ownership";
 import { RULES, ordered, validate, type Aspect, type Rule } from "./validate";
 import { firstCpus, type Ctx } from "./rule-context";
 
@@ -88,11 +88,33 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** The rules that ran for this check (all of them on the first check). */
   ran: string[];
+  /**
+   * For a rule split by instance (Rule.perInstance) that ran for only some instances, their
+   * indexes; a rule in `ran` and not here ran for every instance.
+   */
+  ranFor?: Record<string, number[]>;
 }
 
 export interface Checker {
   /** validate(machine, profile, facts, opts), reusing what the last check found. */
   check(p: Profile): CheckResult;
+}
+
+/** What a checker keeps between checks: its inputs, and the last check. */
+interface CheckerState {
+  m: Machine;
+  facts: Facts;
+  opts: PlanOptions;
+  rules: readonly Rule[];
+  idx: MachineIndex;
+  last: {
+    p: Profile;
+    seen: Seen[];
+    ctx: Ctx;
+    found: Diagnostic[][];
+    /** Per rule split by instance, its findings per instance (null for other rules). */
+    parts: (Diagnostic[][] | null)[];
+  } | null;
 }
 
 /**
@@ -105,58 +127,113 @@ export function createChecker(
   opts: PlanOptions = {},
   rules: readonly Rule[] = RULES,
 ): Checker {
-  const idx = indexMachine(m);
-  let last: {
-    p: Profile;
-    seen: Seen[];
-    ctx: Ctx;
-    found: Diagnostic[][];
-  } | null = null;
-  return {
-    check(p) {
-      if (p.instances.length === 0) {
-        last = null;
-        return { diagnostics: validate(m, p, facts, opts), ran: rules.map((r) => r.name) };
-      }
-      const changed = changes(last, p);
-      const any = new Set<Aspect>(changed ? changed.flatMap((c) => [...c]) : ["profile"]);
-      const prev = changed ? last!.ctx : null;
-      const ctx: Ctx = {
-        m,
-        p,
-        idx,
-        facts,
-        opts,
-        slices: prev && !any.has("memory") ? prev.slices : assignLowSlices(idx, p),
-        own: prev && !any.has("devices") ? prev.own : ownershipOf(m, p),
-        cpuFirst: prev && !any.has("cpus") ? prev.cpuFirst : firstCpus(p),
-        options: [],
-        out: [],
-      };
-      if (prev && !any.has("profile") && ctx.own === prev.own && ctx.slices === prev.slices) {
-        // An instance's options read its core count and ranges, the slices and the
-        // ownership of every device: reuse them where none of that moved.
-        for (let i = 0; i < p.instances.length; i++) {
-          const c = changed![i]!;
-          if (!c.has("cpus") && !c.has("memory")) ctx.options[i] = prev.options[i];
-        }
-      }
-      const ran: string[] = [];
-      const found = rules.map((rule, r) => {
-        const again =
-          !changed || any.has("profile") || !rule.reads || rule.reads.some((a) => any.has(a));
-        if (!again) return last!.found[r]!;
-        ran.push(rule.name);
-        ctx.out = [];
-        rule.check(ctx);
-        return ctx.out;
-      });
-      // Copy only what changed: an unchanged instance's copy is still true.
-      const copies = p.instances.map((x, i) =>
-        changed && changed[i]!.size === 0 ? last!.seen[i]! : seen(x),
-      );
-      last = { p, seen: copies, ctx, found };
-      return { diagnostics: ordered(found.flat()), ran };
-    },
+  const state: CheckerState = { m, facts, opts, rules, idx: indexMachine(m), last: null };
+  return { check: (p) => check(state, p) };
+}
+
+// A module-level function rather than a closure per checker: V8 keeps its type feedback and
+// optimised code across checkers, so a new checker (a new machine or new facts in the
+// console) is fast from its first drag instead of warming up again.
+function check(state: CheckerState, p: Profile): CheckResult {
+  const { m, facts, opts, rules, idx, last } = state;
+  if (p.instances.length === 0) {
+    state.last = null;
+    return {
+      diagnostics: validate(m, p, facts, opts),
+      ran: rules.map((r) => r.name),
+    };
+  }
+  const changed = changes(last, p);
+  const any = new Set<Aspect>(changed ? changed.flatMap((c) => [...c]) : ["profile"]);
+  const prev = changed ? last!.ctx : null;
+  const ctx: Ctx = {
+    m,
+    p,
+    idx,
+    facts,
+    opts,
+    slices: prev && !any.has("memory") ? prev.slices : assignLowSlices(idx, p),
+    own:
+      prev && !any.has("devices")
+        ? prev.own
+        : ownershipOf(
+            m,
+            p,
+            prev ? { own: prev.own, same: (i) => !changed![i]!.has("devices") } : undefined,
+          ),
+    cpuFirst: prev && !any.has("cpus") ? prev.cpuFirst : firstCpus(idx, p),
+    options: [],
+    out: [],
+    // The devices rule replaces `stock` and `unassigned` when it runs; when it does not,
+    // the last ones stand.
+    lastStock: any.has("strings") ? undefined : prev?.stock,
+    stock: prev?.stock,
+    lastUnassigned: prev?.unassigned,
+    unassigned: prev?.unassigned,
   };
+  if (prev && !any.has("profile") && ctx.slices === prev.slices) {
+    // An instance's options read its core count and ranges, the slices, its own devices,
+    // and of the others' only which pairs they own and who has the PS/2 devices: reuse
+    // them where none of that moved.
+    const devicesAlike = sameDeviceOptions(ctx.own, prev.own);
+    // The same pairs: their sorted list (pci-stub.ids=) is the same too.
+    if (devicesAlike && prev.own.sortedPairs) ctx.own.sortedPairs ??= prev.own.sortedPairs;
+    for (let i = 0; i < p.instances.length; i++) {
+      const c = changed![i]!;
+      if (c.has("cpus") || c.has("memory")) continue;
+      if (ctx.own === prev.own || (devicesAlike && !c.has("devices")))
+        ctx.options[i] = prev.options[i];
+    }
+  }
+  const ran: string[] = [];
+  const ranFor: Record<string, number[]> = {};
+  const parts: (Diagnostic[][] | null)[] = [];
+  // Split rules keep an instance's findings only while every name, command line and
+  // file is as it was: messages name other instances, and names can clash.
+  const split = changed !== null && !any.has("profile") && !any.has("strings");
+  const found = rules.map((rule, r) => {
+    const again =
+      !changed || any.has("profile") || !rule.reads || rule.reads.some((a) => any.has(a));
+    if (!again) {
+      parts[r] = last!.parts[r]!;
+      return last!.found[r]!;
+    }
+    ran.push(rule.name);
+    const each = rule.perInstance;
+    if (!each) {
+      parts[r] = null;
+      ctx.out = [];
+      rule.check(ctx);
+      return ctx.out;
+    }
+    const before = split ? last!.parts[r] : null;
+    const mine: Diagnostic[][] = [];
+    const redone: number[] = [];
+    for (let i = 0; i < p.instances.length; i++) {
+      const kept = before?.[i];
+      if (
+        kept &&
+        !rule.reads!.some((a) => changed![i]!.has(a)) &&
+        each.holds(ctx, prev!, i, kept)
+      ) {
+        mine.push(kept);
+        continue;
+      }
+      redone.push(i);
+      ctx.out = [];
+      each.each(ctx, i);
+      mine.push(ctx.out);
+    }
+    if (redone.length < p.instances.length) ranFor[rule.name] = redone;
+    parts[r] = mine;
+    return mine.flat();
+  });
+  // Copy only what changed: an unchanged instance's copy is still true.
+  const copies = p.instances.map((x, i) =>
+    changed && changed[i]!.size === 0 ? last!.seen[i]! : seen(x),
+  );
+  state.last = { p, seen: copies, ctx, found, parts };
+  const result: CheckResult = { diagnostics: ordered(found.flat()), ran };
+  if (Object.keys(ranFor).length) result.ranFor = ranFor;
+  return result;
 }

@@ -14,6 +14,7 @@ import type {
   SuccessorPlan,
 } from "./model";
 import { sipiVector } from "./low-memory";
+import { positionOf } from "./machine-index";
 import { PLAN_SCHEMA } from "./model";
 import { buildContext, type Ctx } from "./rule-context";
 import { instanceOptions } from "./instance-options";
@@ -43,8 +44,18 @@ export function plan(
   return { ok: true, plan: result };
 }
 
+/** Cores in LAPIC order: their positions in idx.apicIds, sorted as numbers, mapped back. */
 function sortedCpus(ctx: Ctx, cpus: number[]): number[] {
-  return [...cpus].sort((a, b) => ctx.idx.position.get(a)! - ctx.idx.position.get(b)!);
+  const pos = new Int32Array(cpus.length);
+  for (let k = 0; k < cpus.length; k++) {
+    pos[k] = positionOf(ctx.idx, cpus[k]!);
+    // A valid layout lists only present cores; the planner never sees another.
+    if (pos[k] === -1) throw new Error("plan: a core that is not present passed validation");
+  }
+  pos.sort();
+  const out = new Array<number>(cpus.length);
+  for (let k = 0; k < pos.length; k++) out[k] = ctx.idx.apicIds[pos[k]!]!;
+  return out;
 }
 
 function planOs1(ctx: Ctx, diagnostics: Diagnostic[]): Os1Plan {

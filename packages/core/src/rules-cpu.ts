@@ -1,14 +1,21 @@
 // Rules about cores (SPEC.md: CPU-*). A core is its LAPIC ID; an instance is a run of
 // consecutive present LAPIC IDs starting at its BSP.
-import { formatCpuList, usableBytesByNode } from "./machine-index";
+import { formatCpuList, positionOf, usableBytesByNode } from "./machine-index";
+import type { Diagnostic } from "./model";
 import { cpuOwnerOf, instanceLabel, report, type Ctx } from "./rule-context";
 import { freeCpuRuns } from "./suggest";
 import { humanSize } from "./units";
 
 export function checkCpus(ctx: Ctx): void {
+  for (let i = 0; i < ctx.p.instances.length; i++) checkCpusOf(ctx, i);
+}
+
+/** What checkCpus reports about instance i (it reports nothing else). */
+export function checkCpusOf(ctx: Ctx, i: number): void {
   const { idx, p } = ctx;
   const bootCore = idx.apicIds[0];
-  p.instances.forEach((inst, i) => {
+  const inst = p.instances[i]!;
+  {
     const path = `instances[${i}].cpus`;
     const label = instanceLabel(ctx, i);
     if (inst.cpus.length === 0) {
@@ -24,12 +31,16 @@ export function checkCpus(ctx: Ctx): void {
       return;
     }
     const known: number[] = [];
+    // Positions in idx.apicIds of `known`, and their cores: the checks below read these
+    // instead of looking each LAPIC ID up again.
+    const knownPos: number[] = [];
     let hasBoot = false;
     // A plain loop: this runs for every core on every drag event.
     for (let k = 0; k < inst.cpus.length; k++) {
       const a = inst.cpus[k]!;
       if (a === bootCore) hasBoot = true;
-      if (!idx.cpuByApic.has(a)) {
+      const pos = positionOf(idx, a);
+      if (pos === -1) {
         report(
           ctx,
           "CPU-UNKNOWN",
@@ -41,7 +52,7 @@ export function checkCpus(ctx: Ctx): void {
         );
         continue;
       }
-      const first = ctx.cpuFirst.get(a)!;
+      const first = ctx.cpuFirst.at[pos]!;
       const owner = first >> 16;
       if (owner === i && first !== i * 65536 + k) {
         report(
@@ -68,8 +79,9 @@ export function checkCpus(ctx: Ctx): void {
         continue;
       }
       known.push(a);
+      knownPos.push(pos);
     }
-    checkContiguous(ctx, i, known);
+    checkContiguous(ctx, i, known, knownPos);
     if (i === 0 && bootCore !== undefined && !hasBoot) {
       const owner = cpuOwnerOf(ctx, bootCore);
       report(
@@ -84,15 +96,15 @@ export function checkCpus(ctx: Ctx): void {
     }
     if (i === 0) checkMaxcpusOrder(ctx, known);
     if (i > 0) checkOnline(ctx, i, known);
-    checkSmt(ctx, i, known);
-    checkHybrid(ctx, i, known);
-    checkNuma(ctx, i, known);
-  });
+    checkSmt(ctx, i, known, knownPos);
+    checkHybrid(ctx, i, known, knownPos);
+    checkNuma(ctx, i, knownPos);
+  }
 }
 
-function checkContiguous(ctx: Ctx, i: number, known: number[]): void {
+function checkContiguous(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
   if (known.length < 2) return;
-  const pos = known.map((a) => ctx.idx.position.get(a)!).sort((a, b) => a - b);
+  const pos = new Int32Array(knownPos).sort();
   const gaps: number[] = [];
   for (let k = 1; k < pos.length; k++) {
     for (let g = pos[k - 1]! + 1; g < pos[k]!; g++) gaps.push(ctx.idx.apicIds[g]!);
@@ -151,10 +163,11 @@ function checkOnline(ctx: Ctx, i: number, known: number[]): void {
   );
 }
 
-function checkSmt(ctx: Ctx, i: number, known: number[]): void {
+function checkSmt(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
   const reported = new Set<number>();
-  for (const a of known) {
-    const cpu = ctx.idx.cpuByApic.get(a)!;
+  for (let k = 0; k < known.length; k++) {
+    const a = known[k]!;
+    const cpu = ctx.idx.cpuAt[knownPos[k]!]!;
     for (const s of cpu.siblings) {
       if (s === a || reported.has(s)) continue;
       const owner = cpuOwnerOf(ctx, s);
@@ -175,11 +188,16 @@ function checkSmt(ctx: Ctx, i: number, known: number[]): void {
   }
 }
 
-function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
-  const types = new Set(
-    known.map((a) => ctx.idx.cpuByApic.get(a)!.coreType).filter((t) => t !== null),
-  );
-  if (types.size < 2) return;
+function checkHybrid(ctx: Ctx, i: number, known: number[], knownPos: number[]): void {
+  let seen: string | null = null;
+  let mixed = false;
+  for (const pos of knownPos) {
+    const t = ctx.idx.cpuAt[pos]!.coreType;
+    if (t === null) continue;
+    if (seen === null) seen = t;
+    else if (t !== seen) mixed = true;
+  }
+  if (!mixed) return;
   const e = known.filter((a) => ctx.idx.cpuByApic.get(a)!.coreType === "efficiency");
   report(
     ctx,
@@ -194,11 +212,12 @@ function checkHybrid(ctx: Ctx, i: number, known: number[]): void {
 
 // Names each node with what is on it, so the message says which cores are far from which
 // memory: "cores 6-7 on node 0" rather than a flat list of nodes on either side.
-function checkNuma(ctx: Ctx, i: number, known: number[]): void {
+function checkNuma(ctx: Ctx, i: number, knownPos: number[]): void {
   const coresOn = new Map<number, number[]>();
-  for (const a of known) {
-    const n = ctx.idx.cpuByApic.get(a)!.node;
+  for (const pos of knownPos) {
+    const n = ctx.idx.cpuAt[pos]!.node;
     if (n === null) continue;
+    const a = ctx.idx.apicIds[pos]!;
     const list = coresOn.get(n);
     if (list) list.push(a);
     else coresOn.set(n, [a]);
@@ -251,13 +270,6 @@ function checkNuma(ctx: Ctx, i: number, known: number[]): void {
   );
 }
 
-/** "node 1", "node 0 or 1", "node 0, 1 or 3". */
-function nodeList(nodes: number[]): string {
-  return nodes.length === 1
-    ? `node ${nodes[0]}`
-    : `node ${nodes.slice(0, -1).join(", ")} or ${nodes[nodes.length - 1]}`;
-}
-
 function suggestRun(ctx: Ctx, i: number, count: number): string | null {
   const runs = freeCpuRuns(ctx.idx, (a) => cpuOwnerOf(ctx, a), i, count);
   if (runs.length === 0) return null;
@@ -276,4 +288,40 @@ function summarize(ids: number[]): string {
   return ids.length > 24
     ? `${formatCpuList(ids.slice(0, 24))}, … (${ids.length} in all)`
     : formatCpuList(ids);
+}
+
+/**
+ * Whether instance i's last findings of checkCpusOf still hold (the incremental check asks
+ * when i's cores, ranges and every name are unchanged). They read, besides those, who first
+ * lists each of i's cores, their SMT siblings and the boot core; and the hints of CPU-NONE
+ * and CPU-CONTIGUOUS read every instance's cores (the free runs): those always run again.
+ */
+export function cpusStillHold(
+  now: Ctx,
+  last: Ctx,
+  i: number,
+  found: readonly Diagnostic[],
+): boolean {
+  if (found.some((d) => d.code === "CPU-NONE" || d.code === "CPU-CONTIGUOUS")) return false;
+  const a = now.cpuFirst;
+  const b = last.cpuFirst;
+  if (a === b) return true;
+  if (a.unknown.size !== b.unknown.size) return false;
+  for (const [k, v] of a.unknown) if (b.unknown.get(k) !== v) return false;
+  const same = (pos: number) => pos === -1 || a.at[pos] === b.at[pos];
+  if (i === 0 && !same(0)) return false;
+  const { idx } = now;
+  for (const core of now.p.instances[i]!.cpus) {
+    const pos = positionOf(idx, core);
+    if (!same(pos)) return false;
+    if (pos !== -1)
+      for (const s of idx.cpuAt[pos]!.siblings) if (!same(positionOf(idx, s))) return false;
+  }
+  return true;
+}
+
+function nodeList(nodes: number[]): string {
+  return nodes.length === 1
+    ? `node ${nodes[0]}`
+    : `node ${nodes.slice(0, -1).join(", ")} or ${nodes[nodes.length - 1]}`;
 }

@@ -1,45 +1,28 @@
 // Rules about devices (SPEC.md: DEV-*). Devices on MSI/MSI-X need no coordination; devices
 // on INTx lines share the one I/O APIC.
-import type { Device } from "./model";
-import { instanceLabel, report, type Ctx } from "./rule-context";
-
-/** A device that will raise its interrupts through an I/O APIC line, and which line. */
-function intxLine(d: Device): number | null {
-  if (d.bus === "legacy") return d.irq;
-  if (d.irq.msi || d.irq.msix) return null;
-  // Unknown MSI support: whether it uses the line cannot be told (DEV-MSI-UNKNOWN says so).
-  if (d.irq.msi === null || d.irq.msix === null) return null;
-  return d.irq.pin !== null ? d.irq.line : null;
-}
-
-/** A PCI device with an INTx pin whose MSI/MSI-X support is unknown and not known present. */
-function msiUnknown(d: Device): boolean {
-  return (
-    d.bus === "pci" &&
-    d.irq.pin !== null &&
-    d.irq.msi !== true &&
-    d.irq.msix !== true &&
-    (d.irq.msi === null || d.irq.msix === null)
-  );
-}
+import { instanceLabel, report, type Ctx, type StockFinding } from "./rule-context";
 
 function devicePath(i: number, k: number): string {
   return `instances[${i}].devices[${k}]`;
 }
 
 export function checkDevices(ctx: Ctx): void {
+  for (let i = 0; i < ctx.p.instances.length; i++) checkDevicesOf(ctx, i);
+}
+
+/** What checkDevices reports about instance i's devices (it reports nothing else). */
+export function checkDevicesOf(ctx: Ctx, i: number): void {
   const { idx } = ctx;
-  const lineOwner = new Map<number, { i: number; id: string }>();
-  const groupOwner = new Map<number, { i: number; id: string }>();
   const instances = ctx.p.instances;
-  for (let i = 0; i < instances.length; i++) {
+  {
     const inst = instances[i]!;
     const label = instanceLabel(ctx, i);
+    const nos = ctx.own.listed[i]!;
     // Plain loops and paths built only when reported: this runs on every drag event.
     for (let k = 0; k < inst.devices.length; k++) {
       const id = inst.devices[k]!;
-      const d = idx.deviceById.get(id);
-      if (!d) {
+      const n = nos[k]!;
+      if (n === -1) {
         const near = idx.deviceById.has(`0000:${id}`) ? `0000:${id}` : null;
         report(
           ctx,
@@ -54,7 +37,8 @@ export function checkDevices(ctx: Ctx): void {
         );
         continue;
       }
-      const first = ctx.own.first.get(id)!;
+      const d = ctx.m.devices[n]!;
+      const first = ctx.own.firstAt[n]!;
       if (first !== i * 65536 + k) {
         const owner = first >> 16;
         const twice = owner === i;
@@ -71,7 +55,7 @@ export function checkDevices(ctx: Ctx): void {
         );
         continue;
       }
-      if (msiUnknown(d) && d.bus === "pci") {
+      if (idx.msiUnknownAt[n] && d.bus === "pci") {
         report(
           ctx,
           "DEV-MSI-UNKNOWN",
@@ -82,10 +66,12 @@ export function checkDevices(ctx: Ctx): void {
           { devices: [id] },
         );
       }
-      const line = intxLine(d);
+      const intx = idx.intxAt[n]!;
+      const line = Number.isNaN(intx) ? null : intx;
       if (line !== null) {
-        const prev = lineOwner.get(line);
-        if (prev && prev.i !== i) {
+        const at = ctx.own.lineFirst.get(line)!;
+        const prev = { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
+        if (prev.i !== i) {
           report(
             ctx,
             "DEV-IRQ-SHARED",
@@ -95,8 +81,6 @@ export function checkDevices(ctx: Ctx): void {
             `Give ${id} and ${prev.id} to the same instance.`,
             { devices: [id, prev.id] },
           );
-        } else if (!prev) {
-          lineOwner.set(line, { i, id });
         }
         if (i > 0) {
           report(
@@ -112,34 +96,81 @@ export function checkDevices(ctx: Ctx): void {
           );
         }
       }
-      if (d.bus === "pci" && d.iommuGroup !== null) {
-        const prev = groupOwner.get(d.iommuGroup);
-        if (prev && prev.i !== i) {
+      const g = idx.groupNo[n]!;
+      if (g !== -1) {
+        const at = ctx.own.groupFirst[g]!;
+        const prev = { i: at >> 16, id: instances[at >> 16]!.devices[at & 0xffff]! };
+        if (prev.i !== i) {
+          const group = d.bus === "pci" ? d.iommuGroup : null;
           report(
             ctx,
             "DEV-IOMMU-SPLIT",
             i,
             devicePath(i, k),
-            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${d.iommuGroup}: the platform cannot isolate their DMA from each other.`,
-            `Keep IOMMU group ${d.iommuGroup} in one instance.`,
+            `${id} (${label}) and ${prev.id} (${instanceLabel(ctx, prev.i)}) are in IOMMU group ${group}: the platform cannot isolate their DMA from each other.`,
+            `Keep IOMMU group ${group} in one instance.`,
             { devices: [id, prev.id] },
           );
-        } else if (!prev) {
-          groupOwner.set(d.iommuGroup, { i, id });
         }
       }
     }
   }
+}
+
+/**
+ * Whether instance i's last findings of checkDevicesOf still hold (the incremental check asks
+ * when i's devices and every name are unchanged): they read, besides those, who first lists
+ * each of its devices and, for the ones it lists first, who first has their I/O APIC line
+ * and IOMMU group.
+ */
+export function devicesStillHold(now: Ctx, last: Ctx, i: number): boolean {
+  const a = now.own;
+  const b = last.own;
+  if (a === b) return true;
+  const { idx } = now;
+  const nos = a.listed[i]!;
+  for (let k = 0; k < nos.length; k++) {
+    const n = nos[k]!;
+    if (n === -1) continue;
+    if (a.firstAt[n] !== b.firstAt[n]) return false;
+    if (a.firstAt[n] !== i * 65536 + k) continue;
+    const line = idx.intxAt[n]!;
+    if (!Number.isNaN(line) && a.lineFirst.get(line) !== b.lineFirst.get(line)) return false;
+    const g = idx.groupNo[n]!;
+    if (g !== -1 && a.groupFirst[g] !== b.groupFirst[g]) return false;
+  }
+  return true;
+}
+
+/**
+ * The devices as a whole: vendor:device pairs that stock options cannot keep apart, and
+ * devices in no instance.
+ */
+export function checkDevicePairs(ctx: Ctx): void {
   checkStockAmbiguity(ctx);
   checkUnassigned(ctx);
 }
 
 function checkStockAmbiguity(ctx: Ctx): void {
-  for (const [pair, { ids }] of ctx.own.pciOwners) {
-    // Distinct devices held by distinct instances; one device in two instances is DEV-SHARED.
-    const owners = new Set(ids.map((id) => ctx.own.first.get(id)! >> 16));
+  const stock = new Map<string, StockFinding>();
+  for (const [pair, { owners, ids }] of ctx.own.pciOwners) {
     if (owners.size < 2) continue;
-    const names = [...owners].sort((a, b) => a - b).map((i) => instanceLabel(ctx, i));
+    const was = ctx.lastStock?.get(pair);
+    // A kept entry (the same arrays) has the same devices, listed first by the same instances.
+    if (was && was.set === owners && was.ids === ids) {
+      ctx.out.push(was.d);
+      stock.set(pair, was);
+      continue;
+    }
+    // Distinct devices held by distinct instances; one device in two instances is DEV-SHARED.
+    const who = firstOwners(ctx, ids);
+    if (who.length < 2) continue;
+    if (was && sameList(was.owners, who) && sameList(was.ids, ids)) {
+      ctx.out.push(was.d);
+      stock.set(pair, { ...was, set: owners, ids });
+      continue;
+    }
+    const names = who.map((i) => instanceLabel(ctx, i));
     report(
       ctx,
       "DEV-STOCK-AMBIGUOUS",
@@ -149,7 +180,25 @@ function checkStockAmbiguity(ctx: Ctx): void {
       "Boot kernels that honour the ownership option, or bind the devices by address after boot (driver_override).",
       { devices: ids },
     );
+    // ids is the ownership's own array, never changed once built (a new profile gets a new one).
+    stock.set(pair, { set: owners, owners: who, ids, d: ctx.out[ctx.out.length - 1]! });
   }
+  ctx.stock = stock;
+}
+
+/** The instances that list each of these devices first, in instance order, each once. */
+function firstOwners(ctx: Ctx, ids: readonly string[]): number[] {
+  const who = new Set<number>();
+  for (const id of ids) who.add(ctx.own.firstAt[ctx.own.deviceNo.get(id)!]! >> 16);
+  return [...who].sort((a, b) => a - b);
+}
+
+/** The same owners, in the same order, as when `was` was written. */
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** At most 8 ids in a sentence; the subject carries them all. */
@@ -160,8 +209,32 @@ function listed(ids: string[]): string {
 }
 
 function checkUnassigned(ctx: Ctx): void {
+  const { assignable, assignableNo } = ctx.idx;
+  const now = ctx.own.firstAt;
+  // A drag moves devices between instances: the unlisted ones, and the finding, stay.
+  const was = ctx.lastUnassigned;
+  if (was) {
+    const then = was.firstAt;
+    let same = true;
+    // Built from that ownership: only the devices the changed instances list (or did) can
+    // have come or gone.
+    const touched = ctx.own.since?.firstAt === then ? ctx.own.since.touched : null;
+    if (touched)
+      for (let k = 0; k < touched.length && same; k++)
+        same = (now[touched[k]!] === -1) === (then[touched[k]!] === -1);
+    else
+      for (let k = 0; k < assignableNo.length && same; k++)
+        same = (now[assignableNo[k]!] === -1) === (then[assignableNo[k]!] === -1);
+    if (same) {
+      if (was.d) ctx.out.push(was.d);
+      ctx.unassigned = { firstAt: now, d: was.d };
+      return;
+    }
+  }
+  ctx.unassigned = { firstAt: now, d: null };
   const free: string[] = [];
-  for (const id of ctx.idx.assignable) if (!ctx.own.first.has(id)) free.push(id);
+  for (let k = 0; k < assignable.length; k++)
+    if (now[assignableNo[k]!] === -1) free.push(assignable[k]!);
   if (free.length === 0) return;
   const shown = listed(free);
   report(
@@ -173,4 +246,5 @@ function checkUnassigned(ctx: Ctx): void {
     "No kernel will drive them. Drag them onto an instance if one needs them.",
     { devices: free },
   );
+  ctx.unassigned.d = ctx.out[ctx.out.length - 1]!;
 }

@@ -1,7 +1,7 @@
 // Rules about what OS1 keeps for itself on shared legacy hardware (DEV-OS1-*, every loader),
 // and about what the direct loader needs (DIRECT-*, only when planning for it).
 import type { Device } from "./model";
-import { ownerOf } from "./boot-options";
+import { ownerOf } from "./ownership";
 import { successorTsc } from "./direct-options";
 import { consolePorts, serialTty, type ConsolePort } from "./serial";
 import { hex } from "./units";

@@ -8,12 +8,18 @@ import { instanceOptions } from "./instance-options";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 export function checkProfile(ctx: Ctx): void {
-  const seen = new Map<string, number>();
+  for (let i = 0; i < ctx.p.instances.length; i++) checkProfileOf(ctx, i);
+}
+
+/** What checkProfile reports about instance i (it reports nothing else). */
+export function checkProfileOf(ctx: Ctx, i: number): void {
   const ownership = ctx.opts.ownershipOption ?? DEFAULT_OWNERSHIP_OPTION;
-  ctx.p.instances.forEach((inst, i) => {
+  const inst = ctx.p.instances[i]!;
+  {
     const path = `instances[${i}]`;
-    const first = seen.get(inst.name);
-    if (first !== undefined) {
+    // The first instance of this name: an earlier one makes this one a duplicate.
+    const first = ctx.p.instances.findIndex((x) => x.name === inst.name);
+    if (first < i) {
       report(
         ctx,
         "PROFILE-NAME-DUP",
@@ -22,8 +28,6 @@ export function checkProfile(ctx: Ctx): void {
         `Two instances are named ${JSON.stringify(inst.name)} (instances ${first + 1} and ${i + 1}).`,
         `Rename one of them, e.g. ${JSON.stringify(`os${i + 1}`)}.`,
       );
-    } else {
-      seen.set(inst.name, i);
     }
     if (!NAME.test(inst.name)) {
       report(
@@ -48,7 +52,16 @@ export function checkProfile(ctx: Ctx): void {
     checkCmdlineLength(ctx, i);
     // OS1's kernel and initrd (when the profile names them) go into its boot entry.
     checkFiles(ctx, i);
-  });
+  }
+}
+
+/**
+ * Whether instance i's last findings of checkProfileOf still hold (the incremental check
+ * asks when i's strings and every name are unchanged): they read i's kernel options too,
+ * which the check reuses, as the same array, exactly when nothing they are built from moved.
+ */
+export function profileStillHolds(now: Ctx, last: Ctx, i: number): boolean {
+  return now.options[i] !== undefined && now.options[i] === last.options[i];
 }
 
 function checkCmdlineLength(ctx: Ctx, i: number): void {

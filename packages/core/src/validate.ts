@@ -2,10 +2,10 @@
 // the JSON path of what it is about, so the UI can mark each core, range and device.
 import type { Diagnostic, Facts, Machine, PlanOptions, Profile } from "./model";
 import { buildContext, report, type Ctx } from "./rule-context";
-import { checkCpus } from "./rules-cpu";
+import { checkCpus, checkCpusOf, cpusStillHold } from "./rules-cpu";
 import { checkMemory } from "./rules-memory";
-import { checkDevices } from "./rules-device";
-import { checkProfile } from "./rules-profile";
+import { checkDevicePairs, checkDevices, checkDevicesOf, devicesStillHold } from "./rules-device";
+import { checkProfile, checkProfileOf, profileStillHolds } from "./rules-profile";
 import { checkDirect, checkOs1Console } from "./rules-direct";
 import { checkText } from "./rules-text";
 
@@ -27,6 +27,17 @@ export interface Rule {
    */
   reads?: readonly Aspect[];
   check(ctx: Ctx): void;
+  /**
+   * The rule split by instance, for the incremental check (a drag touches one or two
+   * instances of twelve). check(ctx) must report exactly what each(ctx, i) reports for every
+   * instance in order, and nothing else. When no name, command line or file changed, an
+   * instance whose own `reads` did not change keeps its last findings if holds() says
+   * they are still true; every other instance runs each() again.
+   */
+  perInstance?: {
+    each(ctx: Ctx, i: number): void;
+    holds(now: Ctx, last: Ctx, i: number, found: readonly Diagnostic[]): boolean;
+  };
 }
 
 /**
@@ -36,21 +47,36 @@ export interface Rule {
 export const RULES: readonly Rule[] = [
   // Names, reserved options, files, and CMDLINE-TOO-LONG, which measures the options the
   // layout produces (core count, memory ranges and slices, device ownership).
-  { name: "profile", reads: ["strings", "cpus", "memory", "devices"], check: checkProfile },
+  {
+    name: "profile",
+    reads: ["strings", "cpus", "memory", "devices"],
+    check: checkProfile,
+    perInstance: { each: checkProfileOf, holds: profileStillHolds },
+  },
   // Control characters and relative paths in names, command lines and file paths.
   { name: "text", reads: ["strings", "profile"], check: checkText },
   // CPU-NUMA compares the cores' nodes with the memory's.
-  { name: "cpus", reads: ["cpus", "memory", "strings"], check: checkCpus },
+  {
+    name: "cpus",
+    reads: ["cpus", "memory", "strings"],
+    check: checkCpus,
+    perInstance: { each: checkCpusOf, holds: cpusStillHold },
+  },
   // Kernel and initrd sizes against the ranges: strings.
   { name: "memory", reads: ["memory", "strings"], check: checkMemory },
-  { name: "devices", reads: ["devices", "strings"], check: checkDevices },
+  {
+    name: "devices",
+    reads: ["devices", "strings"],
+    check: checkDevices,
+    perInstance: { each: checkDevicesOf, holds: devicesStillHold },
+  },
+  // DEV-STOCK-AMBIGUOUS and DEV-UNASSIGNED: every instance's devices at once.
+  { name: "device-pairs", reads: ["devices", "strings"], check: checkDevicePairs },
   // OS1's console ports against the successors' legacy devices (OS1's command line).
   { name: "os1-console", reads: ["devices", "strings"], check: checkOs1Console },
   // DIRECT-* (a no-op for other loaders): LAPIC IDs, the TSC from the command line, PCI.
   { name: "direct", reads: ["cpus", "devices", "strings"], check: checkDirect },
 ];
-
-const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 export function validate(
   m: Machine,
@@ -79,10 +105,11 @@ export function validateContext(ctx: Ctx): Diagnostic[] {
 
 /** Stable order: by severity, then as the rules found them, so lists do not jump while dragging. */
 export function ordered(found: Diagnostic[]): Diagnostic[] {
-  return found
-    .map((d, n) => ({ d, n }))
-    .sort((a, b) => ORDER[a.d.severity] - ORDER[b.d.severity] || a.n - b.n)
-    .map((x) => x.d);
+  // A stable sort by three keys is three passes: no comparator on every drag.
+  const out: Diagnostic[] = [];
+  for (const severity of ["error", "warning", "info"] as const)
+    for (const d of found) if (d.severity === severity) out.push(d);
+  return out;
 }
 
 export function hasErrors(diags: Diagnostic[]): boolean {

@@ -1,10 +1,12 @@
 // Capture: pack exactly the files discovery read (with their bytes as read and symlinks as
 // links) into a .tar.gz whose paths are root-relative ("proc/cpuinfo"), so that
 // `discover --root` on the unpacked tree sees what the live discovery saw.
-import { readdir, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { discoverRecorded, type DiscoverOptions } from "../discovery/index";
 import { archiveProblem, tarGz, unpackTar, type TarEntry } from "./tar";
+
+// In its own module so `discover --root DIR` finds the tree without loading the archive code.
+export { findTreeRoot } from "./tree-root";
 
 export { packTar, tarGz, readTar, archiveProblem } from "./tar";
 export type { TarEntry } from "./tar";
@@ -54,28 +56,4 @@ export async function unpackCapture(archive: Buffer, dir: string): Promise<numbe
   const problem = archiveProblem(archive);
   if (problem) throw new Error(problem);
   return unpackTar(archive, dir);
-}
-
-/**
- * Where the captured tree starts: DIR itself when it holds proc/ or sys/, else its one
- * subdirectory that does (hwloc-gather-topology and many hand-made tarballs put the tree
- * under a top folder). Null when neither: `entries` then lists what DIR holds.
- */
-export async function findTreeRoot(
-  dir: string,
-): Promise<{ root: string | null; entries: string[] }> {
-  const isDir = (p: string) =>
-    stat(p).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-  const hasTree = async (p: string) =>
-    (await isDir(posix.join(p, "proc"))) || (await isDir(posix.join(p, "sys")));
-  const entries = (await readdir(dir).catch(() => [] as string[])).sort();
-  if (await hasTree(dir)) return { root: dir, entries };
-  const dirs: string[] = [];
-  for (const e of entries) if (await isDir(posix.join(dir, e))) dirs.push(e);
-  const inner: string[] = [];
-  for (const d of dirs) if (await hasTree(posix.join(dir, d))) inner.push(d);
-  return { root: inner.length === 1 ? posix.join(dir, inner[0]!) : null, entries };
 }

@@ -66,7 +66,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     if (given !== "/") {
       // The tree may sit one folder down (hwloc's layout): look there before giving up.
-      const { findTreeRoot } = await import("../capture/index");
+      const { findTreeRoot } = await import("../capture/tree-root");
       const found = await findTreeRoot(root);
       if (found.root === null) {
         const shown = found.entries.slice(0, 8).join(", ");

@@ -1,7 +1,6 @@
 // Names for PCI ids. Class names come from a built-in table (PCI Code and ID Assignment
 // Specification) so they are always there; vendor and device names come from the pci.ids
 // database when it is installed (Debian package `pci.ids`, /usr/share/misc/pci.ids).
-import { readFile, stat } from "node:fs/promises";
 
 const SUBCLASS: Record<number, string> = {
   0x0000: "Non-VGA unclassified device",
@@ -153,20 +152,4 @@ export function parsePciIds(text: string): PciIds {
       return devByName.get(`${v}:${name}`) ?? [];
     },
   };
-}
-
-const cache = new Map<string, { mtimeMs: number; ids: PciIds }>();
-
-/** Loads pci.ids once per path and modification time; null when it is not installed. */
-export async function loadPciIds(path: string = DEFAULT_PCI_IDS): Promise<PciIds | null> {
-  try {
-    const st = await stat(path);
-    const hit = cache.get(path);
-    if (hit && hit.mtimeMs === st.mtimeMs) return hit.ids;
-    const ids = parsePciIds(await readFile(path, "utf8"));
-    cache.set(path, { mtimeMs: st.mtimeMs, ids });
-    return ids;
-  } catch {
-    return null;
-  }
 }

@@ -54,8 +54,8 @@ export class TreeReader {
   /** Raw bytes of a file (at most `limit` bytes when given), or null. */
   async raw(rel: string, required = false, limit?: number): Promise<Buffer | null> {
     try {
-      const buf =
-        limit === undefined ? readFileSync(this.abs(rel)) : readHead(this.abs(rel), limit);
+      const path = this.abs(rel);
+      const buf = quiet(() => (limit === undefined ? readFileSync(path) : readHead(path, limit)));
       this.record.files.set(rel, buf);
       return buf;
     } catch (err) {
@@ -86,7 +86,8 @@ export class TreeReader {
   async drain(rel: string, limit = DRAIN_LIMIT): Promise<Buffer | null> {
     let fd: number;
     try {
-      fd = openSync(this.abs(rel), constants.O_RDONLY | constants.O_NONBLOCK);
+      const path = this.abs(rel);
+      fd = quiet(() => openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
     } catch (err) {
       this.readFailed(rel, err, false);
       return null;
@@ -131,7 +132,8 @@ export class TreeReader {
     if (kept !== null) return kept;
     let fd: number;
     try {
-      fd = openSync(this.abs(rel), constants.O_RDONLY);
+      const path = this.abs(rel);
+      fd = quiet(() => openSync(path, constants.O_RDONLY));
     } catch (err) {
       this.readFailed(rel, err, false);
       return null;
@@ -178,7 +180,8 @@ export class TreeReader {
   /** Target of a symlink (or of its T2 `.symlink` text file), or null when it is not one. */
   async link(rel: string): Promise<string | null> {
     try {
-      const st = lstatSync(this.abs(rel));
+      const path = this.abs(rel);
+      const st = quiet(() => lstatSync(path));
       if (st.isSymbolicLink()) {
         const target = readlinkSync(this.abs(rel));
         this.record.links.set(rel, target);
@@ -206,7 +209,8 @@ export class TreeReader {
   /** Entry names of a directory (T2 `.symlink` suffixes removed), sorted; null when absent. */
   async list(rel: string, required = false): Promise<string[] | null> {
     try {
-      const names = readdirSync(this.abs(rel));
+      const path = this.abs(rel);
+      const names = quiet(() => readdirSync(path));
       return [...new Set(names.map((n) => (n.endsWith(".symlink") ? n.slice(0, -8) : n)))].sort();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -222,6 +226,22 @@ export class TreeReader {
   /** Every path read: files and links, sorted. */
   paths(): string[] {
     return [...new Set([...this.record.files.keys(), ...this.record.links.keys()])].sort();
+  }
+}
+
+/**
+ * Runs a file system call with no stack trace captured for the error it throws. Most of a
+ * discovery's reads are of optional files, and a captured tree lacks many of them (about 1,500
+ * in a 123-device server's tree): Node builds each ENOENT as an Error with a stack trace,
+ * which cost more than the whole read. Only the error's code is ever looked at.
+ */
+function quiet<T>(call: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return call();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

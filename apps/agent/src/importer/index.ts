@@ -13,7 +13,8 @@ import {
   type PciDevice,
 } from "@tessera/core";
 import { assignNodes } from "../discovery/memory";
-import { className, DEFAULT_PCI_IDS, loadPciIds } from "../discovery/pci-names";
+import { className, DEFAULT_PCI_IDS } from "../discovery/pci-names";
+import { loadPciIds } from "../discovery/pci-ids-index";
 import { parseCpuinfo, parseInterrupts, type InterruptRow } from "../discovery/text-formats";
 import { platformFromText } from "../discovery/platform";
 import { parseDmesg, splitBoots, type DmesgFacts } from "./dmesg";

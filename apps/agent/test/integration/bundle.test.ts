@@ -123,6 +123,20 @@ describe("the bundle", () => {
       expect(r.loaded.filter((p) => p.includes(heavy))).toEqual([]);
   });
 
+  it("discovers a captured tree folder without loading the archive reader", () => {
+    const tree = join(
+      REPO,
+      "apps/agent/test/fixtures/dell-poweredge-t440-xeon-gold-5118/jailhouse-config-collect",
+    );
+    const r = traced(["discover", "--root", tree, "--json"], "discover-root");
+    expect([0, 1]).toContain(r.status);
+    expect(JSON.parse(r.stdout).schema).toBe("tessera/machine@1");
+    expect(has(r.loaded, "src/discovery/index.ts")).toBe(true);
+    expect(has(r.loaded, "src/capture/tree-root.ts")).toBe(true);
+    for (const heavy of ["src/capture/tar.ts", "src/capture/index.ts", "node_modules/tar/"])
+      expect(r.loaded.filter((p) => p.includes(heavy))).toEqual([]);
+  });
+
   it("answers serve --help without loading the server", () => {
     const r = traced(["serve", "--help"], "serve-help");
     expect(r.status).toBe(0);
