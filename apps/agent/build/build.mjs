@@ -6,6 +6,7 @@
 // Node's usual node_modules lookup from dist/. ws's optional native helpers stay outside too.
 // Run: node apps/agent/build/build.mjs [--outdir DIR]
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +15,36 @@ const repoDir = resolve(agentDir, "../..");
 
 /** The modules left to Node at run time (each must be installed beside the bundle). */
 export const EXTERNAL = ["better-sqlite3", "bufferutil", "utf-8-validate"];
+
+/**
+ * CommonJS packages that a dependency loads with a dynamic `import()` and reads named exports
+ * from: @fastify/cookie does `(await import("cookie")).stringifySetCookie`. Node gives a CJS
+ * module's named exports to import(), but esbuild's split chunk of a CJS module exports only
+ * `default`, so the names would be undefined. This plugin hands such an import a small ESM
+ * module that re-exports each name (read from the package at build time).
+ */
+const DYNAMIC_CJS = ["cookie"];
+
+const dynamicCjsNamedExports = {
+  name: "dynamic-cjs-named-exports",
+  setup(b) {
+    const filter = new RegExp(`^(${DYNAMIC_CJS.join("|")})$`);
+    b.onResolve({ filter }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const real = createRequire(join(args.resolveDir, "noop.js")).resolve(args.path);
+      return { path: real, namespace: "dynamic-cjs" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "dynamic-cjs" }, (args) => {
+      const names = Object.keys(createRequire(args.path)(args.path)).filter(
+        (n) => n !== "default" && n !== "__esModule" && /^[A-Za-z_$][\w$]*$/.test(n),
+      );
+      const lines = [`import * as m from ${JSON.stringify(args.path)};`];
+      for (const n of names) lines.push(`export const ${n} = m.${n};`);
+      lines.push("export default m;");
+      return { contents: lines.join("\n"), loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
 
 /**
  * Builds the bundle into outdir (default apps/agent/dist) and returns what it wrote.
@@ -40,6 +71,7 @@ export async function buildAgent({ outdir = join(agentDir, "dist") } = {}) {
     platform: "node",
     target: "node20.19",
     external: EXTERNAL,
+    plugins: [dynamicCjsNamedExports],
     // CommonJS dependencies bundled into ESM call require() for Node's built-ins; give
     // every chunk a real one.
     banner: {
