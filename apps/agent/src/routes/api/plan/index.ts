@@ -21,6 +21,16 @@ import { strictValidator } from "../profiles/schemas";
 
 const routes: RoutePlugin = async (app) => {
   const t = app.tessera;
+  /** What a draft is judged with: this machine, the draft, the live facts, the loader's options. */
+  const judging = async (body: unknown) => {
+    const profile = readProfile(body, "profile", t.machine.machine);
+    return [
+      t.machine.machine,
+      profile,
+      await gatherFacts(profile, t.files, t.live),
+      planOptions(t.config.loader, await t.os1Boot()),
+    ] as const;
+  };
 
   app.post(
     "/validate",
@@ -30,14 +40,8 @@ const routes: RoutePlugin = async (app) => {
       schema: { body: profileBodySchema, response: { 200: validateAnswerSchema } },
     },
     async (req): Promise<ValidateAnswer> => {
-      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
       // On the worker thread: a draft any viewer sends may take a while to judge.
-      const r = await t.layout.validate(
-        t.machine.machine,
-        profile,
-        await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader, await t.os1Boot()),
-      );
+      const r = await t.layout.validate(...(await judging(req.body.profile)));
       // The wire form: subject ranges as hex strings (a bigint has no JSON form).
       const out = { ok: r.ok, diagnostics: diagnosticsToJson(r.diagnostics) };
       return r.omitted ? { ...out, omitted: r.omitted } : out;
@@ -57,13 +61,7 @@ const routes: RoutePlugin = async (app) => {
       schema: { body: planBodySchema, response: { 200: planAnswerSchema } },
     },
     async (req): Promise<PlanAnswer> => {
-      const profile = readProfile(req.body.profile, "profile", t.machine.machine);
-      const a = await t.layout.plan(
-        t.machine.machine,
-        profile,
-        await gatherFacts(profile, t.files, t.live),
-        planOptions(t.config.loader, await t.os1Boot()),
-      );
+      const a = await t.layout.plan(...(await judging(req.body.profile)));
       const r = a.result;
       if (!r.ok)
         throw new AgentError("LAYOUT-INVALID", {
