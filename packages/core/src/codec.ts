@@ -25,6 +25,7 @@ import {
   type Platform,
   type Profile,
   type Range,
+  INSTANCE_FIELDS,
 } from "./model";
 import { describe, hex, parseQuantity } from "./units";
 import type {
@@ -522,17 +523,7 @@ export function parseProfile(json: unknown): ParseResult<Profile> {
   return result(r, profile);
 }
 
-const INSTANCE_KEYS = new Set([
-  "name",
-  "cpus",
-  "memory",
-  "lowMemory",
-  "devices",
-  "kernel",
-  "initrd",
-  "root",
-  "cmdline",
-]);
+const INSTANCE_KEYS: ReadonlySet<string> = new Set(INSTANCE_FIELDS);
 
 function readInstance(r: Reader, v: unknown, path: string): Instance | undefined {
   const o = r.object(v, path);

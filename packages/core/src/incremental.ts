@@ -7,6 +7,7 @@
 // no range changed. Its answer is always what validate() returns for the same input
 // (incremental.property.test.ts proves it over random drag sequences).
 import type { Diagnostic, Facts, Machine, PlanOptions, Profile, Range } from "./model";
+import { INSTANCE_FIELDS } from "./model";
 import { assignLowSlices } from "./low-memory";
 import { indexMachine, type MachineIndex } from "./machine-index";
 import { ownershipOf, sameDeviceOptions } from "./ownership";
@@ -14,17 +15,7 @@ import { RULES, ordered, validate, type Aspect, type Rule } from "./validate";
 import { firstCpus, type Ctx } from "./rule-context";
 
 /** The instance fields the aspects cover; any other field is "profile" (unsure: rerun all). */
-const INSTANCE_KEYS = new Set([
-  "name",
-  "cpus",
-  "memory",
-  "lowMemory",
-  "devices",
-  "kernel",
-  "initrd",
-  "root",
-  "cmdline",
-]);
+const INSTANCE_KEYS: ReadonlySet<string> = new Set(INSTANCE_FIELDS);
 /** The profile fields compared one by one; any other is "profile" on every check. */
 const PROFILE_KEYS = new Set(["schema", "name", "machineFingerprint", "instances"]);
 

@@ -7,6 +7,7 @@ export {
   CORE_TYPES,
   LEGACY_KINDS,
   PLAN_LOADERS,
+  INSTANCE_FIELDS,
 } from "./model";
 export type {
   E820Type,
@@ -27,6 +28,7 @@ export type {
   Machine,
   Platform,
   Instance,
+  InstanceField,
   Profile,
   Severity,
   Diagnostic,

@@ -184,6 +184,28 @@ export interface Instance {
   cmdline?: string;
 }
 
+/**
+ * Every field of an instance, in the order people read them: the codec's accepted keys, the
+ * incremental check's known fields, the console's history diff and three-way merge. A field
+ * added to Instance and not here fails to compile (below), so none of them can miss it.
+ */
+export const INSTANCE_FIELDS = [
+  "name",
+  "cpus",
+  "memory",
+  "lowMemory",
+  "devices",
+  "kernel",
+  "initrd",
+  "root",
+  "cmdline",
+] as const satisfies readonly (keyof Instance)[];
+export type InstanceField = (typeof INSTANCE_FIELDS)[number];
+/** Compiles only while INSTANCE_FIELDS names every key of Instance. */
+export const INSTANCE_FIELDS_COMPLETE: Exclude<keyof Instance, InstanceField> extends never
+  ? true
+  : never = true;
+
 export interface Profile {
   schema: typeof PROFILE_SCHEMA;
   name: string;

@@ -1,18 +1,11 @@
 // Two profiles side by side, instance by instance and field by field; changed rows marked.
 import type { Instance, Profile } from "@tessera/core";
-import { rangeLabel } from "../editor/model/memory";
-import { formatIds } from "../editor/model/topology";
+import { INSTANCE_FIELDS, instanceFieldLabel, showInstanceField } from "./instance-fields";
 
-const FIELDS: [string, (i: Instance) => string][] = [
-  ["name", (i) => i.name],
-  ["cores", (i) => (i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—")],
-  ["memory", (i) => i.memory.map(rangeLabel).join(", ") || "—"],
-  ["low slice", (i) => (i.lowMemory ? rangeLabel(i.lowMemory) : "—")],
-  ["devices", (i) => [...i.devices].sort().join(", ") || "—"],
-  ["kernel", (i) => i.kernel ?? "—"],
-  ["initrd", (i) => i.initrd ?? "—"],
-  ["cmdline", (i) => i.cmdline ?? "—"],
-];
+const FIELDS: [string, (i: Instance) => string][] = INSTANCE_FIELDS.map((f) => [
+  instanceFieldLabel(f),
+  (i: Instance) => showInstanceField(i, f),
+]);
 
 export function DiffTable({
   a,

@@ -52,4 +52,20 @@ describe("three-way merge of a profile", () => {
   it("lists each changed field once, and nothing when all agree", () => {
     expect(mergeRows(base, base, base)).toEqual([]);
   });
+
+  it("merges every field of an instance: OS1's root set in the draft survives their rename", () => {
+    const theirs = rename(base, 2, "db");
+    const mine = {
+      ...base,
+      instances: base.instances.map((i, j) => (j === 0 ? { ...i, root: "UUID=0a1b" } : i)),
+    };
+    const rows = mergeRows(base, theirs, mine);
+    expect(rows.map((r) => [r.key, r.changedBy])).toEqual([
+      ["0:root", "mine"],
+      ["2:name", "theirs"],
+    ]);
+    const merged = mergeProfiles(theirs, mine, rows, defaultChoices(rows));
+    expect(merged.instances[0]!.root).toBe("UUID=0a1b");
+    expect(merged.instances[2]!.name).toBe("db");
+  });
 });

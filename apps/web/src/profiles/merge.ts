@@ -4,20 +4,14 @@
 // one side only, that side wins by itself; changed by both in different ways, the operator
 // chooses (the draft until then). An instance that one version lacks is one choice as a whole.
 import type { Instance, Profile } from "@tessera/core";
-import { rangeLabel } from "../editor/model/memory";
-import { formatIds } from "../editor/model/topology";
+import {
+  INSTANCE_FIELDS,
+  instanceFieldLabel,
+  showInstanceField,
+  type InstanceField,
+} from "./instance-fields";
 
-export const FIELDS = [
-  "name",
-  "cpus",
-  "memory",
-  "lowMemory",
-  "devices",
-  "kernel",
-  "initrd",
-  "cmdline",
-] as const;
-export type Field = (typeof FIELDS)[number] | "instance";
+export type Field = InstanceField | "instance";
 export type Side = "theirs" | "mine";
 
 export interface MergeRow {
@@ -34,35 +28,13 @@ export interface MergeRow {
   changedBy: "theirs" | "mine" | "both";
 }
 
-const LABEL: Record<Field, string> = {
-  instance: "whole instance",
-  name: "name",
-  cpus: "cores",
-  memory: "memory",
-  lowMemory: "low slice",
-  devices: "devices",
-  kernel: "kernel",
-  initrd: "initrd",
-  cmdline: "command line",
-};
-export const fieldLabel = (f: Field) => LABEL[f];
+export const fieldLabel = (f: Field) =>
+  f === "instance" ? "whole instance" : instanceFieldLabel(f);
 
 function show(i: Instance | undefined, f: Field): string {
   if (!i) return "(none)";
-  switch (f) {
-    case "instance":
-      return `${i.name}: ${i.cpus.length} cores, ${i.devices.length} devices`;
-    case "cpus":
-      return i.cpus.length ? `${formatIds(i.cpus)} (${i.cpus.length})` : "—";
-    case "memory":
-      return i.memory.map(rangeLabel).join(", ") || "—";
-    case "lowMemory":
-      return i.lowMemory ? rangeLabel(i.lowMemory) : "—";
-    case "devices":
-      return [...i.devices].sort().join(", ") || "—";
-    default:
-      return i[f] ?? "—";
-  }
+  if (f === "instance") return `${i.name}: ${i.cpus.length} cores, ${i.devices.length} devices`;
+  return showInstanceField(i, f);
 }
 
 const same = (a: Instance | undefined, b: Instance | undefined, f: Field) =>
@@ -77,7 +49,7 @@ export function mergeRows(base: Profile, theirs: Profile, mine: Profile): MergeR
     const t = theirs.instances[k];
     const m = mine.instances[k];
     const whole = !b || !t || !m;
-    for (const field of whole ? (["instance"] as const) : FIELDS) {
+    for (const field of whole ? (["instance"] as const) : INSTANCE_FIELDS) {
       const tChanged =
         !same(b, t, field) || (field === "instance" && show(b, field) !== show(t, field));
       const mChanged =
