@@ -46,7 +46,7 @@ test("save, reload, and find the layout intact", async ({ page }) => {
   await page.getByTestId("tabs.profiles").click();
   await expect(page.getByTestId("profiles.diff-count")).toHaveText("1 field differs.");
   await expect(page.getByTestId("profiles.diff").locator("tr[data-changed]")).toContainText(
-    "os3 · cmdline",
+    "os3 · command line",
   );
 });
 
