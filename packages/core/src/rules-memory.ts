@@ -1,5 +1,6 @@
 // Rules about memory (SPEC.md: MEM-*). OS1 owns [0, mem=) minus the successors' low slices;
 // every successor range is usable RAM, byte for byte, outside OS1's range.
+import { ownEntry } from "./own-entry";
 import type { Range } from "./model";
 import { LOW_MEMORY_END, LOW_RESERVED_END, notUsableParts, usableBytesIn } from "./machine-index";
 import { AUTO_SLICE, MIN_SLICE, OS1_LOW_RESERVE, lowCapacity } from "./low-memory";
@@ -71,7 +72,7 @@ function checkAlignment(ctx: Ctx, i: number, r: Range, path: string, main: boole
   }
   if (i > 0 && main) {
     const inst = ctx.p.instances[i]!;
-    const facts = inst.kernel ? ctx.facts.kernels?.[inst.kernel] : undefined;
+    const facts = inst.kernel ? ownEntry(ctx.facts.kernels, inst.kernel) : undefined;
     const align = facts?.kernelAlignment ?? DEFAULT_KERNEL_ALIGN;
     if (r.start % align !== 0n) {
       const up = ((r.start + align - 1n) / align) * align;
@@ -154,8 +155,8 @@ function checkSuccessor(ctx: Ctx, i: number): void {
   });
   const main = inst.memory[0];
   if (main && main.size > 0n) {
-    const kernel = inst.kernel ? ctx.facts.kernels?.[inst.kernel] : undefined;
-    const initrdSize = inst.initrd ? ctx.facts.fileSizes?.[inst.initrd] : 0n;
+    const kernel = inst.kernel ? ownEntry(ctx.facts.kernels, inst.kernel) : undefined;
+    const initrdSize = inst.initrd ? ownEntry(ctx.facts.fileSizes, inst.initrd) : 0n;
     const known = kernel !== undefined && initrdSize !== undefined;
     const need = known ? kernel.initSize + initrdSize + WORKING_MEMORY : MIN_MEMORY;
     if (main.size < need) {

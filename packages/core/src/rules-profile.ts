@@ -1,5 +1,6 @@
 // Rules about the profile as a whole and the command lines (SPEC.md: PROFILE-*, CMDLINE-*,
 // and the live file checks).
+import { ownEntry } from "./own-entry";
 import { DEFAULT_CMDLINE_SIZE, DEFAULT_OWNERSHIP_OPTION, reservedIn } from "./cmdline";
 import { withUserCmdline } from "./boot-options";
 import { instanceLabel, report, type Ctx } from "./rule-context";
@@ -66,7 +67,7 @@ export function profileStillHolds(now: Ctx, last: Ctx, i: number): boolean {
 
 function checkCmdlineLength(ctx: Ctx, i: number): void {
   const inst = ctx.p.instances[i]!;
-  const kernel = inst.kernel ? ctx.facts.kernels?.[inst.kernel] : undefined;
+  const kernel = inst.kernel ? ownEntry(ctx.facts.kernels, inst.kernel) : undefined;
   const limit = kernel?.cmdlineSize ?? DEFAULT_CMDLINE_SIZE;
   const line = withUserCmdline(instanceOptions(ctx, i), inst.cmdline);
   // The buffer holds the terminating NUL too.
@@ -105,7 +106,7 @@ function checkFiles(ctx: Ctx, i: number): void {
       );
     }
   }
-  const problem = inst.kernel ? ctx.facts.kernelProblems?.[inst.kernel] : undefined;
+  const problem = inst.kernel ? ownEntry(ctx.facts.kernelProblems, inst.kernel) : undefined;
   if (problem) {
     report(
       ctx,
